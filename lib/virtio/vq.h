@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vq: split virtqueues over plain memory, both sides.
+ *
+ * The device side (vq_dev_*) is what the host daemon runs on guest memory it
+ * does not trust: every descriptor is copied once, then checked against the
+ * ring size, the mapped guest memory and the limits before anything uses it.
+ * The driver side (vq_drv_*) is what the userspace driver in the guest
+ * plugin runs on its own memfd-backed memory.
+ *
+ * Layout and semantics follow the VIRTIO 1.x split ring (struct vring_* from
+ * <linux/virtio_ring.h>), with VIRTIO_RING_F_INDIRECT_DESC and
+ * VIRTIO_RING_F_EVENT_IDX.
+ */
+#ifndef VQ_H
+#define VQ_H
+
+#include <linux/virtio_ring.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+/* Largest ring size either side accepts (as QEMU's VIRTQUEUE_MAX_SIZE). */
+#define VQ_MAX_SIZE 1024
+
+/*
+ * Map [addr, addr + len) of the other side's address space into ours.
+ * Returns NULL unless the whole range lies inside one mapped region.
+ */
+typedef void *(*vq_map_fn)(void *opaque, uint64_t addr, uint64_t len);
+
+/* Per-request bounds the device enforces while walking a chain. */
+struct vq_limits {
+	unsigned max_segments; /* descriptors per chain, indirect ones included */
+	uint64_t max_bytes;    /* readable + writable bytes per chain */
+};
+
+/* ---------------------------------------------------------------- device */
+
+struct vq_dev {
+	uint16_t num;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	uint16_t last_avail;      /* next avail entry to pop */
+	uint16_t used_idx;        /* next used entry to fill */
+	uint16_t signalled_used;  /* used_idx at our last notification */
+	bool signalled_used_valid;
+	bool event_idx;
+	bool broken;              /* ring corrupt: stop serving it */
+	struct vq_limits limits;
+	vq_map_fn map;
+	void *map_opaque;
+	pthread_mutex_t used_lock; /* serialises push/notify decisions */
+};
+
+/* One popped chain. iov[0..nr_read) are device-readable, then nr_write writable. */
+struct vq_elem {
+	uint16_t head;
+	unsigned nr_read;
+	unsigned nr_write;
+	uint64_t read_bytes;
+	uint64_t write_bytes;
+	struct iovec *iov;
+};
+
+/*
+ * Set up the device side on rings already mapped into our address space.
+ * Returns 0, or -EINVAL for a size that is not a power of two in 1..VQ_MAX_SIZE
+ * or misaligned ring pointers.
+ */
+int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *used,
+		uint16_t last_avail, bool event_idx, const struct vq_limits *limits,
+		vq_map_fn map, void *map_opaque);
+void vq_dev_destroy(struct vq_dev *vq);
+
+/*
+ * Pop the next available chain into elem, using iov[0..iov_cap) as storage.
+ * Callers serialise pops on one queue. Returns:
+ *   1         elem filled;
+ *   0         nothing available;
+ *  -EBADMSG   the chain is malformed (bad address, loop, too long, writable
+ *             before readable, nested indirect, ...): elem->head is valid and
+ *             the caller completes it with vq_dev_push(vq, head, 0);
+ *  -EPROTO    the ring itself is corrupt (avail index ran ahead by more than
+ *             num, head out of range): the queue is marked broken.
+ */
+int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap);
+
+/*
+ * Return a chain to the driver with `written` bytes written. Thread-safe.
+ * Returns true when the driver must be notified (EVENT_IDX / NO_INTERRUPT).
+ */
+bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written);
+
+/* Whether the avail ring holds entries not yet popped. */
+bool vq_dev_avail_pending(struct vq_dev *vq);
+
+/*
+ * Ask for (true) or suppress (false) kicks. After enabling, callers re-check
+ * vq_dev_avail_pending() to close the race with a driver that just added.
+ */
+void vq_dev_set_notify(struct vq_dev *vq, bool enable);
+
+/* The ring position to report in GET_VRING_BASE. */
+uint16_t vq_dev_last_avail(const struct vq_dev *vq);
+
+/* ---------------------------------------------------------------- driver */
+
+/* One buffer of a chain, by address on the device's side. */
+struct vq_buf {
+	uint64_t addr;
+	uint32_t len;
+};
+
+struct vq_drv {
+	uint16_t num;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	uint64_t ring_addr; /* where the ring memory is on the device's side */
+	uint16_t free_head;
+	uint16_t num_free;
+	uint16_t avail_idx;      /* shadow of avail->idx */
+	uint16_t last_used;
+	uint16_t kicked_avail;   /* avail_idx at the last kick decision */
+	bool event_idx;
+	void **tokens;           /* per head */
+	uint16_t *chain_len;     /* descriptors per head, to free them */
+};
+
+/* Bytes of ring memory for num entries (desc, avail, used; used 4-aligned). */
+size_t vq_ring_bytes(uint16_t num);
+
+/*
+ * Lay out a ring in `ring` (vq_ring_bytes(num) bytes, zeroed here) that the
+ * device sees at ring_addr. Returns 0, -EINVAL or -ENOMEM.
+ */
+int vq_drv_init(struct vq_drv *vq, uint16_t num, void *ring, uint64_t ring_addr, bool event_idx);
+void vq_drv_destroy(struct vq_drv *vq);
+
+/* Device-side addresses of the three parts, for SET_VRING_ADDR. */
+void vq_drv_ring_addrs(const struct vq_drv *vq, uint64_t *desc, uint64_t *avail, uint64_t *used);
+
+/*
+ * Add a chain: bufs[0..nr_read) device-readable, then nr_write writable.
+ * token comes back from vq_drv_get_used(). Callers serialise driver calls.
+ * Returns 0, -ENOSPC (ring full) or -EINVAL.
+ */
+int vq_drv_add(struct vq_drv *vq, const struct vq_buf *bufs, unsigned nr_read, unsigned nr_write,
+	       void *token);
+
+/* Publish added chains; returns true when the device must be kicked. */
+bool vq_drv_kick_prepare(struct vq_drv *vq);
+
+/* Take one completed chain: its token and written length, or NULL. */
+void *vq_drv_get_used(struct vq_drv *vq, uint32_t *len);
+
+/* Stop / re-arm used-buffer notifications. enable returns false if used
+ * entries are already pending (the caller then polls again). */
+void vq_drv_disable_cb(struct vq_drv *vq);
+bool vq_drv_enable_cb(struct vq_drv *vq);
+
+#endif /* VQ_H */
