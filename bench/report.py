@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Turn the benchmark results (JSON lines) into transport.json, a table
+with ratios to the floors and baselines, target verdicts and gnuplot plots."""
+import json
+import os
+import subprocess
+import sys
+
+results_path, out = sys.argv[1], sys.argv[2]
+rows = [json.loads(line) for line in open(results_path) if line.strip()]
+by = {r["name"]: r for r in rows}
+with open(os.path.join(out, "transport.json"), "w") as f:
+    json.dump(rows, f, indent=1)
+
+
+def p50(name):
+    return by[name]["p50_us"] if name in by else float("nan")
+
+
+lines = []
+lines.append("| measurement | p50 µs | p99 µs |")
+lines.append("|---|---:|---:|")
+for n in ["eventfd", "unix", "spin", "local_noop", "notify_noop", "poll_noop"]:
+    if n in by:
+        lines.append(f"| {n} | {by[n]['p50_us']:.2f} | {by[n]['p99_us']:.2f} |")
+
+lines.append("")
+lines.append("| bytes | memcpy GiB/s | local arraycopy GiB/s | transport arraycopy GiB/s | transport / memcpy |")
+lines.append("|---:|---:|---:|---:|---:|")
+sizes = sorted({r["bytes"] for r in rows if "bytes" in r})
+for s in sizes:
+    m = by.get(f"memcpy_{s}", {}).get("gib_per_s", float("nan"))
+    lo = by.get(f"local_arraycopy_{s}", {}).get("gib_per_s", float("nan"))
+    t = by.get(f"notify_arraycopy_{s}", {}).get("gib_per_s", float("nan"))
+    lines.append(f"| {s} | {m:.2f} | {lo:.2f} | {t:.2f} | {t / m:.2f} |")
+
+targets = []
+def verdict(label, value, op, limit):
+    ok = value <= limit if op == "<=" else value >= limit
+    targets.append(f"| {label} | {value:.3f} | {op} {limit} | {'met' if ok else 'MISSED'} |")
+
+verdict("notification noop p50 / eventfd p50", p50("notify_noop") / p50("eventfd"), "<=", 1.3)
+verdict("polling noop p50 / unix-socket p50", p50("poll_noop") / p50("unix"), "<=", 0.1)
+big = max(sizes) if sizes else 0
+if big:
+    verdict(f"arraycopy {big} B GiB/s / memcpy GiB/s",
+            by[f"notify_arraycopy_{big}"]["gib_per_s"] / by[f"memcpy_{big}"]["gib_per_s"], ">=", 0.5)
+if "poll_daemon_idle_cpu" in by:
+    verdict("daemon idle CPU % after the polling window",
+            by["poll_daemon_idle_cpu"]["cpu_percent"], "<=", 1.0)
+lines.append("")
+lines.append("| target | measured | target | verdict |")
+lines.append("|---|---:|---|---|")
+lines += targets
+lines.append("")
+lines.append("Ratios: notify/eventfd %.2f, poll/unix %.3f, poll/spin %.1f, notify/local %.1f" % (
+    p50("notify_noop") / p50("eventfd"), p50("poll_noop") / p50("unix"),
+    p50("poll_noop") / p50("spin"), p50("notify_noop") / p50("local_noop")))
+
+report = "\n".join(lines) + "\n"
+open(os.path.join(out, "report.md"), "w").write(report)
+print(report)
+
+# Plots.
+lat = os.path.join(out, "latency.dat")
+with open(lat, "w") as f:
+    for i, n in enumerate(["spin", "poll_noop", "local_noop", "eventfd", "notify_noop", "unix"]):
+        if n in by:
+            f.write(f"{i} \"{n}\" {by[n]['p50_us']} {by[n]['p99_us']}\n")
+bulk = os.path.join(out, "bulk.dat")
+with open(bulk, "w") as f:
+    for s in sizes:
+        f.write("%d %s %s %s\n" % (s,
+                by.get(f"memcpy_{s}", {}).get("gib_per_s", "NaN"),
+                by.get(f"local_arraycopy_{s}", {}).get("gib_per_s", "NaN"),
+                by.get(f"notify_arraycopy_{s}", {}).get("gib_per_s", "NaN")))
+gp = f"""
+set terminal pngcairo size 900,500 noenhanced
+set output '{out}/latency.png'
+set title 'Round trip, p50 and p99 (µs, log scale)'
+set style data histograms
+set style histogram clustered
+set style fill solid 0.8
+set logscale y
+set ylabel 'µs'
+set xtics rotate by -20
+plot '{lat}' using 3:xtic(2) title 'p50', '' using 4 title 'p99'
+set output '{out}/bulk.png'
+set title 'Array copy throughput (GiB/s)'
+unset style
+set style data linespoints
+set logscale x 2
+unset logscale y
+set xlabel 'bytes'
+set ylabel 'GiB/s'
+plot '{bulk}' using 1:2 title 'memcpy', '' using 1:3 title 'local noop', '' using 1:4 title 'virtio transport'
+"""
+try:
+    subprocess.run(["gnuplot"], input=gp.encode(), check=True)
+    print(f"plots: {out}/latency.png {out}/bulk.png")
+except (OSError, subprocess.CalledProcessError) as e:
+    print(f"plots skipped: {e}")

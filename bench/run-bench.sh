@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Run every benchmark in one go on this machine, so all figures share the
+# same conditions, then print a table with the ratios to the floors and
+# baselines, and write:
+#   $BUILD/bench/transport.json   every measurement, one object each
+#   $BUILD/bench/report.md        the table and the target verdicts
+#   $BUILD/bench/latency.png, bulk.png   plots (gnuplot)
+# Usage: bench/run-bench.sh [BUILD_DIR]   (ITER, BULK_ITER override counts)
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$src/build}" && pwd)
+out="$build/bench"
+mkdir -p "$out"
+iter=${ITER:-20000}
+bulk_iter=${BULK_ITER:-10}
+poll_us=${POLL_US:-200}
+sizes="4096 65536 1048576 16777216 67108864"
+
+export LD_LIBRARY_PATH="$build/src:$build/plugins/noop:$build/plugins/virtio${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export VACCEL_LOG_LEVEL=1
+floor="$build/bench/bench-floor"
+ops="$build/bench/bench-ops"
+daemon="$build/backend/vhost-user-accel"
+tmp=$(mktemp -d)
+dpid=""
+cleanup() {
+	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+results="$tmp/results.jsonl"
+: > "$results"
+run() { echo "bench: $*" >&2; "$@" | tee -a "$results" >&2; }
+
+start_daemon() { # poll_us
+	local sock="$tmp/accel.sock"
+	rm -f "$sock"
+	VACCEL_PLUGINS=libvaccel-noop.so "$daemon" --socket-path="$sock" --poll-us="$1" \
+		2>"$tmp/daemon.log" &
+	dpid=$!
+	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+	[ -S "$sock" ] || { cat "$tmp/daemon.log" >&2; echo "bench: daemon did not start" >&2; exit 1; }
+	echo "$sock"
+}
+stop_daemon() { kill "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=""; }
+
+# CPU seconds (user+system) a process has used.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz}' "/proc/$1/stat"; }
+
+# Floors and baselines.
+run "$floor" eventfd "$iter"
+run "$floor" unix "$iter"
+run "$floor" spin "$iter"
+for s in $sizes; do run "$floor" memcpy "$s" "$bulk_iter"; done
+
+# In-process: the local noop plugin.
+VACCEL_PLUGINS=libvaccel-noop.so run "$ops" local noop "$iter"
+for s in $sizes; do VACCEL_PLUGINS=libvaccel-noop.so run "$ops" local arraycopy "$s" "$bulk_iter"; done
+
+# The userspace transport, notification mode.
+sock=$(start_daemon 0)
+VACCEL_PLUGINS=libvaccel-virtio.so VACCEL_VIRTIO_SOCKET=$sock VACCEL_VIRTIO_POLL_US=0 \
+	run "$ops" notify noop "$iter"
+for s in $sizes; do
+	VACCEL_PLUGINS=libvaccel-virtio.so VACCEL_VIRTIO_SOCKET=$sock \
+		run "$ops" notify arraycopy "$s" "$bulk_iter"
+done
+stop_daemon
+
+# Polling mode: daemon and driver spin for a bounded window before sleeping.
+sock=$(start_daemon "$poll_us")
+VACCEL_PLUGINS=libvaccel-virtio.so VACCEL_VIRTIO_SOCKET=$sock VACCEL_VIRTIO_POLL_US=$poll_us \
+	run "$ops" poll noop "$iter"
+# Idle CPU of the daemon once the polling window has passed.
+sleep 1
+c0=$(cpu_seconds "$dpid"); sleep 3; c1=$(cpu_seconds "$dpid")
+python3 -c "import json; print(json.dumps({'name':'poll_daemon_idle_cpu','cpu_percent':round(($c1-$c0)/3*100,3)}))" \
+	| tee -a "$results" >&2
+stop_daemon
+
+python3 "$src/bench/report.py" "$results" "$out"
