@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Operation types and the plugin operation table entry. The numbers are wire-relevant. */
+#ifndef VACCEL_OP_H
+#define VACCEL_OP_H
+
+#include "utils/enum.h"
+#include "utils/str.h"
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VACCEL_OP_TYPE_ENUM_LIST(VACCEL_ENUM_ITEM)                                                 \
+	VACCEL_ENUM_ITEM(NOOP, 0, VACCEL_OP)                                                       \
+	VACCEL_ENUM_ITEM(EXEC, VACCEL_OP)                                                          \
+	VACCEL_ENUM_ITEM(EXEC_WITH_RESOURCE, VACCEL_OP)                                            \
+	VACCEL_ENUM_ITEM(IMAGE_CLASSIFY, VACCEL_OP)                                                \
+	VACCEL_ENUM_ITEM(IMAGE_DETECT, VACCEL_OP)                                                  \
+	VACCEL_ENUM_ITEM(IMAGE_SEGMENT, VACCEL_OP)                                                 \
+	VACCEL_ENUM_ITEM(IMAGE_POSE, VACCEL_OP)                                                    \
+	VACCEL_ENUM_ITEM(IMAGE_DEPTH, VACCEL_OP)                                                   \
+	VACCEL_ENUM_ITEM(TF_MODEL_LOAD, VACCEL_OP)                                                 \
+	VACCEL_ENUM_ITEM(TF_MODEL_UNLOAD, VACCEL_OP)                                               \
+	VACCEL_ENUM_ITEM(TF_MODEL_RUN, VACCEL_OP)                                                  \
+	VACCEL_ENUM_ITEM(TFLITE_MODEL_LOAD, VACCEL_OP)                                             \
+	VACCEL_ENUM_ITEM(TFLITE_MODEL_UNLOAD, VACCEL_OP)                                           \
+	VACCEL_ENUM_ITEM(TFLITE_MODEL_RUN, VACCEL_OP)                                              \
+	VACCEL_ENUM_ITEM(TORCH_MODEL_LOAD, VACCEL_OP)                                              \
+	VACCEL_ENUM_ITEM(TORCH_MODEL_RUN, VACCEL_OP)                                               \
+	VACCEL_ENUM_ITEM(TORCH_SGEMM, VACCEL_OP)                                                   \
+	VACCEL_ENUM_ITEM(BLAS_SGEMM, VACCEL_OP)                                                    \
+	VACCEL_ENUM_ITEM(FPGA_ARRAYCOPY, VACCEL_OP)                                                \
+	VACCEL_ENUM_ITEM(FPGA_MMULT, VACCEL_OP)                                                    \
+	VACCEL_ENUM_ITEM(FPGA_PARALLEL, VACCEL_OP)                                                 \
+	VACCEL_ENUM_ITEM(FPGA_VECTORADD, VACCEL_OP)                                                \
+	VACCEL_ENUM_ITEM(MINMAX, VACCEL_OP)                                                        \
+	VACCEL_ENUM_ITEM(OPENCV, VACCEL_OP)
+
+/* vaccel_op_type_t: VACCEL_OP_NOOP=0 ... VACCEL_OP_OPENCV=23, VACCEL_OP_MAX=24 */
+VACCEL_ENUM_DEF_WITH_STR_FUNCS(vaccel_op_type, VACCEL_OP, VACCEL_OP_TYPE_ENUM_LIST)
+
+/* Lowercase short name of `op_type` ("image_classify") written into `lower`. */
+static inline char *vaccel_op_type_to_lower(vaccel_op_type_t op_type, char *lower, size_t size)
+{
+	return vaccel_op_type_name(op_type, lower, size);
+}
+
+struct vaccel_plugin;
+
+/* One entry of a plugin's operation table. */
+struct vaccel_op {
+	vaccel_op_type_t type;	     /* operation implemented */
+	void *func;		     /* implementation; same parameters as the public wrapper */
+	struct vaccel_plugin *owner; /* plugin that implements it */
+};
+
+/* Defined (hidden) in every plugin by VACCEL_PLUGIN(). */
+extern struct vaccel_plugin vaccel_this_plugin;
+
+/* Table entry initializer for use inside a plugin. */
+#define VACCEL_OP_INIT(name, type, func) {(type), (void *)(func), &vaccel_this_plugin}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VACCEL_OP_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Kinds of resource paths. */
+#ifndef VACCEL_UTILS_PATH_H
+#define VACCEL_UTILS_PATH_H
+
+#include "enum.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VACCEL_PATH_TYPE_ENUM_LIST(VACCEL_ENUM_ITEM)                                               \
+	VACCEL_ENUM_ITEM(LOCAL_FILE, 0, VACCEL_PATH)                                               \
+	VACCEL_ENUM_ITEM(LOCAL_DIR, VACCEL_PATH)                                                   \
+	VACCEL_ENUM_ITEM(REMOTE_FILE, VACCEL_PATH)
+
+/* vaccel_path_type_t: LOCAL_FILE=0, LOCAL_DIR=1, REMOTE_FILE=2, MAX=3 */
+VACCEL_ENUM_DEF_WITH_STR_FUNCS(vaccel_path_type, VACCEL_PATH, VACCEL_PATH_TYPE_ENUM_LIST)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VACCEL_UTILS_PATH_H */

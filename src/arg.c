@@ -1,0 +1,738 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Typed operation arguments and argument arrays. */
+#include "rt.h"
+#include "vaccel/arg.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARRAY_DEFAULT_CAPACITY 8
+
+static bool valid_arg_type(vaccel_arg_type_t type)
+{
+	return (int)type >= 0 && type < VACCEL_ARG_MAX;
+}
+
+/* ---- single args ---- */
+
+int vaccel_arg_init(struct vaccel_arg *arg, const void *buf, size_t size, vaccel_arg_type_t type,
+		    uint32_t custom_id)
+{
+	void *data = NULL;
+
+	if (!arg || !valid_arg_type(type) || (buf && !size))
+		return VACCEL_EINVAL;
+	if (size) {
+		data = buf ? malloc(size) : calloc(1, size);
+		if (!data)
+			return VACCEL_ENOMEM;
+		if (buf)
+			memcpy(data, buf, size);
+	}
+	arg->buf = data;
+	arg->size = size;
+	arg->type = type;
+	arg->custom_type_id = custom_id;
+	arg->owned = data != NULL;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_init_from_buf(struct vaccel_arg *arg, void *buf, size_t size,
+			     vaccel_arg_type_t type, uint32_t custom_id)
+{
+	if (!arg || !valid_arg_type(type) || (!buf != !size))
+		return VACCEL_EINVAL;
+	arg->buf = buf;
+	arg->size = size;
+	arg->type = type;
+	arg->custom_type_id = custom_id;
+	arg->owned = false;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_release(struct vaccel_arg *arg)
+{
+	if (!arg)
+		return VACCEL_EINVAL;
+	if (arg->owned)
+		free(arg->buf);
+	arg->buf = NULL;
+	arg->size = 0;
+	arg->type = VACCEL_ARG_MAX;
+	arg->custom_type_id = 0;
+	arg->owned = false;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_new(struct vaccel_arg **arg, const void *buf, size_t size, vaccel_arg_type_t type,
+		   uint32_t custom_id)
+{
+	struct vaccel_arg *a;
+	int ret;
+
+	if (!arg)
+		return VACCEL_EINVAL;
+	a = malloc(sizeof(*a));
+	if (!a)
+		return VACCEL_ENOMEM;
+	ret = vaccel_arg_init(a, buf, size, type, custom_id);
+	if (ret) {
+		free(a);
+		return ret;
+	}
+	*arg = a;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_from_buf(struct vaccel_arg **arg, void *buf, size_t size, vaccel_arg_type_t type,
+			uint32_t custom_id)
+{
+	struct vaccel_arg *a;
+	int ret;
+
+	if (!arg)
+		return VACCEL_EINVAL;
+	a = malloc(sizeof(*a));
+	if (!a)
+		return VACCEL_ENOMEM;
+	ret = vaccel_arg_init_from_buf(a, buf, size, type, custom_id);
+	if (ret) {
+		free(a);
+		return ret;
+	}
+	*arg = a;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_delete(struct vaccel_arg *arg)
+{
+	int ret = vaccel_arg_release(arg);
+
+	if (ret)
+		return ret;
+	free(arg);
+	return VACCEL_OK;
+}
+
+/* ---- array lifecycle ---- */
+
+int vaccel_arg_array_init(struct vaccel_arg_array *array, size_t initial_capacity)
+{
+	size_t cap = initial_capacity ? initial_capacity : ARRAY_DEFAULT_CAPACITY;
+
+	if (!array || cap > SIZE_MAX / sizeof(struct vaccel_arg))
+		return VACCEL_EINVAL;
+	array->args = calloc(cap, sizeof(*array->args));
+	if (!array->args)
+		return VACCEL_ENOMEM;
+	array->count = 0;
+	array->capacity = cap;
+	array->position = 0;
+	array->owned = true;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_release(struct vaccel_arg_array *array)
+{
+	if (!array || !array->args)
+		return VACCEL_EINVAL;
+	if (array->owned) {
+		for (size_t i = 0; i < array->count; i++)
+			vaccel_arg_release(&array->args[i]);
+		free(array->args);
+	}
+	memset(array, 0, sizeof(*array));
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_new(struct vaccel_arg_array **array, size_t initial_capacity)
+{
+	struct vaccel_arg_array *a;
+	int ret;
+
+	if (!array)
+		return VACCEL_EINVAL;
+	a = malloc(sizeof(*a));
+	if (!a)
+		return VACCEL_ENOMEM;
+	ret = vaccel_arg_array_init(a, initial_capacity);
+	if (ret) {
+		free(a);
+		return ret;
+	}
+	*array = a;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_delete(struct vaccel_arg_array *array)
+{
+	int ret = vaccel_arg_array_release(array);
+
+	if (ret)
+		return ret;
+	free(array);
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_wrap(struct vaccel_arg_array *array, struct vaccel_arg *args, size_t count)
+{
+	if (!array || (!args && count))
+		return VACCEL_EINVAL;
+	array->args = args;
+	array->count = count;
+	array->capacity = count;
+	array->position = 0;
+	array->owned = false;
+	return VACCEL_OK;
+}
+
+void vaccel_arg_array_clear(struct vaccel_arg_array *array)
+{
+	if (!array)
+		return;
+	for (size_t i = 0; array->args && i < array->count; i++)
+		vaccel_arg_release(&array->args[i]);
+	array->count = 0;
+	array->position = 0;
+}
+
+/* ---- adding ---- */
+
+/* Room for `extra` more args: owned arrays grow (doubling), wrapped ones cannot. */
+static int reserve(struct vaccel_arg_array *a, size_t extra)
+{
+	size_t need, cap;
+	struct vaccel_arg *args;
+
+	if (a->count > SIZE_MAX - extra)
+		return VACCEL_ERANGE;
+	need = a->count + extra;
+	if (need <= a->capacity)
+		return VACCEL_OK;
+	if (!a->owned)
+		return VACCEL_ERANGE;
+	cap = a->capacity ? a->capacity : ARRAY_DEFAULT_CAPACITY;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2 / sizeof(*args))
+			return VACCEL_ENOMEM;
+		cap *= 2;
+	}
+	args = realloc(a->args, cap * sizeof(*args));
+	if (!args)
+		return VACCEL_ENOMEM;
+	a->args = args;
+	a->capacity = cap;
+	return VACCEL_OK;
+}
+
+static int push(struct vaccel_arg_array *a, void *buf, size_t size, vaccel_arg_type_t type,
+		uint32_t custom_id, bool owned)
+{
+	int ret;
+
+	if (!a)
+		return VACCEL_EINVAL;
+	ret = reserve(a, 1);
+	if (ret)
+		return ret;
+	a->args[a->count++] = (struct vaccel_arg){
+		.buf = buf, .size = size, .type = type, .custom_type_id = custom_id, .owned = owned};
+	return VACCEL_OK;
+}
+
+static bool bools_valid(const void *buf, size_t count)
+{
+	const unsigned char *b = buf;
+
+	for (size_t i = 0; i < count; i++) {
+		if (b[i * sizeof(bool)] > 1)
+			return false;
+	}
+	return true;
+}
+
+int vaccel_arg_array_add_raw(struct vaccel_arg_array *array, void *buf, size_t size)
+{
+	return push(array, buf, size, VACCEL_ARG_RAW, 0, false);
+}
+
+#define DEFINE_ADD(NAME, CTYPE, TYPE, ARRAY_TYPE)                                                  \
+	int vaccel_arg_array_add_##NAME(struct vaccel_arg_array *array, CTYPE *value)              \
+	{                                                                                          \
+		if (!array || !value)                                                              \
+			return VACCEL_EINVAL;                                                      \
+		if (TYPE == VACCEL_ARG_BOOL && !bools_valid(value, 1))                             \
+			return VACCEL_EINVAL;                                                      \
+		return push(array, value, sizeof(CTYPE), TYPE, 0, false);                          \
+	}                                                                                          \
+	int vaccel_arg_array_add_##NAME##_array(struct vaccel_arg_array *array, CTYPE *values,     \
+						size_t count)                                      \
+	{                                                                                          \
+		if (!array || !values || !count || count > SIZE_MAX / sizeof(CTYPE))              \
+			return VACCEL_EINVAL;                                                      \
+		if (ARRAY_TYPE == VACCEL_ARG_BOOL_ARRAY && !bools_valid(values, count))            \
+			return VACCEL_EINVAL;                                                      \
+		return push(array, values, count * sizeof(CTYPE), ARRAY_TYPE, 0, false);           \
+	}
+VACCEL_ARG_NUMERIC_TYPES(DEFINE_ADD)
+
+int vaccel_arg_array_add_string(struct vaccel_arg_array *array, char *str)
+{
+	if (!array || !str)
+		return VACCEL_EINVAL;
+	return push(array, str, strlen(str) + 1, VACCEL_ARG_STRING, 0, false);
+}
+
+int vaccel_arg_array_add_buffer(struct vaccel_arg_array *array, void *buf, size_t size)
+{
+	if (!array || !buf || !size)
+		return VACCEL_EINVAL;
+	return push(array, buf, size, VACCEL_ARG_BUFFER, 0, false);
+}
+
+int vaccel_arg_array_add_custom(struct vaccel_arg_array *array, uint32_t custom_id, void *buf,
+				size_t size, vaccel_arg_type_validator_fn validator)
+{
+	if (!array || !buf || !size)
+		return VACCEL_EINVAL;
+	if (validator && !validator(buf, size, custom_id))
+		return VACCEL_EINVAL;
+	return push(array, buf, size, VACCEL_ARG_CUSTOM, custom_id, false);
+}
+
+int vaccel_arg_array_add_serialized(struct vaccel_arg_array *array, vaccel_arg_type_t type,
+				    uint32_t custom_id, const void *data, size_t data_size,
+				    vaccel_arg_serializer_fn serializer)
+{
+	void *buf = NULL;
+	size_t size = 0;
+	int ret;
+
+	if (!array || !serializer || !valid_arg_type(type))
+		return VACCEL_EINVAL;
+	ret = serializer(data, data_size, custom_id, &buf, &size);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	if (!buf || !size) {
+		free(buf);
+		return VACCEL_EINVAL;
+	}
+	ret = push(array, buf, size, type, custom_id, true);
+	if (ret)
+		free(buf);
+	return ret;
+}
+
+int vaccel_arg_array_add_range(struct vaccel_arg_array *dest, const struct vaccel_arg_array *src,
+			       size_t start_idx, size_t count, bool copy)
+{
+	size_t first;
+	int ret;
+
+	if (!dest || !src || (count && !src->args))
+		return VACCEL_EINVAL;
+	if (start_idx > src->count || count > src->count - start_idx)
+		return VACCEL_ERANGE;
+	if (!count)
+		return VACCEL_OK;
+	ret = reserve(dest, count);
+	if (ret)
+		return ret;
+	first = dest->count;
+	for (size_t i = 0; i < count; i++) {
+		const struct vaccel_arg *s = &src->args[start_idx + i];
+		struct vaccel_arg *d = &dest->args[dest->count];
+
+		if (copy) {
+			ret = vaccel_arg_init(d, s->buf, s->buf ? s->size : 0, s->type,
+					      s->custom_type_id);
+			if (ret) {
+				/* Undo the partial copy: dest is as before. */
+				while (dest->count > first)
+					vaccel_arg_release(&dest->args[--dest->count]);
+				return ret;
+			}
+		} else {
+			*d = *s;
+			d->owned = false;
+		}
+		dest->count++;
+	}
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_add_remaining(struct vaccel_arg_array *dest,
+				   const struct vaccel_arg_array *src, bool copy)
+{
+	if (!src)
+		return VACCEL_EINVAL;
+	if (src->position > src->count)
+		return VACCEL_ERANGE;
+	return vaccel_arg_array_add_range(dest, src, src->position, src->count - src->position,
+					  copy);
+}
+
+int vaccel_arg_array_add_all(struct vaccel_arg_array *dest, const struct vaccel_arg_array *src,
+			     bool copy)
+{
+	if (!src)
+		return VACCEL_EINVAL;
+	return vaccel_arg_array_add_range(dest, src, 0, src->count, copy);
+}
+
+/* ---- getting ---- */
+
+/* The arg at the current position, or an error (position unchanged). */
+static int current(struct vaccel_arg_array *a, struct vaccel_arg **arg)
+{
+	if (!a || (!a->args && a->count))
+		return VACCEL_EINVAL;
+	if (a->position >= a->count)
+		return VACCEL_ERANGE;
+	*arg = &a->args[a->position];
+	return VACCEL_OK;
+}
+
+static int current_typed(struct vaccel_arg_array *a, vaccel_arg_type_t type,
+			 struct vaccel_arg **arg)
+{
+	int ret = current(a, arg);
+
+	if (ret)
+		return ret;
+	if ((*arg)->type != type || !(*arg)->buf)
+		return VACCEL_EINVAL;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_get_raw(struct vaccel_arg_array *array, void **buf, size_t *size)
+{
+	struct vaccel_arg *arg;
+	int ret;
+
+	if (!buf)
+		return VACCEL_EINVAL;
+	ret = current(array, &arg);
+	if (ret)
+		return ret;
+	*buf = arg->buf;
+	if (size)
+		*size = arg->size;
+	array->position++;
+	return VACCEL_OK;
+}
+
+#define DEFINE_GET(NAME, CTYPE, TYPE, ARRAY_TYPE)                                                  \
+	int vaccel_arg_array_get_##NAME(struct vaccel_arg_array *array, CTYPE *value)              \
+	{                                                                                          \
+		struct vaccel_arg *arg;                                                            \
+		int ret;                                                                           \
+		if (!value)                                                                        \
+			return VACCEL_EINVAL;                                                      \
+		ret = current_typed(array, TYPE, &arg);                                            \
+		if (ret)                                                                           \
+			return ret;                                                                \
+		if (arg->size != sizeof(CTYPE))                                                    \
+			return VACCEL_EINVAL;                                                      \
+		if (TYPE == VACCEL_ARG_BOOL && !bools_valid(arg->buf, 1))                          \
+			return VACCEL_EINVAL;                                                      \
+		memcpy(value, arg->buf, sizeof(CTYPE));                                            \
+		array->position++;                                                                 \
+		return VACCEL_OK;                                                                  \
+	}                                                                                          \
+	int vaccel_arg_array_get_##NAME##_array(struct vaccel_arg_array *array, CTYPE **values,    \
+						size_t *count)                                     \
+	{                                                                                          \
+		struct vaccel_arg *arg;                                                            \
+		int ret;                                                                           \
+		if (!values)                                                                       \
+			return VACCEL_EINVAL;                                                      \
+		ret = current_typed(array, ARRAY_TYPE, &arg);                                      \
+		if (ret)                                                                           \
+			return ret;                                                                \
+		if (!arg->size || arg->size % sizeof(CTYPE) ||                                     \
+		    (uintptr_t)arg->buf % _Alignof(CTYPE))                                         \
+			return VACCEL_EINVAL;                                                      \
+		if (ARRAY_TYPE == VACCEL_ARG_BOOL_ARRAY &&                                         \
+		    !bools_valid(arg->buf, arg->size / sizeof(CTYPE)))                             \
+			return VACCEL_EINVAL;                                                      \
+		*values = (CTYPE *)arg->buf;                                                       \
+		if (count)                                                                         \
+			*count = arg->size / sizeof(CTYPE);                                        \
+		array->position++;                                                                 \
+		return VACCEL_OK;                                                                  \
+	}
+VACCEL_ARG_NUMERIC_TYPES(DEFINE_GET)
+
+int vaccel_arg_array_get_string(struct vaccel_arg_array *array, char **str)
+{
+	struct vaccel_arg *arg;
+	int ret;
+
+	if (!str)
+		return VACCEL_EINVAL;
+	ret = current_typed(array, VACCEL_ARG_STRING, &arg);
+	if (ret)
+		return ret;
+	if (!arg->size || ((char *)arg->buf)[arg->size - 1] != '\0')
+		return VACCEL_EINVAL; /* unterminated */
+	*str = arg->buf;
+	array->position++;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_get_buffer(struct vaccel_arg_array *array, void **buf, size_t *size)
+{
+	struct vaccel_arg *arg;
+	int ret;
+
+	if (!buf)
+		return VACCEL_EINVAL;
+	ret = current_typed(array, VACCEL_ARG_BUFFER, &arg);
+	if (ret)
+		return ret;
+	*buf = arg->buf;
+	if (size)
+		*size = arg->size;
+	array->position++;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_get_custom(struct vaccel_arg_array *array, uint32_t expected_id, void **buf,
+				size_t *size, vaccel_arg_type_validator_fn validator)
+{
+	struct vaccel_arg *arg;
+	int ret;
+
+	if (!buf)
+		return VACCEL_EINVAL;
+	ret = current_typed(array, VACCEL_ARG_CUSTOM, &arg);
+	if (ret)
+		return ret;
+	if (arg->custom_type_id != expected_id ||
+	    (validator && !validator(arg->buf, arg->size, expected_id)))
+		return VACCEL_EINVAL;
+	*buf = arg->buf;
+	if (size)
+		*size = arg->size;
+	array->position++;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_get_serialized(struct vaccel_arg_array *array,
+				    vaccel_arg_type_t expected_type, uint32_t expected_custom_id,
+				    void *data, size_t expected_size,
+				    vaccel_arg_deserializer_fn deserializer)
+{
+	struct vaccel_arg *arg;
+	int ret;
+
+	if (!data || !deserializer)
+		return VACCEL_EINVAL;
+	ret = current_typed(array, expected_type, &arg);
+	if (ret)
+		return ret;
+	if (expected_type == VACCEL_ARG_CUSTOM && arg->custom_type_id != expected_custom_id)
+		return VACCEL_EINVAL;
+	ret = deserializer(arg->buf, arg->size, expected_custom_id, expected_size, data);
+	if (ret)
+		return ret;
+	array->position++;
+	return VACCEL_OK;
+}
+
+/* ---- setting ---- */
+
+int vaccel_arg_array_set_raw(struct vaccel_arg_array *array, void *buf, size_t size)
+{
+	struct vaccel_arg *arg;
+	int ret;
+
+	if (!buf && size)
+		return VACCEL_EINVAL;
+	ret = current(array, &arg);
+	if (ret)
+		return ret;
+	if (size > arg->size || (size && !arg->buf))
+		return VACCEL_EINVAL;
+	if (size)
+		memcpy(arg->buf, buf, size);
+	array->position++;
+	return VACCEL_OK;
+}
+
+#define DEFINE_SET(NAME, CTYPE, TYPE, ARRAY_TYPE)                                                  \
+	int vaccel_arg_array_set_##NAME(struct vaccel_arg_array *array, CTYPE *value)              \
+	{                                                                                          \
+		struct vaccel_arg *arg;                                                            \
+		int ret;                                                                           \
+		if (!value)                                                                        \
+			return VACCEL_EINVAL;                                                      \
+		if (TYPE == VACCEL_ARG_BOOL && !bools_valid(value, 1))                             \
+			return VACCEL_EINVAL;                                                      \
+		ret = current_typed(array, TYPE, &arg);                                            \
+		if (ret)                                                                           \
+			return ret;                                                                \
+		if (arg->size != sizeof(CTYPE))                                                    \
+			return VACCEL_EINVAL;                                                      \
+		memcpy(arg->buf, value, sizeof(CTYPE));                                            \
+		array->position++;                                                                 \
+		return VACCEL_OK;                                                                  \
+	}                                                                                          \
+	int vaccel_arg_array_set_##NAME##_array(struct vaccel_arg_array *array, CTYPE *values,     \
+						size_t count)                                      \
+	{                                                                                          \
+		struct vaccel_arg *arg;                                                            \
+		int ret;                                                                           \
+		if (!values || !count || count > SIZE_MAX / sizeof(CTYPE))                         \
+			return VACCEL_EINVAL;                                                      \
+		if (ARRAY_TYPE == VACCEL_ARG_BOOL_ARRAY && !bools_valid(values, count))            \
+			return VACCEL_EINVAL;                                                      \
+		ret = current_typed(array, ARRAY_TYPE, &arg);                                      \
+		if (ret)                                                                           \
+			return ret;                                                                \
+		if (arg->size < count * sizeof(CTYPE))                                             \
+			return VACCEL_EINVAL;                                                      \
+		memcpy(arg->buf, values, count * sizeof(CTYPE));                                   \
+		array->position++;                                                                 \
+		return VACCEL_OK;                                                                  \
+	}
+VACCEL_ARG_NUMERIC_TYPES(DEFINE_SET)
+
+int vaccel_arg_array_set_string(struct vaccel_arg_array *array, char *str)
+{
+	struct vaccel_arg *arg;
+	size_t len;
+	int ret;
+
+	if (!str)
+		return VACCEL_EINVAL;
+	ret = current_typed(array, VACCEL_ARG_STRING, &arg);
+	if (ret)
+		return ret;
+	len = strlen(str) + 1;
+	if (arg->size < len)
+		return VACCEL_EINVAL;
+	memcpy(arg->buf, str, len);
+	array->position++;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_set_buffer(struct vaccel_arg_array *array, void *buf, size_t size)
+{
+	struct vaccel_arg *arg;
+	int ret;
+
+	if (!buf || !size)
+		return VACCEL_EINVAL;
+	ret = current_typed(array, VACCEL_ARG_BUFFER, &arg);
+	if (ret)
+		return ret;
+	if (arg->size < size)
+		return VACCEL_EINVAL;
+	memcpy(arg->buf, buf, size);
+	array->position++;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_set_custom(struct vaccel_arg_array *array, uint32_t expected_id, void *buf,
+				size_t size, vaccel_arg_type_validator_fn validator)
+{
+	struct vaccel_arg *arg;
+	int ret;
+
+	if (!buf || !size)
+		return VACCEL_EINVAL;
+	ret = current_typed(array, VACCEL_ARG_CUSTOM, &arg);
+	if (ret)
+		return ret;
+	if (arg->custom_type_id != expected_id || arg->size != size ||
+	    (validator && !validator(buf, size, expected_id)))
+		return VACCEL_EINVAL;
+	memcpy(arg->buf, buf, size);
+	array->position++;
+	return VACCEL_OK;
+}
+
+int vaccel_arg_array_set_serialized(struct vaccel_arg_array *array,
+				    vaccel_arg_type_t expected_type, uint32_t expected_custom_id,
+				    void *data, size_t data_size,
+				    vaccel_arg_serializer_fn serializer)
+{
+	struct vaccel_arg *arg;
+	void *buf = NULL;
+	size_t size = 0;
+	int ret;
+
+	if (!serializer)
+		return VACCEL_EINVAL;
+	ret = current_typed(array, expected_type, &arg);
+	if (ret)
+		return ret;
+	if (expected_type == VACCEL_ARG_CUSTOM && arg->custom_type_id != expected_custom_id)
+		return VACCEL_EINVAL;
+	ret = serializer(data, data_size, expected_custom_id, &buf, &size);
+	if (!ret && (!buf || size != arg->size))
+		ret = VACCEL_EINVAL;
+	if (!ret) {
+		memcpy(arg->buf, buf, size);
+		array->position++;
+	}
+	free(buf);
+	return ret;
+}
+
+/* ---- position helpers ---- */
+
+int vaccel_arg_array_get_remaining(struct vaccel_arg_array *array, struct vaccel_arg **args,
+				   size_t *count)
+{
+	if (!array || !args || !count)
+		return VACCEL_EINVAL;
+	if (array->position >= array->count) {
+		*args = NULL;
+		*count = 0;
+		return VACCEL_OK;
+	}
+	*args = &array->args[array->position];
+	*count = array->count - array->position;
+	array->position = array->count;
+	return VACCEL_OK;
+}
+
+size_t vaccel_arg_array_remaining_count(const struct vaccel_arg_array *array)
+{
+	if (!array || array->position >= array->count)
+		return 0;
+	return array->count - array->position;
+}
+
+size_t vaccel_arg_array_position(const struct vaccel_arg_array *array)
+{
+	return array ? array->position : 0;
+}
+
+void vaccel_arg_array_set_position(struct vaccel_arg_array *array, size_t position)
+{
+	if (array)
+		array->position = position > array->count ? array->count : position;
+}
+
+void vaccel_arg_array_reset_position(struct vaccel_arg_array *array)
+{
+	if (array)
+		array->position = 0;
+}
+
+size_t vaccel_arg_array_count(const struct vaccel_arg_array *array)
+{
+	return array ? array->count : 0;
+}
+
+struct vaccel_arg *vaccel_arg_array_raw(struct vaccel_arg_array *array)
+{
+	return array ? array->args : NULL;
+}

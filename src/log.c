@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Logger: `YYYY.MM.DD-hh:mm:ss.CC - <level> message` lines to stderr or a file.
+ * A line is formatted completely first and written with one write() under a mutex, so
+ * concurrent threads never interleave inside a line.
+ */
+#include "rt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOG_LINE_MAX 8192
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int log_level = VACCEL_LOG_ERROR;
+static int log_fd = STDERR_FILENO;
+static bool log_fd_owned;
+
+int vaccel_log_init(void)
+{
+	return VACCEL_OK;
+}
+
+int vaccel_log_shutdown(void)
+{
+	return VACCEL_OK;
+}
+
+int vaccel_log_enabled(vaccel_log_level_t level)
+{
+	return level >= VACCEL_LOG_ERROR && (int)level <= atomic_load(&log_level);
+}
+
+static const char *level_tag(vaccel_log_level_t level)
+{
+	switch (level) {
+	case VACCEL_LOG_ERROR:
+		return "error";
+	case VACCEL_LOG_WARN:
+		return "warn";
+	case VACCEL_LOG_INFO:
+		return "info";
+	case VACCEL_LOG_DEBUG:
+		return "debug";
+	default:
+		return "log";
+	}
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return; /* nowhere left to report a logging failure */
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void log_vprint(vaccel_log_level_t level, const char *loc_file, int loc_line,
+		       const char *fmt, va_list ap)
+{
+	char line[LOG_LINE_MAX];
+	struct timespec ts;
+	struct tm tm;
+	size_t len;
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	n = snprintf(line, sizeof(line), "%04d.%02d.%02d-%02d:%02d:%02d.%02ld - <%s> ",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		     tm.tm_sec, ts.tv_nsec / 10000000L, level_tag(level));
+	if (n < 0)
+		return;
+	len = (size_t)n;
+	if (loc_file) {
+		n = snprintf(line + len, sizeof(line) - len, "[%s:%d] ", loc_file, loc_line);
+		if (n > 0)
+			len += (size_t)n < sizeof(line) - len ? (size_t)n : sizeof(line) - len - 1;
+	}
+	n = vsnprintf(line + len, sizeof(line) - len, fmt ? fmt : "(null)", ap);
+	if (n > 0)
+		len += (size_t)n < sizeof(line) - len ? (size_t)n : sizeof(line) - len - 1;
+	/* Long messages are truncated; the line always ends with exactly one newline. */
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	line[len++] = '\n';
+
+	pthread_mutex_lock(&log_lock);
+	write_all(log_fd, line, len);
+	pthread_mutex_unlock(&log_lock);
+}
+
+void vaccel_log_print(vaccel_log_level_t level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!vaccel_log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	log_vprint(level, NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+void vaccel_log_print_loc(vaccel_log_level_t level, const char *file, int line, const char *fmt,
+			  ...)
+{
+	va_list ap;
+
+	if (!vaccel_log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	log_vprint(level, file ? file : "?", line, fmt, ap);
+	va_end(ap);
+}
+
+void rt_log_force(vaccel_log_level_t level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprint(level, NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* Swap the destination; the caller holds log_lock. */
+static void set_fd_locked(int fd, bool owned)
+{
+	if (log_fd_owned)
+		close(log_fd);
+	log_fd = fd;
+	log_fd_owned = owned;
+}
+
+int rt_log_configure(vaccel_log_level_t level, const char *log_file)
+{
+	int fd = STDERR_FILENO;
+	bool owned = false;
+	int err = 0;
+
+	if (level < VACCEL_LOG_ERROR || level >= VACCEL_LOG_MAX)
+		level = VACCEL_LOG_ERROR;
+
+	if (log_file && log_file[0]) {
+		if (strcmp(log_file, "/dev/stderr") == 0) {
+			fd = STDERR_FILENO;
+		} else if (strcmp(log_file, "/dev/stdout") == 0) {
+			fd = STDOUT_FILENO;
+		} else {
+			/* Absolute paths as given, relative ones relative to the cwd. */
+			fd = open(log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+			if (fd < 0) {
+				err = errno;
+				fd = STDERR_FILENO;
+			} else {
+				owned = true;
+			}
+		}
+	}
+
+	pthread_mutex_lock(&log_lock);
+	set_fd_locked(fd, owned);
+	pthread_mutex_unlock(&log_lock);
+	atomic_store(&log_level, (int)level);
+
+	if (err) {
+		rt_log_force(VACCEL_LOG_WARN, "Could not open log file %s: %s; logging to stderr",
+			     log_file, strerror(err));
+		return rt_errno_to_vaccel(err);
+	}
+	return VACCEL_OK;
+}
+
+void rt_log_reset(void)
+{
+	pthread_mutex_lock(&log_lock);
+	set_fd_locked(STDERR_FILENO, false);
+	pthread_mutex_unlock(&log_lock);
+	atomic_store(&log_level, VACCEL_LOG_ERROR);
+}

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Profiling regions: timed samples, printed as `[prof] <name>: total_time: ...`. */
+#include "rt.h"
+#include "vaccel/prof.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SAMPLES_INITIAL 1024
+#define NAME_PLACEHOLDER_SIZE 256
+
+bool vaccel_prof_enabled(void)
+{
+	return rt_config()->profiling_enabled;
+}
+
+int vaccel_prof_region_start(struct vaccel_prof_region *region)
+{
+	if (!vaccel_prof_enabled())
+		return VACCEL_OK;
+	if (!region)
+		return VACCEL_EINVAL;
+	if (region->nr_entries == region->size) {
+		size_t cap = region->size ? region->size * 2 : SAMPLES_INITIAL;
+		struct vaccel_prof_sample *s;
+
+		if (cap > SIZE_MAX / sizeof(*s))
+			return VACCEL_ENOMEM;
+		s = realloc(region->samples, cap * sizeof(*s));
+		if (!s)
+			return VACCEL_ENOMEM;
+		region->samples = s;
+		region->size = cap;
+	}
+	region->samples[region->nr_entries].start = rt_now_ns();
+	region->samples[region->nr_entries].time = 0;
+	region->nr_entries++;
+	return VACCEL_OK;
+}
+
+int vaccel_prof_region_stop(const struct vaccel_prof_region *region)
+{
+	struct vaccel_prof_sample *s;
+
+	if (!vaccel_prof_enabled())
+		return VACCEL_OK;
+	if (!region)
+		return VACCEL_EINVAL;
+	if (!region->nr_entries || !region->samples)
+		return VACCEL_ENOENT;
+	s = &region->samples[region->nr_entries - 1];
+	s->time = rt_now_ns() - s->start;
+	return VACCEL_OK;
+}
+
+static uint64_t total_time(const struct vaccel_prof_region *region)
+{
+	uint64_t t = 0;
+
+	for (size_t i = 0; i < region->nr_entries; i++)
+		t += region->samples[i].time;
+	return t;
+}
+
+static int format_line(char *buf, size_t size, const struct vaccel_prof_region *region)
+{
+	return snprintf(buf, size, "[prof] %s: total_time: %llu nsec nr_entries: %zu",
+			region->name ? region->name : "(null)",
+			(unsigned long long)total_time(region), region->nr_entries);
+}
+
+int vaccel_prof_region_print(const struct vaccel_prof_region *region)
+{
+	if (!vaccel_prof_enabled())
+		return VACCEL_OK;
+	if (!region)
+		return VACCEL_EINVAL;
+	if (region->nr_entries > 0)
+		vaccel_info("[prof] %s: total_time: %llu nsec nr_entries: %zu",
+			    region->name ? region->name : "(null)",
+			    (unsigned long long)total_time(region), region->nr_entries);
+	return VACCEL_OK;
+}
+
+int vaccel_prof_region_init(struct vaccel_prof_region *region, const char *name)
+{
+	char *n;
+
+	if (!vaccel_prof_enabled())
+		return VACCEL_OK;
+	if (!region)
+		return VACCEL_EINVAL;
+	n = name ? strdup(name) : calloc(1, NAME_PLACEHOLDER_SIZE);
+	if (!n)
+		return VACCEL_ENOMEM;
+	region->name = n;
+	region->name_owned = true;
+	region->nr_entries = 0;
+	region->samples = NULL;
+	region->size = 0;
+	return VACCEL_OK;
+}
+
+int vaccel_prof_region_release(struct vaccel_prof_region *region)
+{
+	if (!vaccel_prof_enabled())
+		return VACCEL_OK;
+	if (!region)
+		return VACCEL_EINVAL;
+	if (region->name_owned)
+		free((char *)region->name);
+	free(region->samples);
+	memset(region, 0, sizeof(*region));
+	return VACCEL_OK;
+}
+
+static struct vaccel_prof_region *by_name(struct vaccel_prof_region *regions, int n,
+					  const char *name)
+{
+	for (int i = 0; i < n; i++) {
+		if (regions[i].name && strcmp(regions[i].name, name) == 0)
+			return &regions[i];
+	}
+	return NULL;
+}
+
+int vaccel_prof_regions_start_by_name(struct vaccel_prof_region *regions, int nr_regions,
+				      const char *name)
+{
+	struct vaccel_prof_region *r;
+
+	if (!vaccel_prof_enabled())
+		return VACCEL_OK;
+	if (!regions || nr_regions <= 0 || !name)
+		return VACCEL_EINVAL;
+	r = by_name(regions, nr_regions, name);
+	return r ? vaccel_prof_region_start(r) : VACCEL_ENOENT;
+}
+
+int vaccel_prof_regions_stop_by_name(struct vaccel_prof_region *regions, int nr_regions,
+				     const char *name)
+{
+	struct vaccel_prof_region *r;
+
+	if (!vaccel_prof_enabled())
+		return VACCEL_OK;
+	if (!regions || nr_regions <= 0 || !name)
+		return VACCEL_EINVAL;
+	r = by_name(regions, nr_regions, name);
+	return r ? vaccel_prof_region_stop(r) : VACCEL_ENOENT;
+}
+
+int vaccel_prof_regions_init(struct vaccel_prof_region *regions, int nr_regions)
+{
+	if (!vaccel_prof_enabled())
+		return VACCEL_OK;
+	if (!regions || nr_regions <= 0)
+		return VACCEL_EINVAL;
+	/* Names (e.g. from VACCEL_PROF_REGION_INIT) are kept; only the samples reset. */
+	for (int i = 0; i < nr_regions; i++) {
+		regions[i].nr_entries = 0;
+		regions[i].samples = NULL;
+		regions[i].size = 0;
+	}
+	return VACCEL_OK;
+}
+
+int vaccel_prof_regions_release(struct vaccel_prof_region *regions, int nr_regions)
+{
+	if (!vaccel_prof_enabled())
+		return VACCEL_OK;
+	if (!regions || nr_regions <= 0)
+		return VACCEL_EINVAL;
+	for (int i = 0; i < nr_regions; i++)
+		vaccel_prof_region_release(&regions[i]);
+	return VACCEL_OK;
+}
+
+int vaccel_prof_regions_print_all(struct vaccel_prof_region *regions, int nr_regions)
+{
+	if (!vaccel_prof_enabled())
+		return VACCEL_OK;
+	if (!regions || nr_regions <= 0)
+		return VACCEL_EINVAL;
+	for (int i = 0; i < nr_regions; i++)
+		vaccel_prof_region_print(&regions[i]);
+	return VACCEL_OK;
+}
+
+int vaccel_prof_regions_print_all_to_buf(char **buf, size_t len,
+					 struct vaccel_prof_region *regions, int nr_regions)
+{
+	size_t need = 1, used = 0;
+	char *out;
+
+	if (!vaccel_prof_enabled())
+		return VACCEL_OK;
+	if (!regions || nr_regions <= 0)
+		return -VACCEL_EINVAL;
+	for (int i = 0; i < nr_regions; i++) {
+		if (regions[i].nr_entries > 0)
+			need += (size_t)format_line(NULL, 0, &regions[i]) + 1;
+	}
+	if (need > INT32_MAX)
+		return -VACCEL_ERANGE;
+	if (!buf)
+		return (int)need;
+	if (!len)
+		return -VACCEL_EINVAL;
+	out = malloc(len);
+	if (!out)
+		return -VACCEL_ENOMEM;
+	out[0] = '\0';
+	for (int i = 0; i < nr_regions && used + 1 < len; i++) {
+		int n;
+
+		if (!regions[i].nr_entries)
+			continue;
+		n = format_line(out + used, len - used, &regions[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n < len - used ? (size_t)n : len - used - 1;
+		if (used + 1 < len) {
+			out[used++] = '\n';
+			out[used] = '\0';
+		}
+	}
+	*buf = out;
+	return (int)used;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Runtime-internal declarations shared by the core's source files. Every internal symbol
+ * uses the `rt_` prefix and is hidden from libvaccel.so (see libvaccel.map).
+ */
+#ifndef RT_H
+#define RT_H
+
+#include "vaccel/config.h"
+#include "vaccel/error.h"
+#include "vaccel/id.h"
+#include "vaccel/log.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ---- core state (core.c) ---- */
+
+enum rt_phase {
+	RT_DOWN = 0, /* not bootstrapped (or cleaned up, or bootstrap failed) */
+	RT_BOOTING,  /* registries ready, plugins being loaded */
+	RT_UP,	     /* fully initialized */
+};
+
+enum rt_phase rt_phase(void);
+/*
+ * VACCEL_OK if the runtime is up; otherwise the remembered bootstrap error, or
+ * VACCEL_EPERM if it was never bootstrapped. Logs why (`what` names the caller).
+ */
+int rt_require_up(const char *what);
+/* Like rt_require_up() but also accepts the bootstrap phase (plugin registration). */
+int rt_require_booting(const char *what);
+/* The live configuration (never NULL). */
+const struct vaccel_config *rt_config(void);
+
+/* ---- logging (log.c) ---- */
+
+/* Apply level and destination; a file that cannot be opened falls back to stderr. */
+int rt_log_configure(vaccel_log_level_t level, const char *log_file);
+/* Back to the defaults: stderr, VACCEL_LOG_ERROR. */
+void rt_log_reset(void);
+/* Write at `level` whatever the configured level is (configuration warnings). */
+void rt_log_force(vaccel_log_level_t level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- configuration (config.c) ---- */
+
+#define RT_CONFIG_MAX_WARNINGS 16
+#define RT_CONFIG_WARNING_LEN 256
+struct rt_config_warnings {
+	size_t count;
+	char msg[RT_CONFIG_MAX_WARNINGS][RT_CONFIG_WARNING_LEN];
+};
+/* Read the environment into `config`; warnings are stored (not logged) when `w` is set. */
+int rt_config_from_env(struct vaccel_config *config, struct rt_config_warnings *w);
+void rt_config_warnings_flush(const struct rt_config_warnings *w);
+/* Longest accepted VACCEL_PLUGINS value. */
+#define RT_CONFIG_PLUGINS_MAX 16384
+
+/* ---- ID pools (id_pool.c) ---- */
+
+#define RT_SESSIONS_MAX 1024
+#define RT_RESOURCES_MAX 2048
+
+struct rt_id_pool;
+/* Pool of IDs 1..max; get returns the lowest free ID, or -VACCEL_EUSERS. */
+int rt_id_pool_new(struct rt_id_pool **pool, size_t max);
+void rt_id_pool_delete(struct rt_id_pool *pool);
+vaccel_id_t rt_id_pool_get(struct rt_id_pool *pool);
+/* VACCEL_EINVAL for an out-of-range ID, VACCEL_EPERM for a free one. */
+int rt_id_pool_put(struct rt_id_pool *pool, vaccel_id_t id);
+size_t rt_id_pool_in_use(struct rt_id_pool *pool);
+
+/* ---- run directory (rundir.c) ---- */
+
+/* Create this process's top-level run directory into `out` (PATH_MAX bytes). */
+int rt_rundir_create(char *out, size_t size);
+/* Remove a run directory (empty, or holding only regular files vAccel created). */
+int rt_rundir_remove(const char *path);
+/* Tests: replace "/run/user" (the system base) with another directory. */
+void rt_rundir_set_system_base(const char *base);
+/* Create `<parent>/<name>` (0700) into out. */
+int rt_subdir_create(const char *parent, const char *name, char *out, size_t size);
+
+/* ---- registries ---- */
+
+int rt_plugins_bootstrap(void);
+int rt_plugins_cleanup(void);
+int rt_sessions_bootstrap(void);
+int rt_sessions_cleanup(void);
+int rt_resources_bootstrap(void);
+int rt_resources_cleanup(void);
+
+/* ---- small helpers (util.c) ---- */
+
+/* errno value -> vAccel code (unknown values map to VACCEL_EIO). */
+int rt_errno_to_vaccel(int err);
+/* snprintf that reports truncation as VACCEL_ENAMETOOLONG. */
+int rt_path_join(char *out, size_t size, const char *dir, const char *name);
+/* Monotonic raw clock in nanoseconds. */
+unsigned long long rt_now_ns(void);
+/* Parse a strict base-10 unsigned integer (whole string, no sign, no overflow). */
+bool rt_parse_ulong(const char *s, unsigned long *out);
+
+#endif /* RT_H */

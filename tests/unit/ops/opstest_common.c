@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Fixtures shared by the ops tests (see opstest_common.h). */
+
+#include "opstest_common.h"
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct opstest_state *plugin_state;
+
+static struct vaccel_plugin_info empty_info = {.name = "opstest-empty"};
+struct vaccel_plugin opstest_empty_plugin = {.info = &empty_info};
+
+int opstest_group_setup(void **state)
+{
+	const char *path = getenv("VACCEL_PLUGINS");
+	opstest_state_fn get;
+	void *handle;
+
+	(void)state;
+	if (!path) {
+		fprintf(stderr, "VACCEL_PLUGINS is not set\n");
+		return -1;
+	}
+
+	/* The runtime bootstraps (and loads the plugin) when it is loaded. */
+	if (!vaccel_is_initialized() && vaccel_bootstrap() != VACCEL_OK)
+		return -1;
+
+	handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+	if (!handle) {
+		fprintf(stderr, "opstest plugin not loaded: %s\n", dlerror());
+		return -1;
+	}
+	get = (opstest_state_fn)dlsym(handle, OPSTEST_STATE_SYM);
+	/* RTLD_NOLOAD took a reference; the runtime keeps its own. */
+	dlclose(handle);
+	if (!get)
+		return -1;
+
+	plugin_state = get();
+	return 0;
+}
+
+int opstest_group_teardown(void **state)
+{
+	(void)state;
+	return 0;
+}
+
+int opstest_setup(void **state)
+{
+	struct opstest_fixture *f = calloc(1, sizeof(*f));
+	int fd;
+
+	if (!f)
+		return -1;
+
+	snprintf(f->path, sizeof(f->path), "/tmp/vaccel-opstest-XXXXXX");
+	fd = mkstemp(f->path);
+	if (fd < 0 || write(fd, "opstest\n", 8) != 8) {
+		free(f);
+		return -1;
+	}
+	close(fd);
+
+	if (vaccel_session_init(&f->sess, 0) != VACCEL_OK) {
+		unlink(f->path);
+		free(f);
+		return -1;
+	}
+
+	memset(plugin_state, 0, sizeof(*plugin_state));
+	f->st = plugin_state;
+	*state = f;
+	return 0;
+}
+
+int opstest_teardown(void **state)
+{
+	struct opstest_fixture *f = *state;
+	int ret = 0;
+
+	if (vaccel_session_release(&f->sess) != VACCEL_OK)
+		ret = -1;
+
+	for (int i = 0; i < 3; i++)
+		if (f->res_inited[i] && vaccel_resource_release(&f->res[i]) != VACCEL_OK)
+			ret = -1;
+
+	unlink(f->path);
+	free(f);
+	return ret;
+}
+
+struct vaccel_resource *opstest_resource(struct opstest_fixture *f, int slot,
+					 vaccel_resource_type_t type, bool do_register)
+{
+	struct vaccel_resource *res = &f->res[slot];
+
+	assert_int_equal(vaccel_resource_init(res, f->path, type), VACCEL_OK);
+	f->res_inited[slot] = true;
+	if (do_register)
+		assert_int_equal(vaccel_resource_register(res, &f->sess), VACCEL_OK);
+
+	return res;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Fixtures shared by the ops tests: a session on the opstest plugin (loaded
+ * through VACCEL_PLUGINS, set by meson), access to the plugin's recorded
+ * state, and file-backed resources.
+ */
+#ifndef OPSTEST_COMMON_H
+#define OPSTEST_COMMON_H
+
+#include "opstest_plugin.h"
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+struct opstest_fixture {
+	struct vaccel_session sess;
+	struct opstest_state *st; /* the plugin's state, reset per test */
+	char path[64];		  /* a temp file backing the resources */
+	struct vaccel_resource res[3];
+	bool res_inited[3];
+};
+
+/* cmocka group setup/teardown: bootstrap and find the plugin. */
+int opstest_group_setup(void **state);
+int opstest_group_teardown(void **state);
+
+/* cmocka per-test setup/teardown: fresh session and plugin state. */
+int opstest_setup(void **state);
+int opstest_teardown(void **state);
+
+/* Init resource slot `slot` of `type` from the fixture's file; register it if asked. */
+struct vaccel_resource *opstest_resource(struct opstest_fixture *f, int slot,
+					 vaccel_resource_type_t type, bool do_register);
+
+/* A plugin stand-in with no ops (for the ENOTSUP paths). */
+extern struct vaccel_plugin opstest_empty_plugin;
+
+#endif /* OPSTEST_COMMON_H */
