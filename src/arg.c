@@ -38,8 +38,8 @@ int vaccel_arg_init(struct vaccel_arg *arg, const void *buf, size_t size, vaccel
 	return VACCEL_OK;
 }
 
-int vaccel_arg_init_from_buf(struct vaccel_arg *arg, void *buf, size_t size,
-			     vaccel_arg_type_t type, uint32_t custom_id)
+int vaccel_arg_init_from_buf(struct vaccel_arg *arg, void *buf, size_t size, vaccel_arg_type_t type,
+			     uint32_t custom_id)
 {
 	if (!arg || !valid_arg_type(type) || (!buf != !size))
 		return VACCEL_EINVAL;
@@ -237,7 +237,7 @@ static int push(struct vaccel_arg_array *a, void *buf, size_t size, vaccel_arg_t
 	if (ret)
 		return ret;
 	a->args[a->count++] = (struct vaccel_arg){
-		.buf = buf, .size = size, .type = type, .custom_type_id = custom_id, .owned = owned};
+	    .buf = buf, .size = size, .type = type, .custom_type_id = custom_id, .owned = owned};
 	return VACCEL_OK;
 }
 
@@ -269,7 +269,7 @@ int vaccel_arg_array_add_raw(struct vaccel_arg_array *array, void *buf, size_t s
 	int vaccel_arg_array_add_##NAME##_array(struct vaccel_arg_array *array, CTYPE *values,     \
 						size_t count)                                      \
 	{                                                                                          \
-		if (!array || !values || !count || count > SIZE_MAX / sizeof(CTYPE))              \
+		if (!array || !values || !count || count > SIZE_MAX / sizeof(CTYPE))               \
 			return VACCEL_EINVAL;                                                      \
 		if (ARRAY_TYPE == VACCEL_ARG_BOOL_ARRAY && !bools_valid(values, count))            \
 			return VACCEL_EINVAL;                                                      \
@@ -522,9 +522,8 @@ int vaccel_arg_array_get_custom(struct vaccel_arg_array *array, uint32_t expecte
 	return VACCEL_OK;
 }
 
-int vaccel_arg_array_get_serialized(struct vaccel_arg_array *array,
-				    vaccel_arg_type_t expected_type, uint32_t expected_custom_id,
-				    void *data, size_t expected_size,
+int vaccel_arg_array_get_serialized(struct vaccel_arg_array *array, vaccel_arg_type_t expected_type,
+				    uint32_t expected_custom_id, void *data, size_t expected_size,
 				    vaccel_arg_deserializer_fn deserializer)
 {
 	struct vaccel_arg *arg;
@@ -589,12 +588,12 @@ int vaccel_arg_array_set_raw(struct vaccel_arg_array *array, void *buf, size_t s
 		int ret;                                                                           \
 		if (!values || !count || count > SIZE_MAX / sizeof(CTYPE))                         \
 			return VACCEL_EINVAL;                                                      \
-		if (ARRAY_TYPE == VACCEL_ARG_BOOL_ARRAY && !bools_valid(values, count))            \
-			return VACCEL_EINVAL;                                                      \
 		ret = current_typed(array, ARRAY_TYPE, &arg);                                      \
 		if (ret)                                                                           \
 			return ret;                                                                \
 		if (arg->size < count * sizeof(CTYPE))                                             \
+			return VACCEL_EINVAL;                                                      \
+		if (ARRAY_TYPE == VACCEL_ARG_BOOL_ARRAY && !bools_valid(values, count))            \
 			return VACCEL_EINVAL;                                                      \
 		memcpy(arg->buf, values, count * sizeof(CTYPE));                                   \
 		array->position++;                                                                 \
@@ -657,9 +656,8 @@ int vaccel_arg_array_set_custom(struct vaccel_arg_array *array, uint32_t expecte
 	return VACCEL_OK;
 }
 
-int vaccel_arg_array_set_serialized(struct vaccel_arg_array *array,
-				    vaccel_arg_type_t expected_type, uint32_t expected_custom_id,
-				    void *data, size_t data_size,
+int vaccel_arg_array_set_serialized(struct vaccel_arg_array *array, vaccel_arg_type_t expected_type,
+				    uint32_t expected_custom_id, void *data, size_t data_size,
 				    vaccel_arg_serializer_fn serializer)
 {
 	struct vaccel_arg *arg;

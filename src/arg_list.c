@@ -39,7 +39,7 @@ static int list_push(struct vaccel_arg_list *l, void *buf, size_t size, vaccel_a
 		return VACCEL_EINVAL;
 	i = l->curr_idx++;
 	l->list[i] = (struct vaccel_arg){
-		.buf = buf, .size = size, .type = type, .custom_type_id = custom_id, .owned = owned};
+	    .buf = buf, .size = size, .type = type, .custom_type_id = custom_id, .owned = owned};
 	l->idcs_allocated_space[i] = owned;
 	return VACCEL_OK;
 }

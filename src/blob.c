@@ -182,8 +182,8 @@ int vaccel_blob_init(struct vaccel_blob *blob, const char *path)
 	return VACCEL_OK;
 }
 
-int vaccel_blob_init_from_buf(struct vaccel_blob *blob, const uint8_t *buf, size_t size,
-			      bool own, const char *filename, const char *dir, bool randomize)
+int vaccel_blob_init_from_buf(struct vaccel_blob *blob, const uint8_t *buf, size_t size, bool own,
+			      const char *filename, const char *dir, bool randomize)
 {
 	struct vaccel_blob b = {0};
 	int ret;

@@ -76,7 +76,7 @@ int vaccel_config_release(struct vaccel_config *config)
 }
 
 static void warn(struct rt_config_warnings *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void warn(struct rt_config_warnings *w, const char *fmt, ...)
 {
@@ -204,8 +204,8 @@ int vaccel_config_new(struct vaccel_config **config, const char *plugins,
 	c = malloc(sizeof(*c));
 	if (!c)
 		return VACCEL_ENOMEM;
-	ret = vaccel_config_init(c, plugins, log_level, log_file, profiling_enabled,
-				 version_ignore);
+	ret =
+	    vaccel_config_init(c, plugins, log_level, log_file, profiling_enabled, version_ignore);
 	if (ret) {
 		free(c);
 		return ret;

@@ -202,7 +202,11 @@ static bool env_is_zero(const char *name)
 	return v && strcmp(v, "0") == 0;
 }
 
-__attribute__((constructor)) static void rt_ctor(void)
+/*
+ * Priority 101: bootstrap before, and clean up after, any other constructor/destructor of
+ * the library (the op wrappers print their profiling regions from destructors).
+ */
+__attribute__((constructor(101))) static void rt_ctor(void)
 {
 	if (env_is_zero("VACCEL_BOOTSTRAP_ENABLED"))
 		return;
@@ -210,7 +214,7 @@ __attribute__((constructor)) static void rt_ctor(void)
 	(void)vaccel_bootstrap();
 }
 
-__attribute__((destructor)) static void rt_dtor(void)
+__attribute__((destructor(101))) static void rt_dtor(void)
 {
 	if (env_is_zero("VACCEL_CLEANUP_ENABLED"))
 		return;

@@ -13,7 +13,7 @@ struct rt_id_pool {
 	pthread_mutex_t lock;
 	size_t max;
 	size_t in_use;
-	size_t hint; /* index below which every slot is used */
+	size_t hint;   /* index below which every slot is used */
 	uint8_t *used; /* used[i] for ID i+1 */
 };
 

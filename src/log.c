@@ -81,8 +81,8 @@ static void log_vprint(vaccel_log_level_t level, const char *loc_file, int loc_l
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	n = snprintf(line, sizeof(line), "%04d.%02d.%02d-%02d:%02d:%02d.%02ld - <%s> ",
-		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-		     tm.tm_sec, ts.tv_nsec / 10000000L, level_tag(level));
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		     ts.tv_nsec / 10000000L, level_tag(level));
 	if (n < 0)
 		return;
 	len = (size_t)n;

@@ -40,8 +40,7 @@ static bool listed_locked(const struct vaccel_plugin *p)
 	return false;
 }
 
-int rt_plugin_parse_version(const char *str, int *major, int *minor, int *patch,
-			    const char **extra)
+int rt_plugin_parse_version(const char *str, int *major, int *minor, int *patch, const char **extra)
 {
 	int v[3];
 	const char *s = str;
@@ -294,6 +293,11 @@ int vaccel_plugin_parse_and_load(const char *lib_str)
 		return VACCEL_ENOMEM;
 	for (tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
 		ret = vaccel_plugin_load(tok);
+		if (ret == VACCEL_EEXIST) {
+			/* Listed twice: the plugin is there, which is what was asked for. */
+			vaccel_warn("Plugin %s is listed more than once; loading it once", tok);
+			ret = VACCEL_OK;
+		}
 		if (ret)
 			break;
 	}

@@ -189,8 +189,8 @@ int vaccel_prof_regions_print_all(struct vaccel_prof_region *regions, int nr_reg
 	return VACCEL_OK;
 }
 
-int vaccel_prof_regions_print_all_to_buf(char **buf, size_t len,
-					 struct vaccel_prof_region *regions, int nr_regions)
+int vaccel_prof_regions_print_all_to_buf(char **buf, size_t len, struct vaccel_prof_region *regions,
+					 int nr_regions)
 {
 	size_t need = 1, used = 0;
 	char *out;

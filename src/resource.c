@@ -207,8 +207,7 @@ fail:
 	return ret;
 }
 
-int vaccel_resource_init(struct vaccel_resource *res, const char *path,
-			 vaccel_resource_type_t type)
+int vaccel_resource_init(struct vaccel_resource *res, const char *path, vaccel_resource_type_t type)
 {
 	if (!path)
 		return VACCEL_EINVAL;
@@ -216,8 +215,7 @@ int vaccel_resource_init(struct vaccel_resource *res, const char *path,
 }
 
 int vaccel_resource_init_from_buf(struct vaccel_resource *res, const void *buf, size_t nr_bytes,
-				  vaccel_resource_type_t type, const char *filename,
-				  bool mem_only)
+				  vaccel_resource_type_t type, const char *filename, bool mem_only)
 {
 	int ret;
 
@@ -297,8 +295,8 @@ int vaccel_resource_init_from_blobs(struct vaccel_resource *res, const struct va
 						   b->name, NULL, false);
 			break;
 		default: /* MAPPED: our own persisted copy */
-			ret = vaccel_blob_from_buf(&res->blobs[i], b->data, b->size, false,
-						   b->name, res->rundir, false);
+			ret = vaccel_blob_from_buf(&res->blobs[i], b->data, b->size, false, b->name,
+						   res->rundir, false);
 			break;
 		}
 		if (ret)
@@ -395,8 +393,7 @@ int vaccel_resource_release(struct vaccel_resource *res)
 		return VACCEL_OK;                                                                  \
 	} while (0)
 
-int vaccel_resource_new(struct vaccel_resource **res, const char *path,
-			vaccel_resource_type_t type)
+int vaccel_resource_new(struct vaccel_resource **res, const char *path, vaccel_resource_type_t type)
 {
 	RES_NEW(vaccel_resource_init(r, path, type));
 }
@@ -540,8 +537,8 @@ static int read_blobs(struct vaccel_resource *res)
 		int ret = vaccel_blob_read(res->blobs[i]);
 
 		if (ret) {
-			vaccel_error("Could not read %s", res->blobs[i]->path ? res->blobs[i]->path
-									      : "blob");
+			vaccel_error("Could not read %s",
+				     res->blobs[i]->path ? res->blobs[i]->path : "blob");
 			return ret;
 		}
 	}
@@ -601,7 +598,7 @@ int vaccel_resource_register(struct vaccel_resource *res, struct vaccel_session 
 		goto free_reg;
 
 	if (info->resource_register) {
-		ret = info->resource_register(res, sess);
+		ret = rt_hook_ret(info->resource_register(res, sess));
 		if (ret) {
 			vaccel_error("session:%" PRId64 " Plugin %s could not register resource "
 				     "%" PRId64 " (error %d)",
@@ -631,8 +628,7 @@ int vaccel_resource_register(struct vaccel_resource *res, struct vaccel_session 
 			     " with remote (id: %" PRId64 ")",
 			     sess->id, res->id, res->remote_id);
 	else
-		vaccel_debug("session:%" PRId64 " Registered resource %" PRId64, sess->id,
-			     res->id);
+		vaccel_debug("session:%" PRId64 " Registered resource %" PRId64, sess->id, res->id);
 	goto out;
 
 free_reg:
@@ -656,7 +652,7 @@ int rt_resource_unregister_locked(struct vaccel_resource *res, struct vaccel_ses
 	}
 	/* The plugin hears about it while the registration still exists. */
 	if (info && info->resource_unregister) {
-		ret = info->resource_unregister(res, sess);
+		ret = rt_hook_ret(info->resource_unregister(res, sess));
 	} else if (sess->is_virtio) {
 		vaccel_error("VirtIO plugin %s cannot unregister resources",
 			     info ? info->name : "(none)");
@@ -715,7 +711,7 @@ int vaccel_resource_sync(struct vaccel_resource *res, struct vaccel_session *ses
 		vaccel_error("Cannot synchronize non-buffer resources");
 		ret = VACCEL_EINVAL;
 	} else if (info->resource_sync) {
-		ret = info->resource_sync(res, sess);
+		ret = rt_hook_ret(info->resource_sync(res, sess));
 	} else if (sess->is_virtio) {
 		ret = VACCEL_ENOTSUP;
 	}

@@ -40,7 +40,7 @@ int rt_log_configure(vaccel_log_level_t level, const char *log_file);
 void rt_log_reset(void);
 /* Write at `level` whatever the configured level is (configuration warnings). */
 void rt_log_force(vaccel_log_level_t level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* ---- configuration (config.c) ---- */
 
@@ -58,8 +58,9 @@ void rt_config_warnings_flush(const struct rt_config_warnings *w);
 
 /* ---- ID pools (id_pool.c) ---- */
 
-#define RT_SESSIONS_MAX 1024
-#define RT_RESOURCES_MAX 2048
+/* Upstream allows 1024/2048; a host daemon serving many guests needs more. */
+#define RT_SESSIONS_MAX 65536
+#define RT_RESOURCES_MAX 65536
 
 struct rt_id_pool;
 /* Pool of IDs 1..max; get returns the lowest free ID, or -VACCEL_EUSERS. */
@@ -91,6 +92,12 @@ int rt_resources_bootstrap(void);
 int rt_resources_cleanup(void);
 
 /* ---- small helpers (util.c) ---- */
+
+/* A plugin hook's result as a vAccel code: negative values become VACCEL_EBACKEND. */
+static inline int rt_hook_ret(int ret)
+{
+	return ret < 0 ? VACCEL_EBACKEND : ret;
+}
 
 /* errno value -> vAccel code (unknown values map to VACCEL_EIO). */
 int rt_errno_to_vaccel(int err);

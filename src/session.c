@@ -106,7 +106,8 @@ int vaccel_session_init(struct vaccel_session *sess, uint32_t flags)
 			ret = VACCEL_ENOTSUP;
 			goto put_id;
 		}
-		ret = plugin->info->session_init(sess, flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE);
+		ret = rt_hook_ret(
+		    plugin->info->session_init(sess, flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE));
 		if (ret) {
 			vaccel_error("Could not create remote session (error %d)", ret);
 			goto put_id;
@@ -173,8 +174,8 @@ int vaccel_session_release(struct vaccel_session *sess)
 				pthread_mutex_unlock(&sess->resources_lock);
 				break;
 			}
-			reg = vaccel_container_of(sess->resources[t].next, struct rt_reg,
-						  sess_entry);
+			reg =
+			    vaccel_container_of(sess->resources[t].next, struct rt_reg, sess_entry);
 			rt_resource_unregister_locked(reg->res, sess, true);
 			pthread_mutex_unlock(&sess->resources_lock);
 		}
@@ -188,7 +189,7 @@ int vaccel_session_release(struct vaccel_session *sess)
 				     id, sess->plugin->info->name);
 			ret = VACCEL_ENOTSUP;
 		} else {
-			ret = sess->plugin->info->session_release(sess);
+			ret = rt_hook_ret(sess->plugin->info->session_release(sess));
 			/* The local session goes away anyway; the caller learns of the failure. */
 			if (ret)
 				vaccel_error("session:%" PRId64
@@ -224,8 +225,8 @@ int vaccel_session_update(struct vaccel_session *sess, uint32_t flags)
 	if (sess->is_virtio) {
 		if (!sess->plugin->info->session_update)
 			return VACCEL_ENOTSUP;
-		return sess->plugin->info->session_update(sess,
-							  flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE);
+		return rt_hook_ret(sess->plugin->info->session_update(
+		    sess, flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE));
 	}
 
 	pthread_mutex_lock(&sess->resources_lock);
@@ -349,8 +350,8 @@ int vaccel_session_resource_by_type(struct vaccel_session *sess, struct vaccel_r
 		return VACCEL_EINVAL;
 	pthread_mutex_lock(&sess->resources_lock);
 	if (!vaccel_list_empty(&sess->resources[type])) {
-		*res = vaccel_container_of(sess->resources[type].next, struct rt_reg, sess_entry)
-			       ->res;
+		*res =
+		    vaccel_container_of(sess->resources[type].next, struct rt_reg, sess_entry)->res;
 		ret = VACCEL_OK;
 	}
 	pthread_mutex_unlock(&sess->resources_lock);
@@ -405,8 +406,7 @@ int vaccel_sess_free(struct vaccel_session *sess)
 	return vaccel_session_release(sess);
 }
 
-bool vaccel_sess_has_resource(const struct vaccel_session *sess,
-			      const struct vaccel_resource *res)
+bool vaccel_sess_has_resource(const struct vaccel_session *sess, const struct vaccel_resource *res)
 {
 	return vaccel_session_has_resource(sess, res);
 }

@@ -79,8 +79,8 @@ struct vaccel_arg {
 int vaccel_arg_init(struct vaccel_arg *arg, const void *buf, size_t size, vaccel_arg_type_t type,
 		    uint32_t custom_id);
 /* Alias `buf` (the caller keeps ownership). */
-int vaccel_arg_init_from_buf(struct vaccel_arg *arg, void *buf, size_t size,
-			     vaccel_arg_type_t type, uint32_t custom_id);
+int vaccel_arg_init_from_buf(struct vaccel_arg *arg, void *buf, size_t size, vaccel_arg_type_t type,
+			     uint32_t custom_id);
 int vaccel_arg_release(struct vaccel_arg *arg);
 int vaccel_arg_new(struct vaccel_arg **arg, const void *buf, size_t size, vaccel_arg_type_t type,
 		   uint32_t custom_id);
@@ -116,7 +116,7 @@ void vaccel_arg_array_clear(struct vaccel_arg_array *array);
 int vaccel_arg_array_add_raw(struct vaccel_arg_array *array, void *buf, size_t size);
 
 #define VACCEL_ARG_ARRAY_DECLARE_ADD_FUNCS(TYPE_NAME, C_TYPE, ARG_TYPE, ARRAY_TYPE)                \
-	int vaccel_arg_array_add_##TYPE_NAME(struct vaccel_arg_array *array, C_TYPE *value);      \
+	int vaccel_arg_array_add_##TYPE_NAME(struct vaccel_arg_array *array, C_TYPE *value);       \
 	int vaccel_arg_array_add_##TYPE_NAME##_array(struct vaccel_arg_array *array,               \
 						     C_TYPE *values, size_t count);
 VACCEL_ARG_NUMERIC_TYPES(VACCEL_ARG_ARRAY_DECLARE_ADD_FUNCS)
@@ -141,7 +141,7 @@ int vaccel_arg_array_add_all(struct vaccel_arg_array *dest, const struct vaccel_
 int vaccel_arg_array_get_raw(struct vaccel_arg_array *array, void **buf, size_t *size);
 
 #define VACCEL_ARG_ARRAY_DECLARE_GET_FUNCS(TYPE_NAME, C_TYPE, ARG_TYPE, ARRAY_TYPE)                \
-	int vaccel_arg_array_get_##TYPE_NAME(struct vaccel_arg_array *array, C_TYPE *value);      \
+	int vaccel_arg_array_get_##TYPE_NAME(struct vaccel_arg_array *array, C_TYPE *value);       \
 	int vaccel_arg_array_get_##TYPE_NAME##_array(struct vaccel_arg_array *array,               \
 						     C_TYPE **values, size_t *count);
 VACCEL_ARG_NUMERIC_TYPES(VACCEL_ARG_ARRAY_DECLARE_GET_FUNCS)
@@ -150,16 +150,15 @@ int vaccel_arg_array_get_string(struct vaccel_arg_array *array, char **str);
 int vaccel_arg_array_get_buffer(struct vaccel_arg_array *array, void **buf, size_t *size);
 int vaccel_arg_array_get_custom(struct vaccel_arg_array *array, uint32_t expected_id, void **buf,
 				size_t *size, vaccel_arg_type_validator_fn validator);
-int vaccel_arg_array_get_serialized(struct vaccel_arg_array *array,
-				    vaccel_arg_type_t expected_type, uint32_t expected_custom_id,
-				    void *data, size_t expected_size,
+int vaccel_arg_array_get_serialized(struct vaccel_arg_array *array, vaccel_arg_type_t expected_type,
+				    uint32_t expected_custom_id, void *data, size_t expected_size,
 				    vaccel_arg_deserializer_fn deserializer);
 
 /* Setters: copy into the existing arg at `position` (its type must match; it must fit). */
 int vaccel_arg_array_set_raw(struct vaccel_arg_array *array, void *buf, size_t size);
 
 #define VACCEL_ARG_ARRAY_DECLARE_SET_FUNCS(TYPE_NAME, C_TYPE, ARG_TYPE, ARRAY_TYPE)                \
-	int vaccel_arg_array_set_##TYPE_NAME(struct vaccel_arg_array *array, C_TYPE *value);      \
+	int vaccel_arg_array_set_##TYPE_NAME(struct vaccel_arg_array *array, C_TYPE *value);       \
 	int vaccel_arg_array_set_##TYPE_NAME##_array(struct vaccel_arg_array *array,               \
 						     C_TYPE *values, size_t count);
 VACCEL_ARG_NUMERIC_TYPES(VACCEL_ARG_ARRAY_DECLARE_SET_FUNCS)
@@ -168,9 +167,8 @@ int vaccel_arg_array_set_string(struct vaccel_arg_array *array, char *str);
 int vaccel_arg_array_set_buffer(struct vaccel_arg_array *array, void *buf, size_t size);
 int vaccel_arg_array_set_custom(struct vaccel_arg_array *array, uint32_t expected_id, void *buf,
 				size_t size, vaccel_arg_type_validator_fn validator);
-int vaccel_arg_array_set_serialized(struct vaccel_arg_array *array,
-				    vaccel_arg_type_t expected_type, uint32_t expected_custom_id,
-				    void *data, size_t data_size,
+int vaccel_arg_array_set_serialized(struct vaccel_arg_array *array, vaccel_arg_type_t expected_type,
+				    uint32_t expected_custom_id, void *data, size_t data_size,
 				    vaccel_arg_serializer_fn serializer);
 
 /* Position helpers. */

@@ -42,8 +42,8 @@ int vaccel_blob_init(struct vaccel_blob *blob, const char *path);
  * Blob from memory. Without `dir`: a BUFFER blob that copies `buf` if `own`, else aliases
  * it. With `dir`: the data is persisted there (see vaccel_blob_persist()).
  */
-int vaccel_blob_init_from_buf(struct vaccel_blob *blob, const uint8_t *buf, size_t size,
-			      bool own, const char *filename, const char *dir, bool randomize);
+int vaccel_blob_init_from_buf(struct vaccel_blob *blob, const uint8_t *buf, size_t size, bool own,
+			      const char *filename, const char *dir, bool randomize);
 /* Free what the blob owns (files it created are deleted). */
 int vaccel_blob_release(struct vaccel_blob *blob);
 int vaccel_blob_new(struct vaccel_blob **blob, const char *path);

@@ -21,11 +21,14 @@ struct vaccel_list_entry {
 typedef struct vaccel_list_entry vaccel_list_t;
 
 /* Static initializer: `struct vaccel_list_entry e = LIST_ENTRY_INIT(e);` */
-#define LIST_ENTRY_INIT(name) {&(name), &(name)}
+#define LIST_ENTRY_INIT(name)                                                                      \
+	{                                                                                          \
+		&(name), &(name)                                                                   \
+	}
 
 /* Pointer to the struct that contains `ptr` as member `member`. */
 #define vaccel_container_of(ptr, type, member)                                                     \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 static inline void vaccel_list_init(struct vaccel_list_entry *e)
 {
@@ -44,8 +47,7 @@ static inline bool vaccel_list_linked(const struct vaccel_list_entry *e)
 	return e->next && e->next != e;
 }
 
-static inline void vaccel_list_add_tail(struct vaccel_list_entry *head,
-					struct vaccel_list_entry *e)
+static inline void vaccel_list_add_tail(struct vaccel_list_entry *head, struct vaccel_list_entry *e)
 {
 	e->prev = head->prev;
 	e->next = head;
@@ -63,7 +65,8 @@ static inline void vaccel_list_unlink(struct vaccel_list_entry *e)
 }
 
 /* Iterate entries of `head`; `iter` is a struct vaccel_list_entry *. Not removal-safe. */
-#define vaccel_list_for_each(iter, head) for ((iter) = (head)->next; (iter) != (head); (iter) = (iter)->next)
+#define vaccel_list_for_each(iter, head)                                                           \
+	for ((iter) = (head)->next; (iter) != (head); (iter) = (iter)->next)
 
 /* Removal-safe iteration; `tmp` is a second struct vaccel_list_entry *. */
 #define vaccel_list_for_each_safe(iter, tmp, head)                                                 \

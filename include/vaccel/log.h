@@ -29,7 +29,7 @@ int vaccel_log_shutdown(void);
 
 /* Write one formatted line at `level` (printf format; a trailing newline is added). */
 void vaccel_log_print(vaccel_log_level_t level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Same, prefixed with `[file:line] `. */
 void vaccel_log_print_loc(vaccel_log_level_t level, const char *file, int line, const char *fmt,

@@ -59,7 +59,10 @@ struct vaccel_op {
 extern struct vaccel_plugin vaccel_this_plugin;
 
 /* Table entry initializer for use inside a plugin. */
-#define VACCEL_OP_INIT(name, type, func) {(type), (void *)(func), &vaccel_this_plugin}
+#define VACCEL_OP_INIT(name, type, func)                                                           \
+	{                                                                                          \
+		(type), (void *)(func), &vaccel_this_plugin                                        \
+	}
 
 #ifdef __cplusplus
 }

@@ -45,9 +45,21 @@ struct vaccel_plugin_info {
 	vaccel_plugin_type_t type;  /* bitwise OR of VACCEL_PLUGIN_* */
 
 	/*
-	 * Optional hooks. A virtio plugin must provide the session/resource ones: the core
-	 * calls them so the plugin can mirror sessions and resources remotely and set
-	 * `remote_id`. resource_register/unregister are also called for local plugins.
+	 * Optional hooks; they get the local objects and return a vAccel code.
+	 * - session_init(sess, flags without REMOTE): virtio only (required there). Create
+	 *   the remote session and set sess->remote_id > 0; sess->priv is free for the
+	 *   plugin. Returning 0 with remote_id <= 0 fails the init (session_release is
+	 *   then called to undo).
+	 * - session_release(sess): virtio only, after the session's resources were
+	 *   unregistered. A failure is returned to the caller; the local session goes.
+	 * - session_update(sess, flags without REMOTE): virtio only (deprecated API).
+	 * - resource_register(res, sess): every plugin, once per resource/session pair,
+	 *   before the pair is linked. For virtio sessions file contents are already in
+	 *   memory (blobs[i]->data) except for URL resources (no blobs); set
+	 *   res->remote_id > 0. A failure leaves the resource unregistered.
+	 * - resource_unregister(res, sess): every plugin, while the pair is still linked.
+	 *   A failure keeps the registration (vaccel_resource_unregister() returns it).
+	 * - resource_sync(res, sess): refresh BUFFER data (vaccel_resource_sync()).
 	 */
 	int (*session_init)(struct vaccel_session *sess, uint32_t flags);
 	int (*session_release)(struct vaccel_session *sess);
@@ -72,12 +84,12 @@ struct vaccel_plugin {
 #define VACCEL_PLUGIN(...)                                                                         \
 	static struct vaccel_plugin_info vaccel_plugin_info_ = {__VA_ARGS__};                      \
 	__attribute__((visibility("hidden"))) struct vaccel_plugin vaccel_this_plugin = {          \
-		.dl_handle = NULL,                                                                 \
-		.entry = LIST_ENTRY_INIT(vaccel_this_plugin.entry),                                \
-		.ops = {NULL},                                                                     \
-		.info = &vaccel_plugin_info_};                                                     \
+	    .dl_handle = NULL,                                                                     \
+	    .entry = LIST_ENTRY_INIT(vaccel_this_plugin.entry),                                    \
+	    .ops = {NULL},                                                                         \
+	    .info = &vaccel_plugin_info_};                                                         \
 	__attribute__((visibility("default"))) const struct vaccel_plugin *vaccel_plugin =         \
-		&vaccel_this_plugin;
+	    &vaccel_this_plugin;
 
 /*
  * Register `nr_ops` operations (from a plugin's init()). Every op must have a valid type,
@@ -98,8 +110,8 @@ static inline int vaccel_plugin_register_op(struct vaccel_op *op)
 
 /* Deprecated spellings. */
 #define VACCEL_MODULE(...)                                                                         \
-	_Pragma("GCC warning \"VACCEL_MODULE() is deprecated. Use VACCEL_PLUGIN() instead\"")     \
-		VACCEL_PLUGIN(__VA_ARGS__)
+	_Pragma("GCC warning \"VACCEL_MODULE() is deprecated. Use VACCEL_PLUGIN() instead\"")      \
+	    VACCEL_PLUGIN(__VA_ARGS__)
 
 __attribute__((deprecated("Use vaccel_plugin_register_op() instead"))) static inline int
 register_plugin_function(struct vaccel_op *plugin_op)

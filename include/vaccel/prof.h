@@ -27,7 +27,10 @@ struct vaccel_prof_region {
 	size_t size;			    /* sample capacity */
 };
 
-#define VACCEL_PROF_REGION_INIT(name) {(name), false, 0, NULL, 0}
+#define VACCEL_PROF_REGION_INIT(name)                                                              \
+	{                                                                                          \
+		(name), false, 0, NULL, 0                                                          \
+	}
 
 bool vaccel_prof_enabled(void);
 /* Open a new sample. */
@@ -53,8 +56,8 @@ int vaccel_prof_regions_print_all(struct vaccel_prof_region *regions, int nr_reg
  * (caller frees). With `buf == NULL` returns the bytes needed, including the final NUL;
  * otherwise the bytes written, excluding it. Negative vAccel error on failure.
  */
-int vaccel_prof_regions_print_all_to_buf(char **buf, size_t len,
-					 struct vaccel_prof_region *regions, int nr_regions);
+int vaccel_prof_regions_print_all_to_buf(char **buf, size_t len, struct vaccel_prof_region *regions,
+					 int nr_regions);
 
 #ifdef __cplusplus
 }

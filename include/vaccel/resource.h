@@ -13,9 +13,17 @@
 #include "utils/enum.h"
 #include "utils/path.h"
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+/* The reference count is atomic; spell the type so C++ users can include this too. */
+#ifdef __cplusplus
+#include <atomic>
+#define VACCEL_ATOMIC_UINT std::atomic_uint
+#else
+#include <stdatomic.h>
+#define VACCEL_ATOMIC_UINT atomic_uint
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,8 +53,8 @@ struct vaccel_resource {
 	struct vaccel_list_entry entry;	   /* link in the runtime's resource list */
 	struct vaccel_list_entry sessions; /* registrations (runtime-internal links) */
 	pthread_mutex_t sessions_lock;
-	atomic_uint refcount; /* number of sessions it is registered with */
-	void *plugin_priv;    /* plugin-private data */
+	VACCEL_ATOMIC_UINT refcount; /* number of sessions it is registered with */
+	void *plugin_priv;	     /* plugin-private data */
 };
 
 /* Global lookups among live resources. */
@@ -69,8 +77,7 @@ int vaccel_resource_init_multi(struct vaccel_resource *res, const char **paths, 
  * data is written to the resource's run directory as `filename` (random name if NULL).
  */
 int vaccel_resource_init_from_buf(struct vaccel_resource *res, const void *buf, size_t nr_bytes,
-				  vaccel_resource_type_t type, const char *filename,
-				  bool mem_only);
+				  vaccel_resource_type_t type, const char *filename, bool mem_only);
 /* From existing blobs (copied or persisted as needed). */
 int vaccel_resource_init_from_blobs(struct vaccel_resource *res, const struct vaccel_blob **blobs,
 				    size_t nr_blobs, vaccel_resource_type_t type);

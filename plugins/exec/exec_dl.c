@@ -66,12 +66,23 @@ bool exec_dl_close_enabled(void)
 	return exec_dlclose;
 }
 
+/* True if `path` names a file (not a bare soname) that does not exist. */
+static bool exec_dl_missing(const char *path)
+{
+	struct stat st;
+
+	return strchr(path, '/') && stat(path, &st) != 0 && errno == ENOENT;
+}
+
 int exec_dl_open(const char *path, int mode, void **handle)
 {
 	int base = mode & (RTLD_NOW | RTLD_LAZY);
-	struct stat st;
 	void *h;
 
+	if (exec_dl_missing(path)) {
+		vaccel_error("[exec] Could not dlopen %s: no such file", path);
+		return VACCEL_ENOENT;
+	}
 	h = dlopen(path, mode);
 	if (!h) {
 		/* Some libraries only load with the other binding mode; try it once. */
@@ -84,9 +95,7 @@ int exec_dl_open(const char *path, int mode, void **handle)
 	}
 	if (!h) {
 		vaccel_error("[exec] Could not dlopen %s: %s", path, dlerror());
-		if (strchr(path, '/') && stat(path, &st) != 0 && errno == ENOENT)
-			return VACCEL_ENOENT;
-		return VACCEL_EINVAL;
+		return exec_dl_missing(path) ? VACCEL_ENOENT : VACCEL_EINVAL;
 	}
 	*handle = h;
 	return VACCEL_OK;

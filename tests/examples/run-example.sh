@@ -7,15 +7,17 @@
 #             $EX_MODEL.
 # --fail      the program must exit non-zero and print an error on stderr.
 # --err TEXT  stderr must contain TEXT.
+# --lines FILE N  after the run, FILE must exist with exactly N lines (it is removed first).
 set -u
 
-out= log= fail=0 err=
+out= log= fail=0 err= lines_file= lines=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) out=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
 	--fail) fail=1; shift ;;
 	--err) err=$2; shift 2 ;;
+	--lines) lines_file=$2; lines=$3; shift 3 ;;
 	--) shift; break ;;
 	*) echo "run-example.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -28,6 +30,7 @@ unset VACCEL_LOG_FILE VACCEL_PROFILING_ENABLED
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
+[ -z "$lines_file" ] || rm -f "$lines_file"
 "$@" >"$tmp/stdout" 2>"$tmp/stderr"
 rc=$?
 status=0
@@ -67,6 +70,15 @@ fi
 
 if [ -n "$err" ] && ! grep -qF -- "$err" "$tmp/stderr"; then
 	echo "FAIL: stderr lacks '$err'"; status=1
+fi
+
+if [ -n "$lines_file" ]; then
+	if [ ! -f "$lines_file" ]; then
+		echo "FAIL: $lines_file was not written"; status=1
+	elif [ "$(wc -l <"$lines_file")" -ne "$lines" ]; then
+		echo "FAIL: $lines_file has $(wc -l <"$lines_file") lines, not $lines"; status=1
+	fi
+	rm -f "$lines_file"
 fi
 
 [ "$status" = 0 ] || show

@@ -195,6 +195,31 @@ static void test_resource_in_memory(void **state)
 	free(lib);
 }
 
+/* Blobs 0..n-2 are dependencies loaded RTLD_GLOBAL; the last blob holds the symbol. */
+static void test_resource_with_dependency(void **state)
+{
+	const char *paths[] = {getenv("EX_EXTDEP"), getenv("EX_EXTMAIN")};
+	struct vaccel_resource res;
+	int32_t in = 7, out = 0;
+	struct vaccel_arg read = {.buf = &in, .size = sizeof(in), .type = VACCEL_ARG_INT32};
+	struct vaccel_arg write = {.buf = &out, .size = sizeof(out), .type = VACCEL_ARG_INT32};
+
+	assert_non_null(paths[0]);
+	assert_non_null(paths[1]);
+	assert_int_equal(vaccel_resource_init_multi(&res, paths, 2, VACCEL_RESOURCE_LIB),
+			 VACCEL_OK);
+	assert_int_equal(vaccel_resource_register(&res, *state), VACCEL_OK);
+	assert_int_equal(
+	    vaccel_exec_with_resource(*state, &res, "extmain_triple", &read, 1, &write, 1),
+	    VACCEL_OK);
+	assert_int_equal(out, 21);
+	/* The dependency's own symbols are not looked up in the main library's handle. */
+	assert_int_equal(
+	    vaccel_exec_with_resource(*state, &res, "no_such_symbol", &read, 1, &write, 1),
+	    VACCEL_ENOSYS);
+	assert_int_equal(vaccel_resource_release(&res), VACCEL_OK);
+}
+
 struct worker {
 	struct vaccel_session *sess;
 	struct vaccel_resource *res;
@@ -251,6 +276,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_resource_two_sessions, setup_session,
 					    teardown_session),
 	    cmocka_unit_test_setup_teardown(test_resource_in_memory, setup_session,
+					    teardown_session),
+	    cmocka_unit_test_setup_teardown(test_resource_with_dependency, setup_session,
 					    teardown_session),
 	    cmocka_unit_test_setup_teardown(test_concurrent_calls, setup_session, teardown_session),
 	    cmocka_unit_test_setup_teardown(test_noop_op, setup_session, teardown_session),

@@ -97,15 +97,13 @@ static void test_buffers(void **state)
 	struct vaccel_blob a, o;
 
 	(void)state;
-	assert_int_equal(vaccel_blob_init_from_buf(&a, buf, 6, false, "a", NULL, false),
-			 VACCEL_OK);
+	assert_int_equal(vaccel_blob_init_from_buf(&a, buf, 6, false, "a", NULL, false), VACCEL_OK);
 	assert_int_equal(a.type, VACCEL_BLOB_BUFFER);
 	assert_ptr_equal(a.data, buf);
 	assert_false(a.data_owned);
 	assert_null(vaccel_blob_path(&a));
 	assert_true(vaccel_blob_valid(&a));
-	assert_int_equal(vaccel_blob_init_from_buf(&o, buf, 6, true, "o", NULL, false),
-			 VACCEL_OK);
+	assert_int_equal(vaccel_blob_init_from_buf(&o, buf, 6, true, "o", NULL, false), VACCEL_OK);
 	assert_ptr_not_equal(o.data, buf);
 	assert_true(o.data_owned);
 	assert_memory_equal(o.data, buf, 6);
@@ -178,8 +176,7 @@ static void test_new_delete(void **state)
 
 	(void)state;
 	assert_int_equal(vaccel_blob_new(&a, file), VACCEL_OK);
-	assert_int_equal(vaccel_blob_from_buf(&b, (const uint8_t *)"xy", 2, true, "b", NULL,
-					      false),
+	assert_int_equal(vaccel_blob_from_buf(&b, (const uint8_t *)"xy", 2, true, "b", NULL, false),
 			 VACCEL_OK);
 	assert_non_null(vaccel_blob_data(a, NULL));
 	assert_int_equal(vaccel_blob_delete(a), VACCEL_OK);
@@ -187,19 +184,19 @@ static void test_new_delete(void **state)
 	assert_int_equal(vaccel_blob_delete(NULL), VACCEL_EINVAL);
 	assert_int_equal(vaccel_blob_new(NULL, file), VACCEL_EINVAL);
 	assert_int_equal(vaccel_blob_new(&a, "/nonexistent"), VACCEL_EINVAL);
-	assert_int_equal(vaccel_blob_from_buf(NULL, (const uint8_t *)"x", 1, true, "b", NULL,
-					      false),
-			 VACCEL_EINVAL);
+	assert_int_equal(
+	    vaccel_blob_from_buf(NULL, (const uint8_t *)"x", 1, true, "b", NULL, false),
+	    VACCEL_EINVAL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_file_blob_and_read),
-		cmocka_unit_test(test_init_errors),
-		cmocka_unit_test(test_buffers),
-		cmocka_unit_test(test_persist),
-		cmocka_unit_test(test_new_delete),
+	    cmocka_unit_test(test_file_blob_and_read),
+	    cmocka_unit_test(test_init_errors),
+	    cmocka_unit_test(test_buffers),
+	    cmocka_unit_test(test_persist),
+	    cmocka_unit_test(test_new_delete),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown_all);
 }

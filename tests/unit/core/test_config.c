@@ -4,10 +4,10 @@
 #include "capture.h"
 #include <vaccel.h>
 
-static const char *vars[] = {"VACCEL_PLUGINS",		 "VACCEL_BACKENDS",
-			     "VACCEL_LOG_LEVEL",	 "VACCEL_DEBUG_LEVEL",
-			     "VACCEL_LOG_FILE",		 "VACCEL_PROFILING_ENABLED",
-			     "VACCEL_VERSION_IGNORE",	 "VACCEL_IGNORE_VERSION"};
+static const char *vars[] = {"VACCEL_PLUGINS",	      "VACCEL_BACKENDS",
+			     "VACCEL_LOG_LEVEL",      "VACCEL_DEBUG_LEVEL",
+			     "VACCEL_LOG_FILE",	      "VACCEL_PROFILING_ENABLED",
+			     "VACCEL_VERSION_IGNORE", "VACCEL_IGNORE_VERSION"};
 
 static int clear_env(void **state)
 {
@@ -32,8 +32,7 @@ static void test_init_release(void **state)
 	struct vaccel_config c, d;
 
 	(void)state;
-	assert_int_equal(vaccel_config_init(&c, "a.so:b.so", VACCEL_LOG_INFO, "/tmp/l", true,
-					    true),
+	assert_int_equal(vaccel_config_init(&c, "a.so:b.so", VACCEL_LOG_INFO, "/tmp/l", true, true),
 			 VACCEL_OK);
 	assert_string_equal(c.plugins, "a.so:b.so");
 	assert_int_equal(c.log_level, VACCEL_LOG_INFO);
@@ -78,8 +77,7 @@ static void test_new_delete(void **state)
 	struct vaccel_config *c = NULL, *d = NULL, *e = NULL;
 
 	(void)state;
-	assert_int_equal(vaccel_config_new(&c, "p", VACCEL_LOG_WARN, NULL, false, true),
-			 VACCEL_OK);
+	assert_int_equal(vaccel_config_new(&c, "p", VACCEL_LOG_WARN, NULL, false, true), VACCEL_OK);
 	assert_int_equal(vaccel_config_from(&d, c), VACCEL_OK);
 	assert_string_equal(d->plugins, "p");
 	setenv("VACCEL_LOG_LEVEL", "2", 1);
@@ -141,8 +139,8 @@ static void test_env_values(void **state)
 
 static void test_env_invalid(void **state)
 {
-	static const char *bad_levels[] = {"0", "5", "abc", "-1", "3x", "",
-					   "99999999999999999999999"};
+	static const char *bad_levels[] = {
+	    "0", "5", "abc", "-1", "3x", "", "99999999999999999999999"};
 	struct vaccel_config c;
 	char *w;
 
@@ -226,11 +224,11 @@ static void test_env_deprecated(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_init_release, clear_env),
-		cmocka_unit_test_setup(test_new_delete, clear_env),
-		cmocka_unit_test_setup(test_env_values, clear_env),
-		cmocka_unit_test_setup(test_env_invalid, clear_env),
-		cmocka_unit_test_setup(test_env_deprecated, clear_env),
+	    cmocka_unit_test_setup(test_init_release, clear_env),
+	    cmocka_unit_test_setup(test_new_delete, clear_env),
+	    cmocka_unit_test_setup(test_env_values, clear_env),
+	    cmocka_unit_test_setup(test_env_invalid, clear_env),
+	    cmocka_unit_test_setup(test_env_deprecated, clear_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,9 +70,9 @@ static void test_bootstrap_failure_is_remembered(void **state)
 	/* every call that needs the runtime reports the bootstrap error */
 	assert_int_equal(vaccel_session_init(&s, 0), VACCEL_ENOENT);
 	assert_int_equal(vaccel_session_init(&s, 0), VACCEL_ENOENT);
-	assert_int_equal(vaccel_resource_init_from_buf(&r, "x", 1, VACCEL_RESOURCE_DATA, NULL,
-						       true),
-			 VACCEL_ENOENT);
+	assert_int_equal(
+	    vaccel_resource_init_from_buf(&r, "x", 1, VACCEL_RESOURCE_DATA, NULL, true),
+	    VACCEL_ENOENT);
 	/* an explicit cleanup forgets it */
 	assert_int_equal(vaccel_cleanup(), VACCEL_OK);
 	assert_int_equal(vaccel_session_init(&s, 0), VACCEL_EPERM);
@@ -158,12 +158,12 @@ static void test_subsystems_twice(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_not_initialized, teardown),
-		cmocka_unit_test_teardown(test_bootstrap_env_and_reboot, teardown),
-		cmocka_unit_test_teardown(test_bootstrap_failure_is_remembered, teardown),
-		cmocka_unit_test_teardown(test_rundir_xdg, teardown),
-		cmocka_unit_test_teardown(test_rundir_fallbacks, teardown),
-		cmocka_unit_test_teardown(test_subsystems_twice, teardown),
+	    cmocka_unit_test_teardown(test_not_initialized, teardown),
+	    cmocka_unit_test_teardown(test_bootstrap_env_and_reboot, teardown),
+	    cmocka_unit_test_teardown(test_bootstrap_failure_is_remembered, teardown),
+	    cmocka_unit_test_teardown(test_rundir_xdg, teardown),
+	    cmocka_unit_test_teardown(test_rundir_fallbacks, teardown),
+	    cmocka_unit_test_teardown(test_subsystems_twice, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

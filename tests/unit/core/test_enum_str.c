@@ -3,6 +3,30 @@
 #include "th.h"
 #include <vaccel.h>
 
+/* A user enum written the upstream way: the prefix is itself a macro. */
+#define MY_PFX MY_COLOR
+#define MY_COLOR_LIST(VACCEL_ENUM_ITEM)                                                            \
+	VACCEL_ENUM_ITEM(RED, 5, MY_PFX)                                                           \
+	VACCEL_ENUM_ITEM(GREEN, MY_PFX)                                                            \
+	VACCEL_ENUM_ITEM(DARK_BLUE, MY_PFX)
+VACCEL_ENUM_DEF_WITH_STR_FUNCS(my_color, MY_PFX, MY_COLOR_LIST)
+#undef MY_PFX
+
+static void test_user_enum(void **state)
+{
+	char buf[VACCEL_ENUM_STR_MAX];
+	my_color_t c = MY_COLOR_DARK_BLUE;
+
+	(void)state;
+	assert_int_equal(MY_COLOR_RED, 5);
+	assert_int_equal(MY_COLOR_GREEN, 6);
+	assert_int_equal(MY_COLOR_MAX, 8);
+	assert_string_equal(my_color_to_str(c), "MY_COLOR_DARK_BLUE");
+	assert_string_equal(my_color_to_base_str(MY_COLOR_GREEN), "GREEN");
+	assert_string_equal(my_color_name(c, buf, sizeof(buf)), "dark_blue");
+	assert_string_equal(my_color_to_str((my_color_t)0), "MY_COLOR_MAX");
+}
+
 static void test_op_numbering(void **state)
 {
 	(void)state;
@@ -52,8 +76,7 @@ static void test_to_str(void **state)
 	(void)state;
 	assert_string_equal(vaccel_op_type_to_str(VACCEL_OP_IMAGE_CLASSIFY),
 			    "VACCEL_OP_IMAGE_CLASSIFY");
-	assert_string_equal(vaccel_op_type_to_base_str(VACCEL_OP_IMAGE_CLASSIFY),
-			    "IMAGE_CLASSIFY");
+	assert_string_equal(vaccel_op_type_to_base_str(VACCEL_OP_IMAGE_CLASSIFY), "IMAGE_CLASSIFY");
 	assert_string_equal(vaccel_op_type_to_str((vaccel_op_type_t)99), "VACCEL_OP_MAX");
 	assert_string_equal(vaccel_op_type_to_base_str((vaccel_op_type_t)-1), "MAX");
 	assert_string_equal(vaccel_op_type_to_lower(VACCEL_OP_BLAS_SGEMM, buf, sizeof(buf)),
@@ -93,10 +116,9 @@ static void test_str_to_lower(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_op_numbering),
-		cmocka_unit_test(test_other_enums),
-		cmocka_unit_test(test_to_str),
-		cmocka_unit_test(test_str_to_lower),
+	    cmocka_unit_test(test_user_enum),	 cmocka_unit_test(test_op_numbering),
+	    cmocka_unit_test(test_other_enums),	 cmocka_unit_test(test_to_str),
+	    cmocka_unit_test(test_str_to_lower),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

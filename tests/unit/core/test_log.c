@@ -7,7 +7,8 @@
 #include <vaccel.h>
 
 #define LINE_RE                                                                                    \
-	"^[0-9]{4}\\.[0-9]{2}\\.[0-9]{2}-[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{2} - <(error|warn|info|debug)> "
+	"^[0-9]{4}\\.[0-9]{2}\\.[0-9]{2}-[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{2} - "                 \
+	"<(error|warn|info|debug)> "
 
 static char dir[256];
 
@@ -132,6 +133,15 @@ static void test_levels(void **state)
 	assert_non_null(strstr(text, "<error> [" __FILE__ ":"));
 	assert_non_null(strstr(text, "] F1\n"));
 	assert_int_equal(check_lines(text), 3);
+	free(text);
+	capture_start(&cap, STDERR_FILENO);
+	vaccel_log_print_loc(VACCEL_LOG_ERROR, NULL, 7, "loc %d", 1);
+	vaccel_log_print(VACCEL_LOG_DEBUG, "hidden");
+	vaccel_log_print((vaccel_log_level_t)0, "level zero is never written");
+	text = capture_end(&cap);
+	assert_non_null(strstr(text, "<error> [?:7] loc 1\n"));
+	assert_null(strstr(text, "hidden"));
+	assert_null(strstr(text, "level zero"));
 	free(text);
 	assert_true(vaccel_log_enabled(VACCEL_LOG_WARN));
 	assert_false(vaccel_log_enabled(VACCEL_LOG_INFO));
@@ -258,13 +268,13 @@ static void test_threads_and_long(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_shutdown),
-		cmocka_unit_test_teardown(test_format_and_file, teardown),
-		cmocka_unit_test_teardown(test_levels, teardown),
-		cmocka_unit_test_teardown(test_std_streams, teardown),
-		cmocka_unit_test_teardown(test_relative_and_bad_file, teardown),
-		cmocka_unit_test_teardown(test_reboot_reapplies, teardown),
-		cmocka_unit_test_teardown(test_threads_and_long, teardown),
+	    cmocka_unit_test(test_init_shutdown),
+	    cmocka_unit_test_teardown(test_format_and_file, teardown),
+	    cmocka_unit_test_teardown(test_levels, teardown),
+	    cmocka_unit_test_teardown(test_std_streams, teardown),
+	    cmocka_unit_test_teardown(test_relative_and_bad_file, teardown),
+	    cmocka_unit_test_teardown(test_reboot_reapplies, teardown),
+	    cmocka_unit_test_teardown(test_threads_and_long, teardown),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown_all);
 }

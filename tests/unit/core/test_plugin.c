@@ -139,8 +139,7 @@ static void test_parse_version(void **state)
 	assert_int_equal(rt_plugin_parse_version("a.b.c", &a, &b, &c, NULL), VACCEL_EINVAL);
 	assert_int_equal(rt_plugin_parse_version("", &a, &b, &c, NULL), VACCEL_EINVAL);
 	assert_int_equal(rt_plugin_parse_version(NULL, &a, &b, &c, NULL), VACCEL_EINVAL);
-	assert_int_equal(rt_plugin_parse_version("99999999.1.1", &a, &b, &c, NULL),
-			 VACCEL_EINVAL);
+	assert_int_equal(rt_plugin_parse_version("99999999.1.1", &a, &b, &c, NULL), VACCEL_EINVAL);
 }
 
 static void test_init_failure_no_fini(void **state)
@@ -168,9 +167,11 @@ static void test_parse_and_load(void **state)
 	vaccel_cleanup();
 
 	assert_int_equal(th_boot(NULL), VACCEL_OK);
-	snprintf(list, sizeof(list), "%s::%s:", th_plugin("tp-local"), th_plugin("tp-gpu"));
-	assert_int_equal(vaccel_plugin_parse_and_load(list), VACCEL_OK);
+	snprintf(list, sizeof(list), "%s::%s:%s", th_plugin("tp-local"), th_plugin("tp-gpu"),
+		 th_plugin("tp-local"));
+	assert_int_equal(vaccel_plugin_parse_and_load(list), VACCEL_OK); /* duplicate: once */
 	assert_int_equal(rt_plugins_count(), 2);
+	assert_int_equal(th_state("tp-local")->inits, 1);
 }
 
 static int fake_init(void)
@@ -188,9 +189,12 @@ static int fake_func(void)
 	return 0;
 }
 
-static struct vaccel_plugin_info fake_info = {
-	.name = "fake", .version = "1", .vaccel_version = VACCEL_VERSION,
-	.init = fake_init, .fini = fake_fini, .type = VACCEL_PLUGIN_SOFTWARE};
+static struct vaccel_plugin_info fake_info = {.name = "fake",
+					      .version = "1",
+					      .vaccel_version = VACCEL_VERSION,
+					      .init = fake_init,
+					      .fini = fake_fini,
+					      .type = VACCEL_PLUGIN_SOFTWARE};
 static struct vaccel_plugin fake = {.info = &fake_info};
 
 static void test_register_ops_errors(void **state)
@@ -212,8 +216,8 @@ static void test_register_ops_errors(void **state)
 		many[i] = op;
 	assert_int_equal(vaccel_plugin_register_ops(many, VACCEL_OP_MAX + 1), VACCEL_EINVAL);
 
-	struct vaccel_op bad_type[2] = {op, {(vaccel_op_type_t)VACCEL_OP_MAX, (void *)fake_func,
-					     &fake}};
+	struct vaccel_op bad_type[2] = {
+	    op, {(vaccel_op_type_t)VACCEL_OP_MAX, (void *)fake_func, &fake}};
 	assert_int_equal(vaccel_plugin_register_ops(bad_type, 2), VACCEL_EINVAL);
 	assert_null(fake.ops[VACCEL_OP_NOOP]); /* all-or-nothing */
 
@@ -293,16 +297,16 @@ static void test_find(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_load_before_bootstrap, teardown),
-		cmocka_unit_test_teardown(test_load_errors, teardown),
-		cmocka_unit_test_teardown(test_load_ok_and_duplicate, teardown),
-		cmocka_unit_test_teardown(test_fini_called_at_cleanup, teardown),
-		cmocka_unit_test_teardown(test_versions, teardown),
-		cmocka_unit_test(test_parse_version),
-		cmocka_unit_test_teardown(test_init_failure_no_fini, teardown),
-		cmocka_unit_test_teardown(test_parse_and_load, teardown),
-		cmocka_unit_test_teardown(test_register_ops_errors, teardown),
-		cmocka_unit_test_teardown(test_find, teardown),
+	    cmocka_unit_test_teardown(test_load_before_bootstrap, teardown),
+	    cmocka_unit_test_teardown(test_load_errors, teardown),
+	    cmocka_unit_test_teardown(test_load_ok_and_duplicate, teardown),
+	    cmocka_unit_test_teardown(test_fini_called_at_cleanup, teardown),
+	    cmocka_unit_test_teardown(test_versions, teardown),
+	    cmocka_unit_test(test_parse_version),
+	    cmocka_unit_test_teardown(test_init_failure_no_fini, teardown),
+	    cmocka_unit_test_teardown(test_parse_and_load, teardown),
+	    cmocka_unit_test_teardown(test_register_ops_errors, teardown),
+	    cmocka_unit_test_teardown(test_find, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,9 +73,9 @@ static void test_not_bootstrapped(void **state)
 
 	(void)state;
 	assert_int_equal(vaccel_resource_init(&r, f1, VACCEL_RESOURCE_DATA), VACCEL_EPERM);
-	assert_int_equal(vaccel_resource_init_from_buf(&r, "x", 1, VACCEL_RESOURCE_DATA, NULL,
-						       true),
-			 VACCEL_EPERM);
+	assert_int_equal(
+	    vaccel_resource_init_from_buf(&r, "x", 1, VACCEL_RESOURCE_DATA, NULL, true),
+	    VACCEL_EPERM);
 	assert_int_equal(vaccel_resource_get_by_id(&rp, 1), VACCEL_EPERM);
 	assert_int_equal(vaccel_resource_get_by_type(&rp, VACCEL_RESOURCE_DATA), VACCEL_EPERM);
 	struct vaccel_resource **all;
@@ -126,9 +126,9 @@ static void test_init_paths(void **state)
 	assert_int_equal(vaccel_resource_directory(&r, NULL, 0, NULL), VACCEL_EINVAL);
 	assert_int_equal(vaccel_resource_release(&r), VACCEL_OK);
 
-	assert_int_equal(vaccel_resource_init(&r, "https://example.com/model.pt",
-					      VACCEL_RESOURCE_MODEL),
-			 VACCEL_OK);
+	assert_int_equal(
+	    vaccel_resource_init(&r, "https://example.com/model.pt", VACCEL_RESOURCE_MODEL),
+	    VACCEL_OK);
 	assert_int_equal(r.path_type, VACCEL_PATH_REMOTE_FILE);
 	assert_string_equal(r.paths[0], "https://example.com/model.pt");
 	assert_int_equal(vaccel_resource_release(&r), VACCEL_OK);
@@ -149,8 +149,7 @@ static void test_init_paths(void **state)
 			 VACCEL_EINVAL);
 	assert_int_equal(vaccel_resource_init(&r, "gopher://x/y", VACCEL_RESOURCE_LIB),
 			 VACCEL_EINVAL);
-	assert_int_equal(vaccel_resource_init(&r, "/dev/null", VACCEL_RESOURCE_LIB),
-			 VACCEL_EINVAL);
+	assert_int_equal(vaccel_resource_init(&r, "/dev/null", VACCEL_RESOURCE_LIB), VACCEL_EINVAL);
 	assert_int_equal(vaccel_resource_init(&r, f1, VACCEL_RESOURCE_MAX), VACCEL_EINVAL);
 	assert_int_equal(vaccel_resource_init(&r, NULL, VACCEL_RESOURCE_LIB), VACCEL_EINVAL);
 	assert_int_equal(vaccel_resource_init(NULL, f1, VACCEL_RESOURCE_LIB), VACCEL_EINVAL);
@@ -192,7 +191,8 @@ static void test_register_local(void **state)
 	assert_int_equal(d.nr_blobs, 2);
 	int found = 0;
 	for (size_t i = 0; i < d.nr_blobs; i++)
-		found += !strcmp(d.blobs[i]->name, "x.txt") + 2 * !strcmp(d.blobs[i]->name, "y.txt");
+		found +=
+		    !strcmp(d.blobs[i]->name, "x.txt") + 2 * !strcmp(d.blobs[i]->name, "y.txt");
 	assert_int_equal(found, 3);
 
 	/* URLs need a downloader, which this build does not have */
@@ -280,9 +280,8 @@ static void test_register_virtio(void **state)
 	assert_int_equal(vaccel_resource_refcount(&r), 2);
 
 	/* URL resources: no download, the remote side fetches them */
-	assert_int_equal(vaccel_resource_init(&u, "https://example.com/m.pt",
-					      VACCEL_RESOURCE_MODEL),
-			 VACCEL_OK);
+	assert_int_equal(
+	    vaccel_resource_init(&u, "https://example.com/m.pt", VACCEL_RESOURCE_MODEL), VACCEL_OK);
 	assert_int_equal(vaccel_resource_register(&u, &v), VACCEL_OK);
 	assert_int_equal(u.nr_blobs, 0);
 	assert_true(u.remote_id > 0);
@@ -315,8 +314,8 @@ static void test_from_buf(void **state)
 	char path[PATH_MAX], rundir[PATH_MAX];
 
 	(void)state;
-	assert_int_equal(vaccel_resource_init_from_buf(&m, data, sizeof(data),
-						       VACCEL_RESOURCE_DATA, "in.bin", true),
+	assert_int_equal(vaccel_resource_init_from_buf(&m, data, sizeof(data), VACCEL_RESOURCE_DATA,
+						       "in.bin", true),
 			 VACCEL_OK);
 	assert_int_equal(m.nr_blobs, 1);
 	assert_int_equal(m.blobs[0]->type, VACCEL_BLOB_BUFFER);
@@ -326,8 +325,8 @@ static void test_from_buf(void **state)
 	assert_null(m.rundir);
 	assert_int_equal(m.path_type, VACCEL_PATH_LOCAL_FILE);
 
-	assert_int_equal(vaccel_resource_init_from_buf(&p, data, sizeof(data),
-						       VACCEL_RESOURCE_DATA, "out.bin", false),
+	assert_int_equal(vaccel_resource_init_from_buf(&p, data, sizeof(data), VACCEL_RESOURCE_DATA,
+						       "out.bin", false),
 			 VACCEL_OK);
 	assert_non_null(p.rundir);
 	assert_true(th_exists(p.rundir));
@@ -340,8 +339,8 @@ static void test_from_buf(void **state)
 	assert_true(th_exists(path));
 	strcpy(rundir, p.rundir);
 
-	assert_int_equal(vaccel_resource_init_from_buf(&q, data, sizeof(data),
-						       VACCEL_RESOURCE_DATA, NULL, false),
+	assert_int_equal(vaccel_resource_init_from_buf(&q, data, sizeof(data), VACCEL_RESOURCE_DATA,
+						       NULL, false),
 			 VACCEL_OK);
 	assert_true(strncmp(q.blobs[0]->name, "file_", 5) == 0);
 
@@ -366,16 +365,16 @@ static void test_from_buf(void **state)
 	assert_false(th_exists(rundir));
 	assert_int_equal(m.id, 0);
 	assert_int_equal(vaccel_session_init(&vn, 0), VACCEL_OK);
-	assert_int_equal(vaccel_resource_init_from_buf(&m, data, sizeof(data),
-						       VACCEL_RESOURCE_DATA, "in.bin", true),
+	assert_int_equal(vaccel_resource_init_from_buf(&m, data, sizeof(data), VACCEL_RESOURCE_DATA,
+						       "in.bin", true),
 			 VACCEL_OK);
 	assert_int_equal(vaccel_resource_register(&m, &vn), VACCEL_OK);
 	assert_int_equal(vaccel_resource_sync(&m, &vn), VACCEL_ENOTSUP);
 	assert_int_equal(vaccel_resource_release(&m), VACCEL_OK);
 	assert_int_equal(vaccel_session_release(&vn), VACCEL_OK);
-	assert_int_equal(vaccel_resource_init_from_buf(&m, NULL, 1, VACCEL_RESOURCE_DATA, NULL,
-						       true),
-			 VACCEL_EINVAL);
+	assert_int_equal(
+	    vaccel_resource_init_from_buf(&m, NULL, 1, VACCEL_RESOURCE_DATA, NULL, true),
+	    VACCEL_EINVAL);
 }
 
 static void test_from_blobs(void **state)
@@ -389,12 +388,12 @@ static void test_from_blobs(void **state)
 	(void)state;
 	assert_non_null(th_tmpdir(tmp, sizeof(tmp)));
 	assert_int_equal(vaccel_blob_init(&file, f1), VACCEL_OK);
-	assert_int_equal(vaccel_blob_init_from_buf(&buf, bytes, sizeof(bytes), true, "buf", NULL,
-						   false),
-			 VACCEL_OK);
-	assert_int_equal(vaccel_blob_init_from_buf(&mapped, bytes, sizeof(bytes), false, "m.bin",
-						   tmp, false),
-			 VACCEL_OK);
+	assert_int_equal(
+	    vaccel_blob_init_from_buf(&buf, bytes, sizeof(bytes), true, "buf", NULL, false),
+	    VACCEL_OK);
+	assert_int_equal(
+	    vaccel_blob_init_from_buf(&mapped, bytes, sizeof(bytes), false, "m.bin", tmp, false),
+	    VACCEL_OK);
 	assert_int_equal(vaccel_resource_init_from_blobs(&r, in, 3, VACCEL_RESOURCE_MODEL),
 			 VACCEL_OK);
 	assert_int_equal(r.nr_blobs, 3);
@@ -442,11 +441,9 @@ static void test_lookups_and_new(void **state)
 	assert_int_equal(vaccel_resource_get_by_id(&found, 0), VACCEL_EINVAL);
 	assert_int_equal(vaccel_resource_get_by_type(&found, VACCEL_RESOURCE_LIB), VACCEL_OK);
 	assert_ptr_equal(found, a); /* first created */
-	assert_int_equal(vaccel_resource_get_by_type(&found, VACCEL_RESOURCE_MODEL),
-			 VACCEL_ENOENT);
+	assert_int_equal(vaccel_resource_get_by_type(&found, VACCEL_RESOURCE_MODEL), VACCEL_ENOENT);
 	assert_int_equal(vaccel_resource_get_by_type(&found, VACCEL_RESOURCE_MAX), VACCEL_EINVAL);
-	assert_int_equal(vaccel_resource_get_all_by_type(&all, &n, VACCEL_RESOURCE_LIB),
-			 VACCEL_OK);
+	assert_int_equal(vaccel_resource_get_all_by_type(&all, &n, VACCEL_RESOURCE_LIB), VACCEL_OK);
 	assert_int_equal(n, 2);
 	assert_ptr_equal(all[0], a);
 	assert_ptr_equal(all[1], b);
@@ -464,8 +461,7 @@ static void test_lookups_and_new(void **state)
 
 	assert_int_equal(vaccel_blob_init(&blob, f2), VACCEL_OK);
 	blobs[0] = &blob;
-	assert_int_equal(vaccel_resource_from_blobs(&a, blobs, 1, VACCEL_RESOURCE_DATA),
-			 VACCEL_OK);
+	assert_int_equal(vaccel_resource_from_blobs(&a, blobs, 1, VACCEL_RESOURCE_DATA), VACCEL_OK);
 	assert_int_equal(vaccel_resource_delete(a), VACCEL_OK);
 	vaccel_blob_release(&blob);
 	assert_int_equal(rt_resources_live(), 0);
@@ -495,15 +491,15 @@ static void test_release_multi_session(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_not_bootstrapped),
-		cmocka_unit_test_setup_teardown(test_init_paths, boot, teardown),
-		cmocka_unit_test_setup_teardown(test_register_local, boot, teardown),
-		cmocka_unit_test_setup_teardown(test_hook_failures, boot, teardown),
-		cmocka_unit_test_setup_teardown(test_register_virtio, boot, teardown),
-		cmocka_unit_test_setup_teardown(test_from_buf, boot, teardown),
-		cmocka_unit_test_setup_teardown(test_from_blobs, boot, teardown),
-		cmocka_unit_test_setup_teardown(test_lookups_and_new, boot, teardown),
-		cmocka_unit_test_setup_teardown(test_release_multi_session, boot, teardown),
+	    cmocka_unit_test(test_not_bootstrapped),
+	    cmocka_unit_test_setup_teardown(test_init_paths, boot, teardown),
+	    cmocka_unit_test_setup_teardown(test_register_local, boot, teardown),
+	    cmocka_unit_test_setup_teardown(test_hook_failures, boot, teardown),
+	    cmocka_unit_test_setup_teardown(test_register_virtio, boot, teardown),
+	    cmocka_unit_test_setup_teardown(test_from_buf, boot, teardown),
+	    cmocka_unit_test_setup_teardown(test_from_blobs, boot, teardown),
+	    cmocka_unit_test_setup_teardown(test_lookups_and_new, boot, teardown),
+	    cmocka_unit_test_setup_teardown(test_release_multi_session, boot, teardown),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown_all);
 }

@@ -10,8 +10,8 @@ static char plugins[2048];
 static int boot_all(void **state)
 {
 	(void)state;
-	snprintf(plugins, sizeof(plugins), "%s:%s:%s", th_plugin("tp-local"),
-		 th_plugin("tp-gpu"), th_plugin("tp-virtio"));
+	snprintf(plugins, sizeof(plugins), "%s:%s:%s", th_plugin("tp-local"), th_plugin("tp-gpu"),
+		 th_plugin("tp-virtio"));
 	if (th_boot(plugins))
 		return -1;
 	memset(th_state("tp-virtio"), 0, sizeof(struct tp_state));
@@ -319,18 +319,18 @@ static void test_cleanup_releases_sessions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_not_bootstrapped),
-		cmocka_unit_test_teardown(test_no_plugins, teardown),
-		cmocka_unit_test_setup_teardown(test_init_release, boot_all, teardown),
-		cmocka_unit_test_setup_teardown(test_hint_binding, boot_all, teardown),
-		cmocka_unit_test_setup_teardown(test_id_reuse, boot_all, teardown),
-		cmocka_unit_test_setup_teardown(test_virtio_session, boot_all, teardown),
-		cmocka_unit_test_setup_teardown(test_virtio_failures, boot_all, teardown),
-		cmocka_unit_test_teardown(test_remote_without_virtio_plugin, teardown),
-		cmocka_unit_test_setup_teardown(test_update_local, boot_all, teardown),
-		cmocka_unit_test_setup_teardown(test_new_delete_aliases, boot_all, teardown),
-		cmocka_unit_test_setup_teardown(test_resource_lookups, boot_all, teardown),
-		cmocka_unit_test_setup_teardown(test_cleanup_releases_sessions, boot_all, teardown),
+	    cmocka_unit_test(test_not_bootstrapped),
+	    cmocka_unit_test_teardown(test_no_plugins, teardown),
+	    cmocka_unit_test_setup_teardown(test_init_release, boot_all, teardown),
+	    cmocka_unit_test_setup_teardown(test_hint_binding, boot_all, teardown),
+	    cmocka_unit_test_setup_teardown(test_id_reuse, boot_all, teardown),
+	    cmocka_unit_test_setup_teardown(test_virtio_session, boot_all, teardown),
+	    cmocka_unit_test_setup_teardown(test_virtio_failures, boot_all, teardown),
+	    cmocka_unit_test_teardown(test_remote_without_virtio_plugin, teardown),
+	    cmocka_unit_test_setup_teardown(test_update_local, boot_all, teardown),
+	    cmocka_unit_test_setup_teardown(test_new_delete_aliases, boot_all, teardown),
+	    cmocka_unit_test_setup_teardown(test_resource_lookups, boot_all, teardown),
+	    cmocka_unit_test_setup_teardown(test_cleanup_releases_sessions, boot_all, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

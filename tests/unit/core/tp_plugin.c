@@ -31,9 +31,9 @@ static int tp_noop(struct vaccel_session *sess)
 }
 
 __attribute__((unused)) static struct vaccel_op ops[] = {
-	VACCEL_OP_INIT(ops[0], VACCEL_OP_NOOP, tp_noop),
+    VACCEL_OP_INIT(ops[0], VACCEL_OP_NOOP, tp_noop),
 #ifdef TP_BAD_OPS
-	VACCEL_OP_INIT(ops[1], VACCEL_OP_MAX, tp_noop),
+    VACCEL_OP_INIT(ops[1], VACCEL_OP_MAX, tp_noop),
 #endif
 };
 
@@ -111,7 +111,8 @@ static int tp_res_unregister(struct vaccel_resource *res, struct vaccel_session 
 	return VACCEL_OK;
 }
 
-__attribute__((unused)) static int tp_res_sync(struct vaccel_resource *res, struct vaccel_session *sess)
+__attribute__((unused)) static int tp_res_sync(struct vaccel_resource *res,
+					       struct vaccel_session *sess)
 {
 	(void)res;
 	(void)sess;
