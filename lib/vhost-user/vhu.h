@@ -68,6 +68,16 @@ struct vhu_dev_ops {
 	/*
 	 * A queue is ready (enabled, addresses, kick and call fds set): start
 	 * serving vq, waiting on kick_fd. Return 0 or a negative errno.
+	 *
+	 * Ready means: SET_VRING_NUM, _ADDR (inside the memory table) and a
+	 * kick fd received, and the ring enabled (SET_VRING_ENABLE 1, or
+	 * implicitly when PROTOCOL_FEATURES was not negotiated). The call fd
+	 * is optional (vhu_dev_notify is then a no-op); a kick "no fd"
+	 * (polling) is not supported and keeps the queue stopped.
+	 * kick_fd stays owned by the library and valid until queue_stop
+	 * returns. Chains may already be available when a queue (re)starts
+	 * (the kick may have been consumed before a restart): pop before the
+	 * first wait.
 	 */
 	int (*queue_start)(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick_fd,
 			   void *opaque);
@@ -101,6 +111,23 @@ void vhu_dev_free(struct vhu_dev *dev);
  * then serve the next connection.
  */
 int vhu_dev_serve(struct vhu_dev *dev, int conn_fd);
+/*
+ * (conn_fd must be a blocking socket. To end serve() from another thread,
+ * shutdown(conn_fd, SHUT_RDWR): it then returns 0 after the usual cleanup.
+ * One serve() at a time per device.)
+ *
+ * Violations ending the connection (-EPROTO): bad version or reply flag,
+ * payload size over the largest request or not the size its request needs,
+ * queue index out of range, missing fd, more fds than VHU_MAX_MEM_REGIONS,
+ * unoffered (protocol) feature bits, ring size not a power of two up to
+ * VQ_MAX_SIZE, base over 16 bits, a bad memory table (too many regions,
+ * zero or wrapping sizes, overlap, fd not a regular file large enough).
+ * Soft failures (logged; failing REPLY_ACK when asked, else ignored):
+ * unknown requests, SET_CONFIG (config is read-only), SET_LOG_BASE/FD,
+ * a queue that cannot start (ring outside memory, misaligned), GET_CONFIG
+ * outside the config space (answered with an empty payload, as the
+ * protocol says).
+ */
 
 /*
  * Interrupt the driver of queue `index` (write to its call eventfd).
@@ -111,8 +138,29 @@ void vhu_dev_notify(struct vhu_dev *dev, unsigned index);
 /* Negotiated virtio features of the current connection. */
 uint64_t vhu_dev_features(const struct vhu_dev *dev);
 
+/*
+ * Translate an address range of the current memory table to our address
+ * space: gpa (guest physical, as in descriptors) or uva (the frontend's
+ * virtual address, as in SET_VRING_ADDR). NULL unless [addr, addr + len)
+ * lies inside one region. Safe to call from queue threads between
+ * queue_start and queue_stop (the table only changes with all queues stopped).
+ * The vq_dev handed to queue_start already maps descriptors with the gpa one.
+ */
+void *vhu_dev_gpa_to_va(struct vhu_dev *dev, uint64_t gpa, uint64_t len);
+void *vhu_dev_uva_to_va(struct vhu_dev *dev, uint64_t uva, uint64_t len);
+
 /* Listen on a unix socket path (a stale socket file is replaced). Returns fd or -errno. */
 int vhu_listen(const char *path);
+
+/* ---------------------------------------------------------------- logging */
+
+/*
+ * Where the library's messages go (both sides). level is a syslog level
+ * (LOG_ERR 3, LOG_WARNING 4, LOG_INFO 6, LOG_DEBUG 7). The default writes
+ * levels up to LOG_WARNING to stderr; NULL restores it. Set it before
+ * starting threads that use the library.
+ */
+void vhu_set_log(void (*fn)(int level, const char *msg));
 
 /* ---------------------------------------------------------------- frontend */
 
@@ -136,6 +184,8 @@ struct vhu_vring_setup {
 
 /* Connect to a backend socket. Returns 0 or -errno. */
 int vhu_front_connect(struct vhu_front **fp, const char *path);
+/* Use an already connected socket (e.g. one end of a socketpair); takes ownership of fd. */
+int vhu_front_from_fd(struct vhu_front **fp, int fd);
 void vhu_front_close(struct vhu_front *f);
 int vhu_front_fd(const struct vhu_front *f);
 

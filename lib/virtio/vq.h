@@ -69,7 +69,9 @@ struct vq_elem {
 /*
  * Set up the device side on rings already mapped into our address space.
  * Returns 0, or -EINVAL for a size that is not a power of two in 1..VQ_MAX_SIZE
- * or misaligned ring pointers.
+ * or misaligned ring pointers. limits may be NULL; a zero field means its
+ * default (VQ_MAX_SIZE segments, UINT32_MAX bytes); segments are capped at
+ * 4 * VQ_MAX_SIZE. The used index resumes from used->idx.
  */
 int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *used,
 		uint16_t last_avail, bool event_idx, const struct vq_limits *limits,
@@ -86,6 +88,14 @@ void vq_dev_destroy(struct vq_dev *vq);
  *             the caller completes it with vq_dev_push(vq, head, 0);
  *  -EPROTO    the ring itself is corrupt (avail index ran ahead by more than
  *             num, head out of range): the queue is marked broken.
+ *
+ * Chain rules: zero-length descriptors are accepted and skipped (no iov
+ * entry, still counted against max_segments and the readable-then-writable
+ * order); an INDIRECT descriptor must be the chain's only one (head, no
+ * NEXT), its table 16*n bytes with 1 <= n <= max_segments, and nothing
+ * in it INDIRECT; a chain needing more than iov_cap iov entries is
+ * malformed (size iov for limits.max_segments). Each descriptor is read
+ * once; each buffer goes through map() once.
  */
 int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap);
 
@@ -101,6 +111,9 @@ bool vq_dev_avail_pending(struct vq_dev *vq);
 /*
  * Ask for (true) or suppress (false) kicks. After enabling, callers re-check
  * vq_dev_avail_pending() to close the race with a driver that just added.
+ * Under EVENT_IDX, pop() keeps avail_event at the next entry (so the driver
+ * kicks only when it adds to a ring it believes drained) and "suppress"
+ * has nothing more to do. Called by the thread that pops.
  */
 void vq_dev_set_notify(struct vq_dev *vq, bool enable);
 
@@ -155,7 +168,11 @@ int vq_drv_add(struct vq_drv *vq, const struct vq_buf *bufs, unsigned nr_read, u
 /* Publish added chains; returns true when the device must be kicked. */
 bool vq_drv_kick_prepare(struct vq_drv *vq);
 
-/* Take one completed chain: its token and written length, or NULL. */
+/*
+ * Take one completed chain: its token and written length, or NULL. Used
+ * entries naming a head that is not in flight are skipped. len is the
+ * device's claim: bound it by the writable bytes you offered before use.
+ */
 void *vq_drv_get_used(struct vq_drv *vq, uint32_t *len);
 
 /* Stop / re-arm used-buffer notifications. enable returns false if used

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vhost-user backend: device lifecycle, queue start/stop, the serve loop.
+ * Message semantics live in vhu_handle.c, framing in vhu_msg.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "vhu_priv.h"
+
+int vhu_dev_new(struct vhu_dev **devp, const struct vhu_dev_config *cfg,
+		const struct vhu_dev_ops *ops, void *opaque)
+{
+	struct vhu_dev *dev;
+	unsigned i;
+
+	if (!devp || !cfg || !ops || !ops->queue_start || !ops->queue_stop)
+		return -EINVAL;
+	if (cfg->num_queues < 1 || cfg->num_queues > VHU_MAX_QUEUES)
+		return -EINVAL;
+	if (cfg->config_len > VHU_MAX_CONFIG || (cfg->config_len && !cfg->config))
+		return -EINVAL;
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+	dev->cfg = *cfg;
+	if (cfg->config_len) {
+		dev->config_copy = malloc(cfg->config_len);
+		if (!dev->config_copy)
+			goto nomem;
+		memcpy(dev->config_copy, cfg->config, cfg->config_len);
+	}
+	dev->cfg.config = dev->config_copy;
+	dev->ops = ops;
+	dev->opaque = opaque;
+	dev->queues = calloc(cfg->num_queues, sizeof(*dev->queues));
+	if (!dev->queues)
+		goto nomem;
+	for (i = 0; i < cfg->num_queues; i++) {
+		struct vhu_queue *q = &dev->queues[i];
+
+		if (pthread_mutex_init(&q->call_lock, NULL)) {
+			while (i--)
+				pthread_mutex_destroy(&dev->queues[i].call_lock);
+			goto nomem;
+		}
+		q->kick_fd = q->call_fd = q->err_fd = -1;
+	}
+	*devp = dev;
+	return 0;
+
+nomem:
+	free(dev->queues);
+	free(dev->config_copy);
+	free(dev);
+	return -ENOMEM;
+}
+
+void vhu_dev_free(struct vhu_dev *dev)
+{
+	unsigned i;
+
+	if (!dev)
+		return;
+	vhu_dev_reset(dev, false);
+	for (i = 0; i < dev->cfg.num_queues; i++)
+		pthread_mutex_destroy(&dev->queues[i].call_lock);
+	free(dev->queues);
+	free(dev->config_copy);
+	free(dev);
+}
+
+uint64_t vhu_dev_features(const struct vhu_dev *dev)
+{
+	return __atomic_load_n(&dev->features, __ATOMIC_ACQUIRE);
+}
+
+static void *map_gpa(void *opaque, uint64_t addr, uint64_t len)
+{
+	return vhu_dev_gpa_to_va(opaque, addr, len);
+}
+
+/* Bytes of each ring part for num entries (event fields included). */
+static uint64_t desc_bytes(uint16_t num)
+{
+	return 16ull * num;
+}
+
+static uint64_t avail_bytes(uint16_t num)
+{
+	return 6ull + 2ull * num;
+}
+
+static uint64_t used_bytes(uint16_t num)
+{
+	return 6ull + 8ull * num;
+}
+
+int vhu_queue_try_start(struct vhu_dev *dev, unsigned index)
+{
+	struct vhu_queue *q = &dev->queues[index];
+	void *desc, *avail, *used;
+	bool event_idx;
+	int ret;
+
+	if (q->started || !q->num || !q->addr_set || !q->kick_set || q->kick_fd < 0 || !q->enabled)
+		return 0;
+	desc = vhu_dev_uva_to_va(dev, q->desc_uva, desc_bytes(q->num));
+	avail = vhu_dev_uva_to_va(dev, q->avail_uva, avail_bytes(q->num));
+	used = vhu_dev_uva_to_va(dev, q->used_uva, used_bytes(q->num));
+	if (!desc || !avail || !used) {
+		vhu_log(LOG_WARNING, "queue %u: ring addresses outside the memory table", index);
+		return -EINVAL;
+	}
+	event_idx = vhu_dev_features(dev) & (1ull << VIRTIO_RING_F_EVENT_IDX);
+	ret = vq_dev_init(&q->vq, q->num, desc, avail, used, q->base, event_idx, &dev->cfg.limits,
+			  map_gpa, dev);
+	if (ret) {
+		vhu_log(LOG_WARNING, "queue %u: bad ring layout (%d)", index, ret);
+		return ret;
+	}
+	ret = dev->ops->queue_start(dev, index, &q->vq, q->kick_fd, dev->opaque);
+	if (ret) {
+		vhu_log(LOG_WARNING, "queue %u: queue_start failed (%d)", index, ret);
+		vq_dev_destroy(&q->vq);
+		/* The application's failure is not the frontend's protocol error. */
+		return ret == -EPROTO || ret >= 0 ? -EIO : ret;
+	}
+	q->started = true;
+	vhu_log(LOG_DEBUG, "queue %u started (num %u, base %u)", index, q->num, q->base);
+	return 0;
+}
+
+void vhu_queue_stop(struct vhu_dev *dev, unsigned index)
+{
+	struct vhu_queue *q = &dev->queues[index];
+
+	if (!q->started)
+		return;
+	dev->ops->queue_stop(dev, index, dev->opaque);
+	q->base = vq_dev_last_avail(&q->vq);
+	vq_dev_destroy(&q->vq);
+	q->started = false;
+	vhu_log(LOG_DEBUG, "queue %u stopped at %u", index, q->base);
+}
+
+void vhu_dev_reset(struct vhu_dev *dev, bool disconnect)
+{
+	unsigned i;
+
+	for (i = 0; i < dev->cfg.num_queues; i++)
+		vhu_queue_stop(dev, i);
+	if (disconnect && dev->ops->disconnect)
+		dev->ops->disconnect(dev, dev->opaque);
+	vhu_mem_unmap(dev->regions, dev->nregions);
+	dev->nregions = 0;
+	for (i = 0; i < dev->cfg.num_queues; i++) {
+		struct vhu_queue *q = &dev->queues[i];
+
+		vhu_close_fd(&q->kick_fd);
+		pthread_mutex_lock(&q->call_lock);
+		vhu_close_fd(&q->call_fd);
+		pthread_mutex_unlock(&q->call_lock);
+		vhu_close_fd(&q->err_fd);
+		q->num = 0;
+		q->addr_set = false;
+		q->desc_uva = q->avail_uva = q->used_uva = 0;
+		q->base = 0;
+		q->kick_set = false;
+		q->enabled = false;
+	}
+	__atomic_store_n(&dev->features, 0, __ATOMIC_RELEASE);
+	dev->protocol_features = 0;
+	dev->features_set = false;
+	dev->owner = false;
+}
+
+void vhu_dev_notify(struct vhu_dev *dev, unsigned index)
+{
+	struct vhu_queue *q;
+	uint64_t one = 1;
+
+	if (!dev || index >= dev->cfg.num_queues)
+		return;
+	q = &dev->queues[index];
+	pthread_mutex_lock(&q->call_lock);
+	if (q->call_fd >= 0) {
+		/* EAGAIN means the counter is saturated: the driver will wake anyway. */
+		while (write(q->call_fd, &one, sizeof(one)) < 0 && errno == EINTR)
+			;
+	}
+	pthread_mutex_unlock(&q->call_lock);
+}
+
+static bool reply_ack_on(const struct vhu_dev *dev)
+{
+	return dev->protocol_features & (1ull << VHU_PROTOCOL_F_REPLY_ACK);
+}
+
+int vhu_dev_serve(struct vhu_dev *dev, int conn_fd)
+{
+	struct vhu_msg msg, reply;
+	int fds[VHU_MAX_FDS];
+	unsigned nfds;
+	int ret;
+
+	if (!dev || conn_fd < 0)
+		return -EINVAL;
+	for (;;) {
+		bool has_reply = false;
+		int r;
+
+		r = vhu_msg_recv(conn_fd, &msg, fds, &nfds);
+		if (r <= 0) {
+			ret = r;
+			break;
+		}
+		memset(&reply.hdr, 0, sizeof(reply.hdr));
+		r = vhu_dev_handle(dev, &msg, fds, nfds, &reply, &has_reply);
+		if (r == -EPROTO) {
+			ret = r;
+			break;
+		}
+		if (!has_reply && (msg.hdr.flags & VHU_FLAG_NEED_REPLY) && reply_ack_on(dev)) {
+			reply.hdr.request = msg.hdr.request;
+			reply.hdr.size = sizeof(uint64_t);
+			reply.payload.u64 = r ? 1 : 0;
+			has_reply = true;
+		}
+		if (has_reply) {
+			reply.hdr.flags = VHU_VERSION | VHU_FLAG_REPLY;
+			r = vhu_msg_send(conn_fd, &reply, NULL, 0);
+			if (r) {
+				ret = r;
+				break;
+			}
+		}
+	}
+	if (ret)
+		vhu_log(LOG_WARNING, "connection ends: %s", strerror(-ret));
+	vhu_dev_reset(dev, true);
+	close(conn_fd);
+	return ret;
+}
+
+int vhu_listen(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct stat st;
+	int fd, ret;
+
+	if (!path || !*path)
+		return -EINVAL;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	if (lstat(path, &st) == 0) {
+		/* Replace a stale socket, never some other file. */
+		if (!S_ISSOCK(st.st_mode))
+			return -EEXIST;
+		if (unlink(path) < 0)
+			return -errno;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}

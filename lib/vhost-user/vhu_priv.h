@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vhu internals: wire layout, the backend's state, and the pieces the
+ * message handlers, the serve loop and the fuzz targets share.
+ */
+#ifndef VHU_PRIV_H
+#define VHU_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <syslog.h>
+
+#include "vhu.h"
+
+/* ------------------------------------------------------------- wire layout */
+
+#define VHU_VERSION 0x1u
+#define VHU_VERSION_MASK 0x3u
+#define VHU_FLAG_REPLY 0x4u
+#define VHU_FLAG_NEED_REPLY 0x8u
+
+#define VHU_VRING_IDX_MASK 0xffu
+#define VHU_VRING_NOFD 0x100u
+
+#define VHU_MAX_CONFIG 256u
+#define VHU_CONFIG_HDR 12u
+#define VHU_MAX_FDS VHU_MAX_MEM_REGIONS
+
+struct vhu_hdr {
+	uint32_t request;
+	uint32_t flags;
+	uint32_t size;
+};
+
+struct vhu_vring_state {
+	uint32_t index;
+	uint32_t num;
+};
+
+struct vhu_vring_addr {
+	uint32_t index;
+	uint32_t flags;
+	uint64_t desc;
+	uint64_t used;
+	uint64_t avail;
+	uint64_t log;
+};
+
+struct vhu_wire_region {
+	uint64_t gpa;
+	uint64_t size;
+	uint64_t uva;
+	uint64_t mmap_offset;
+};
+
+struct vhu_wire_memory {
+	uint32_t nregions;
+	uint32_t padding;
+	struct vhu_wire_region regions[VHU_MAX_MEM_REGIONS];
+};
+
+struct vhu_wire_config {
+	uint32_t offset;
+	uint32_t size;
+	uint32_t flags;
+	uint8_t payload[VHU_MAX_CONFIG];
+};
+
+/* Largest payload any request we accept may carry. */
+#define VHU_MSG_MAX_PAYLOAD (VHU_CONFIG_HDR + VHU_MAX_CONFIG)
+
+/* In memory hdr and payload are apart (payload is 8-aligned); on the wire they touch. */
+struct vhu_msg {
+	struct vhu_hdr hdr;
+	union {
+		uint64_t u64;
+		struct vhu_vring_state state;
+		struct vhu_vring_addr addr;
+		struct vhu_wire_memory memory;
+		struct vhu_wire_config config;
+		uint8_t raw[VHU_MSG_MAX_PAYLOAD];
+	} payload;
+};
+
+/*
+ * Read one message. Returns 1 (msg and fds[0..*nfds) filled, the caller owns
+ * the fds), 0 (peer closed between messages), -EPROTO (truncated, oversized,
+ * bad version, too many fds) or another -errno. On error no fd is left open.
+ */
+int vhu_msg_recv(int fd, struct vhu_msg *msg, int *fds, unsigned *nfds);
+/* Send header + hdr.size payload bytes, with optional fds. 0 or -errno. */
+int vhu_msg_send(int fd, const struct vhu_msg *msg, const int *fds, unsigned nfds);
+/* Write or read exactly len bytes (EINTR and short transfers handled). */
+int vhu_write_all(int fd, const void *buf, size_t len, const int *fds, unsigned nfds);
+
+/* ------------------------------------------------------------------- log */
+
+void vhu_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* --------------------------------------------------------------- backend */
+
+struct vhu_region {
+	uint64_t gpa;
+	uint64_t size;
+	uint64_t uva;
+	void *map_base; /* what mmap returned */
+	size_t map_len;
+	uint8_t *host; /* our address of gpa */
+};
+
+struct vhu_queue {
+	pthread_mutex_t call_lock; /* guards call_fd against vhu_dev_notify() */
+	uint16_t num;
+	bool addr_set;
+	uint64_t desc_uva, avail_uva, used_uva;
+	uint16_t base; /* avail index to resume from */
+	int kick_fd;
+	int call_fd;
+	int err_fd;
+	bool kick_set; /* SET_VRING_KICK received since the last stop */
+	bool enabled;
+	bool started;
+	struct vq_dev vq;
+};
+
+struct vhu_dev {
+	struct vhu_dev_config cfg;
+	void *config_copy;
+	const struct vhu_dev_ops *ops;
+	void *opaque;
+
+	uint64_t features;	    /* acked; read by other threads atomically */
+	uint64_t protocol_features; /* acked */
+	bool features_set;
+	bool owner;
+
+	struct vhu_region regions[VHU_MAX_MEM_REGIONS];
+	unsigned nregions;
+
+	struct vhu_queue *queues; /* cfg.num_queues entries */
+};
+
+/*
+ * Handle one message: takes ownership of fds (closes those it does not keep)
+ * and fills *reply when the request has one. Returns 0, -EPROTO (end the
+ * connection) or another negative errno (request failed; a REPLY_ACK says so).
+ * *has_reply tells whether reply must be sent.
+ */
+int vhu_dev_handle(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds, unsigned nfds,
+		   struct vhu_msg *reply, bool *has_reply);
+
+/* Drop all connection state: stop queues, disconnect callback, unmap, close fds. */
+void vhu_dev_reset(struct vhu_dev *dev, bool disconnect);
+
+/* Queue readiness: start if ready and not started; stop if started. */
+int vhu_queue_try_start(struct vhu_dev *dev, unsigned index);
+void vhu_queue_stop(struct vhu_dev *dev, unsigned index);
+
+/* Memory table. */
+int vhu_mem_set(struct vhu_dev *dev, const struct vhu_wire_memory *mem, unsigned n, int *fds);
+void vhu_mem_unmap(struct vhu_region *regions, unsigned n);
+
+void vhu_close_fd(int *fd);
+
+#endif /* VHU_PRIV_H */

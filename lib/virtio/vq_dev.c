@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Device side of a split virtqueue, on memory the driver (guest) controls.
+ *
+ * Everything read from the rings is read exactly once into a local, then
+ * checked; nothing is re-read after validation. The driver may rewrite the
+ * rings at any time: the worst it can achieve is a malformed-chain or a
+ * broken-ring result, never an access outside what map() returned.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <string.h>
+
+#include "vq.h"
+#include "vq_priv.h"
+
+int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *used,
+		uint16_t last_avail, bool event_idx, const struct vq_limits *limits, vq_map_fn map,
+		void *map_opaque)
+{
+	if (!vq || !vq_num_valid(num) || !desc || !avail || !used || !map)
+		return -EINVAL;
+	/* Alignment the split ring requires (VIRTIO 1.x 2.7). */
+	if ((uintptr_t)desc % 16 || (uintptr_t)avail % 2 || (uintptr_t)used % 4)
+		return -EINVAL;
+
+	memset(vq, 0, sizeof(*vq));
+	vq->num = num;
+	vq->desc = desc;
+	vq->avail = avail;
+	vq->used = used;
+	vq->last_avail = last_avail;
+	/* The used index lives in the driver's memory: resume from it. */
+	vq->used_idx = le16toh(vq_load16(&vq->used->idx));
+	vq->signalled_used = vq->used_idx;
+	vq->signalled_used_valid = false;
+	vq->event_idx = event_idx;
+	vq->broken = false;
+	if (limits)
+		vq->limits = *limits;
+	/* Zero means "no limit given": the defaults still bound every walk. */
+	if (vq->limits.max_segments == 0)
+		vq->limits.max_segments = VQ_MAX_SIZE;
+	if (vq->limits.max_segments > VQ_MAX_INDIRECT)
+		vq->limits.max_segments = VQ_MAX_INDIRECT;
+	if (vq->limits.max_bytes == 0)
+		vq->limits.max_bytes = UINT32_MAX;
+	vq->map = map;
+	vq->map_opaque = map_opaque;
+	if (pthread_mutex_init(&vq->used_lock, NULL))
+		return -ENOMEM;
+	return 0;
+}
+
+void vq_dev_destroy(struct vq_dev *vq)
+{
+	if (!vq || !vq->num)
+		return;
+	pthread_mutex_destroy(&vq->used_lock);
+	vq->num = 0;
+}
+
+/*
+ * One copy of a descriptor. The compiler barrier keeps the compiler from
+ * replacing uses of the copy with fresh loads from shared memory.
+ */
+static void read_desc(struct vring_desc *out, const struct vring_desc *src)
+{
+	memcpy(out, src, sizeof(*out));
+	__asm__ __volatile__("" ::: "memory");
+	out->addr = le64toh(out->addr);
+	out->len = le32toh(out->len);
+	out->flags = le16toh(out->flags);
+	out->next = le16toh(out->next);
+}
+
+struct walk {
+	unsigned nsegs; /* buffer descriptors seen, for limits.max_segments */
+	uint64_t bytes; /* readable + writable */
+	unsigned niov;	/* iov entries filled */
+	bool writing;	/* saw a writable descriptor */
+};
+
+/* Account one buffer descriptor. Returns 0 or -EBADMSG. */
+static int walk_buf(struct vq_dev *vq, struct walk *w, struct vq_elem *elem,
+		    const struct vring_desc *d, struct iovec *iov, unsigned iov_cap)
+{
+	bool wr = d->flags & VRING_DESC_F_WRITE;
+	void *p;
+
+	if (++w->nsegs > vq->limits.max_segments)
+		return -EBADMSG;
+	if (!wr && w->writing)
+		return -EBADMSG; /* readable after writable */
+	if (wr)
+		w->writing = true;
+	if (d->len > vq->limits.max_bytes - w->bytes) /* overflow-safe: bytes <= max */
+		return -EBADMSG;
+	w->bytes += d->len;
+	/* Zero-length descriptors are accepted and skipped: they take no iov slot. */
+	if (d->len == 0)
+		return 0;
+	if (w->niov >= iov_cap)
+		return -EBADMSG;
+	p = vq->map(vq->map_opaque, d->addr, d->len);
+	if (!p)
+		return -EBADMSG;
+	iov[w->niov].iov_base = p;
+	iov[w->niov].iov_len = d->len;
+	w->niov++;
+	if (wr) {
+		elem->nr_write++;
+		elem->write_bytes += d->len;
+	} else {
+		elem->nr_read++;
+		elem->read_bytes += d->len;
+	}
+	return 0;
+}
+
+/* Walk an indirect table of n descriptors starting at entry 0. */
+static int walk_indirect(struct vq_dev *vq, struct walk *w, struct vq_elem *elem,
+			 const struct vring_desc *ind, struct iovec *iov, unsigned iov_cap)
+{
+	const struct vring_desc *table;
+	struct vring_desc d;
+	unsigned n, walked = 0;
+	uint16_t i = 0;
+	int ret;
+
+	if (ind->flags & VRING_DESC_F_NEXT)
+		return -EBADMSG; /* INDIRECT with NEXT is forbidden */
+	if (ind->len == 0 || ind->len % sizeof(struct vring_desc))
+		return -EBADMSG;
+	n = ind->len / sizeof(struct vring_desc);
+	if (n > vq->limits.max_segments)
+		return -EBADMSG;
+	table = vq->map(vq->map_opaque, ind->addr, ind->len);
+	if (!table)
+		return -EBADMSG;
+
+	for (;;) {
+		if (++walked > n)
+			return -EBADMSG; /* loop */
+		read_desc(&d, &table[i]);
+		if (d.flags & VRING_DESC_F_INDIRECT)
+			return -EBADMSG; /* nested indirect */
+		ret = walk_buf(vq, w, elem, &d, iov, iov_cap);
+		if (ret)
+			return ret;
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			return 0;
+		if (d.next >= n)
+			return -EBADMSG;
+		i = d.next;
+	}
+}
+
+int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap)
+{
+	struct walk w = {0};
+	struct vring_desc d;
+	uint16_t avail_idx, head, i;
+	unsigned walked = 0;
+	int ret;
+
+	if (vq->broken)
+		return -EPROTO;
+	memset(elem, 0, sizeof(*elem));
+	elem->iov = iov;
+
+	/* Acquire: the ring entry and descriptors are read after the index. */
+	avail_idx = le16toh(vq_load16_acquire(&vq->avail->idx));
+	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {
+		vq->broken = true;
+		return -EPROTO;
+	}
+	if (avail_idx == vq->last_avail)
+		return 0;
+
+	head = le16toh(vq_load16(&vq->avail->ring[vq->last_avail & (vq->num - 1)]));
+	if (head >= vq->num) {
+		vq->broken = true;
+		return -EPROTO;
+	}
+	vq->last_avail++;
+	elem->head = head;
+	/* Ask for a kick when the driver adds past what we have consumed. */
+	if (vq->event_idx)
+		vq_store16(vq_avail_event(vq), htole16(vq->last_avail));
+
+	i = head;
+	for (;;) {
+		if (++walked > vq->num) {
+			ret = -EBADMSG; /* loop */
+			goto bad;
+		}
+		read_desc(&d, &vq->desc[i]);
+		if (d.flags & VRING_DESC_F_INDIRECT) {
+			/* Only a chain's single, first descriptor may be indirect. */
+			if (i != head || walked != 1) {
+				ret = -EBADMSG;
+				goto bad;
+			}
+			ret = walk_indirect(vq, &w, elem, &d, iov, iov_cap);
+			if (ret)
+				goto bad;
+			break;
+		}
+		ret = walk_buf(vq, &w, elem, &d, iov, iov_cap);
+		if (ret)
+			goto bad;
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			break;
+		if (d.next >= vq->num) {
+			ret = -EBADMSG;
+			goto bad;
+		}
+		i = d.next;
+	}
+	return 1;
+
+bad:
+	elem->nr_read = elem->nr_write = 0;
+	elem->read_bytes = elem->write_bytes = 0;
+	return ret;
+}
+
+bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written)
+{
+	struct vring_used_elem *ue;
+	uint16_t old, new, event;
+	bool notify;
+
+	pthread_mutex_lock(&vq->used_lock);
+	ue = &vq->used->ring[vq->used_idx & (vq->num - 1)];
+	vq_store32(&ue->id, htole32(head));
+	vq_store32(&ue->len, htole32(written));
+	old = vq->used_idx;
+	new = ++vq->used_idx;
+	/* Release: the element is visible before the index that publishes it. */
+	vq_store16_release(&vq->used->idx, htole16(new));
+
+	/* Store (used idx) then load (used_event / flags): needs a full fence. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (vq->event_idx) {
+		bool valid = vq->signalled_used_valid;
+
+		old = vq->signalled_used;
+		vq->signalled_used = new;
+		vq->signalled_used_valid = true;
+		event = le16toh(vq_load16(vq_used_event(vq)));
+		notify = !valid || vring_need_event(event, new, old);
+	} else {
+		notify = !(le16toh(vq_load16(&vq->avail->flags)) & VRING_AVAIL_F_NO_INTERRUPT);
+	}
+	pthread_mutex_unlock(&vq->used_lock);
+	return notify;
+}
+
+bool vq_dev_avail_pending(struct vq_dev *vq)
+{
+	if (vq->broken)
+		return false;
+	return le16toh(vq_load16_acquire(&vq->avail->idx)) != vq->last_avail;
+}
+
+void vq_dev_set_notify(struct vq_dev *vq, bool enable)
+{
+	if (vq->event_idx) {
+		/*
+		 * With EVENT_IDX the driver ignores used->flags; pop() keeps
+		 * avail_event at last_avail, so "disable" has nothing to do.
+		 * Enable asks for a kick on the next entry after those
+		 * already published.
+		 */
+		if (enable)
+			vq_store16(vq_avail_event(vq), vq_load16(&vq->avail->idx));
+	} else {
+		uint16_t flags = le16toh(vq_load16(&vq->used->flags));
+
+		if (enable)
+			flags &= ~VRING_USED_F_NO_NOTIFY;
+		else
+			flags |= VRING_USED_F_NO_NOTIFY;
+		vq_store16(&vq->used->flags, htole16(flags));
+	}
+	/* The caller's re-check of avail->idx must come after this store. */
+	if (enable)
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+uint16_t vq_dev_last_avail(const struct vq_dev *vq)
+{
+	return vq->last_avail;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vq internals shared by the device and driver sides: single-copy accesses
+ * to ring memory the other side writes concurrently, and ring geometry.
+ */
+#ifndef VQ_PRIV_H
+#define VQ_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vq.h"
+
+/* used_event lives after the avail ring, avail_event after the used ring. */
+#define vq_used_event(vq) ((void *)&(vq)->avail->ring[(vq)->num])
+#define vq_avail_event(vq) ((void *)((uint8_t *)(vq)->used->ring + 8 * (size_t)(vq)->num))
+
+/* Hard cap on descriptors per chain, whatever the limits say. */
+#define VQ_MAX_INDIRECT (4 * VQ_MAX_SIZE)
+
+static inline bool vq_num_valid(unsigned num)
+{
+	return num >= 1 && num <= VQ_MAX_SIZE && (num & (num - 1)) == 0;
+}
+
+static inline uint16_t vq_load16(const void *p)
+{
+	return __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED);
+}
+
+static inline uint16_t vq_load16_acquire(const void *p)
+{
+	return __atomic_load_n((const uint16_t *)p, __ATOMIC_ACQUIRE);
+}
+
+static inline uint32_t vq_load32(const void *p)
+{
+	return __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED);
+}
+
+static inline void vq_store16(void *p, uint16_t v)
+{
+	__atomic_store_n((uint16_t *)p, v, __ATOMIC_RELAXED);
+}
+
+static inline void vq_store16_release(void *p, uint16_t v)
+{
+	__atomic_store_n((uint16_t *)p, v, __ATOMIC_RELEASE);
+}
+
+static inline void vq_store32(void *p, uint32_t v)
+{
+	__atomic_store_n((uint32_t *)p, v, __ATOMIC_RELAXED);
+}
+
+/* Offsets of the three parts inside one ring allocation (driver side). */
+static inline size_t vq_avail_off(uint16_t num)
+{
+	return (size_t)num * sizeof(struct vring_desc);
+}
+
+static inline size_t vq_used_off(uint16_t num)
+{
+	size_t end = vq_avail_off(num) + 6 + 2 * (size_t)num; /* flags, idx, ring, used_event */
+
+	return (end + 3) & ~(size_t)3;
+}
+
+#endif /* VQ_PRIV_H */

@@ -1,0 +1,660 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Split virtqueue tests: a driver (vq_drv_*) and a device (vq_dev_*) on the
+ * same plain memory, seen by the device at a "guest physical" base address,
+ * plus hand-built malformed rings the device must reject without crashing.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vq.h"
+
+#define GPA_BASE 0x100000ull
+#define MEM_SIZE (1u << 20)
+#define DATA_OFF (256u * 1024) /* buffers live above the ring */
+
+struct env {
+	uint8_t *mem;
+	uint16_t num;
+	bool event_idx;
+	struct vq_drv drv;
+	struct vq_dev dev;
+	struct vq_limits limits;
+	unsigned map_calls;
+};
+
+static void *map(void *opaque, uint64_t addr, uint64_t len)
+{
+	struct env *e = opaque;
+
+	e->map_calls++;
+	if (addr < GPA_BASE || addr - GPA_BASE > MEM_SIZE || len > MEM_SIZE - (addr - GPA_BASE))
+		return NULL;
+	return e->mem + (addr - GPA_BASE);
+}
+
+static uint64_t gpa(uint32_t off)
+{
+	return GPA_BASE + off;
+}
+
+static struct env *env_new(uint16_t num, bool event_idx, unsigned max_segs, uint64_t max_bytes)
+{
+	struct env *e = calloc(1, sizeof(*e));
+	uint64_t d, a, u;
+
+	assert_non_null(e);
+	e->mem = aligned_alloc(4096, MEM_SIZE);
+	assert_non_null(e->mem);
+	memset(e->mem, 0, MEM_SIZE);
+	e->num = num;
+	e->event_idx = event_idx;
+	e->limits.max_segments = max_segs;
+	e->limits.max_bytes = max_bytes;
+	assert_true(vq_ring_bytes(num) <= DATA_OFF);
+	assert_int_equal(vq_drv_init(&e->drv, num, e->mem, GPA_BASE, event_idx), 0);
+	vq_drv_ring_addrs(&e->drv, &d, &a, &u);
+	assert_int_equal(vq_dev_init(&e->dev, num, map(e, d, 16), map(e, a, 6), map(e, u, 6), 0,
+				     event_idx, &e->limits, map, e),
+			 0);
+	return e;
+}
+
+static void env_free(struct env *e)
+{
+	vq_drv_destroy(&e->drv);
+	vq_dev_destroy(&e->dev);
+	free(e->mem);
+	free(e);
+}
+
+/* ------------------------------------------------------------ round trips */
+
+static void test_roundtrip(void **state)
+{
+	struct env *e = env_new(8, false, 16, 1 << 20);
+	struct vq_buf bufs[3] = {
+	    {gpa(DATA_OFF), 10}, {gpa(DATA_OFF + 100), 20}, {gpa(DATA_OFF + 200), 30}};
+	struct iovec iov[8];
+	struct vq_elem elem;
+	uint32_t len = 0;
+	int token = 42;
+
+	(void)state;
+	assert_false(vq_dev_avail_pending(&e->dev));
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 8), 0);
+	assert_int_equal(vq_drv_add(&e->drv, bufs, 2, 1, &token), 0);
+	assert_true(vq_dev_avail_pending(&e->dev));
+	assert_true(vq_drv_kick_prepare(&e->drv));
+	assert_false(vq_drv_kick_prepare(&e->drv)); /* nothing new */
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 8), 1);
+	assert_int_equal(elem.nr_read, 2);
+	assert_int_equal(elem.nr_write, 1);
+	assert_int_equal(elem.read_bytes, 30);
+	assert_int_equal(elem.write_bytes, 30);
+	assert_ptr_equal(iov[0].iov_base, e->mem + DATA_OFF);
+	assert_int_equal(iov[1].iov_len, 20);
+	assert_ptr_equal(iov[2].iov_base, e->mem + DATA_OFF + 200);
+	assert_int_equal(vq_dev_last_avail(&e->dev), 1);
+	assert_null(vq_drv_get_used(&e->drv, &len));
+	assert_true(vq_dev_push(&e->dev, elem.head, 7));
+	assert_ptr_equal(vq_drv_get_used(&e->drv, &len), &token);
+	assert_int_equal(len, 7);
+	assert_null(vq_drv_get_used(&e->drv, &len));
+	assert_int_equal(e->drv.num_free, 8);
+	env_free(e);
+}
+
+static void test_full_and_invalid(void **state)
+{
+	struct env *e = env_new(4, false, 16, 1 << 20);
+	struct vq_buf b[5] = {{gpa(DATA_OFF), 1},
+			      {gpa(DATA_OFF), 1},
+			      {gpa(DATA_OFF), 1},
+			      {gpa(DATA_OFF), 1},
+			      {gpa(DATA_OFF), 1}};
+	int t[5];
+
+	(void)state;
+	assert_int_equal(vq_drv_add(&e->drv, b, 0, 0, &t[0]), -EINVAL);
+	assert_int_equal(vq_drv_add(&e->drv, b, 3, 2, &t[0]), -EINVAL);
+	assert_int_equal(vq_drv_add(&e->drv, b, 1, 0, NULL), -EINVAL);
+	assert_int_equal(vq_drv_add(&e->drv, b, 2, 1, &t[0]), 0);
+	assert_int_equal(vq_drv_add(&e->drv, b, 1, 1, &t[1]), -ENOSPC);
+	assert_int_equal(vq_drv_add(&e->drv, b, 1, 0, &t[1]), 0);
+	assert_int_equal(e->drv.num_free, 0);
+	assert_int_equal(vq_drv_add(&e->drv, b, 1, 0, &t[2]), -ENOSPC);
+	env_free(e);
+}
+
+static void test_init_invalid(void **state)
+{
+	struct vq_drv drv;
+	struct vq_dev dev;
+	uint8_t *mem = aligned_alloc(4096, 65536);
+	struct vq_limits l = {8, 4096};
+
+	(void)state;
+	assert_non_null(mem);
+	assert_int_equal(vq_drv_init(&drv, 0, mem, 0, false), -EINVAL);
+	assert_int_equal(vq_drv_init(&drv, 3, mem, 0, false), -EINVAL);
+	assert_int_equal(vq_drv_init(&drv, 2048, mem, 0, false), -EINVAL);
+	assert_int_equal(vq_drv_init(&drv, 8, mem + 1, 0, false), -EINVAL);
+	assert_int_equal(vq_dev_init(&dev, 0, mem, mem + 256, mem + 512, 0, false, &l, map, NULL),
+			 -EINVAL);
+	assert_int_equal(vq_dev_init(&dev, 12, mem, mem + 256, mem + 512, 0, false, &l, map, NULL),
+			 -EINVAL);
+	assert_int_equal(
+	    vq_dev_init(&dev, 8, mem + 8, mem + 256, mem + 512, 0, false, &l, map, NULL), -EINVAL);
+	assert_int_equal(vq_dev_init(&dev, 8, mem, mem + 257, mem + 512, 0, false, &l, map, NULL),
+			 -EINVAL);
+	assert_int_equal(vq_dev_init(&dev, 8, mem, mem + 256, mem + 514, 0, false, &l, map, NULL),
+			 -EINVAL);
+	assert_int_equal(vq_dev_init(&dev, 8, mem, mem + 256, mem + 512, 0, false, &l, NULL, NULL),
+			 -EINVAL);
+	free(mem);
+}
+
+/* Many round trips through a small ring: the 16-bit indices wrap several times. */
+static void wrap(bool event_idx)
+{
+	struct env *e = env_new(4, event_idx, 16, 1 << 20);
+	struct iovec iov[4];
+	struct vq_elem elem;
+	uintptr_t i, j;
+	uint32_t len;
+
+	for (i = 0; i < 70000; i += 3) {
+		/* Batches of 3 so ring slots and heads rotate. */
+		for (j = 0; j < 3; j++) {
+			struct vq_buf b[1] = {{gpa(DATA_OFF + (uint32_t)j * 64), 64}};
+
+			assert_int_equal(
+			    vq_drv_add(&e->drv, b, (j & 1), !(j & 1), (void *)(i + j + 1)), 0);
+		}
+		vq_drv_kick_prepare(&e->drv);
+		for (j = 0; j < 3; j++) {
+			assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 4), 1);
+			assert_int_equal(elem.nr_read + elem.nr_write, 1);
+			vq_dev_push(&e->dev, elem.head, (uint32_t)j);
+		}
+		assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 4), 0);
+		for (j = 0; j < 3; j++) {
+			assert_ptr_equal(vq_drv_get_used(&e->drv, &len), (void *)(i + j + 1));
+			assert_int_equal(len, j);
+		}
+		assert_null(vq_drv_get_used(&e->drv, &len));
+	}
+	assert_int_equal(e->drv.avail_idx, (uint16_t)(i));
+	assert_int_equal(vq_dev_last_avail(&e->dev), (uint16_t)i);
+	assert_int_equal(e->drv.num_free, 4);
+	env_free(e);
+}
+
+static void test_wraparound(void **state)
+{
+	(void)state;
+	wrap(false);
+	wrap(true);
+}
+
+/* Device resumes from a non-zero base with indices near the wrap point. */
+static void test_resume_base(void **state)
+{
+	struct env *e = env_new(8, false, 16, 1 << 20);
+	struct vq_buf b = {gpa(DATA_OFF), 8};
+	struct iovec iov[2];
+	struct vq_elem elem;
+	uint64_t d, a, u;
+	uintptr_t i;
+	uint32_t len;
+
+	(void)state;
+	/* Both sides start at 65530: set the driver's shadow and the device's base. */
+	e->drv.avail_idx = e->drv.kicked_avail = e->drv.last_used = 65530;
+	e->drv.avail->idx = 65530;
+	e->drv.used->idx = 65530;
+	vq_dev_destroy(&e->dev);
+	vq_drv_ring_addrs(&e->drv, &d, &a, &u);
+	assert_int_equal(vq_dev_init(&e->dev, 8, map(e, d, 1), map(e, a, 1), map(e, u, 1), 65530,
+				     false, &e->limits, map, e),
+			 0);
+	assert_int_equal(e->dev.used_idx, 65530);
+	for (i = 1; i < 20; i++) {
+		assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, (void *)i), 0);
+		assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+		vq_dev_push(&e->dev, elem.head, 0);
+		assert_ptr_equal(vq_drv_get_used(&e->drv, &len), (void *)i);
+	}
+	assert_int_equal(vq_dev_last_avail(&e->dev), (uint16_t)(65530 + 19));
+	env_free(e);
+}
+
+/* ----------------------------------------------------------- notifications */
+
+static void test_notify_flags(void **state)
+{
+	struct env *e = env_new(8, false, 16, 1 << 20);
+	struct vq_buf b = {gpa(DATA_OFF), 8};
+	struct iovec iov[2];
+	struct vq_elem elem;
+	uint32_t len;
+	int t;
+
+	(void)state;
+	vq_dev_set_notify(&e->dev, false);
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	assert_false(vq_drv_kick_prepare(&e->drv));
+	vq_dev_set_notify(&e->dev, true);
+	assert_true(vq_dev_avail_pending(&e->dev)); /* the re-check closes the race */
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	assert_true(vq_drv_kick_prepare(&e->drv));
+
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+	vq_drv_disable_cb(&e->drv);
+	assert_false(vq_dev_push(&e->dev, elem.head, 0));
+	assert_false(vq_drv_enable_cb(&e->drv)); /* one used entry pending */
+	assert_non_null(vq_drv_get_used(&e->drv, &len));
+	assert_true(vq_drv_enable_cb(&e->drv));
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+	assert_true(vq_dev_push(&e->dev, elem.head, 0));
+	env_free(e);
+}
+
+static void test_event_idx(void **state)
+{
+	struct env *e = env_new(8, true, 16, 1 << 20);
+	struct vq_buf b = {gpa(DATA_OFF), 8};
+	struct iovec iov[2];
+	struct vq_elem elem;
+	uint32_t len;
+	int t;
+
+	(void)state;
+	/* avail_event starts at 0: the first add (0 -> 1) crosses it. */
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	assert_true(vq_drv_kick_prepare(&e->drv));
+	/* The device has not popped: further adds do not cross avail_event. */
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	assert_false(vq_drv_kick_prepare(&e->drv));
+	/* Pop all three: avail_event becomes 3, the next add (3 -> 4) kicks. */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+		/* First push always notifies; later ones follow used_event. */
+		bool n = vq_dev_push(&e->dev, elem.head, 0);
+
+		if (i == 0)
+			assert_true(n);
+	}
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	assert_true(vq_drv_kick_prepare(&e->drv));
+
+	/* Driver consumed nothing yet: used_event is 0, pushes 1..3 passed it. */
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+	assert_false(vq_dev_push(&e->dev, elem.head, 0));
+	/* Driver drains with callbacks enabled: used_event follows last_used. */
+	for (int i = 0; i < 4; i++)
+		assert_non_null(vq_drv_get_used(&e->drv, &len));
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	vq_drv_kick_prepare(&e->drv);
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+	assert_true(vq_dev_push(&e->dev, elem.head, 0));
+	assert_non_null(vq_drv_get_used(&e->drv, &len));
+
+	/* Callbacks disabled: no interrupt; enabling again re-arms. */
+	vq_drv_disable_cb(&e->drv);
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+	assert_false(vq_dev_push(&e->dev, elem.head, 0));
+	assert_false(vq_drv_enable_cb(&e->drv));
+	assert_non_null(vq_drv_get_used(&e->drv, &len));
+	assert_true(vq_drv_enable_cb(&e->drv));
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+	assert_true(vq_dev_push(&e->dev, elem.head, 0));
+
+	/* set_notify(true) asks for a kick on the next add after the published ones. */
+	vq_dev_set_notify(&e->dev, true);
+	assert_false(vq_dev_avail_pending(&e->dev));
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	assert_true(vq_drv_kick_prepare(&e->drv));
+	env_free(e);
+}
+
+/* ------------------------------------------------- hand-built descriptors */
+
+static void set_desc(struct vring_desc *d, uint64_t addr, uint32_t len, uint16_t flags,
+		     uint16_t next)
+{
+	d->addr = addr;
+	d->len = len;
+	d->flags = flags;
+	d->next = next;
+}
+
+/* Publish head on the avail ring as a driver would (bypassing vq_drv). */
+static void publish(struct env *e, uint16_t head)
+{
+	struct vring_avail *av = e->drv.avail;
+
+	av->ring[av->idx % e->num] = head;
+	__atomic_store_n(&av->idx, (uint16_t)(av->idx + 1), __ATOMIC_RELEASE);
+}
+
+/* Pop one hand-built chain and check the result; malformed ones get pushed back. */
+static int pop_one(struct env *e, struct vq_elem *elem, struct iovec *iov, unsigned cap)
+{
+	int r = vq_dev_pop(&e->dev, elem, iov, cap);
+
+	if (r == -EBADMSG)
+		vq_dev_push(&e->dev, elem->head, 0);
+	return r;
+}
+
+static void test_indirect(void **state)
+{
+	struct env *e = env_new(8, false, 16, 1 << 20);
+	struct vring_desc *table = (struct vring_desc *)(e->mem + DATA_OFF);
+	struct iovec iov[8];
+	struct vq_elem elem;
+
+	(void)state;
+	/* Indirect table of 3: two readable, one writable, linked out of order. */
+	set_desc(&table[0], gpa(DATA_OFF + 4096), 100, VRING_DESC_F_NEXT, 2);
+	set_desc(&table[2], gpa(DATA_OFF + 8192), 200, VRING_DESC_F_NEXT, 1);
+	set_desc(&table[1], gpa(DATA_OFF + 12288), 300, VRING_DESC_F_WRITE, 0);
+	set_desc(&e->drv.desc[5], gpa(DATA_OFF), 3 * 16, VRING_DESC_F_INDIRECT, 0);
+	publish(e, 5);
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 8), 1);
+	assert_int_equal(elem.head, 5);
+	assert_int_equal(elem.nr_read, 2);
+	assert_int_equal(elem.nr_write, 1);
+	assert_ptr_equal(iov[1].iov_base, e->mem + DATA_OFF + 8192);
+	assert_int_equal(iov[2].iov_len, 300);
+	assert_int_equal(elem.read_bytes, 300);
+	assert_int_equal(elem.write_bytes, 300);
+	env_free(e);
+}
+
+static void test_zero_length(void **state)
+{
+	struct env *e = env_new(8, false, 16, 1 << 20);
+	struct iovec iov[8];
+	struct vq_elem elem;
+
+	(void)state;
+	/* Zero-length descriptors are accepted and take no iov slot. */
+	set_desc(&e->drv.desc[0], gpa(DATA_OFF), 10, VRING_DESC_F_NEXT, 1);
+	set_desc(&e->drv.desc[1], 0xdead0000, 0, VRING_DESC_F_NEXT, 2);
+	set_desc(&e->drv.desc[2], gpa(DATA_OFF), 10, VRING_DESC_F_WRITE, 0);
+	publish(e, 0);
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 8), 1);
+	assert_int_equal(elem.nr_read, 1);
+	assert_int_equal(elem.nr_write, 1);
+	env_free(e);
+}
+
+/* Every malformed chain: -EBADMSG, head valid, the ring keeps working. */
+static void test_malformed_chains(void **state)
+{
+	struct env *e = env_new(8, false, 4, 1000);
+	struct vring_desc *d = e->drv.desc;
+	struct vring_desc *table = (struct vring_desc *)(e->mem + DATA_OFF);
+	struct iovec iov[8];
+	struct vq_elem elem;
+	uint32_t len;
+	unsigned cases = 0;
+
+	(void)state;
+#define BAD(setup, hd, cap)                                                                        \
+	do {                                                                                       \
+		memset(d, 0, 8 * sizeof(*d));                                                      \
+		setup;                                                                             \
+		publish(e, hd);                                                                    \
+		assert_int_equal(pop_one(e, &elem, iov, cap), -EBADMSG);                           \
+		assert_int_equal(elem.head, hd);                                                   \
+		assert_int_equal(elem.nr_read + elem.nr_write, 0);                                 \
+		assert_false(e->dev.broken);                                                       \
+		cases++;                                                                           \
+	} while (0)
+
+	/* address outside guest memory */
+	BAD(set_desc(&d[0], 0x10, 10, 0, 0), 0, 8);
+	/* range running off the end of memory */
+	BAD(set_desc(&d[1], gpa(MEM_SIZE - 4), 10, 0, 0), 1, 8);
+	/* loop 0 -> 1 -> 0 */
+	BAD((set_desc(&d[0], gpa(DATA_OFF), 1, VRING_DESC_F_NEXT, 1),
+	     set_desc(&d[1], gpa(DATA_OFF), 1, VRING_DESC_F_NEXT, 0)),
+	    0, 8);
+	/* self loop with zero-length descriptors (no segment limit help) */
+	BAD(set_desc(&d[3], gpa(DATA_OFF), 0, VRING_DESC_F_NEXT, 3), 3, 8);
+	/* chain longer than max_segments (4) */
+	BAD((set_desc(&d[0], gpa(DATA_OFF), 1, VRING_DESC_F_NEXT, 1),
+	     set_desc(&d[1], gpa(DATA_OFF), 1, VRING_DESC_F_NEXT, 2),
+	     set_desc(&d[2], gpa(DATA_OFF), 1, VRING_DESC_F_NEXT, 3),
+	     set_desc(&d[3], gpa(DATA_OFF), 1, VRING_DESC_F_NEXT, 4),
+	     set_desc(&d[4], gpa(DATA_OFF), 1, 0, 0)),
+	    0, 8);
+	/* more bytes than max_bytes (1000) */
+	BAD((set_desc(&d[0], gpa(DATA_OFF), 600, VRING_DESC_F_NEXT, 1),
+	     set_desc(&d[1], gpa(DATA_OFF), 401, VRING_DESC_F_WRITE, 0)),
+	    0, 8);
+	/* 32-bit lengths that would overflow a narrower sum */
+	BAD((set_desc(&d[0], gpa(DATA_OFF), 0xffffffffu, VRING_DESC_F_NEXT, 1),
+	     set_desc(&d[1], gpa(DATA_OFF), 0xffffffffu, 0, 0)),
+	    0, 8);
+	/* writable before readable */
+	BAD((set_desc(&d[0], gpa(DATA_OFF), 1, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1),
+	     set_desc(&d[1], gpa(DATA_OFF), 1, 0, 0)),
+	    0, 8);
+	/* next out of range */
+	BAD(set_desc(&d[0], gpa(DATA_OFF), 1, VRING_DESC_F_NEXT, 8), 0, 8);
+	/* more segments than the caller's iov */
+	BAD((set_desc(&d[0], gpa(DATA_OFF), 1, VRING_DESC_F_NEXT, 1),
+	     set_desc(&d[1], gpa(DATA_OFF), 1, 0, 0)),
+	    0, 1);
+	/* indirect: nested */
+	BAD((set_desc(&table[0], gpa(DATA_OFF), 16, VRING_DESC_F_INDIRECT, 0),
+	     set_desc(&d[0], gpa(DATA_OFF), 32, VRING_DESC_F_INDIRECT, 0)),
+	    0, 8);
+	/* indirect: length not a multiple of 16, zero, too long for max_segments */
+	BAD(set_desc(&d[0], gpa(DATA_OFF), 17, VRING_DESC_F_INDIRECT, 0), 0, 8);
+	BAD(set_desc(&d[0], gpa(DATA_OFF), 0, VRING_DESC_F_INDIRECT, 0), 0, 8);
+	BAD(set_desc(&d[0], gpa(DATA_OFF), 5 * 16, VRING_DESC_F_INDIRECT, 0), 0, 8);
+	/* indirect: table outside memory */
+	BAD(set_desc(&d[0], 0x20, 32, VRING_DESC_F_INDIRECT, 0), 0, 8);
+	/* indirect with NEXT */
+	BAD((set_desc(&table[0], gpa(DATA_OFF + 4096), 1, 0, 0),
+	     set_desc(&d[0], gpa(DATA_OFF), 16, VRING_DESC_F_INDIRECT | VRING_DESC_F_NEXT, 1),
+	     set_desc(&d[1], gpa(DATA_OFF), 1, 0, 0)),
+	    0, 8);
+	/* indirect after a direct descriptor */
+	BAD((set_desc(&table[0], gpa(DATA_OFF + 4096), 1, 0, 0),
+	     set_desc(&d[0], gpa(DATA_OFF), 1, VRING_DESC_F_NEXT, 1),
+	     set_desc(&d[1], gpa(DATA_OFF), 16, VRING_DESC_F_INDIRECT, 0)),
+	    0, 8);
+	/* indirect: loop inside the table */
+	BAD((set_desc(&table[0], gpa(DATA_OFF + 4096), 0, VRING_DESC_F_NEXT, 1),
+	     set_desc(&table[1], gpa(DATA_OFF + 4096), 0, VRING_DESC_F_NEXT, 0),
+	     set_desc(&d[0], gpa(DATA_OFF), 32, VRING_DESC_F_INDIRECT, 0)),
+	    0, 8);
+	/* indirect: next beyond the table */
+	BAD((set_desc(&table[0], gpa(DATA_OFF + 4096), 1, VRING_DESC_F_NEXT, 2),
+	     set_desc(&table[1], gpa(DATA_OFF + 4096), 1, 0, 0),
+	     set_desc(&d[0], gpa(DATA_OFF), 32, VRING_DESC_F_INDIRECT, 0)),
+	    0, 8);
+	/* indirect: writable before readable */
+	BAD((set_desc(&table[0], gpa(DATA_OFF + 4096), 1, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT,
+		      1),
+	     set_desc(&table[1], gpa(DATA_OFF + 4096), 1, 0, 0),
+	     set_desc(&d[0], gpa(DATA_OFF), 32, VRING_DESC_F_INDIRECT, 0)),
+	    0, 8);
+#undef BAD
+	assert_int_equal(cases, 20);
+	/* Every bad chain was completed with 0 bytes; the ring still works. */
+	assert_int_equal(e->dev.used_idx, cases);
+	memset(d, 0, 8 * sizeof(*d));
+	set_desc(&d[0], gpa(DATA_OFF), 8, 0, 0);
+	publish(e, 0);
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 8), 1);
+	(void)len;
+	env_free(e);
+}
+
+static void test_avail_jump(void **state)
+{
+	struct env *e = env_new(8, false, 16, 1 << 20);
+	struct iovec iov[2];
+	struct vq_elem elem;
+
+	(void)state;
+	e->drv.avail->idx = 9; /* 9 entries on a ring of 8 */
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), -EPROTO);
+	assert_true(e->dev.broken);
+	e->drv.avail->idx = 1;
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), -EPROTO); /* stays broken */
+	assert_false(vq_dev_avail_pending(&e->dev));
+	env_free(e);
+
+	/* Exactly num ahead is legal. */
+	e = env_new(8, false, 16, 1 << 20);
+	for (int i = 0; i < 8; i++)
+		set_desc(&e->drv.desc[i], gpa(DATA_OFF), 1, 0, 0);
+	for (int i = 0; i < 8; i++)
+		publish(e, (uint16_t)i);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+	env_free(e);
+}
+
+static void test_head_out_of_range(void **state)
+{
+	struct env *e = env_new(8, false, 16, 1 << 20);
+	struct iovec iov[2];
+	struct vq_elem elem;
+
+	(void)state;
+	publish(e, 8);
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), -EPROTO);
+	assert_true(e->dev.broken);
+	env_free(e);
+}
+
+/* A device returning heads we never gave it: ignored by the driver. */
+static void test_bogus_used(void **state)
+{
+	struct env *e = env_new(8, false, 16, 1 << 20);
+	struct vq_buf b = {gpa(DATA_OFF), 8};
+	uint32_t len;
+	int t;
+
+	(void)state;
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	vq_dev_push(&e->dev, 77, 1); /* out of range */
+	vq_dev_push(&e->dev, 3, 1);  /* in range, never added */
+	vq_dev_push(&e->dev, 0, 5);
+	assert_ptr_equal(vq_drv_get_used(&e->drv, &len), &t);
+	assert_int_equal(len, 5);
+	vq_dev_push(&e->dev, 0, 5); /* completed twice */
+	assert_null(vq_drv_get_used(&e->drv, &len));
+	assert_int_equal(e->drv.num_free, 8);
+	env_free(e);
+}
+
+/* ------------------------------------------------------------ concurrency */
+
+#define CONC_N 200000u
+
+struct conc {
+	struct env *e;
+	volatile bool stop;
+};
+
+static void *device_thread(void *arg)
+{
+	struct conc *c = arg;
+	struct iovec iov[4];
+	struct vq_elem elem;
+	unsigned done = 0;
+
+	while (done < CONC_N) {
+		int r = vq_dev_pop(&c->e->dev, &elem, iov, 4);
+
+		if (r == 0)
+			continue;
+		if (r != 1)
+			return (void *)1;
+		/* Echo the request word into the response buffer. */
+		uint32_t v;
+
+		memcpy(&v, iov[0].iov_base, 4);
+		v ^= 0x5a5a5a5a;
+		memcpy(iov[1].iov_base, &v, 4);
+		vq_dev_push(&c->e->dev, elem.head, 4);
+		done++;
+	}
+	return NULL;
+}
+
+static void test_concurrent(void **state)
+{
+	struct conc c = {.e = env_new(16, true, 4, 1 << 20)};
+	uintptr_t sent = 0, recvd = 0;
+	pthread_t th;
+	void *ret;
+
+	(void)state;
+	assert_int_equal(pthread_create(&th, NULL, device_thread, &c), 0);
+	while (recvd < CONC_N) {
+		uint32_t len;
+		void *tok;
+
+		if (sent < CONC_N && c.e->drv.num_free >= 2) {
+			uint32_t slot = (uint32_t)(sent % 16), v = (uint32_t)sent;
+			struct vq_buf b[2] = {{gpa(DATA_OFF + slot * 8), 4},
+					      {gpa(DATA_OFF + slot * 8 + 4), 4}};
+
+			memcpy(c.e->mem + DATA_OFF + slot * 8, &v, 4);
+			assert_int_equal(vq_drv_add(&c.e->drv, b, 1, 1, (void *)(sent + 1)), 0);
+			vq_drv_kick_prepare(&c.e->drv);
+			sent++;
+		}
+		while ((tok = vq_drv_get_used(&c.e->drv, &len))) {
+			uintptr_t id = (uintptr_t)tok - 1;
+			uint32_t v;
+
+			assert_int_equal(id, recvd); /* in order: one device thread */
+			assert_int_equal(len, 4);
+			memcpy(&v, c.e->mem + DATA_OFF + (id % 16) * 8 + 4, 4);
+			assert_int_equal(v, (uint32_t)id ^ 0x5a5a5a5a);
+			recvd++;
+		}
+	}
+	assert_int_equal(pthread_join(th, &ret), 0);
+	assert_null(ret);
+	env_free(c.e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_roundtrip),	 cmocka_unit_test(test_full_and_invalid),
+	    cmocka_unit_test(test_init_invalid), cmocka_unit_test(test_wraparound),
+	    cmocka_unit_test(test_resume_base),	 cmocka_unit_test(test_notify_flags),
+	    cmocka_unit_test(test_event_idx),	 cmocka_unit_test(test_indirect),
+	    cmocka_unit_test(test_zero_length),	 cmocka_unit_test(test_malformed_chains),
+	    cmocka_unit_test(test_avail_jump),	 cmocka_unit_test(test_head_out_of_range),
+	    cmocka_unit_test(test_bogus_used),	 cmocka_unit_test(test_concurrent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
