@@ -33,15 +33,14 @@ results="$tmp/results.jsonl"
 : > "$results"
 run() { echo "bench: $*" >&2; "$@" | tee -a "$results" >&2; }
 
-start_daemon() { # poll_us
-	local sock="$tmp/accel.sock"
+start_daemon() { # poll_us; sets $sock and $dpid (no subshell: the trap must stay ours)
+	sock="$tmp/accel.sock"
 	rm -f "$sock"
 	VACCEL_PLUGINS=libvaccel-noop.so "$daemon" --socket-path="$sock" --poll-us="$1" \
 		2>"$tmp/daemon.log" &
 	dpid=$!
 	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
 	[ -S "$sock" ] || { cat "$tmp/daemon.log" >&2; echo "bench: daemon did not start" >&2; exit 1; }
-	echo "$sock"
 }
 stop_daemon() { kill "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=""; }
 
@@ -59,7 +58,7 @@ VACCEL_PLUGINS=libvaccel-noop.so run "$ops" local noop "$iter"
 for s in $sizes; do VACCEL_PLUGINS=libvaccel-noop.so run "$ops" local arraycopy "$s" "$bulk_iter"; done
 
 # The userspace transport, notification mode.
-sock=$(start_daemon 0)
+start_daemon 0
 VACCEL_PLUGINS=libvaccel-virtio.so VACCEL_VIRTIO_SOCKET=$sock VACCEL_VIRTIO_POLL_US=0 \
 	run "$ops" notify noop "$iter"
 for s in $sizes; do
@@ -69,7 +68,7 @@ done
 stop_daemon
 
 # Polling mode: daemon and driver spin for a bounded window before sleeping.
-sock=$(start_daemon "$poll_us")
+start_daemon "$poll_us"
 VACCEL_PLUGINS=libvaccel-virtio.so VACCEL_VIRTIO_SOCKET=$sock VACCEL_VIRTIO_POLL_US=$poll_us \
 	run "$ops" poll noop "$iter"
 # Idle CPU of the daemon once the polling window has passed.

@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vio_drv_user: this process is the virtio driver and a vhost-user frontend.
+ *
+ * One connection = one vhost-user session with the daemon: a memfd (rings +
+ * bounce heap) registered with SET_MEM_TABLE at device addresses 0..size-1,
+ * and every request queue the device offers, each with kick/call eventfds.
+ *
+ * A request is copied once into a bounce buffer (header, arg headers, read
+ * data; large args 64-byte aligned in descriptors of their own, see
+ * vio_layout), goes out as one chain on the calling thread's queue, and is
+ * copied once back out.
+ * Completions arrive in any order: whichever waiter of a queue reaps the used
+ * ring marks every completed request done and wakes its owner. Waiters spin
+ * for poll_us, then one of them (the "reaper") sleeps in poll() on the call
+ * eventfd AND the socket, so a daemon that dies (socket HUP) fails every
+ * waiter with -EIO instead of leaving it asleep. The next request opens a new
+ * connection of a new generation; ids of older generations are refused
+ * (-ESTALE), since the host forgot them.
+ */
+#include "vio_drv.h"
+#include "vio_shm.h"
+
+#include "vhu.h"
+#include "vq.h"
+
+#include <errno.h>
+#include <linux/virtio_config.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define VIO_CHUNK (1ull << 30) /* largest descriptor we build */
+#define VIO_RING_ALIGN 4096u
+#define VIO_REAPER_TIMEOUT_MS 1000 /* safety net only: re-check the ring */
+#define VIO_HANDSHAKE_TIMEOUT_S 10
+#define VIO_MAX_SEGS 128
+/* Args this large get their own 64-byte aligned descriptor(s): the device
+ * can use them in place, naturally aligned. Smaller ones are packed. */
+#define VIO_OWN_SEG_MIN 4096
+
+struct vio_queue {
+	struct vq_drv vq;
+	pthread_mutex_t lock; /* guards vq, reaper, every token on this queue */
+	pthread_cond_t cond;  /* a completion was reaped, or the reaper left */
+	bool reaper;	      /* a waiter sleeps in poll() for this queue */
+	int kick_fd;
+	int call_fd;
+};
+
+struct vio_conn {
+	atomic_uint refs;
+	atomic_bool broken;
+	uint64_t gen;
+	uint64_t poll_ns;
+	struct vhu_front *front;
+	int sock_fd;
+	struct vio_shm shm;
+	struct vio_limits lim;
+	uint16_t ring_size;
+	unsigned nq;
+	struct vio_queue *q;
+};
+
+struct vio_user {
+	struct vio_drv drv;
+	struct vio_user_opts opts;
+	char *path;
+	pthread_mutex_t lock; /* guards conn and gen */
+	struct vio_conn *conn;
+	uint64_t gen;
+};
+
+/* One in-flight request: the ring token. */
+struct vio_token {
+	bool done;
+	uint32_t used;
+};
+
+static _Thread_local unsigned tls_slot = UINT32_MAX;
+static atomic_uint next_slot;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+static uint64_t round_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* ------------------------------------------------------------ connection */
+
+static void conn_free(struct vio_conn *c)
+{
+	for (unsigned i = 0; c->q && i < c->nq; i++) {
+		struct vio_queue *q = &c->q[i];
+
+		if (q->kick_fd >= 0)
+			close(q->kick_fd);
+		if (q->call_fd >= 0)
+			close(q->call_fd);
+		if (q->vq.num)
+			vq_drv_destroy(&q->vq);
+		pthread_cond_destroy(&q->cond);
+		pthread_mutex_destroy(&q->lock);
+	}
+	free(c->q);
+	if (c->front)
+		vhu_front_close(c->front);
+	vio_shm_destroy(&c->shm);
+	free(c);
+}
+
+static void conn_put(struct vio_conn *c)
+{
+	if (atomic_fetch_sub(&c->refs, 1) == 1)
+		conn_free(c);
+}
+
+/* Fail every waiter of c and make the daemon drop the connection. */
+static void conn_break(struct vio_conn *c)
+{
+	if (atomic_exchange(&c->broken, true))
+		return;
+	/* Wakes a reaper sleeping in poll() on the socket. */
+	shutdown(c->sock_fd, SHUT_RDWR);
+	for (unsigned i = 0; i < c->nq; i++) {
+		pthread_mutex_lock(&c->q[i].lock);
+		pthread_cond_broadcast(&c->q[i].cond);
+		pthread_mutex_unlock(&c->q[i].lock);
+	}
+	vio_shm_cancel(&c->shm);
+}
+
+/* The daemon never writes to the socket unasked: any event means it left. */
+static bool sock_alive(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
+
+	return poll(&p, 1, 0) == 0;
+}
+
+static int front_err(int ret)
+{
+	/* Setup failures after connecting mean the daemon misbehaved or left. */
+	return ret == -ENOMEM ? ret : -EIO;
+}
+
+static int conn_setup_queue(struct vio_conn *c, unsigned i, uint64_t ring_off, bool event_idx)
+{
+	struct vio_queue *q = &c->q[i];
+	struct vhu_vring_setup s;
+	uint64_t d, a, u;
+	int ret;
+
+	ret = vq_drv_init(&q->vq, c->ring_size, c->shm.base + ring_off, ring_off, event_idx);
+	if (ret)
+		return ret;
+	q->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	q->call_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (q->kick_fd < 0 || q->call_fd < 0)
+		return -errno;
+	/* We sleep only after enabling callbacks in the wait loop. */
+	vq_drv_disable_cb(&q->vq);
+	vq_drv_ring_addrs(&q->vq, &d, &a, &u);
+	s = (struct vhu_vring_setup){
+	    .num = c->ring_size,
+	    .desc_uva = (uint64_t)(uintptr_t)(c->shm.base + d),
+	    .avail_uva = (uint64_t)(uintptr_t)(c->shm.base + a),
+	    .used_uva = (uint64_t)(uintptr_t)(c->shm.base + u),
+	    .base = 0,
+	    .kick_fd = q->kick_fd,
+	    .call_fd = q->call_fd,
+	};
+	ret = vhu_front_setup_vring(c->front, i, &s);
+	return ret ? front_err(ret) : 0;
+}
+
+static int conn_open(struct vio_user *u, uint64_t gen, struct vio_conn **cp)
+{
+	const uint64_t want = (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_EVENT_IDX) |
+			      (1ull << VHU_F_PROTOCOL_FEATURES) |
+			      (1ull << VIRTIO_ACCEL_F_RESOURCES) |
+			      (1ull << VIRTIO_ACCEL_F_EXEC_UPLOAD);
+	struct virtio_accel_config cfg;
+	uint64_t features, pfeatures, qnum = 1, ring_bytes;
+	const struct timeval handshake_timeout = {.tv_sec = VIO_HANDSHAKE_TIMEOUT_S};
+	struct vhu_mem_region region;
+	struct vio_conn *c;
+	bool event_idx;
+	int ret;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->shm.fd = -1;
+	c->sock_fd = -1;
+	atomic_init(&c->refs, 1);
+	atomic_init(&c->broken, false);
+	c->gen = gen;
+	c->poll_ns = u->opts.poll_us * 1000;
+	c->ring_size = u->opts.ring_size;
+
+	ret = vhu_front_connect(&c->front, u->path);
+	if (ret) {
+		c->front = NULL;
+		ret = -ENODEV;
+		goto err;
+	}
+	c->sock_fd = vhu_front_fd(c->front);
+	/* A daemon that accepts but never answers (hung, or busy with another
+	 * frontend) must not block us forever during the handshake. */
+	setsockopt(c->sock_fd, SOL_SOCKET, SO_RCVTIMEO, &handshake_timeout,
+		   sizeof(handshake_timeout));
+	setsockopt(c->sock_fd, SOL_SOCKET, SO_SNDTIMEO, &handshake_timeout,
+		   sizeof(handshake_timeout));
+	ret = vhu_front_set_owner(c->front);
+	if (ret)
+		goto err_front;
+	ret = vhu_front_get_features(c->front, &features);
+	if (ret)
+		goto err_front;
+	if (!(features & (1ull << VIRTIO_F_VERSION_1)) ||
+	    !(features & (1ull << VHU_F_PROTOCOL_FEATURES))) {
+		ret = -EIO;
+		goto err;
+	}
+	ret = vhu_front_get_protocol_features(c->front, &pfeatures);
+	if (ret)
+		goto err_front;
+	if (!(pfeatures & (1ull << VHU_PROTOCOL_F_CONFIG))) {
+		ret = -EIO;
+		goto err;
+	}
+	pfeatures &= (1ull << VHU_PROTOCOL_F_CONFIG) | (1ull << VHU_PROTOCOL_F_MQ);
+	ret = vhu_front_set_protocol_features(c->front, pfeatures);
+	if (ret)
+		goto err_front;
+	if (pfeatures & (1ull << VHU_PROTOCOL_F_MQ)) {
+		ret = vhu_front_get_queue_num(c->front, &qnum);
+		if (ret)
+			goto err_front;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	ret = vhu_front_get_config(c->front, &cfg, sizeof(cfg));
+	if (ret)
+		goto err_front;
+	ret = vio_limits_from_config(&c->lim, &cfg);
+	if (ret) {
+		ret = -EIO;
+		goto err;
+	}
+	features &= want;
+	ret = vhu_front_set_features(c->front, features);
+	if (ret)
+		goto err_front;
+	c->lim.features = features;
+	event_idx = features & (1ull << VIRTIO_RING_F_EVENT_IDX);
+
+	c->nq = c->lim.num_queues;
+	if (qnum < c->nq)
+		c->nq = (unsigned)qnum;
+	if (c->nq > VHU_MAX_QUEUES)
+		c->nq = VHU_MAX_QUEUES;
+	if (!c->nq) {
+		ret = -EIO;
+		goto err;
+	}
+	c->q = calloc(c->nq, sizeof(*c->q));
+	if (!c->q) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	for (unsigned i = 0; i < c->nq; i++) {
+		c->q[i].kick_fd = c->q[i].call_fd = -1;
+		pthread_mutex_init(&c->q[i].lock, NULL);
+		pthread_cond_init(&c->q[i].cond, NULL);
+	}
+
+	ret = vio_shm_init(&c->shm, u->opts.shm_bytes);
+	if (ret)
+		goto err;
+	ring_bytes = round_up(vq_ring_bytes(c->ring_size), VIO_RING_ALIGN);
+	ret = vio_shm_reserve(&c->shm, ring_bytes * c->nq);
+	if (ret)
+		goto err;
+	region = (struct vhu_mem_region){
+	    .gpa = 0,
+	    .size = c->shm.size,
+	    .uva = (uint64_t)(uintptr_t)c->shm.base,
+	    .mmap_offset = 0,
+	    .fd = c->shm.fd,
+	};
+	ret = vhu_front_set_mem_table(c->front, &region, 1);
+	if (ret)
+		goto err_front;
+	for (unsigned i = 0; i < c->nq; i++) {
+		ret = conn_setup_queue(c, i, ring_bytes * i, event_idx);
+		if (ret)
+			goto err;
+	}
+	*cp = c;
+	return 0;
+
+err_front:
+	ret = front_err(ret);
+err:
+	conn_free(c);
+	return ret;
+}
+
+/* A referenced, live connection, opening one if needed. */
+static int conn_get(struct vio_user *u, struct vio_conn **cp)
+{
+	struct vio_conn *c;
+	int ret = 0;
+
+	pthread_mutex_lock(&u->lock);
+	c = u->conn;
+	if (c && (atomic_load(&c->broken) || !sock_alive(c->sock_fd))) {
+		conn_break(c);
+		u->conn = NULL;
+		conn_put(c);
+		c = NULL;
+	}
+	if (!c) {
+		ret = conn_open(u, u->gen + 1, &c);
+		if (ret)
+			goto out;
+		u->gen++;
+		u->conn = c;
+	}
+	atomic_fetch_add(&c->refs, 1);
+	*cp = c;
+out:
+	pthread_mutex_unlock(&u->lock);
+	return ret;
+}
+
+/* ------------------------------------------------------------- requests */
+
+/* Mark every completed request of q done; caller holds q->lock. */
+static void reap_locked(struct vio_queue *q)
+{
+	struct vio_token *t;
+	uint32_t len;
+	bool any = false;
+
+	for (;;) {
+		while ((t = vq_drv_get_used(&q->vq, &len))) {
+			t->used = len;
+			t->done = true;
+			any = true;
+		}
+		/*
+		 * With EVENT_IDX the device interrupts once per re-arm: if we
+		 * reaped under a sleeping reaper's feet, re-arm for it, or its
+		 * own completion would never be signalled.
+		 */
+		if (!any || !q->reaper || vq_drv_enable_cb(&q->vq))
+			break;
+	}
+	if (any)
+		pthread_cond_broadcast(&q->cond);
+}
+
+/* Wait until tok completes or the connection breaks; caller holds q->lock. */
+static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token *tok)
+{
+	uint64_t spin_end = c->poll_ns ? now_ns() + c->poll_ns : 0;
+
+	for (;;) {
+		reap_locked(q);
+		if (tok->done)
+			return 0;
+		if (atomic_load(&c->broken))
+			return -EIO;
+		if (spin_end && now_ns() < spin_end) {
+			pthread_mutex_unlock(&q->lock);
+			cpu_relax();
+			pthread_mutex_lock(&q->lock);
+			continue;
+		}
+		if (q->reaper) {
+			pthread_cond_wait(&q->cond, &q->lock);
+			continue;
+		}
+		if (!vq_drv_enable_cb(&q->vq))
+			continue; /* completions raced in: reap them */
+		q->reaper = true;
+		pthread_mutex_unlock(&q->lock);
+
+		struct pollfd p[2] = {
+		    {.fd = q->call_fd, .events = POLLIN},
+		    {.fd = c->sock_fd, .events = POLLIN | POLLRDHUP},
+		};
+		int n = poll(p, 2, VIO_REAPER_TIMEOUT_MS);
+
+		if (n > 0 && p[1].revents)
+			conn_break(c);
+		if (n > 0 && (p[0].revents & POLLIN)) {
+			uint64_t v;
+			ssize_t r = read(q->call_fd, &v, sizeof(v));
+
+			(void)r;
+		}
+		pthread_mutex_lock(&q->lock);
+		q->reaper = false;
+		vq_drv_disable_cb(&q->vq);
+		/* Another waiter may have to take over the reaper's job. */
+		pthread_cond_broadcast(&q->cond);
+	}
+}
+
+static int queue_submit(struct vio_conn *c, struct vio_queue *q, const struct vq_buf *bufs,
+			unsigned nr_rd, unsigned nr_wr, struct vio_token *tok)
+{
+	int ret;
+
+	pthread_mutex_lock(&q->lock);
+	while ((ret = vq_drv_add(&q->vq, bufs, nr_rd, nr_wr, tok)) == -ENOSPC) {
+		/* Ring full: its requests' owners are waiting and reaping. */
+		reap_locked(q);
+		if (atomic_load(&c->broken)) {
+			ret = -EIO;
+			goto out;
+		}
+		pthread_cond_wait(&q->cond, &q->lock);
+	}
+	if (ret)
+		goto out;
+	if (vq_drv_kick_prepare(&q->vq)) {
+		uint64_t one = 1;
+		ssize_t r = write(q->kick_fd, &one, sizeof(one));
+
+		(void)r; /* EAGAIN means a kick is already pending */
+	}
+	ret = wait_locked(c, q, tok);
+out:
+	pthread_mutex_unlock(&q->lock);
+	return ret;
+}
+
+static int user_submit(struct vio_drv *drv, struct vio_req *req)
+{
+	struct vio_user *u = (struct vio_user *)drv;
+	struct vq_buf bufs[VIO_MAX_SEGS];
+	struct vio_token tok = {0};
+	struct vio_layout l = {0};
+	unsigned max_segs;
+	struct vio_conn *c;
+	uint64_t off;
+	int ret;
+
+	ret = conn_get(u, &c);
+	if (ret)
+		return ret;
+	if (req->gen && req->gen != c->gen) {
+		ret = -ESTALE;
+		goto out_put;
+	}
+	req->gen = c->gen;
+	ret = vio_req_check(req, &c->lim, 0);
+	if (ret)
+		goto out_put;
+	max_segs = c->lim.max_segments;
+	if (max_segs > c->ring_size)
+		max_segs = c->ring_size;
+	if (max_segs > VIO_MAX_SEGS)
+		max_segs = VIO_MAX_SEGS;
+	ret = vio_layout_plan(&l, req, VIO_OWN_SEG_MIN, VIO_CHUNK);
+	if (!ret && l.nr_seg > max_segs) {
+		/* Too many large args for the device: pack them instead. */
+		vio_layout_free(&l);
+		ret = vio_layout_plan(&l, req, 0, VIO_CHUNK);
+	}
+	if (ret)
+		goto out_put;
+	if (l.nr_seg > max_segs) {
+		ret = -E2BIG;
+		goto out_layout;
+	}
+	ret = vio_shm_alloc(&c->shm, l.size, &off);
+	if (ret) {
+		ret = ret == -ECANCELED ? -EIO : ret;
+		goto out_layout;
+	}
+	vio_layout_encode(&l, req, c->shm.base + off);
+	for (unsigned i = 0; i < l.nr_seg; i++)
+		bufs[i] =
+		    (struct vq_buf){.addr = off + l.seg[i].off, .len = (uint32_t)l.seg[i].len};
+
+	if (tls_slot == UINT32_MAX)
+		tls_slot = atomic_fetch_add(&next_slot, 1);
+	ret = queue_submit(c, &c->q[tls_slot % c->nq], bufs, l.nr_rd_seg, l.nr_seg - l.nr_rd_seg,
+			   &tok);
+	if (!ret)
+		ret = vio_layout_decode(&l, req, c->shm.base + off, tok.used);
+	if (ret == -EPROTO) {
+		/* A device that breaks the protocol is not trusted further. */
+		conn_break(c);
+		ret = -EIO;
+	}
+	vio_shm_free(&c->shm, off, l.size);
+out_layout:
+	vio_layout_free(&l);
+out_put:
+	conn_put(c);
+	return ret;
+}
+
+static int user_info(struct vio_drv *drv, struct vio_limits *lim)
+{
+	struct vio_user *u = (struct vio_user *)drv;
+	struct vio_conn *c;
+	int ret = conn_get(u, &c);
+
+	if (ret)
+		return ret;
+	*lim = c->lim;
+	lim->num_queues = c->nq;
+	conn_put(c);
+	return 0;
+}
+
+static void user_close(struct vio_drv *drv)
+{
+	struct vio_user *u = (struct vio_user *)drv;
+
+	if (u->conn)
+		conn_put(u->conn);
+	pthread_mutex_destroy(&u->lock);
+	free(u->path);
+	free(u);
+}
+
+static const struct vio_drv_ops user_ops = {
+    .name = "user",
+    .info = user_info,
+    .submit = user_submit,
+    .close = user_close,
+};
+
+int vio_drv_user_new(struct vio_drv **drv, const struct vio_user_opts *opts)
+{
+	struct vio_user *u;
+
+	if (!opts->socket_path || !*opts->socket_path || !opts->shm_bytes ||
+	    opts->shm_bytes % 4096 || !opts->ring_size || opts->ring_size > VQ_MAX_SIZE ||
+	    (opts->ring_size & (opts->ring_size - 1)))
+		return -EINVAL;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->path = strdup(opts->socket_path);
+	if (!u->path) {
+		free(u);
+		return -ENOMEM;
+	}
+	u->drv.ops = &user_ops;
+	u->opts = *opts;
+	u->opts.socket_path = u->path;
+	pthread_mutex_init(&u->lock, NULL);
+	*drv = &u->drv;
+	return 0;
+}

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* vio_req: request layout, limit checks, encoding and response decoding. */
+#include "vio_req.h"
+
+#include <endian.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VIO_HDR_BYTES sizeof(struct virtio_accel_req_hdr)
+#define VIO_ARG_HDR_BYTES sizeof(struct virtio_accel_arg_hdr)
+#define VIO_RESP_BYTES sizeof(struct virtio_accel_resp_hdr)
+
+static bool add_ovf(uint64_t *acc, uint64_t v)
+{
+	return __builtin_add_overflow(*acc, v, acc);
+}
+
+uint64_t vio_req_read_bytes(const struct vio_req *req)
+{
+	uint64_t n = VIO_HDR_BYTES + VIO_ARG_HDR_BYTES * ((uint64_t)req->nr_read + req->nr_write);
+
+	for (unsigned i = 0; i < req->nr_read; i++)
+		if (add_ovf(&n, req->read[i].len))
+			return 0;
+	return n;
+}
+
+uint64_t vio_req_write_bytes(const struct vio_req *req)
+{
+	uint64_t n = VIO_RESP_BYTES + 8 * (uint64_t)req->nr_write;
+
+	for (unsigned i = 0; i < req->nr_write; i++)
+		if (add_ovf(&n, req->write[i].len))
+			return 0;
+	return n;
+}
+
+int vio_req_check(const struct vio_req *req, const struct vio_limits *lim, unsigned segments)
+{
+	uint64_t rd, wr, total;
+
+	if (req->nr_read > UINT16_MAX || req->nr_write > UINT16_MAX)
+		return -E2BIG;
+	if ((req->nr_read && !req->read) || (req->nr_write && !req->write))
+		return -EINVAL;
+	for (unsigned i = 0; i < req->nr_read; i++)
+		if (req->read[i].len && !req->read[i].buf)
+			return -EINVAL;
+	for (unsigned i = 0; i < req->nr_write; i++)
+		if (req->write[i].len && !req->write[i].buf)
+			return -EINVAL;
+	rd = vio_req_read_bytes(req);
+	wr = vio_req_write_bytes(req);
+	if (!rd || !wr || __builtin_add_overflow(rd, wr, &total))
+		return -E2BIG;
+	if ((uint64_t)req->nr_read + req->nr_write > lim->max_args)
+		return -E2BIG;
+	if (segments > lim->max_segments)
+		return -E2BIG;
+	if (total > lim->max_request_bytes)
+		return -E2BIG;
+	return 0;
+}
+
+#define VIO_ALIGN 64u
+
+static uint64_t align_up(uint64_t v)
+{
+	return (v + VIO_ALIGN - 1) & ~(uint64_t)(VIO_ALIGN - 1);
+}
+
+static int add_seg(struct vio_layout *l, uint64_t off, uint64_t len, uint64_t chunk)
+{
+	while (len) {
+		uint64_t n = len < chunk ? len : chunk;
+
+		if (l->nr_seg == l->cap_seg) {
+			unsigned cap = l->cap_seg ? 2 * l->cap_seg : 8;
+			struct vio_seg *s = realloc(l->seg, cap * sizeof(*s));
+
+			if (!s)
+				return -ENOMEM;
+			l->seg = s;
+			l->cap_seg = cap;
+		}
+		l->seg[l->nr_seg++] = (struct vio_seg){.off = off, .len = n};
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * Lay out args[0..n): packed after *pos, or in their own aligned segments.
+ * Closes the run that starts at *run.
+ */
+static int plan_args(struct vio_layout *l, const struct vio_arg *args, unsigned n, uint64_t *offs,
+		     uint64_t own_min, uint64_t chunk, uint64_t *pos, uint64_t *run)
+{
+	int ret;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t len = args[i].len;
+
+		if (own_min && len >= own_min) {
+			if (*pos > *run && (ret = add_seg(l, *run, *pos - *run, chunk)))
+				return ret;
+			*pos = align_up(*pos);
+			offs[i] = *pos;
+			if ((ret = add_seg(l, *pos, len, chunk)))
+				return ret;
+			*pos += len;
+			*run = *pos;
+		} else {
+			offs[i] = *pos;
+			*pos += len;
+		}
+	}
+	return 0;
+}
+
+int vio_layout_plan(struct vio_layout *l, const struct vio_req *req, uint64_t own_min,
+		    uint64_t chunk)
+{
+	uint64_t pos, run;
+	int ret = -ENOMEM;
+
+	memset(l, 0, sizeof(*l));
+	if (!chunk)
+		chunk = UINT64_MAX;
+	l->rd_bytes = vio_req_read_bytes(req);
+	l->wr_bytes = vio_req_write_bytes(req);
+	l->rd_off = calloc(req->nr_read ? req->nr_read : 1, sizeof(*l->rd_off));
+	l->wr_off = calloc(req->nr_write ? req->nr_write : 1, sizeof(*l->wr_off));
+	if (!l->rd_off || !l->wr_off)
+		goto err;
+
+	/* Readable: header and arg headers first, always packed. */
+	run = 0;
+	pos = VIO_HDR_BYTES + VIO_ARG_HDR_BYTES * ((uint64_t)req->nr_read + req->nr_write);
+	ret = plan_args(l, req->read, req->nr_read, l->rd_off, own_min, chunk, &pos, &run);
+	if (!ret && pos > run)
+		ret = add_seg(l, run, pos - run, chunk);
+	if (ret)
+		goto err;
+	l->nr_rd_seg = l->nr_seg;
+
+	/* Writable: buffers, then the response, which closes the last run. */
+	pos = run = align_up(pos);
+	ret = plan_args(l, req->write, req->nr_write, l->wr_off, own_min, chunk, &pos, &run);
+	if (ret)
+		goto err;
+	l->resp_off = pos;
+	pos += VIO_RESP_BYTES + 8 * (uint64_t)req->nr_write;
+	ret = add_seg(l, run, pos - run, chunk);
+	if (ret)
+		goto err;
+	l->size = pos;
+	return 0;
+err:
+	vio_layout_free(l);
+	return ret;
+}
+
+void vio_layout_free(struct vio_layout *l)
+{
+	free(l->rd_off);
+	free(l->wr_off);
+	free(l->seg);
+	memset(l, 0, sizeof(*l));
+}
+
+static void encode_arg(struct virtio_accel_arg_hdr *h, const struct vio_arg *a, uint8_t dir)
+{
+	memset(h, 0, sizeof(*h));
+	h->len = htole64(a->len);
+	h->type = htole32(a->type);
+	h->custom_type_id = htole32(a->custom_id);
+	h->dir = dir;
+}
+
+void vio_layout_encode(const struct vio_layout *l, const struct vio_req *req, uint8_t *base)
+{
+	struct virtio_accel_req_hdr hdr = {0};
+	struct virtio_accel_arg_hdr ah;
+	uint8_t *p = base;
+
+	hdr.code = htole16(req->code);
+	hdr.nr_read = htole16((uint16_t)req->nr_read);
+	hdr.nr_write = htole16((uint16_t)req->nr_write);
+	hdr.flags = htole32(req->flags);
+	hdr.session_id = htole64(req->session_id);
+	hdr.object_id = htole64(req->object_id);
+	memcpy(p, &hdr, sizeof(hdr));
+	p += sizeof(hdr);
+	for (unsigned i = 0; i < req->nr_read; i++, p += sizeof(ah)) {
+		encode_arg(&ah, &req->read[i], VIRTIO_ACCEL_ARG_READ);
+		memcpy(p, &ah, sizeof(ah));
+	}
+	for (unsigned i = 0; i < req->nr_write; i++, p += sizeof(ah)) {
+		encode_arg(&ah, &req->write[i], VIRTIO_ACCEL_ARG_WRITE);
+		memcpy(p, &ah, sizeof(ah));
+	}
+	for (unsigned i = 0; i < req->nr_read; i++)
+		if (req->read[i].len)
+			memcpy(base + l->rd_off[i], req->read[i].buf, req->read[i].len);
+	for (unsigned i = 0; i < req->nr_write; i++)
+		if (req->write[i].inout && req->write[i].len)
+			memcpy(base + l->wr_off[i], req->write[i].buf, req->write[i].len);
+}
+
+int vio_layout_decode(const struct vio_layout *l, struct vio_req *req, const uint8_t *base,
+		      uint64_t used)
+{
+	struct virtio_accel_resp_hdr resp;
+	const uint8_t *lens = base + l->resp_off + sizeof(resp);
+
+	/* The device writes the whole writable part or reports 0. */
+	if (used < l->wr_bytes)
+		return -EPROTO;
+	memcpy(&resp, base + l->resp_off, sizeof(resp));
+	req->status = resp.status;
+	req->vaccel_ret = (int32_t)le32toh(resp.vaccel_ret);
+	req->id = le64toh(resp.id);
+	if (req->status != VIRTIO_ACCEL_S_OK)
+		return 0;
+	/* Validate every length before copying anything back. */
+	for (unsigned i = 0; i < req->nr_write; i++) {
+		uint64_t n;
+
+		memcpy(&n, lens + 8 * i, 8);
+		if (le64toh(n) > req->write[i].len)
+			return -EPROTO;
+	}
+	for (unsigned i = 0; i < req->nr_write; i++) {
+		uint64_t n;
+
+		memcpy(&n, lens + 8 * i, 8);
+		n = le64toh(n);
+		if (n)
+			memcpy(req->write[i].buf, base + l->wr_off[i], n);
+		req->write[i].len = n;
+	}
+	return 0;
+}
+
+int vio_limits_from_config(struct vio_limits *lim, const struct virtio_accel_config *cfg)
+{
+	memset(lim, 0, sizeof(*lim));
+	lim->version = le32toh(cfg->version);
+	lim->num_queues = le16toh(cfg->num_queues);
+	lim->max_args = le16toh(cfg->max_args);
+	lim->max_segments = le32toh(cfg->max_segments);
+	lim->max_request_bytes = le64toh(cfg->max_request_bytes);
+	if (lim->version != VIRTIO_ACCEL_PROTOCOL_VERSION)
+		return -EPROTONOSUPPORT;
+	if (lim->num_queues < 1 || lim->max_args < VIRTIO_ACCEL_MIN_ARGS ||
+	    lim->max_args > VIRTIO_ACCEL_MAX_ARGS_LIMIT || lim->max_segments < 4 ||
+	    lim->max_request_bytes <
+		sizeof(struct virtio_accel_req_hdr) + sizeof(struct virtio_accel_resp_hdr))
+		return -EPROTO;
+	return 0;
+}
