@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One request: decode and validate (lib/wire), check that the session and
+ * resources named belong to this connection, run it, write the response.
+ * Every exit writes a response when the chain has room for one.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vaccel.h>
+
+#include "daemon.h"
+
+#define NAME_MAX_LEN 255 /* a file name of a resource, without the NUL */
+
+struct outcome {
+	uint8_t status;
+	int32_t vret;
+	uint64_t id;
+};
+
+static bool feature(struct daemon *d, unsigned bit)
+{
+	return vhu_dev_features(d->dev) & (1ull << bit);
+}
+
+static void create_session(struct daemon *d, const struct wire_req *req, struct outcome *o)
+{
+	struct vaccel_session *s;
+	int ret;
+
+	if (req->nr_read || req->nr_write) {
+		o->status = VIRTIO_ACCEL_S_BADMSG;
+		return;
+	}
+	/* The host runs it locally: a remote hint would pick a transport plugin. */
+	ret = vaccel_session_new(&s, req->flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE);
+	if (ret) {
+		o->vret = ret;
+		return;
+	}
+	if (conn_add_sess(&d->conn, s)) {
+		vaccel_session_delete(s);
+		o->status = VIRTIO_ACCEL_S_ERR;
+		return;
+	}
+	o->id = (uint64_t)s->id;
+	vaccel_debug("created session %" PRId64, s->id);
+}
+
+static void destroy_session(struct daemon *d, const struct wire_req *req, struct outcome *o)
+{
+	if (req->nr_read || req->nr_write) {
+		o->status = VIRTIO_ACCEL_S_BADMSG;
+		return;
+	}
+	if (!conn_destroy_sess(&d->conn, (int64_t)req->session_id))
+		o->status = VIRTIO_ACCEL_S_INVSESS;
+}
+
+/* A resource file name: NUL-terminated, no '/', not "." or "..". */
+static bool name_ok(const char *n, uint64_t len)
+{
+	if (len < 2 || len > NAME_MAX_LEN + 1 || n[len - 1] != '\0' || strlen(n) != len - 1)
+		return false;
+	if (strchr(n, '/') || !strcmp(n, ".") || !strcmp(n, ".."))
+		return false;
+	return true;
+}
+
+/* Copy and check the file names; sets *status on a malformed request. */
+static char **collect_names(const struct wire_req *req, unsigned nfiles, uint8_t *status)
+{
+	char **names = calloc(nfiles, sizeof(*names));
+
+	if (!names) {
+		*status = VIRTIO_ACCEL_S_ERR;
+		return NULL;
+	}
+	for (unsigned f = 0; f < nfiles; f++) {
+		const struct wire_arg *na = &req->args[2 * f], *ca = &req->args[2 * f + 1];
+
+		if (na->type != VACCEL_ARG_STRING || na->len < 2 || na->len > NAME_MAX_LEN + 1 ||
+		    (ca->type != VACCEL_ARG_BUFFER && ca->type != VACCEL_ARG_RAW))
+			goto bad;
+		names[f] = malloc(na->len);
+		if (!names[f]) {
+			*status = VIRTIO_ACCEL_S_ERR;
+			goto fail;
+		}
+		wire_arg_gather(req, 2 * f, names[f]);
+		if (!name_ok(names[f], na->len))
+			goto bad;
+		for (unsigned g = 0; g < f; g++)
+			if (!strcmp(names[g], names[f]))
+				goto bad;
+	}
+	return names;
+bad:
+	*status = VIRTIO_ACCEL_S_BADMSG;
+fail:
+	for (unsigned f = 0; f < nfiles; f++)
+		free(names[f]);
+	free(names);
+	return NULL;
+}
+
+/* REGISTER_RESOURCE with object_id 0: build a host resource from the uploaded files. */
+static void register_new(struct daemon *d, const struct wire_req *req, struct conn_sess *s,
+			 struct outcome *o)
+{
+	unsigned nfiles = req->nr_read / 2;
+	struct vaccel_blob *blobs = NULL;
+	const struct vaccel_blob **bp = NULL;
+	void **bounce = NULL;
+	char **names;
+	struct vaccel_resource *res = NULL;
+	int ret;
+
+	if (req->nr_write || req->nr_read < 2 || req->nr_read % 2 ||
+	    req->flags >= VACCEL_RESOURCE_MAX) {
+		o->status = VIRTIO_ACCEL_S_BADMSG;
+		return;
+	}
+	names = collect_names(req, nfiles, &o->status);
+	if (!names)
+		return;
+	blobs = calloc(nfiles, sizeof(*blobs));
+	bp = calloc(nfiles, sizeof(*bp));
+	bounce = calloc(nfiles, sizeof(*bounce));
+	if (!blobs || !bp || !bounce) {
+		o->status = VIRTIO_ACCEL_S_ERR;
+		goto out;
+	}
+	for (unsigned f = 0; f < nfiles; f++) {
+		const struct wire_arg *ca = &req->args[2 * f + 1];
+		void *data;
+
+		if (ca->len == 0) {
+			o->vret = VACCEL_EINVAL; /* vAccel has no empty blobs */
+			goto out;
+		}
+		/* Contents are only copied into a file: in place is fine when contiguous. */
+		data = wire_arg_ptr(req, 2 * f + 1);
+		if (!data) {
+			bounce[f] = malloc(ca->len);
+			if (!bounce[f]) {
+				o->status = VIRTIO_ACCEL_S_ERR;
+				goto out;
+			}
+			wire_arg_gather(req, 2 * f + 1, bounce[f]);
+			data = bounce[f];
+		}
+		/* A MAPPED source is persisted into the resource's own directory. */
+		blobs[f] = (struct vaccel_blob){
+		    .type = VACCEL_BLOB_MAPPED, .name = names[f], .data = data, .size = ca->len};
+		bp[f] = &blobs[f];
+	}
+	ret = vaccel_resource_from_blobs(&res, bp, nfiles, (vaccel_resource_type_t)req->flags);
+	if (ret) {
+		o->vret = ret;
+		goto out;
+	}
+	pthread_mutex_lock(&d->conn.lock);
+	ret = vaccel_resource_register(res, s->sess);
+	pthread_mutex_unlock(&d->conn.lock);
+	if (ret) {
+		vaccel_resource_delete(res);
+		o->vret = ret;
+		goto out;
+	}
+	o->id = (uint64_t)res->id;
+	if (conn_add_res(&d->conn, res)) {
+		vaccel_resource_delete(res);
+		o->status = VIRTIO_ACCEL_S_ERR;
+		o->id = 0;
+	}
+out:
+	for (unsigned f = 0; f < nfiles; f++) {
+		free(names[f]);
+		if (bounce)
+			free(bounce[f]);
+	}
+	free(names);
+	free(bounce);
+	free(bp);
+	free(blobs);
+}
+
+static void register_resource(struct daemon *d, const struct wire_req *req, struct outcome *o)
+{
+	struct conn_sess *s;
+	struct conn_res *r;
+	int ret;
+
+	if (!feature(d, VIRTIO_ACCEL_F_RESOURCES)) {
+		o->status = VIRTIO_ACCEL_S_NOTSUPP;
+		return;
+	}
+	if (req->object_id && (req->nr_read || req->nr_write)) {
+		o->status = VIRTIO_ACCEL_S_BADMSG;
+		return;
+	}
+	s = conn_get_sess(&d->conn, (int64_t)req->session_id);
+	if (!s) {
+		o->status = VIRTIO_ACCEL_S_INVSESS;
+		return;
+	}
+	if (!req->object_id) {
+		register_new(d, req, s, o);
+		conn_put_sess(&d->conn, s);
+		return;
+	}
+	r = conn_get_res(&d->conn, (int64_t)req->object_id);
+	if (!r) {
+		o->status = VIRTIO_ACCEL_S_INVRES;
+	} else {
+		pthread_mutex_lock(&d->conn.lock);
+		ret = vaccel_resource_register(r->res, s->sess);
+		pthread_mutex_unlock(&d->conn.lock);
+		o->vret = ret;
+		if (!ret)
+			o->id = (uint64_t)r->id;
+		conn_put_res(&d->conn, r);
+	}
+	conn_put_sess(&d->conn, s);
+}
+
+static void unregister_resource(struct daemon *d, const struct wire_req *req, struct outcome *o)
+{
+	struct conn_sess *s;
+	struct conn_res *r;
+
+	if (!feature(d, VIRTIO_ACCEL_F_RESOURCES)) {
+		o->status = VIRTIO_ACCEL_S_NOTSUPP;
+		return;
+	}
+	if (req->nr_read || req->nr_write) {
+		o->status = VIRTIO_ACCEL_S_BADMSG;
+		return;
+	}
+	s = conn_get_sess(&d->conn, (int64_t)req->session_id);
+	if (!s) {
+		o->status = VIRTIO_ACCEL_S_INVSESS;
+		return;
+	}
+	r = conn_get_res(&d->conn, (int64_t)req->object_id);
+	if (!r) {
+		o->status = VIRTIO_ACCEL_S_INVRES;
+	} else {
+		o->vret = conn_unregister(&d->conn, s, r);
+		conn_put_res(&d->conn, r);
+	}
+	conn_put_sess(&d->conn, s);
+}
+
+static void genop(struct daemon *d, struct worker_ctx *w, const struct wire_req *req,
+		  struct outcome *o)
+{
+	struct conn_sess *s = conn_get_sess(&d->conn, (int64_t)req->session_id);
+
+	if (!s) {
+		o->status = VIRTIO_ACCEL_S_INVSESS;
+		return;
+	}
+	o->status = (uint8_t)genop_run(d, w, req, s, &o->vret, w->out_len);
+	conn_put_sess(&d->conn, s);
+}
+
+uint32_t handle_request(struct daemon *d, struct worker_ctx *w, const struct vq_elem *elem)
+{
+	struct outcome o = {VIRTIO_ACCEL_S_OK, 0, 0};
+	struct wire_req req;
+	int st;
+
+	st = wire_decode(&req, elem->iov, elem->nr_read, elem->iov + elem->nr_read, elem->nr_write,
+			 &d->wlim, w->wargs, d->opts->max_args);
+	if (st != VIRTIO_ACCEL_S_OK) {
+		vaccel_debug("request %" PRIu64 " (code %u) refused: status %d", req.tag, req.code,
+			     st);
+		return wire_respond(&req, (uint8_t)st, 0, 0, NULL);
+	}
+	memset(w->out_len, 0, sizeof(*w->out_len) * req.nr_write);
+	switch (req.code) {
+	case VIRTIO_ACCEL_C_CREATE_SESSION:
+		create_session(d, &req, &o);
+		break;
+	case VIRTIO_ACCEL_C_DESTROY_SESSION:
+		destroy_session(d, &req, &o);
+		break;
+	case VIRTIO_ACCEL_C_REGISTER_RESOURCE:
+		register_resource(d, &req, &o);
+		break;
+	case VIRTIO_ACCEL_C_UNREGISTER_RESOURCE:
+		unregister_resource(d, &req, &o);
+		break;
+	case VIRTIO_ACCEL_C_GENOP:
+		genop(d, w, &req, &o);
+		break;
+	default:
+		o.status = VIRTIO_ACCEL_S_NOTSUPP; /* wire_decode already refuses these */
+		break;
+	}
+	if (o.status != VIRTIO_ACCEL_S_OK) {
+		o.vret = 0;
+		o.id = 0;
+		memset(w->out_len, 0, sizeof(*w->out_len) * req.nr_write);
+	}
+	return wire_respond(&req, o.status, o.vret, o.id, w->out_len);
+}

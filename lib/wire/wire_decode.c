@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * wire: request decoding and validation (spec §5, §8 item 2).
+ *
+ * The header and every arg header are copied out of guest memory exactly
+ * once, into locals, and only the copies are checked and used.
+ */
+#include <endian.h>
+#include <string.h>
+
+#include "wire.h"
+#include "wire_priv.h"
+
+_Static_assert(sizeof(struct virtio_accel_req_hdr) == WIRE_REQ_HDR_SIZE, "req hdr size");
+_Static_assert(sizeof(struct virtio_accel_arg_hdr) == WIRE_ARG_HDR_SIZE, "arg hdr size");
+_Static_assert(sizeof(struct virtio_accel_resp_hdr) == WIRE_RESP_HDR_SIZE, "resp hdr size");
+
+/*
+ * Locate the response: right after the write buffers, i.e. nr_out lengths
+ * before the end of the writable part. If even that does not fit, fall back
+ * to a bare header at the very end, so a malformed request still gets a
+ * status when the driver left room for one.
+ */
+static void locate_resp(struct wire_req *req, unsigned nr_out)
+{
+	uint64_t need = WIRE_RESP_HDR_SIZE + 8ull * nr_out;
+
+	req->resp_ok = false;
+	if (req->write_bytes < need) {
+		nr_out = 0;
+		need = WIRE_RESP_HDR_SIZE;
+		if (req->write_bytes < need)
+			return;
+	}
+	req->resp_nr_out = nr_out;
+	req->resp_pos = wire_pos_advance(req->wiov, req->nr_wiov, (struct wire_pos){0, 0},
+					 req->write_bytes - need);
+	req->resp_ok = true;
+}
+
+static bool reserved_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Sum with overflow detection. */
+static bool add_ok(uint64_t *sum, uint64_t v)
+{
+	if (v > UINT64_MAX - *sum)
+		return false;
+	*sum += v;
+	return true;
+}
+
+static int decode_args(struct wire_req *req, const struct wire_limits *lim)
+{
+	unsigned nr = (unsigned)req->nr_read + req->nr_write;
+	uint64_t hdr_bytes = WIRE_REQ_HDR_SIZE + (uint64_t)WIRE_ARG_HDR_SIZE * nr;
+	uint64_t rsum = 0, wsum = 0, wneed;
+	struct wire_pos pos, rpos, wpos = {0, 0};
+
+	if (req->read_bytes < hdr_bytes)
+		return VIRTIO_ACCEL_S_BADMSG; /* truncated arg headers */
+
+	pos = wire_pos_advance(req->riov, req->nr_riov, (struct wire_pos){0, 0}, WIRE_REQ_HDR_SIZE);
+	for (unsigned i = 0; i < nr; i++) {
+		struct virtio_accel_arg_hdr h;
+		struct wire_arg *a = &req->args[i];
+		uint8_t want_dir =
+		    i < req->nr_read ? VIRTIO_ACCEL_ARG_READ : VIRTIO_ACCEL_ARG_WRITE;
+
+		wire_iov_read(req->riov, req->nr_riov, pos, &h, sizeof(h));
+		pos = wire_pos_advance(req->riov, req->nr_riov, pos, sizeof(h));
+		a->len = le64toh(h.len);
+		a->type = le32toh(h.type);
+		a->custom_type_id = le32toh(h.custom_type_id);
+		a->dir = h.dir;
+		if (a->dir != want_dir || !reserved_zero(h.reserved, sizeof(h.reserved)) ||
+		    a->type >= WIRE_ARG_TYPE_MAX)
+			return VIRTIO_ACCEL_S_BADMSG;
+		if (a->len > lim->max_request_bytes)
+			return VIRTIO_ACCEL_S_NOSPACE;
+		if (!add_ok(i < req->nr_read ? &rsum : &wsum, a->len))
+			return VIRTIO_ACCEL_S_NOSPACE;
+	}
+
+	/* The readable part is exactly headers + read data. */
+	if (req->read_bytes - hdr_bytes != rsum)
+		return VIRTIO_ACCEL_S_BADMSG;
+	/* The writable part is exactly write buffers + response. */
+	wneed = wsum;
+	if (!add_ok(&wneed, WIRE_RESP_HDR_SIZE + 8ull * req->nr_write) || req->write_bytes != wneed)
+		return VIRTIO_ACCEL_S_BADMSG;
+
+	rpos = pos;
+	for (unsigned i = 0; i < nr; i++) {
+		struct wire_arg *a = &req->args[i];
+
+		if (i < req->nr_read) {
+			a->pos = rpos;
+			rpos = wire_pos_advance(req->riov, req->nr_riov, rpos, a->len);
+		} else {
+			a->pos = wpos;
+			wpos = wire_pos_advance(req->wiov, req->nr_wiov, wpos, a->len);
+		}
+	}
+	req->resp_pos = wpos;
+	req->resp_nr_out = req->nr_write;
+	req->resp_ok = true;
+	return VIRTIO_ACCEL_S_OK;
+}
+
+int wire_decode(struct wire_req *req, const struct iovec *riov, unsigned nr_riov,
+		const struct iovec *wiov, unsigned nr_wiov, const struct wire_limits *lim,
+		struct wire_arg *args, unsigned args_cap)
+{
+	struct virtio_accel_req_hdr h;
+	uint16_t reserved0;
+	uint32_t reserved1;
+	unsigned nr;
+
+	memset(req, 0, sizeof(*req));
+	req->args = args;
+	req->riov = riov;
+	req->nr_riov = nr_riov;
+	req->wiov = wiov;
+	req->nr_wiov = nr_wiov;
+	req->read_bytes = wire_iov_bytes(riov, nr_riov);
+	req->write_bytes = wire_iov_bytes(wiov, nr_wiov);
+
+	if (req->read_bytes < sizeof(h)) {
+		locate_resp(req, 0);
+		return VIRTIO_ACCEL_S_BADMSG;
+	}
+	wire_iov_read(riov, nr_riov, (struct wire_pos){0, 0}, &h, sizeof(h));
+	req->code = le16toh(h.code);
+	req->nr_read = le16toh(h.nr_read);
+	req->nr_write = le16toh(h.nr_write);
+	reserved0 = le16toh(h.reserved0);
+	req->flags = le32toh(h.flags);
+	reserved1 = le32toh(h.reserved1);
+	req->session_id = le64toh(h.session_id);
+	req->object_id = le64toh(h.object_id);
+	req->tag = le64toh(h.tag);
+	locate_resp(req, req->nr_write);
+
+	/* Counts that do not fit: the driver must not see an args view at all. */
+	nr = (unsigned)req->nr_read + req->nr_write;
+	if (req->read_bytes > lim->max_request_bytes ||
+	    req->write_bytes > lim->max_request_bytes - req->read_bytes)
+		goto nospace;
+	if (req->code < VIRTIO_ACCEL_C_CREATE_SESSION || req->code > VIRTIO_ACCEL_C_GENOP)
+		goto fail_status_notsupp;
+	if (reserved0 || reserved1)
+		goto badmsg;
+	if (nr > lim->max_args || nr > args_cap)
+		goto nospace;
+
+	{
+		int st = decode_args(req, lim);
+
+		if (st != VIRTIO_ACCEL_S_OK) {
+			locate_resp(req, req->nr_write);
+			req->nr_read = req->nr_write = 0;
+			return st;
+		}
+	}
+	return VIRTIO_ACCEL_S_OK;
+
+fail_status_notsupp:
+	req->nr_read = req->nr_write = 0;
+	return VIRTIO_ACCEL_S_NOTSUPP;
+badmsg:
+	req->nr_read = req->nr_write = 0;
+	return VIRTIO_ACCEL_S_BADMSG;
+nospace:
+	req->nr_read = req->nr_write = 0;
+	return VIRTIO_ACCEL_S_NOSPACE;
+}

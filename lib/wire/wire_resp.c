@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* wire: the response block (spec §7), device and driver side. */
+#include <endian.h>
+#include <string.h>
+
+#include "wire.h"
+#include "wire_priv.h"
+
+uint32_t wire_respond(const struct wire_req *req, uint8_t status, int32_t vaccel_ret, uint64_t id,
+		      const uint64_t *out_len)
+{
+	struct virtio_accel_resp_hdr h;
+	struct wire_pos pos = req->resp_pos;
+
+	if (!req->resp_ok || req->write_bytes > UINT32_MAX)
+		return 0;
+	memset(&h, 0, sizeof(h));
+	h.status = status;
+	h.vaccel_ret = htole32((uint32_t)vaccel_ret);
+	h.id = htole64(id);
+	wire_iov_write(req->wiov, req->nr_wiov, pos, &h, sizeof(h));
+	/* Lengths go one by one: the response may itself be split anywhere. */
+	for (unsigned i = 0; i < req->resp_nr_out; i++) {
+		uint64_t v = htole64(out_len ? out_len[i] : 0);
+		uint64_t off = sizeof(h) + 8ull * i;
+		struct wire_pos p = wire_pos_advance(req->wiov, req->nr_wiov, pos, off);
+
+		wire_iov_write(req->wiov, req->nr_wiov, p, &v, sizeof(v));
+	}
+	/* The response ends the writable part: the used length is all of it. */
+	return (uint32_t)req->write_bytes;
+}
+
+int wire_decode_resp(const void *buf, size_t len, unsigned nr_out, uint8_t *status,
+		     int32_t *vaccel_ret, uint64_t *id, uint64_t *out_len)
+{
+	struct virtio_accel_resp_hdr h;
+
+	if (len < sizeof(h) + 8ull * nr_out)
+		return -1;
+	memcpy(&h, buf, sizeof(h));
+	if (status)
+		*status = h.status;
+	if (vaccel_ret)
+		*vaccel_ret = (int32_t)le32toh(h.vaccel_ret);
+	if (id)
+		*id = le64toh(h.id);
+	for (unsigned i = 0; out_len && i < nr_out; i++) {
+		uint64_t v;
+
+		memcpy(&v, (const char *)buf + sizeof(h) + 8 * i, sizeof(v));
+		out_len[i] = le64toh(v);
+	}
+	return 0;
+}
