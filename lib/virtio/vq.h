@@ -25,6 +25,9 @@
 /* Largest ring size either side accepts (as QEMU's VIRTQUEUE_MAX_SIZE). */
 #define VQ_MAX_SIZE 1024
 
+/* Largest limits.max_segments honoured (longer chains come via indirect tables). */
+#define VQ_MAX_SEGMENTS (1u << 20)
+
 /*
  * Map [addr, addr + len) of the other side's address space into ours.
  * Returns NULL unless the whole range lies inside one mapped region.
@@ -71,7 +74,7 @@ struct vq_elem {
  * Returns 0, or -EINVAL for a size that is not a power of two in 1..VQ_MAX_SIZE
  * or misaligned ring pointers. limits may be NULL; a zero field means its
  * default (VQ_MAX_SIZE segments, UINT32_MAX bytes); segments are capped at
- * 4 * VQ_MAX_SIZE. The used index resumes from used->idx.
+ * VQ_MAX_SEGMENTS. The used index resumes from used->idx.
  */
 int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *used,
 		uint16_t last_avail, bool event_idx, const struct vq_limits *limits,

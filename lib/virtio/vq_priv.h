@@ -15,8 +15,14 @@
 #define vq_used_event(vq) ((void *)&(vq)->avail->ring[(vq)->num])
 #define vq_avail_event(vq) ((void *)((uint8_t *)(vq)->used->ring + 8 * (size_t)(vq)->num))
 
-/* Hard cap on descriptors per chain, whatever the limits say. */
-#define VQ_MAX_INDIRECT (4 * VQ_MAX_SIZE)
+/*
+ * Hard cap on descriptors per chain, whatever the limits say. Large
+ * arguments from pinned guest pages need one descriptor per physically
+ * contiguous run (a 256 MiB argument can be 65536 pages), so the real bound
+ * is the limit the device advertises; this only keeps a misconfigured
+ * limit from being unbounded (a 16 MiB indirect table).
+ */
+#define VQ_MAX_INDIRECT VQ_MAX_SEGMENTS
 
 static inline bool vq_num_valid(unsigned num)
 {

@@ -385,6 +385,48 @@ static void test_indirect(void **state)
 	env_free(e);
 }
 
+/*
+ * A long indirect chain, as a large argument of pinned guest pages makes:
+ * accepted up to limits.max_segments (well above the ring size), malformed
+ * one descriptor past it.
+ */
+static void long_indirect(unsigned n, unsigned max_segs, int expect)
+{
+	struct env *e = env_new(8, false, max_segs, UINT32_MAX);
+	struct vring_desc *table = (struct vring_desc *)(e->mem + DATA_OFF);
+	struct iovec *iov = calloc(n, sizeof(*iov));
+	struct vq_elem elem;
+
+	assert_non_null(iov);
+	assert_true(DATA_OFF + 16ull * n <= MEM_SIZE);
+	for (unsigned i = 0; i < n; i++) {
+		bool last = i == n - 1;
+
+		set_desc(
+		    &table[i], gpa(DATA_OFF - 4096), 64,
+		    (uint16_t)((last ? VRING_DESC_F_WRITE : 0) | (last ? 0 : VRING_DESC_F_NEXT)),
+		    (uint16_t)((i + 1) & 0xffff));
+	}
+	/* next is 16 bits: a table longer than 65536 cannot be linked, stay below. */
+	set_desc(&e->drv.desc[3], gpa(DATA_OFF), 16 * n, VRING_DESC_F_INDIRECT, 0);
+	publish(e, 3);
+	assert_int_equal(pop_one(e, &elem, iov, n), expect);
+	if (expect == 1) {
+		assert_int_equal(elem.nr_read, n - 1);
+		assert_int_equal(elem.nr_write, 1);
+		assert_int_equal(elem.read_bytes, 64ull * (n - 1));
+	}
+	free(iov);
+	env_free(e);
+}
+
+static void test_long_indirect_chain(void **state)
+{
+	(void)state;
+	long_indirect(40000, 40000, 1);	       /* ten times the old 4096 cap */
+	long_indirect(40000, 39999, -EBADMSG); /* one past the advertised limit */
+}
+
 static void test_zero_length(void **state)
 {
 	struct env *e = env_new(8, false, 16, 1 << 20);
@@ -647,13 +689,14 @@ static void test_concurrent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_roundtrip),	 cmocka_unit_test(test_full_and_invalid),
-	    cmocka_unit_test(test_init_invalid), cmocka_unit_test(test_wraparound),
-	    cmocka_unit_test(test_resume_base),	 cmocka_unit_test(test_notify_flags),
-	    cmocka_unit_test(test_event_idx),	 cmocka_unit_test(test_indirect),
-	    cmocka_unit_test(test_zero_length),	 cmocka_unit_test(test_malformed_chains),
-	    cmocka_unit_test(test_avail_jump),	 cmocka_unit_test(test_head_out_of_range),
-	    cmocka_unit_test(test_bogus_used),	 cmocka_unit_test(test_concurrent),
+	    cmocka_unit_test(test_roundtrip),		cmocka_unit_test(test_full_and_invalid),
+	    cmocka_unit_test(test_init_invalid),	cmocka_unit_test(test_wraparound),
+	    cmocka_unit_test(test_resume_base),		cmocka_unit_test(test_notify_flags),
+	    cmocka_unit_test(test_event_idx),		cmocka_unit_test(test_indirect),
+	    cmocka_unit_test(test_zero_length),		cmocka_unit_test(test_malformed_chains),
+	    cmocka_unit_test(test_avail_jump),		cmocka_unit_test(test_head_out_of_range),
+	    cmocka_unit_test(test_bogus_used),		cmocka_unit_test(test_concurrent),
+	    cmocka_unit_test(test_long_indirect_chain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
