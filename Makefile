@@ -37,8 +37,7 @@ check: check-normal check-asan
 
 bench: build
 	@scripts/install-deps.sh bench
-	meson compile -C $(BUILD) bench 2>/dev/null || true
-	$(BUILD)/bench/run-bench.sh
+	bench/run-bench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
