@@ -76,7 +76,8 @@ static void bench_eventfd(unsigned iters)
 	for (unsigned i = 0; i < iters; i++) {
 		double t0 = bench_now_us();
 
-		if (write(ping, &v, sizeof(v)) != sizeof(v) || read(pong, &v, sizeof(v)) != sizeof(v))
+		if (write(ping, &v, sizeof(v)) != sizeof(v) ||
+		    read(pong, &v, sizeof(v)) != sizeof(v))
 			die("eventfd ping-pong");
 		rtt[i] = bench_now_us() - t0;
 	}
@@ -146,8 +147,8 @@ static void bench_unix(unsigned iters)
 static void bench_spin(unsigned iters)
 {
 	/* Two counters on separate cache lines in memory shared across fork. */
-	_Atomic uint64_t *line = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	_Atomic uint64_t *line =
+	    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	_Atomic uint64_t *ping, *pong;
 	double *rtt = calloc(iters, sizeof(*rtt));
 	pid_t pid;

@@ -99,7 +99,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench-ops LABEL noop [ITER] | LABEL arraycopy BYTES [ITER]\n");
+		fprintf(stderr,
+			"usage: bench-ops LABEL noop [ITER] | LABEL arraycopy BYTES [ITER]\n");
 		return 2;
 	}
 	ret = vaccel_session_init(&sess, 0);

@@ -14,8 +14,12 @@ groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(base)
 
 pkgs_base=(gcc make meson ninja-build pkg-config libcmocka-dev python3 file)
+# vm: guest image (vm/build-image.sh: busybox, cpio, mkfs.ext4 -d, depmod, file), the
+# launcher's virtiofsd (qemu-system-common), and QEMU's build deps (vmm/qemu/build-qemu.sh
+# adds the trixie deb-src and bookworm-backports entries and meson >= 1.5 itself).
 pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-system-data
-         libglib2.0-dev libpixman-1-dev libfdt-dev flex bison python3-venv bzip2 gcc make)
+         qemu-system-common libglib2.0-dev libpixman-1-dev libfdt-dev flex bison python3-venv
+         python3-pycotap ninja-build pkg-config file bzip2 gcc make)
 pkgs_bench=(gnuplot-nox)
 
 want=()

@@ -91,11 +91,11 @@ struct vhu_dev_ops {
 };
 
 struct vhu_dev_config {
-	uint64_t features;         /* device + ring feature bits offered (VERSION_1, EVENT_IDX, ...) */
-	unsigned num_queues;       /* 1..VHU_MAX_QUEUES */
-	const void *config;        /* device config space served by GET_CONFIG */
+	uint64_t features;   /* device + ring feature bits offered (VERSION_1, EVENT_IDX, ...) */
+	unsigned num_queues; /* 1..VHU_MAX_QUEUES */
+	const void *config;  /* device config space served by GET_CONFIG */
 	uint32_t config_len;
-	struct vq_limits limits;   /* applied to every queue */
+	struct vq_limits limits; /* applied to every queue */
 };
 
 /* Returns 0 or a negative errno. The config is copied. */
@@ -167,9 +167,9 @@ void vhu_set_log(void (*fn)(int level, const char *msg));
 struct vhu_front;
 
 struct vhu_mem_region {
-	uint64_t gpa;         /* guest (device-visible) address */
+	uint64_t gpa; /* guest (device-visible) address */
 	uint64_t size;
-	uint64_t uva;         /* our virtual address of the region */
+	uint64_t uva;	      /* our virtual address of the region */
 	uint64_t mmap_offset; /* offset of the region in fd */
 	int fd;
 };
@@ -177,9 +177,9 @@ struct vhu_mem_region {
 struct vhu_vring_setup {
 	uint16_t num;
 	uint64_t desc_uva, avail_uva, used_uva; /* our virtual addresses */
-	uint16_t base;                          /* first avail index */
-	int kick_fd;                            /* we write, backend waits */
-	int call_fd;                            /* backend writes, we wait (-1: none) */
+	uint16_t base;				/* first avail index */
+	int kick_fd;				/* we write, backend waits */
+	int call_fd;				/* backend writes, we wait (-1: none) */
 };
 
 /* Connect to a backend socket. Returns 0 or -errno. */

@@ -47,12 +47,12 @@ struct vq_dev {
 	struct vring_desc *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
-	uint16_t last_avail;      /* next avail entry to pop */
-	uint16_t used_idx;        /* next used entry to fill */
-	uint16_t signalled_used;  /* used_idx at our last notification */
+	uint16_t last_avail;	 /* next avail entry to pop */
+	uint16_t used_idx;	 /* next used entry to fill */
+	uint16_t signalled_used; /* used_idx at our last notification */
 	bool signalled_used_valid;
 	bool event_idx;
-	bool broken;              /* ring corrupt: stop serving it */
+	bool broken; /* ring corrupt: stop serving it */
 	struct vq_limits limits;
 	vq_map_fn map;
 	void *map_opaque;
@@ -77,8 +77,8 @@ struct vq_elem {
  * VQ_MAX_SEGMENTS. The used index resumes from used->idx.
  */
 int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *used,
-		uint16_t last_avail, bool event_idx, const struct vq_limits *limits,
-		vq_map_fn map, void *map_opaque);
+		uint16_t last_avail, bool event_idx, const struct vq_limits *limits, vq_map_fn map,
+		void *map_opaque);
 void vq_dev_destroy(struct vq_dev *vq);
 
 /*
@@ -139,12 +139,12 @@ struct vq_drv {
 	uint64_t ring_addr; /* where the ring memory is on the device's side */
 	uint16_t free_head;
 	uint16_t num_free;
-	uint16_t avail_idx;      /* shadow of avail->idx */
+	uint16_t avail_idx; /* shadow of avail->idx */
 	uint16_t last_used;
-	uint16_t kicked_avail;   /* avail_idx at the last kick decision */
+	uint16_t kicked_avail; /* avail_idx at the last kick decision */
 	bool event_idx;
-	void **tokens;           /* per head */
-	uint16_t *chain_len;     /* descriptors per head, to free them */
+	void **tokens;	     /* per head */
+	uint16_t *chain_len; /* descriptors per head, to free them */
 };
 
 /* Bytes of ring memory for num entries (desc, avail, used; used 4-aligned). */

@@ -10,13 +10,13 @@
 #include <string.h>
 #include <vaccel.h>
 
-#define CHECK(expr)                                                                              \
-	do {                                                                                     \
-		int ret_ = (expr);                                                               \
-		if (ret_ != VACCEL_OK) {                                                         \
-			fprintf(stderr, "%s:%d: %s = %d\n", __FILE__, __LINE__, #expr, ret_);    \
-			return 1;                                                                \
-		}                                                                                \
+#define CHECK(expr)                                                                                \
+	do {                                                                                       \
+		int ret_ = (expr);                                                                 \
+		if (ret_ != VACCEL_OK) {                                                           \
+			fprintf(stderr, "%s:%d: %s = %d\n", __FILE__, __LINE__, #expr, ret_);      \
+			return 1;                                                                  \
+		}                                                                                  \
 	} while (0)
 
 int main(int argc, char **argv)

@@ -35,11 +35,11 @@
 
 /* Config space (spec §4), read-only for the driver. 24 bytes. */
 struct virtio_accel_config {
-	__le32 version;           /* VIRTIO_ACCEL_PROTOCOL_VERSION */
-	__le16 num_queues;        /* request queues, >= 1 */
-	__le16 max_args;          /* read + write args per request */
-	__le32 max_segments;      /* descriptors per request chain */
-	__le32 reserved;          /* 0 */
+	__le32 version;		  /* VIRTIO_ACCEL_PROTOCOL_VERSION */
+	__le16 num_queues;	  /* request queues, >= 1 */
+	__le16 max_args;	  /* read + write args per request */
+	__le32 max_segments;	  /* descriptors per request chain */
+	__le32 reserved;	  /* 0 */
 	__le64 max_request_bytes; /* payload bytes per request, both parts */
 };
 
@@ -54,17 +54,17 @@ enum virtio_accel_code {
 
 /* Response status byte (spec §7). */
 enum virtio_accel_status {
-	VIRTIO_ACCEL_S_OK = 0,      /* request ran; see vaccel_ret */
+	VIRTIO_ACCEL_S_OK = 0,	    /* request ran; see vaccel_ret */
 	VIRTIO_ACCEL_S_BADMSG = 1,  /* malformed request, nothing ran */
 	VIRTIO_ACCEL_S_NOTSUPP = 2, /* unknown code or disabled feature */
 	VIRTIO_ACCEL_S_INVSESS = 3, /* unknown session for this driver */
 	VIRTIO_ACCEL_S_INVRES = 4,  /* unknown resource for this driver */
 	VIRTIO_ACCEL_S_NOSPACE = 5, /* a limit was exceeded */
-	VIRTIO_ACCEL_S_ERR = 6,     /* device-side failure (e.g. out of memory) */
+	VIRTIO_ACCEL_S_ERR = 6,	    /* device-side failure (e.g. out of memory) */
 };
 
 /* Argument direction (spec §5.2). */
-#define VIRTIO_ACCEL_ARG_READ 0  /* device reads: input */
+#define VIRTIO_ACCEL_ARG_READ 0	 /* device reads: input */
 #define VIRTIO_ACCEL_ARG_WRITE 1 /* device writes: output */
 
 /*
@@ -72,15 +72,15 @@ enum virtio_accel_status {
  * nr_read + nr_write argument headers follow immediately, read args first.
  */
 struct virtio_accel_req_hdr {
-	__le16 code;      /* enum virtio_accel_code */
-	__le16 nr_read;   /* read (input) args */
+	__le16 code;	  /* enum virtio_accel_code */
+	__le16 nr_read;	  /* read (input) args */
 	__le16 nr_write;  /* write (output) args */
 	__le16 reserved0; /* 0 */
-	__le32 flags;     /* code specific: session flags, resource type */
+	__le32 flags;	  /* code specific: session flags, resource type */
 	__le32 reserved1; /* 0 */
 	__le64 session_id;
 	__le64 object_id; /* code specific: a resource id */
-	__le64 tag;       /* opaque to the device, for tracing */
+	__le64 tag;	  /* opaque to the device, for tracing */
 };
 
 /*
@@ -89,9 +89,9 @@ struct virtio_accel_req_hdr {
  */
 struct virtio_accel_arg_hdr {
 	__le64 len;
-	__le32 type;           /* vAccel vaccel_arg_type_t value */
+	__le32 type;	       /* vAccel vaccel_arg_type_t value */
 	__le32 custom_type_id; /* for VACCEL_ARG_CUSTOM */
-	__u8 dir;              /* VIRTIO_ACCEL_ARG_READ / _WRITE */
+	__u8 dir;	       /* VIRTIO_ACCEL_ARG_READ / _WRITE */
 	__u8 reserved[7];      /* 0 */
 };
 
@@ -100,11 +100,11 @@ struct virtio_accel_arg_hdr {
  * buffers. A fixed 16-byte header followed by nr_write __le64 actual lengths.
  */
 struct virtio_accel_resp_hdr {
-	__u8 status;       /* enum virtio_accel_status */
+	__u8 status;	   /* enum virtio_accel_status */
 	__u8 reserved[3];  /* 0 */
 	__le32 vaccel_ret; /* vAccel return code of the operation */
-	__le64 id;         /* CREATE_SESSION / REGISTER_RESOURCE: the new id */
-	/* followed by: __le64 out_len[nr_write]; */
+	__le64 id;	   /* CREATE_SESSION / REGISTER_RESOURCE: the new id */
+			   /* followed by: __le64 out_len[nr_write]; */
 };
 
 /* Limits every device honours at least (spec §4.1). */
@@ -118,28 +118,28 @@ struct virtio_accel_resp_hdr {
 
 /* One argument. 24 bytes. */
 struct virtio_accel_ioc_arg {
-	__u64 addr;           /* user buffer */
-	__u64 len;            /* in: size or capacity; out (write args): actual length */
-	__u32 type;           /* vaccel_arg_type_t */
+	__u64 addr;	      /* user buffer */
+	__u64 len;	      /* in: size or capacity; out (write args): actual length */
+	__u32 type;	      /* vaccel_arg_type_t */
 	__u32 custom_type_id; /* for VACCEL_ARG_CUSTOM */
 };
 
 /* One request. 64 bytes. */
 struct virtio_accel_ioc_req {
-	__u16 code;       /* enum virtio_accel_code */
+	__u16 code; /* enum virtio_accel_code */
 	__u16 nr_read;
 	__u16 nr_write;
-	__u16 reserved0;  /* 0 */
-	__u32 flags;      /* as in the request header */
-	__u32 reserved1;  /* 0 */
+	__u16 reserved0; /* 0 */
+	__u32 flags;	 /* as in the request header */
+	__u32 reserved1; /* 0 */
 	__u64 session_id;
 	__u64 object_id;
 	__u64 read_args;  /* user pointer to struct virtio_accel_ioc_arg[nr_read] */
 	__u64 write_args; /* user pointer to struct virtio_accel_ioc_arg[nr_write] */
 	/* out */
-	__u64 id;         /* the response id */
+	__u64 id;	  /* the response id */
 	__s32 vaccel_ret; /* the response vaccel_ret */
-	__u8 status;      /* the response status */
+	__u8 status;	  /* the response status */
 	__u8 reserved2[3];
 };
 
@@ -150,7 +150,7 @@ struct virtio_accel_ioc_info {
 	__u32 max_args;
 	__u32 max_segments;
 	__u64 max_request_bytes;
-	__u64 features;   /* negotiated device feature bits 0..63 */
+	__u64 features; /* negotiated device feature bits 0..63 */
 };
 
 #define VIRTIO_ACCEL_IOC_MAGIC '@'
