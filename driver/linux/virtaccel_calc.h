@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio-accel driver: request validation and size arithmetic.
+ *
+ * Pure functions over the uapi structures, with no kernel services, so the
+ * same code is compiled into the module and into a userspace unit test
+ * (tests/calc_test.c). Everything here works on copies the caller already
+ * took from user space; nothing is read twice.
+ */
+#ifndef VIRTACCEL_CALC_H
+#define VIRTACCEL_CALC_H
+
+#include <linux/types.h>
+#include <linux/virtio_accel.h>
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#else
+#include <errno.h>
+#include <stdbool.h>
+#endif
+
+/* Wire sizes (spec §5.1, §5.2, §7). */
+#define VIRTACCEL_REQ_HDR_SIZE 40u
+#define VIRTACCEL_ARG_HDR_SIZE 24u
+#define VIRTACCEL_RESP_HDR_SIZE 16u
+#define VIRTACCEL_OUT_LEN_SIZE 8u
+
+/* The limits the driver enforces: config space, clamped at probe. */
+struct virtaccel_limits {
+	__u32 max_args;
+	__u32 max_segments;
+	__u64 max_request_bytes;
+};
+
+/* What a validated request needs, computed once from the copied args. */
+struct virtaccel_sizes {
+	__u64 hdr_bytes;   /* req_hdr + arg_hdr[nr_read + nr_write] */
+	__u64 read_bytes;  /* whole device-readable part */
+	__u64 resp_bytes;  /* resp_hdr + out_len[nr_write] */
+	__u64 write_bytes; /* whole device-writable part */
+	__u64 nr_pages;	   /* user pages to pin, all args */
+	__u32 nr_data;	   /* args with len > 0, each at least one segment */
+};
+
+/*
+ * virtaccel_check_req - validate the fixed part of a copied ioctl request.
+ *
+ * Reserved fields must be zero, the code known, the argument count within
+ * max_args, and the codes without arguments (spec §6) must carry none.
+ * Returns 0, -EINVAL or -E2BIG.
+ */
+static inline int virtaccel_check_req(const struct virtio_accel_ioc_req *r,
+				      const struct virtaccel_limits *lim)
+{
+	unsigned int i;
+
+	if (r->reserved0 || r->reserved1)
+		return -EINVAL;
+	for (i = 0; i < sizeof(r->reserved2); i++)
+		if (r->reserved2[i])
+			return -EINVAL;
+
+	switch (r->code) {
+	case VIRTIO_ACCEL_C_CREATE_SESSION:
+	case VIRTIO_ACCEL_C_DESTROY_SESSION:
+	case VIRTIO_ACCEL_C_UNREGISTER_RESOURCE:
+		if (r->nr_read || r->nr_write)
+			return -EINVAL;
+		break;
+	case VIRTIO_ACCEL_C_REGISTER_RESOURCE:
+		/* An existing resource is only linked to another session. */
+		if (r->object_id && (r->nr_read || r->nr_write))
+			return -EINVAL;
+		break;
+	case VIRTIO_ACCEL_C_GENOP:
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	if ((__u32)r->nr_read + r->nr_write > lim->max_args)
+		return -E2BIG;
+	return 0;
+}
+
+/* Pages spanned by [addr, addr + len); the caller checked for wrap-around. */
+static inline __u64 virtaccel_arg_pages(__u64 addr, __u64 len, unsigned int page_shift)
+{
+	if (!len)
+		return 0;
+	return ((addr + len - 1) >> page_shift) - (addr >> page_shift) + 1;
+}
+
+static inline int virtaccel_sum_args(const struct virtio_accel_ioc_arg *args, unsigned int n,
+				     __u64 addr_limit, unsigned int page_shift, __u64 *bytes,
+				     struct virtaccel_sizes *sz)
+{
+	unsigned int i;
+	__u64 end;
+
+	for (i = 0; i < n; i++) {
+		const struct virtio_accel_ioc_arg *a = &args[i];
+
+		if (!a->len)
+			continue;
+		/* A buffer must lie inside the user address space. */
+		if (__builtin_add_overflow(a->addr, a->len, &end) || end > addr_limit)
+			return -EFAULT;
+		/* max_request_bytes is checked by the caller; this only guards the sum. */
+		if (__builtin_add_overflow(*bytes, a->len, bytes))
+			return -E2BIG;
+		sz->nr_pages += virtaccel_arg_pages(a->addr, a->len, page_shift);
+		sz->nr_data++;
+	}
+	return 0;
+}
+
+/*
+ * virtaccel_check_args - validate copied argument arrays and size the request.
+ *
+ * @addr_limit: first address past user space (buffers must end at or below it).
+ * Fills @sz. Returns 0, -EFAULT (a buffer outside user space) or -E2BIG (the
+ * request is larger than max_request_bytes, its writable part does not fit
+ * the 32-bit used length, or it needs more segments than
+ * max_segments even before pages are counted: one segment for the headers,
+ * one for the response and at least one per non-empty argument).
+ */
+static inline int virtaccel_check_args(const struct virtio_accel_ioc_arg *rd, unsigned int nr_read,
+				       const struct virtio_accel_ioc_arg *wr, unsigned int nr_write,
+				       const struct virtaccel_limits *lim, __u64 addr_limit,
+				       unsigned int page_shift, struct virtaccel_sizes *sz)
+{
+	__u64 total;
+	int ret;
+
+	*sz = (struct virtaccel_sizes){ 0 };
+	sz->hdr_bytes = VIRTACCEL_REQ_HDR_SIZE +
+			(__u64)VIRTACCEL_ARG_HDR_SIZE * ((__u64)nr_read + nr_write);
+	sz->resp_bytes = VIRTACCEL_RESP_HDR_SIZE + (__u64)VIRTACCEL_OUT_LEN_SIZE * nr_write;
+
+	sz->read_bytes = sz->hdr_bytes;
+	ret = virtaccel_sum_args(rd, nr_read, addr_limit, page_shift, &sz->read_bytes, sz);
+	if (ret)
+		return ret;
+	sz->write_bytes = sz->resp_bytes;
+	ret = virtaccel_sum_args(wr, nr_write, addr_limit, page_shift, &sz->write_bytes, sz);
+	if (ret)
+		return ret;
+
+	if (__builtin_add_overflow(sz->read_bytes, sz->write_bytes, &total) ||
+	    total > lim->max_request_bytes)
+		return -E2BIG;
+	/* The used length that must cover the writable part is 32 bits wide. */
+	if (sz->write_bytes > 0xffffffffull)
+		return -E2BIG;
+	if ((__u64)sz->nr_data + 2 > lim->max_segments)
+		return -E2BIG;
+	return 0;
+}
+
+/*
+ * virtaccel_check_used - check the used length the device reported.
+ *
+ * A response sits at the end of the writable part, so the device must report
+ * that whole part as written (spec §7); 0 means the chain was unusable.
+ * Returns 0 or -EIO.
+ */
+static inline int virtaccel_check_used(__u64 used_len, __u64 write_bytes)
+{
+	return used_len && used_len == write_bytes ? 0 : -EIO;
+}
+
+/* A device may not claim to have produced more than the buffer it was given. */
+static inline int virtaccel_check_out_len(__u64 out_len, __u64 capacity)
+{
+	return out_len <= capacity ? 0 : -EIO;
+}
+
+#endif /* VIRTACCEL_CALC_H */
