@@ -50,12 +50,15 @@ enum vhu_request {
 	VHU_GET_CONFIG = 24,
 	VHU_SET_CONFIG = 25,
 	VHU_GET_MAX_MEM_SLOTS = 36,
+	VHU_SET_STATUS = 39,
+	VHU_GET_STATUS = 40,
 };
 
 /* Protocol feature bits. */
 #define VHU_PROTOCOL_F_MQ 0
 #define VHU_PROTOCOL_F_REPLY_ACK 3
 #define VHU_PROTOCOL_F_CONFIG 9
+#define VHU_PROTOCOL_F_STATUS 16
 
 /* The vhost-user feature bit that enables GET/SET_PROTOCOL_FEATURES. */
 #define VHU_F_PROTOCOL_FEATURES 30
@@ -86,7 +89,11 @@ struct vhu_dev_ops {
 	 * memory reached through it any more (in-flight requests finished).
 	 */
 	void (*queue_stop)(struct vhu_dev *dev, unsigned index, void *opaque);
-	/* The frontend went away (or reset the device): drop its state. */
+	/*
+	 * The frontend went away, or the driver reset the device (SET_STATUS
+	 * to 0 after DRIVER_OK; queues are stopped first): drop its state.
+	 * May be called more than once per connection.
+	 */
 	void (*disconnect)(struct vhu_dev *dev, void *opaque);
 };
 

@@ -179,6 +179,7 @@ void vhu_dev_reset(struct vhu_dev *dev, bool disconnect)
 	dev->protocol_features = 0;
 	dev->features_set = false;
 	dev->owner = false;
+	dev->status = 0;
 }
 
 void vhu_dev_notify(struct vhu_dev *dev, unsigned index)

@@ -18,7 +18,7 @@
 
 #define OFFERED_PROTOCOL_FEATURES                                                                  \
 	((1ull << VHU_PROTOCOL_F_MQ) | (1ull << VHU_PROTOCOL_F_REPLY_ACK) |                        \
-	 (1ull << VHU_PROTOCOL_F_CONFIG))
+	 (1ull << VHU_PROTOCOL_F_CONFIG) | (1ull << VHU_PROTOCOL_F_STATUS))
 
 static uint64_t offered_features(const struct vhu_dev *dev)
 {
@@ -330,6 +330,26 @@ static int get_config(struct vhu_dev *dev, const struct vhu_msg *msg, struct vhu
 	return 0;
 }
 
+/*
+ * SET_STATUS: a status of 0 after DRIVER_OK is the driver resetting the
+ * device (VIRTIO 1.x "Device Reset"). What the driver set up on the device
+ * is gone for it, so it must be gone here too: stop the queues (in-flight
+ * requests finish) and let the application drop the driver's state.
+ */
+static void set_status(struct vhu_dev *dev, uint64_t status)
+{
+	unsigned i;
+
+	if (status == 0 && (dev->status & 4 /* VIRTIO_CONFIG_S_DRIVER_OK */)) {
+		for (i = 0; i < dev->cfg.num_queues; i++)
+			vhu_queue_stop(dev, i);
+		if (dev->ops->disconnect)
+			dev->ops->disconnect(dev, dev->opaque);
+		vhu_log(LOG_INFO, "device reset by the driver: its state was released");
+	}
+	dev->status = (uint8_t)status;
+}
+
 int vhu_dev_handle(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds, unsigned nfds,
 		   struct vhu_msg *reply, bool *has_reply)
 {
@@ -417,6 +437,21 @@ int vhu_dev_handle(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds, uns
 			vhu_log(LOG_INFO, "SET_CONFIG refused: config space is read-only");
 			ret = -EPERM;
 		}
+		break;
+	case VHU_SET_STATUS:
+		ret = need_size(msg, sizeof(uint64_t));
+		if (!ret && msg->payload.u64 > 0xff) {
+			vhu_log(LOG_WARNING, "SET_STATUS: status 0x%llx out of range",
+				(unsigned long long)msg->payload.u64);
+			ret = -EPROTO;
+		}
+		if (!ret)
+			set_status(dev, msg->payload.u64);
+		break;
+	case VHU_GET_STATUS:
+		ret = need_empty(msg);
+		if (!ret)
+			reply_u64(msg, reply, has_reply, dev->status);
 		break;
 	case VHU_GET_MAX_MEM_SLOTS:
 		ret = need_empty(msg);

@@ -134,6 +134,7 @@ struct vhu_dev {
 	uint64_t protocol_features; /* acked */
 	bool features_set;
 	bool owner;
+	uint8_t status; /* virtio device status from SET_STATUS */
 
 	struct vhu_region regions[VHU_MAX_MEM_REGIONS];
 	unsigned nregions;

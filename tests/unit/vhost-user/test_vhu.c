@@ -514,6 +514,77 @@ static void expect_violation(const void *msg, size_t len, const int *fds, unsign
 	assert_int_equal(count_fds(), fds_before);
 }
 
+/* GET_STATUS through a raw message; also orders us after earlier requests. */
+static uint64_t get_status(struct vhu_front *f)
+{
+	uint8_t msg[64], reply[64];
+	uint64_t v;
+	size_t len = build(msg, VHU_GET_STATUS, 1, NULL, 0);
+
+	assert_int_equal(vhu_front_send_raw(f, msg, len, NULL, 0, reply, sizeof(reply)),
+			 (int)(sizeof(struct vhu_hdr) + sizeof(v)));
+	memcpy(&v, reply + sizeof(struct vhu_hdr), sizeof(v));
+	return v;
+}
+
+static void set_status(struct vhu_front *f, uint64_t status)
+{
+	uint8_t msg[64];
+	size_t len = build(msg, VHU_SET_STATUS, 1, &status, sizeof(status));
+
+	assert_int_equal(vhu_front_send_raw(f, msg, len, NULL, 0, NULL, 0), 0);
+}
+
+/*
+ * The driver resetting the device (status 0 after DRIVER_OK) stops the
+ * queues and drops the driver's state, and the connection goes on: the
+ * driver sets the device up again and it works.
+ */
+static void test_device_reset(void **state)
+{
+	struct backend *b = backend_new();
+	struct vhu_front *f = connect_pair(b);
+	struct guest *g = guest_new();
+	struct vhu_mem_region r = region_of(g);
+	uint64_t pf;
+
+	(void)state;
+	assert_int_equal(vhu_front_get_protocol_features(f, &pf), 0);
+	assert_true(pf & (1ull << VHU_PROTOCOL_F_STATUS));
+	negotiate(f, true);
+	assert_int_equal(vhu_front_set_mem_table(f, &r, 1), 0);
+	for (unsigned q = 0; q < NQ; q++)
+		setup_queue(g, f, q);
+	set_status(f, 0x0f); /* ACKNOWLEDGE | DRIVER | DRIVER_OK | FEATURES_OK */
+	assert_int_equal(get_status(f), 0x0f);
+	round_trip(g, 0, 1);
+	assert_int_equal(b->disconnects, 0);
+
+	set_status(f, 0);
+	assert_int_equal(get_status(f), 0);
+	assert_int_equal(b->disconnects, 1);
+	assert_int_equal(b->starts, b->stops);
+	for (unsigned q = 0; q < NQ; q++)
+		assert_false(b->w[q].running);
+
+	/* A second reset without DRIVER_OK in between releases nothing more. */
+	set_status(f, 0);
+	assert_int_equal(get_status(f), 0);
+	assert_int_equal(b->disconnects, 1);
+
+	/* Set up again, as a driver does after a reset. */
+	for (unsigned q = 0; q < NQ; q++) {
+		vq_drv_destroy(&g->drv[q]);
+		setup_queue(g, f, q);
+	}
+	set_status(f, 0x0f);
+	round_trip(g, 1, 2);
+	assert_int_equal(finish(b, f), 0);
+	assert_int_equal(b->disconnects, 2);
+	guest_free(g);
+	backend_free(b);
+}
+
 static void test_oversized_size(void **state)
 {
 	uint8_t buf[64];
@@ -1184,6 +1255,7 @@ int main(void)
 		cmocka_unit_test(test_dev_new_invalid),
 		cmocka_unit_test(test_negotiation_and_config),
 		cmocka_unit_test(test_data_round_trip),
+		cmocka_unit_test(test_device_reset),
 		cmocka_unit_test(test_listen_socket),
 		cmocka_unit_test(test_oversized_size),
 		cmocka_unit_test(test_bad_sizes_and_values),
