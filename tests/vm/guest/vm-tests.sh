@@ -1,0 +1,140 @@
+#!/bin/sh
+# Runs inside the guest (installed into /usr/local/bin by vm/build-image.sh).
+#   vm-tests.sh noop|exec HOST_MYTESTLIB HOST_VMTESTLIB
+# noop: every op through /dev/accel with the host's noop plugin, permissions,
+#       module unload/reload. exec: the host's exec plugin: exec ops, 64/256 MiB
+#       argument round trips, 4 processes at once, kill -9 during a long op.
+# Prints "ok - NAME" / "not ok - NAME" per check and "guest: N passed, N failed".
+mode="$1" mylib="$2" vmlib="$3"
+img=/usr/local/share/vaccel/images/example.jpg
+csv=/usr/local/share/vaccel/input/input_2048.csv
+out=/tmp/vmt.out
+# "exec" is a shell builtin: always call the example by path.
+exec_ex=/usr/local/bin/exec
+pass=0 fail=0
+
+check() { # check NAME CMD... : CMD's status decides; its output is kept in $out
+	name="$1"
+	shift
+	if "$@" >"$out" 2>&1; then
+		pass=$((pass + 1))
+		echo "ok - $name"
+	else
+		fail=$((fail + 1))
+		echo "not ok - $name"
+		tail -n 20 "$out" | sed 's/^/#   /'
+	fi
+}
+runs_with() { # runs_with PATTERN CMD... : CMD succeeds and prints PATTERN
+	pat="$1"
+	shift
+	"$@" >/tmp/vmt.cmd 2>&1 || { cat /tmp/vmt.cmd; echo "exit status $?"; return 1; }
+	cat /tmp/vmt.cmd
+	grep -q -- "$pat" /tmp/vmt.cmd || { echo "missing: $pat"; return 1; }
+}
+dev_ok() { [ -c /dev/accel ] && [ "$(stat -c '%a %G' /dev/accel)" = "660 vaccel" ]; }
+outsider_denied() {
+	if su -s /bin/sh outsider -c 'exec 3</dev/accel' 2>/tmp/vmt.err; then
+		echo "outsider could open /dev/accel"
+		return 1
+	fi
+	cat /tmp/vmt.err
+	grep -q 'Permission denied' /tmp/vmt.err || return 1
+	# The plugin must fail cleanly too, not crash or hang.
+	su -s /bin/sh outsider -c "LD_LIBRARY_PATH=/usr/local/lib VACCEL_PLUGINS=libvaccel-virtio.so noop"
+	rc=$?
+	echo "noop as outsider: exit status $rc"
+	[ $rc -ne 0 ] && [ $rc -lt 128 ]
+}
+reload_module() {
+	rmmod virtio_accel || return 1
+	[ ! -e /dev/accel ] || { echo "/dev/accel still there after rmmod"; return 1; }
+	insmod /lib/modules/vaccel/virtio_accel.ko || return 1
+	i=0
+	while [ ! -c /dev/accel ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	chgrp vaccel /dev/accel && chmod 0660 /dev/accel || return 1
+	runs_with "classification tags: This is a dummy classification tag!" classify "$img"
+}
+concurrent() { # 4 processes at once, each several ops
+	pids=""
+	for i in 1 2 3 4; do
+		"$exec_ex" "$mylib" 5 >"/tmp/conc.$i" 2>&1 &
+		pids="$pids $!"
+	done
+	rc=0
+	for p in $pids; do wait "$p" || rc=1; done
+	for i in 1 2 3 4; do
+		n=$(grep -c '^output: 20' "/tmp/conc.$i")
+		echo "process $i: $n results"
+		[ "$n" = 5 ] || { cat "/tmp/conc.$i"; rc=1; }
+	done
+	return $rc
+}
+kill_mid_op() {
+	vm-guest-tool sleep "$mylib" 4000 >/tmp/kill.out 2>&1 &
+	p=$!
+	i=0
+	while ! grep -q 'calling mytestfunc_sleep' /tmp/kill.out && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 1
+	grep -q 'calling mytestfunc_sleep' /tmp/kill.out || { cat /tmp/kill.out; return 1; }
+	kill -9 "$p"
+	wait "$p"
+	st=$?
+	echo "killed process status $st"
+	cat /tmp/kill.out
+	# Killed while its op ran on the host: no result line, status 128 + SIGKILL.
+	[ "$st" -eq 137 ] || return 1
+	! grep -q 'sleep: ret' /tmp/kill.out || return 1
+	# New ops work at once (the killed op may still be running on the host).
+	runs_with "output: 20" "$exec_ex" "$mylib" || return 1
+	runs_with "output: 20" "$exec_ex" "$mylib" 3 || return 1
+	sleep 4 # let the killed op finish on the host before the VM goes away
+	runs_with "output: 20" exec_generic "$mylib"
+}
+
+echo "guest: mode $mode, kernel $(uname -r), $(nproc) CPUs"
+check "/dev/accel is 0660 root:vaccel" dev_ok
+
+if [ "$mode" = noop ]; then
+	check "noop" runs_with "Initialized session with id: 1" noop
+	check "noop x10" noop 10
+	check "classify" runs_with "classification imagename: This is a dummy imgname!" classify "$img"
+	check "classify_generic" runs_with "This is a dummy classification tag!" classify_generic "$img"
+	for e in detect segment pose depth; do
+		check "$e" "$e" "$img"
+		check "${e}_generic" "${e}_generic" "$img"
+	done
+	check "sgemm" sgemm
+	check "sgemm_generic" sgemm_generic
+	check "minmax" minmax "$csv"
+	for e in fpga_arraycopy fpga_mmult fpga_parallel fpga_vadd; do check "$e" "$e"; done
+	check "exec (noop)" runs_with "output: 10" "$exec_ex" "$mylib"
+	check "exec_generic (noop)" runs_with "output: 10" exec_generic "$mylib"
+	check "exec_with_resource (noop)" exec_with_resource /usr/local/lib/libmytestlib.so
+	check "exec_serialized (noop)" exec_serialized /usr/local/lib/libmytestlib.so
+	check "user in group vaccel" su -s /bin/sh vaccel -c \
+		"LD_LIBRARY_PATH=/usr/local/lib VACCEL_PLUGINS=libvaccel-virtio.so noop"
+	check "user outside group vaccel gets EACCES" outsider_denied
+	check "module unload and reload" reload_module
+	check "/dev/accel is 0660 root:vaccel after reload" dev_ok
+else
+	check "exec" runs_with "output: 20" "$exec_ex" "$mylib"
+	check "exec_generic" runs_with "output: 20" exec_generic "$mylib"
+	check "exec x20" "$exec_ex" "$mylib" 20
+	check "exec_with_resource (upload)" runs_with "output1: 20" exec_with_resource /usr/local/lib/libmytestlib.so
+	check "exec_serialized" exec_serialized /usr/local/lib/libmytestlib.so
+	check "64 MiB argument round trip" runs_with "bigarg 64 MiB: ok" vm-guest-tool bigarg "$vmlib" 64
+	check "256 MiB argument round trip" runs_with "bigarg 256 MiB: ok" vm-guest-tool bigarg "$vmlib" 256
+	check "4 guest processes at once" concurrent
+	check "kill -9 during a long op, then new ops" kill_mid_op
+	# The host harness answers this line with SIGUSR1 to the daemon, which then
+	# logs its live sessions: there must be none now.
+	echo "VMTEST-REPORT-NOW"
+	sleep 3
+fi
+
+echo "guest: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# VM test harness (meson suite 'vm'):  run-vm-tests.sh SOURCE_DIR BUILD_DIR
+#
+# 1. QEMU with vhost-user-accel (vmm/qemu/build-qemu.sh, cached; ~5 min the first time)
+# 2. the guest image for this build dir (vm/build-image.sh, ~10 s)
+# 3. boot A, host plugin noop: every op from the guest, permissions, module reload
+# 4. boot B, host plugin exec: exec ops, 64/256 MiB round trips, 4 processes,
+#    kill -9 during a long op
+# After each boot the daemon must report that the guest left no session behind.
+# Exit 77 (skip) only when an artifact cannot be built; the reason is printed.
+set -uo pipefail
+
+src="$(cd "${1:?source dir}" && pwd)"
+build="$(cd "${2:?build dir}" && pwd)"
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+daemon="$build/backend/vhost-user-accel"
+[ -x "$daemon" ] || skip "the daemon $daemon is not built"
+[ -f "$build/plugins/virtio/libvaccel-virtio.so" ] || skip "the guest plugin libvaccel-virtio.so is not built"
+[ -f "$src/driver/linux/Makefile" ] || skip "no guest driver source in $src/driver/linux"
+mylib="$build/examples/libmytestlib.so"
+vmlib="$build/tests/vm/libvmtest.so"
+[ -f "$mylib" ] || skip "libmytestlib.so is not built"
+[ -f "$vmlib" ] || skip "libvmtest.so is not built"
+
+work="$build/tests/vm/run"
+rm -rf "$work"
+mkdir -p "$work"
+
+t0=$(date +%s)
+echo "# QEMU: vmm/qemu/build-qemu.sh"
+if ! qemu="$("$src/vmm/qemu/build-qemu.sh" 2>"$work/qemu-build.log" | tail -n1)" || [ ! -x "$qemu" ]; then
+	tail -n 20 "$work/qemu-build.log"
+	skip "QEMU with vhost-user-accel could not be built (log above)"
+fi
+echo "# QEMU: $qemu ($(($(date +%s) - t0)) s)"
+
+t1=$(date +%s)
+"$src/vm/build-image.sh" "$build" "$work/image" 2>&1 | sed 's/^/# /'
+rc=${PIPESTATUS[0]}
+case $rc in
+0) ;;
+3) skip "the image has no virtio_accel.ko (no module source)" ;;
+4) skip "the guest kernel package could not be obtained" ;;
+*)
+	echo "not ok - guest image build (exit $rc)"
+	echo "0 passed, 1 failed"
+	exit 1
+	;;
+esac
+echo "# image: $work/image ($(($(date +%s) - t1)) s)"
+
+export VACCEL_QEMU="$qemu" VACCEL_BUILD_DIR="$build" VACCEL_VM_IMAGE_DIR="$work/image"
+export VACCEL_DAEMON="$daemon" VACCEL_LOG_LEVEL=3
+unset VACCEL_DAEMON_ARGS
+pass=0
+fail=0
+ok() {
+	pass=$((pass + 1))
+	echo "ok - $*"
+}
+notok() {
+	fail=$((fail + 1))
+	echo "not ok - $*"
+}
+
+boot() { # boot NAME PLUGIN [vaccel-vm options...]
+	local name="$1" plugin="$2" t rc
+	shift 2
+	t=$(date +%s)
+	echo "# boot $name: host plugin $plugin"
+	rm -f "$work/$name.pid"
+	VACCEL_PLUGINS="$plugin" VACCEL_VM_DAEMON_PIDFILE="$work/$name.pid" \
+		"$src/vm/vaccel-vm" --no-kvm --vcpus 2 -t 900 "$@" >"$work/$name.log" 2>&1 &
+	local vm=$! signalled=0
+	# When the guest asks (VMTEST-REPORT-NOW), make the daemon report its live sessions.
+	while kill -0 "$vm" 2>/dev/null; do
+		if [ $signalled -eq 0 ] && grep -q '^VMTEST-REPORT-NOW' "$work/$name.log"; then
+			kill -USR1 "$(cat "$work/$name.pid")" && signalled=1
+		fi
+		sleep 0.2
+	done
+	wait "$vm"
+	rc=$?
+	echo "# boot $name: exit $rc after $(($(date +%s) - t)) s (log: $work/$name.log)"
+	# The guest's own results, one line each.
+	grep -E '^(not )?ok - ' "$work/$name.log" | sed "s/^\(\(not \)\{0,1\}ok - \)/\1$name: /" | while IFS= read -r l; do
+		echo "$l"
+	done
+	pass=$((pass + $(grep -c '^ok - ' "$work/$name.log")))
+	fail=$((fail + $(grep -c '^not ok - ' "$work/$name.log")))
+	grep -q '^guest: [0-9]* passed' "$work/$name.log" || {
+		notok "$name: the guest test script did not finish"
+		tail -n 40 "$work/$name.log" | sed 's/^/#   /'
+	}
+	grep '^not ok' -A 20 "$work/$name.log" | grep '^#' | sed 's/^/#/' | head -n 60
+	if [ $rc -eq 0 ]; then ok "$name: guest exit status 0 propagated"; else notok "$name: vaccel-vm exit $rc"; fi
+	# The daemon's view: the VM disconnected and the guest left no session behind.
+	if grep -q 'frontend disconnected: released 0 sessions' "$work/$name.log"; then
+		ok "$name: no sessions left on the host at disconnect"
+	else
+		notok "$name: sessions left on the host at disconnect"
+		grep 'frontend disconnected' "$work/$name.log" | sed 's/^/#   /'
+	fi
+	if [ $signalled -eq 1 ]; then
+		if grep -q 'live sessions: 0,' <<<"$(sed -n '/^VMTEST-REPORT-NOW/,$p' "$work/$name.log")"; then
+			ok "$name: daemon reports no live sessions after the guest's processes ended (SIGUSR1)"
+		else
+			notok "$name: daemon still has live sessions (SIGUSR1 report)"
+			grep 'live sessions' "$work/$name.log" | sed 's/^/#   /'
+		fi
+	fi
+	if grep -qiE 'AddressSanitizer|runtime error:|Assertion .* failed|Segmentation|Kernel panic|BUG:|Oops' "$work/$name.log"; then
+		notok "$name: crash, sanitizer report or kernel oops in the log"
+		grep -iE 'AddressSanitizer|runtime error:|Assertion|Segmentation|Kernel panic|BUG:|Oops' "$work/$name.log" | head -n 5 | sed 's/^/#   /'
+	else
+		ok "$name: no crash or oops"
+	fi
+}
+
+# The daemon refuses EXEC of libraries it was not told about, whatever the plugin.
+execargs=(--daemon-arg "--exec-allow=$mylib:$vmlib" --daemon-arg --allow-exec-upload)
+boot noop libvaccel-noop.so -m 1024 "${execargs[@]}" -c "vm-tests.sh noop $mylib $vmlib"
+boot exec libvaccel-exec.so -m 1536 "${execargs[@]}" -c "vm-tests.sh exec $mylib $vmlib"
+
+# Launcher contract: bad options are a one-line error with exit 2.
+"$src/vm/vaccel-vm" --bogus >"$work/usage.log" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l <"$work/usage.log")" -eq 1 ]; then
+	ok "vaccel-vm: bad option -> exit 2, one line"
+else
+	notok "vaccel-vm: bad option gave exit $rc: $(head -n 3 "$work/usage.log")"
+fi
+"$src/vm/vaccel-vm" -k /nonexistent/bzImage -c true >"$work/usage.log" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l <"$work/usage.log")" -eq 1 ]; then
+	ok "vaccel-vm: missing kernel -> exit 2, one line"
+else
+	notok "vaccel-vm: missing kernel gave exit $rc"
+fi
+
+echo "# total $(($(date +%s) - t0)) s"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
