@@ -6,12 +6,16 @@ ASAN_BUILD ?= build-asan
 MESON_OPTS ?=
 TEST_OPTS ?= --print-errorlogs
 
-.PHONY: all deps build check check-normal check-asan bench demo vm clean
+.PHONY: all deps deps-vm build check check-normal check-asan bench demo clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh base
+
+# The VM tests in `make check` build QEMU and a guest image: their packages too.
+deps-vm:
+	@scripts/install-deps.sh base vm
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS)
@@ -23,7 +27,7 @@ $(ASAN_BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-check-normal: build
+check-normal: deps-vm build
 	meson test -C $(BUILD) $(TEST_OPTS) || true
 
 check-asan: deps $(ASAN_BUILD)/build.ninja
@@ -38,6 +42,10 @@ check: check-normal check-asan
 bench: build
 	@scripts/install-deps.sh bench
 	bench/run-bench.sh $(BUILD)
+
+# The main job: build everything and classify an image inside a VM.
+demo:
+	vm/demo.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

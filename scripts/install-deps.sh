@@ -13,7 +13,9 @@ set -euo pipefail
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(base)
 
-pkgs_base=(gcc make meson ninja-build pkg-config libcmocka-dev python3 file)
+# meson comes from ensure_meson below (>= 1.5, as QEMU 10 needs: one meson for
+# the whole tree, so a build dir is never read by a newer meson than made it).
+pkgs_base=(gcc make ninja-build pkg-config libcmocka-dev python3 file)
 # vm: guest image (vm/build-image.sh: busybox, cpio, mkfs.ext4 -d, depmod, file), the
 # launcher's virtiofsd (qemu-system-common), and QEMU's build deps (vmm/qemu/build-qemu.sh
 # adds the trixie deb-src and bookworm-backports entries and meson >= 1.5 itself).
@@ -32,20 +34,56 @@ for g in "${groups[@]}"; do
 	esac
 done
 
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+meson_new_enough() {
+	command -v meson >/dev/null && printf '%s\n1.5.0\n' "$(meson --version)" | sort -V -C -r
+}
+
+# meson >= 1.5: Debian 12 has 1.0; bookworm-backports (Debian's archive) has 1.7.
+ensure_meson() {
+	meson_new_enough && return 0
+	local bpo=/etc/apt/sources.list.d/vaccel-bookworm-backports.sources
+	. /etc/os-release
+	if [ "${VERSION_CODENAME:-}" = bookworm ] && [ ! -f "$bpo" ]; then
+		echo "install-deps: adding $bpo (meson >= 1.5)"
+		$SUDO tee "$bpo" >/dev/null <<'SRC'
+# Added by vaccel-virtio scripts/install-deps.sh: meson >= 1.5
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	fi
+	$SUDO apt-get update -qq
+	if [ "${VERSION_CODENAME:-}" = bookworm ]; then
+		$SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports meson
+	else
+		$SUDO apt-get install -y -qq --no-install-recommends meson
+	fi
+	meson_new_enough || { echo "install-deps: meson >= 1.5 is needed" >&2; exit 1; }
+}
+
 missing=()
 for p in "${want[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
 		missing+=("$p")
 	fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-	command -v sudo >/dev/null || { echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1; }
-	SUDO=sudo
+if [ -n "$SUDO" ] && ! command -v sudo >/dev/null; then
+	if [ ${#missing[@]} -gt 0 ] || ! meson_new_enough; then
+		echo "install-deps: need root to install: ${missing[*]} meson" >&2
+		exit 1
+	fi
 fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "install-deps: installing ${missing[*]}"
+	$SUDO apt-get update -qq
+	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+ensure_meson
