@@ -15,6 +15,10 @@ rm -f "$root.log"
 prefix=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"][0])')
 libdir=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="libdir"][0])')
 case "$libdir" in /*) ;; *) libdir="$prefix/$libdir" ;; esac
+# A sanitized build installs sanitized libraries: the program must use the same runtime.
+sanitize=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; v=[o["value"] for o in json.load(sys.stdin) if o["name"]=="b_sanitize"][0]; print(",".join(v) if isinstance(v, list) else v)')
+san_flags=()
+case "$sanitize" in "" | none) ;; *) san_flags=(-fsanitize="$sanitize" -fno-omit-frame-pointer) ;; esac
 lib="$root$libdir"
 
 fail() { echo "install-test: FAIL: $*" >&2; exit 1; }
@@ -37,7 +41,7 @@ fi
 # An upstream-style program builds with pkg-config and runs.
 export PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_PATH="$lib/pkgconfig"
 flags=$(pkg-config --cflags --libs vaccel)
-cc -std=c11 -Wall -Wextra -Werror -o "$root/upstream_app" "$src/tests/install/upstream_app.c" $flags \
+cc -std=c11 -Wall -Wextra -Werror "${san_flags[@]}" -o "$root/upstream_app" "$src/tests/install/upstream_app.c" $flags \
 	|| fail "upstream-style program does not compile against the installed headers"
 out=$(LD_LIBRARY_PATH="$lib" VACCEL_PLUGINS=libvaccel-noop.so "$root/upstream_app" \
 	"$root$prefix/share/vaccel/images/example.jpg") || fail "upstream-style program failed: $out"
