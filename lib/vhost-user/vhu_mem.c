@@ -5,6 +5,7 @@
  * addresses into ours.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -46,6 +47,7 @@ static int map_region(struct vhu_region *out, const struct vhu_wire_region *r, i
 	long pg = sysconf(_SC_PAGESIZE);
 	uint64_t align = (uint64_t)(pg > 0 ? pg : 4096), off, delta;
 	struct stat st;
+	int seals;
 	void *p;
 
 	if (fstat(fd, &st) < 0)
@@ -57,6 +59,19 @@ static int map_region(struct vhu_region *out, const struct vhu_wire_region *r, i
 	if (!S_ISREG(st.st_mode) || st.st_size < 0 ||
 	    (uint64_t)st.st_size < r->mmap_offset + r->size)
 		return -EPROTO;
+	/*
+	 * Shared memory (memfd, tmpfs) must be sealed against shrinking, or the
+	 * frontend can cut it under our mapping and every access past the cut
+	 * is a SIGBUS in the daemon. Files that cannot carry seals (hugetlbfs:
+	 * F_GET_SEALS fails with EINVAL) are accepted as before.
+	 */
+	seals = fcntl(fd, F_GET_SEALS);
+	if (seals >= 0 && !(seals & F_SEAL_SHRINK)) {
+		vhu_log(LOG_WARNING, "mem table: region can be shrunk by the frontend (no "
+				     "F_SEAL_SHRINK): refused; use a sealed memfd (QEMU's "
+				     "memory-backend-memfd seals by default)");
+		return -EPROTO;
+	}
 	/* hugetlbfs reports its page size here; mmap offsets must be aligned to it. */
 	if (st.st_blksize > 0 && (uint64_t)st.st_blksize > align &&
 	    !((uint64_t)st.st_blksize & ((uint64_t)st.st_blksize - 1)))

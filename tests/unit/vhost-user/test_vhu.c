@@ -231,9 +231,10 @@ static struct guest *guest_new(void)
 	struct guest *g = calloc(1, sizeof(*g));
 
 	assert_non_null(g);
-	g->memfd = memfd_create("vhu-test", MFD_CLOEXEC);
+	g->memfd = memfd_create("vhu-test", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	assert_true(g->memfd >= 0);
 	assert_int_equal(ftruncate(g->memfd, MEM_SIZE), 0);
+	assert_int_equal(fcntl(g->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW), 0);
 	g->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, g->memfd, 0);
 	assert_true(g->mem != MAP_FAILED);
 	for (unsigned i = 0; i < NQ; i++) {
@@ -683,12 +684,15 @@ static void test_bad_mem_tables(void **state)
 	struct vhu_wire_memory m = {0};
 	uint8_t buf[512];
 	int fds[VHU_MAX_MEM_REGIONS + 1];
-	int memfd = memfd_create("t", MFD_CLOEXEC), smallfd = memfd_create("s", MFD_CLOEXEC);
+	int memfd = memfd_create("t", MFD_CLOEXEC | MFD_ALLOW_SEALING),
+	    smallfd = memfd_create("s", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	size_t n;
 
 	(void)state;
 	assert_int_equal(ftruncate(memfd, 1 << 20), 0);
 	assert_int_equal(ftruncate(smallfd, 4096), 0);
+	assert_int_equal(fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW), 0);
+	assert_int_equal(fcntl(smallfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW), 0);
 	for (unsigned i = 0; i <= VHU_MAX_MEM_REGIONS; i++)
 		fds[i] = memfd;
 	/* too many regions */
