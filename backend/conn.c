@@ -311,13 +311,16 @@ void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
 	}
 }
 
-void conn_report(struct conn *c)
+void conn_report(struct conn *c, unsigned conn_id, unsigned *nr_sess, unsigned *nr_res)
 {
 	char buf[512];
 	size_t len = 0;
 
 	pthread_mutex_lock(&c->lock);
-	vaccel_info("live sessions: %u, live resources: %u", c->nr_sess, c->nr_res);
+	vaccel_info("connection %u: live sessions: %u, live resources: %u", conn_id, c->nr_sess,
+		    c->nr_res);
+	*nr_sess += c->nr_sess;
+	*nr_res += c->nr_res;
 	for (unsigned i = 0; i < c->nr_sess && len < sizeof(buf) - 32; i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %" PRId64 "%s",
 					c->sess[i]->id, c->sess[i]->dying ? "(dying)" : "");

@@ -4,7 +4,7 @@
  *
  *   main.c    CLI, runtime bootstrap, signals, the accept loop
  *   opts.c    command line parsing
- *   queue.c   per-queue worker pools (leader/follower), polling
+ *   queue.c   per-queue worker pools (one epoll set per queue), polling
  *   conn.c    per-connection sessions and resources, deferred release
  *   handle.c  one request: decode, dispatch, respond
  *   genop.c   GENOP: args into host memory or in place, exec policy
@@ -37,7 +37,8 @@ struct daemon_opts {
 	uint64_t max_request_bytes;
 	unsigned workers_per_queue;
 	unsigned poll_us;
-	char **exec_allow; /* NULL-terminated, realpath'd; dirs end in '/' */
+	unsigned max_connections; /* frontends served at once */
+	char **exec_allow;	  /* NULL-terminated, realpath'd; dirs end in '/' */
 	unsigned nr_exec_allow;
 	bool allow_exec_upload;
 	bool print_capabilities;
@@ -73,7 +74,7 @@ struct conn_res {
 	bool dying;
 };
 
-/* Sessions and resources of the current frontend connection. */
+/* Sessions and resources of one frontend connection. */
 struct conn {
 	pthread_mutex_t lock;
 	struct conn_sess **sess;
@@ -103,19 +104,27 @@ int conn_unregister(struct conn *c, struct conn_sess *s, struct conn_res *r);
 
 /* Release everything (disconnect). Counts what was released. */
 void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res);
-/* Log live sessions/resources at info. */
-void conn_report(struct conn *c);
+/* Log live sessions/resources of connection conn_id at info; adds to the counts. */
+void conn_report(struct conn *c, unsigned conn_id, unsigned *nr_sess, unsigned *nr_res);
 
 /* ---------------------------------------------------------------- daemon */
 
 struct daemon_queue;
 
+/*
+ * One served frontend connection: its own vhost-user device state, queue
+ * workers, sessions and resources (main.c keeps a list of them).
+ */
 struct daemon {
-	struct daemon_opts *opts;
+	struct daemon_opts *opts; /* shared, read-only */
 	struct vhu_dev *dev;
 	struct conn conn;
 	struct wire_limits wlim;
 	struct daemon_queue *queues; /* opts->queues */
+	unsigned id;		     /* for the log */
+	int fd;			     /* the connection (vhu_dev_serve closes it) */
+	int shut_fd;		     /* a dup to shutdown() it from the signal thread */
+	struct daemon *next;	     /* main.c's list of live connections */
 };
 
 /* Per-worker scratch space, reused across requests. */

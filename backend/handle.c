@@ -30,6 +30,7 @@ static bool feature(struct daemon *d, unsigned bit)
 static void create_session(struct daemon *d, const struct wire_req *req, struct outcome *o)
 {
 	struct vaccel_session *s;
+	int64_t id;
 	int ret;
 
 	if (req->nr_read || req->nr_write) {
@@ -42,13 +43,18 @@ static void create_session(struct daemon *d, const struct wire_req *req, struct 
 		o->vret = ret;
 		return;
 	}
+	/*
+	 * Once listed, a DESTROY_SESSION on another queue may release s at
+	 * once: never touch it after conn_add_sess.
+	 */
+	id = s->id;
 	if (conn_add_sess(&d->conn, s)) {
 		vaccel_session_delete(s);
 		o->status = VIRTIO_ACCEL_S_ERR;
 		return;
 	}
-	o->id = (uint64_t)s->id;
-	vaccel_debug("created session %" PRId64, s->id);
+	o->id = (uint64_t)id;
+	vaccel_debug("created session %" PRId64, id);
 }
 
 static void destroy_session(struct daemon *d, const struct wire_req *req, struct outcome *o)

@@ -2,13 +2,16 @@
 /*
  * vhost-user-accel: the virtio-accel device as a vhost-user backend.
  *
- * The main thread accepts one frontend at a time and serves its vhost-user
- * messages (vhu_dev_serve); queue workers (queue.c) run the requests. When
- * the frontend goes away everything it created is released and the daemon
- * listens again (a VM reboot). A signal thread handles SIGTERM/SIGINT (stop
- * within a second, removing our socket) and SIGUSR1 (report live state).
+ * The main thread accepts frontends; each connection gets its own thread
+ * serving its vhost-user messages (vhu_dev_serve) with its own device
+ * state, queue workers (queue.c) and sessions, up to --max-connections
+ * (more are accepted and closed at once, so such a client fails fast).
+ * When a frontend goes away everything it created is released (a VM
+ * reboot reconnects). A signal thread handles SIGTERM/SIGINT (stop within
+ * a second, removing our socket) and SIGUSR1 (report live state).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,15 +32,28 @@
 
 #include "daemon.h"
 
-/* State the signal thread needs. */
+/*
+ * Daemon-wide state, shared by main (accept loop), the signal thread and
+ * the connection threads; everything but stop is guarded by lock.
+ */
 static struct {
 	pthread_mutex_t lock;
-	int stop_fd;	   /* wakes the accept loop */
-	int conn_fd;	   /* dup of the served connection, or -1 */
-	const char *sock;  /* socket file we created, or NULL */
-	volatile int stop; /* SIGTERM/SIGINT seen */
-	struct daemon *d;
-} g = {PTHREAD_MUTEX_INITIALIZER, -1, -1, NULL, 0, NULL};
+	pthread_cond_t gone;  /* a connection left the list */
+	int stop_fd;	      /* wakes the accept loop */
+	const char *sock;     /* socket file we created, or NULL */
+	int stop;	      /* SIGTERM/SIGINT seen (atomic) */
+	struct daemon *conns; /* live connections */
+	unsigned nr_conns;
+	unsigned next_id;
+} g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, -1, NULL, 0, NULL, 0, 0};
+
+static const struct vhu_dev_ops dev_ops;
+static struct vhu_dev_config dev_cfg; /* the same device for every connection */
+
+static bool stopping(void)
+{
+	return __atomic_load_n(&g.stop, __ATOMIC_ACQUIRE);
+}
 
 static void vhu_log_bridge(int level, const char *msg)
 {
@@ -58,7 +74,8 @@ static void on_disconnect(struct vhu_dev *dev, void *opaque)
 
 	(void)dev;
 	conn_release_all(&d->conn, &ns, &nr);
-	vaccel_info("frontend disconnected: released %u sessions, %u resources", ns, nr);
+	vaccel_info("frontend disconnected: released %u sessions, %u resources (connection %u)", ns,
+		    nr, d->id);
 }
 
 static void sleep_ms(long ms)
@@ -69,36 +86,56 @@ static void sleep_ms(long ms)
 		;
 }
 
+/* SIGUSR1: every connection's sessions and resources, then the totals. */
+static void report(void)
+{
+	unsigned ns = 0, nr = 0;
+
+	pthread_mutex_lock(&g.lock);
+	for (struct daemon *d = g.conns; d; d = d->next)
+		conn_report(&d->conn, d->id, &ns, &nr);
+	vaccel_info("%u connections; live sessions: %u, live resources: %u", g.nr_conns, ns, nr);
+	pthread_mutex_unlock(&g.lock);
+}
+
+/* Stop accepting and end every connection's serve loop. Called with g.lock held. */
+static void stop_all_locked(void)
+{
+	uint64_t one = 1;
+
+	__atomic_store_n(&g.stop, 1, __ATOMIC_RELEASE);
+	for (struct daemon *d = g.conns; d; d = d->next)
+		shutdown(d->shut_fd, SHUT_RDWR);
+	if (write(g.stop_fd, &one, sizeof(one)) < 0)
+		vaccel_warn("stop signal failed: %d", errno);
+}
+
 static void *signal_thread(void *arg)
 {
 	sigset_t *set = arg;
 
 	for (;;) {
 		int sig;
-		uint64_t one = 1;
 
 		if (sigwait(set, &sig))
 			continue;
 		if (sig == SIGUSR1) {
-			if (g.d)
-				conn_report(&g.d->conn);
+			report();
 			continue;
 		}
 		vaccel_info("signal %d: stopping", sig);
 		pthread_mutex_lock(&g.lock);
-		g.stop = 1;
-		if (g.conn_fd >= 0)
-			shutdown(g.conn_fd, SHUT_RDWR);
-		if (write(g.stop_fd, &one, sizeof(one)) < 0)
-			vaccel_warn("stop signal failed: %d", errno);
+		stop_all_locked();
 		pthread_mutex_unlock(&g.lock);
 		/*
 		 * A request still running (a slow op) must not keep the daemon
 		 * alive: after a grace period leave anyway, socket removed.
 		 */
 		sleep_ms(700);
+		pthread_mutex_lock(&g.lock);
 		if (g.sock)
 			unlink(g.sock);
+		pthread_mutex_unlock(&g.lock);
 		vaccel_warn("requests still running at exit: leaving without waiting");
 		_exit(0);
 	}
@@ -121,27 +158,141 @@ static int is_listening(int fd)
 	return v != 0;
 }
 
-static void serve_conn(struct daemon *d, int conn)
+static void conn_free(struct daemon *d)
 {
+	if (d->dev)
+		vhu_dev_free(d->dev);
+	conn_destroy(&d->conn);
+	queues_free(d);
+	free(d);
+}
+
+/* A connection's state, ready to serve conn_fd (not yet listed). NULL on failure. */
+static struct daemon *conn_new(struct daemon_opts *o, int conn_fd)
+{
+	struct daemon *d = calloc(1, sizeof(*d));
 	int ret;
 
+	if (!d)
+		return NULL;
+	d->opts = o;
+	d->fd = conn_fd;
+	d->shut_fd = -1;
+	d->wlim.max_args = o->max_args;
+	d->wlim.max_request_bytes = o->max_request_bytes;
+	if (conn_init(&d->conn)) {
+		free(d);
+		return NULL;
+	}
+	if (queues_init(d))
+		goto fail;
+	ret = vhu_dev_new(&d->dev, &dev_cfg, &dev_ops, d);
+	if (ret) {
+		vaccel_error("device setup failed: %s", strerror(-ret));
+		goto fail;
+	}
+	d->shut_fd = fcntl(conn_fd, F_DUPFD_CLOEXEC, 0);
+	if (d->shut_fd < 0)
+		goto fail;
+	return d;
+fail:
+	conn_free(d);
+	return NULL;
+}
+
+/* List d (false when stopping: the caller drops it). */
+static bool conn_link(struct daemon *d)
+{
+	bool ok;
+
 	pthread_mutex_lock(&g.lock);
-	g.conn_fd = dup(conn);
+	ok = !stopping();
+	if (ok) {
+		d->id = ++g.next_id;
+		d->next = g.conns;
+		g.conns = d;
+		g.nr_conns++;
+	}
 	pthread_mutex_unlock(&g.lock);
-	vaccel_info("frontend connected");
-	ret = vhu_dev_serve(d->dev, conn); /* closes conn */
-	if (ret)
-		vaccel_warn("frontend connection ended: %s", strerror(-ret));
+	return ok;
+}
+
+static void conn_unlink(struct daemon *d)
+{
 	pthread_mutex_lock(&g.lock);
-	if (g.conn_fd >= 0)
-		close(g.conn_fd);
-	g.conn_fd = -1;
+	for (struct daemon **pp = &g.conns; *pp; pp = &(*pp)->next) {
+		if (*pp == d) {
+			*pp = d->next;
+			g.nr_conns--;
+			break;
+		}
+	}
+	close(d->shut_fd);
+	d->shut_fd = -1;
+	pthread_cond_broadcast(&g.gone);
 	pthread_mutex_unlock(&g.lock);
 }
 
-static int accept_loop(struct daemon *d, int lfd)
+/* Serve one listed connection to its end, then drop it. */
+static void *conn_thread(void *arg)
 {
-	while (!g.stop) {
+	struct daemon *d = arg;
+	int ret;
+
+	vaccel_info("frontend connected (connection %u)", d->id);
+	ret = vhu_dev_serve(d->dev, d->fd); /* closes the fd */
+	if (ret)
+		vaccel_warn("frontend connection %u ended: %s", d->id, strerror(-ret));
+	conn_unlink(d);
+	conn_free(d);
+	return NULL;
+}
+
+/* Take a new connection: serve it on its own thread, or refuse it at once. */
+static void conn_accept(struct daemon_opts *o, int fd)
+{
+	pthread_attr_t attr;
+	pthread_t tid;
+	struct daemon *d;
+	unsigned n;
+	int ret;
+
+	pthread_mutex_lock(&g.lock);
+	n = g.nr_conns;
+	pthread_mutex_unlock(&g.lock);
+	if (n >= o->max_connections) {
+		/* Closing at once makes the client fail fast instead of hanging. */
+		vaccel_warn("connection refused: %u frontends connected (--max-connections=%u)", n,
+			    o->max_connections);
+		close(fd);
+		return;
+	}
+	d = conn_new(o, fd);
+	if (!d) {
+		vaccel_error("connection refused: out of memory");
+		close(fd);
+		return;
+	}
+	if (!conn_link(d)) {
+		close(fd);
+		conn_free(d);
+		return;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	ret = pthread_create(&tid, &attr, conn_thread, d);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		vaccel_error("connection refused: cannot start its thread: %s", strerror(ret));
+		conn_unlink(d);
+		close(fd);
+		conn_free(d);
+	}
+}
+
+static int accept_loop(struct daemon_opts *o, int lfd)
+{
+	while (!stopping()) {
 		struct pollfd pfd[2] = {{.fd = lfd, .events = POLLIN},
 					{.fd = g.stop_fd, .events = POLLIN}};
 		int conn;
@@ -151,7 +302,7 @@ static int accept_loop(struct daemon *d, int lfd)
 				continue;
 			return -errno;
 		}
-		if (pfd[1].revents || g.stop)
+		if (pfd[1].revents || stopping())
 			break;
 		conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (conn < 0) {
@@ -160,21 +311,30 @@ static int accept_loop(struct daemon *d, int lfd)
 			vaccel_error("accept: %s", strerror(errno));
 			return -errno;
 		}
-		serve_conn(d, conn);
+		conn_accept(o, conn);
 	}
 	return 0;
 }
 
-static int setup_device(struct daemon *d, struct virtio_accel_config *cfg)
+/* End every connection and wait (bounded: the signal thread exits anyway) for them. */
+static bool drain_connections(void)
 {
-	static const struct vhu_dev_ops ops = {
-	    .queue_start = queue_start,
-	    .queue_stop = queue_stop,
-	    .disconnect = on_disconnect,
-	};
-	struct daemon_opts *o = d->opts;
-	struct vhu_dev_config dc;
+	struct timespec until;
+	bool done;
 
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 2;
+	pthread_mutex_lock(&g.lock);
+	stop_all_locked();
+	while (g.nr_conns && pthread_cond_timedwait(&g.gone, &g.lock, &until) == 0)
+		;
+	done = g.nr_conns == 0;
+	pthread_mutex_unlock(&g.lock);
+	return done;
+}
+
+static void setup_device(struct daemon_opts *o, struct virtio_accel_config *cfg)
+{
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->version = htole32(VIRTIO_ACCEL_PROTOCOL_VERSION);
 	cfg->num_queues = htole16((uint16_t)o->queues);
@@ -182,29 +342,33 @@ static int setup_device(struct daemon *d, struct virtio_accel_config *cfg)
 	cfg->max_segments = htole32(o->max_segments);
 	cfg->max_request_bytes = htole64(o->max_request_bytes);
 
-	memset(&dc, 0, sizeof(dc));
-	dc.features = (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_EVENT_IDX) |
-		      (1ull << VIRTIO_RING_F_INDIRECT_DESC) | (1ull << VIRTIO_ACCEL_F_RESOURCES);
+	memset(&dev_cfg, 0, sizeof(dev_cfg));
+	dev_cfg.features = (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_EVENT_IDX) |
+			   (1ull << VIRTIO_RING_F_INDIRECT_DESC) |
+			   (1ull << VIRTIO_ACCEL_F_RESOURCES);
 	if (o->allow_exec_upload)
-		dc.features |= 1ull << VIRTIO_ACCEL_F_EXEC_UPLOAD;
-	dc.num_queues = o->queues;
-	dc.config = cfg;
-	dc.config_len = sizeof(*cfg);
-	dc.limits.max_segments = o->max_segments;
-	dc.limits.max_bytes = o->max_request_bytes;
-	d->wlim.max_args = o->max_args;
-	d->wlim.max_request_bytes = o->max_request_bytes;
-	return vhu_dev_new(&d->dev, &dc, &ops, d);
+		dev_cfg.features |= 1ull << VIRTIO_ACCEL_F_EXEC_UPLOAD;
+	dev_cfg.num_queues = o->queues;
+	dev_cfg.config = cfg; /* vhu_dev_new copies it */
+	dev_cfg.config_len = sizeof(*cfg);
+	dev_cfg.limits.max_segments = o->max_segments;
+	dev_cfg.limits.max_bytes = o->max_request_bytes;
 }
+
+static const struct vhu_dev_ops dev_ops = {
+    .queue_start = queue_start,
+    .queue_stop = queue_stop,
+    .disconnect = on_disconnect,
+};
 
 int main(int argc, char **argv)
 {
 	struct daemon_opts opts;
-	struct daemon d;
 	struct virtio_accel_config cfg;
 	sigset_t set;
 	pthread_t sig_tid;
 	int lfd = -1, ret, rc = 1;
+	bool drained;
 
 	ret = opts_parse(&opts, argc, argv);
 	if (ret < 0) {
@@ -241,19 +405,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	vhu_set_log(vhu_log_bridge);
+	setup_device(&opts, &cfg);
 
-	memset(&d, 0, sizeof(d));
-	d.opts = &opts;
-	if (conn_init(&d.conn) || queues_init(&d)) {
-		vaccel_error("out of memory");
-		goto out;
-	}
-	ret = setup_device(&d, &cfg);
-	if (ret) {
-		vaccel_error("device setup failed: %s", strerror(-ret));
-		goto out;
-	}
-	g.d = &d;
 	g.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (g.stop_fd < 0 || pthread_create(&sig_tid, NULL, signal_thread, &set)) {
 		vaccel_error("cannot start the signal thread");
@@ -266,10 +419,13 @@ int main(int argc, char **argv)
 			vaccel_error("cannot listen on %s: %s", opts.socket_path, strerror(-lfd));
 			goto out;
 		}
+		pthread_mutex_lock(&g.lock);
 		g.sock = opts.socket_path;
-		vaccel_info("listening on %s (%u queues, %u workers each)", opts.socket_path,
-			    opts.queues, opts.workers_per_queue);
-		rc = accept_loop(&d, lfd) ? 1 : 0;
+		pthread_mutex_unlock(&g.lock);
+		vaccel_info("listening on %s (%u queues, %u workers each, up to %u frontends)",
+			    opts.socket_path, opts.queues, opts.workers_per_queue,
+			    opts.max_connections);
+		rc = accept_loop(&opts, lfd) ? 1 : 0;
 	} else {
 		ret = is_listening(opts.fd);
 		if (ret < 0) {
@@ -278,14 +434,23 @@ int main(int argc, char **argv)
 		}
 		if (ret) {
 			lfd = opts.fd;
-			rc = accept_loop(&d, lfd) ? 1 : 0;
+			rc = accept_loop(&opts, lfd) ? 1 : 0;
 		} else {
 			/* A connected socket: serve that one frontend, then exit. */
-			serve_conn(&d, opts.fd);
+			struct daemon *d = conn_new(&opts, opts.fd);
+
+			if (!d || !conn_link(d)) {
+				vaccel_error("cannot serve --fd=%d", opts.fd);
+				if (d)
+					conn_free(d);
+				goto out;
+			}
+			conn_thread(d);
 			rc = 0;
 		}
 	}
 out:
+	drained = drain_connections();
 	pthread_mutex_lock(&g.lock);
 	if (g.sock)
 		unlink(g.sock);
@@ -293,13 +458,8 @@ out:
 	pthread_mutex_unlock(&g.lock);
 	if (lfd >= 0)
 		close(lfd);
-	if (d.dev)
-		vhu_dev_free(d.dev);
-	if (d.opts) {
-		conn_destroy(&d.conn);
-		queues_free(&d);
-	}
-	opts_free(&opts);
+	if (drained) /* else a connection thread may still read them */
+		opts_free(&opts);
 	vaccel_info("exiting");
 	/* The signal thread may be in sigwait: leave without joining it. */
 	_exit(rc);

@@ -28,6 +28,7 @@ enum {
 	OPT_MAX_BYTES,
 	OPT_WORKERS,
 	OPT_POLL,
+	OPT_MAX_CONN,
 	OPT_EXEC_ALLOW,
 	OPT_EXEC_UPLOAD,
 	OPT_HELP,
@@ -44,6 +45,7 @@ static const struct option longopts[] = {
     {"max-request-bytes", required_argument, NULL, OPT_MAX_BYTES},
     {"workers-per-queue", required_argument, NULL, OPT_WORKERS},
     {"poll-us", required_argument, NULL, OPT_POLL},
+    {"max-connections", required_argument, NULL, OPT_MAX_CONN},
     {"exec-allow", required_argument, NULL, OPT_EXEC_ALLOW},
     {"allow-exec-upload", no_argument, NULL, OPT_EXEC_UPLOAD},
     {"help", no_argument, NULL, OPT_HELP},
@@ -56,8 +58,8 @@ void opts_usage(const char *prog)
 	       "vhost-user backend of the virtio-accel device: runs vAccel operations for a VM\n"
 	       "with the host vAccel runtime (plugins from VACCEL_PLUGINS, default\n"
 	       "libvaccel-noop.so; log level from VACCEL_LOG_LEVEL).\n\n"
-	       "  --socket-path=PATH       listen on this unix socket (re-listens after each\n"
-	       "                           frontend disconnects)\n"
+	       "  --socket-path=PATH       listen on this unix socket; each frontend that\n"
+	       "                           connects gets its own device state and threads\n"
 	       "  --fd=N                   use inherited socket fd N (listening or connected)\n"
 	       "  --print-capabilities     print the backend capabilities as JSON and exit\n"
 	       "  --queues=N               request queues (default 2, max %u)\n"
@@ -67,6 +69,8 @@ void opts_usage(const char *prog)
 	       "  --max-request-bytes=N    bytes per request (default 1073741824)\n"
 	       "  --workers-per-queue=N    worker threads per queue (default 2, max 64)\n"
 	       "  --poll-us=N              busy-poll the ring N us before sleeping (default 0)\n"
+	       "  --max-connections=N      frontends served at once (default 16, max 1024);\n"
+	       "                           more are accepted and closed at once\n"
 	       "  --exec-allow=P[:P...]    host libraries EXEC may load: files, or dirs ending /\n"
 	       "  --allow-exec-upload      allow EXEC_WITH_RESOURCE (runs guest-uploaded code)\n"
 	       "  --help                   this text\n",
@@ -150,6 +154,7 @@ int opts_parse(struct daemon_opts *o, int argc, char **argv)
 	o->max_segments = 131072;
 	o->max_request_bytes = 1ull << 30;
 	o->workers_per_queue = 2;
+	o->max_connections = 16;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -210,6 +215,11 @@ int opts_parse(struct daemon_opts *o, int argc, char **argv)
 			if (num("poll-us", optarg, 0, 1000000, &v))
 				return -1;
 			o->poll_us = (unsigned)v;
+			break;
+		case OPT_MAX_CONN:
+			if (num("max-connections", optarg, 1, 1024, &v))
+				return -1;
+			o->max_connections = (unsigned)v;
 			break;
 		case OPT_EXEC_ALLOW:
 			if (parse_allow(o, optarg))

@@ -1,20 +1,36 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Per-queue worker pools, leader/follower style.
+ * Per-queue worker pools.
  *
- * Of a queue's N workers, at most one is the leader: it waits for work
- * (spinning on the avail ring for --poll-us, then sleeping in poll() on the
- * kick eventfd and a stop eventfd), pops ONE request, hands leadership to an
- * idle follower and runs the request itself, so a cheap request costs no
- * thread hop and a slow one never holds up the queue while a worker is
- * free. Queues never share workers: a slow op on one cannot stall another.
+ * Every idle worker of a queue sleeps in epoll_wait() on its own epoll set
+ * holding the kick eventfd and a peer-wake eventfd (edge-triggered,
+ * EPOLLEXCLUSIVE) and the stop eventfd (level-triggered). A kick wakes
+ * one sleeping worker, the first registered one that sleeps:
+ * it pops ONE request under the queue's pop lock and runs it itself (no
+ * thread hop for a cheap request). Idle workers stay asleep in epoll, so a
+ * kick that arrives while a slow request runs wakes another one: a slow op
+ * never holds up its queue while a worker is free. When a worker pops and
+ * sees more requests pending, it wakes a peer through the peer eventfd.
+ * Queues never share workers: a slow op on one cannot stall another.
  * Requests complete (vq_dev_push) in whatever order they finish.
+ *
+ * Per request in notification mode that is one epoll_wait() and one write
+ * to the call eventfd, as a plain eventfd ping-pong. The kick eventfd is
+ * never read: edge-triggered epoll reports every write to it, and its
+ * counter cannot overflow in practice (2^64 - 2 kicks).
+ *
+ * Lost wake-ups: a worker about to sleep re-arms kicks (vq_dev_set_notify)
+ * and re-checks the ring under the pop lock; a kick that comes between
+ * the re-check and epoll_wait() stays on the epoll ready list.
+ *
+ * Polling (--poll-us): at most one worker per queue spins on the avail
+ * ring for the window before sleeping, with kicks suppressed.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,10 +45,11 @@ struct daemon_queue {
 	struct vq_dev *vq;
 	int kick_fd;
 	int stop_fd;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool has_leader;
-	bool stopping;
+	int wake_fd;		  /* peer wake-up: more requests pending */
+	pthread_mutex_t pop_lock; /* vq_dev_pop / set_notify / the broken warning */
+	bool spinning;		  /* a worker busy-polls (atomic) */
+	bool stopping;		  /* atomic */
+	bool warned;		  /* corrupt ring reported */
 	bool running;
 	unsigned nr_threads;
 	pthread_t *threads;
@@ -65,73 +82,142 @@ static void complete(struct daemon_queue *q, uint16_t head, uint32_t used)
 		vhu_dev_notify(q->d->dev, q->index);
 }
 
+static void poke(int fd)
+{
+	uint64_t one = 1;
+
+	/* EAGAIN: the counter is saturated, a wake-up is pending anyway. */
+	while (write(fd, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
+}
+
 /*
- * Leader only: wait for and pop one request. Returns 1 with elem filled,
- * 0 when the queue stops.
+ * Pop one request (pop lock held). Returns 1 (elem filled), 0 (ring empty,
+ * kicks re-armed and nothing raced in) or -1 (ring broken: wait for stop).
  */
-static int lead(struct daemon_queue *q, struct worker_ctx *w, struct vq_elem *elem)
+static int pop_locked(struct daemon_queue *q, struct worker_ctx *w, struct vq_elem *elem)
+{
+	for (;;) {
+		int r;
+
+		if (q->vq->broken)
+			return -1;
+		r = vq_dev_pop(q->vq, elem, w->iov, w->iov_cap);
+		if (r == 1)
+			return 1;
+		if (r == -EBADMSG) {
+			vaccel_debug("queue %u: malformed chain %u", q->index, elem->head);
+			complete(q, elem->head, 0);
+			continue;
+		}
+		if (r == -EPROTO) {
+			if (!q->warned)
+				vaccel_warn("queue %u: ring is corrupt, not serving it any more",
+					    q->index);
+			q->warned = true;
+			return -1;
+		}
+		/* Re-arm, then re-check: the driver may have added meanwhile. */
+		vq_dev_set_notify(q->vq, true);
+		if (!vq_dev_avail_pending(q->vq))
+			return 0;
+	}
+}
+
+/* Busy-poll the avail ring for the window, kicks suppressed. */
+static void spin(struct daemon_queue *q, unsigned poll_us)
+{
+	uint64_t end = now_ns() + (uint64_t)poll_us * 1000;
+
+	pthread_mutex_lock(&q->pop_lock);
+	vq_dev_set_notify(q->vq, false);
+	pthread_mutex_unlock(&q->pop_lock);
+	while (!stopping(q) && now_ns() < end) {
+		bool pending;
+
+		/* Under the lock: another worker may pop meanwhile. */
+		pthread_mutex_lock(&q->pop_lock);
+		pending = vq_dev_avail_pending(q->vq);
+		pthread_mutex_unlock(&q->pop_lock);
+		if (pending)
+			break;
+		cpu_relax();
+	}
+	/* The next pop_locked() re-arms kicks before anyone sleeps. */
+}
+
+/* Wait for and pop one request. Returns 1 with elem filled, 0 when the queue stops. */
+static int take(struct daemon_queue *q, int ep, struct worker_ctx *w, struct vq_elem *elem)
 {
 	unsigned poll_us = q->d->opts->poll_us;
 	bool spun = false;
 
 	for (;;) {
-		struct pollfd pfd[2];
-		int r;
+		struct epoll_event ev[3];
+		bool more = false;
+		int r, n;
 
 		if (stopping(q))
 			return 0;
-		if (!q->vq->broken) {
-			r = vq_dev_pop(q->vq, elem, w->iov, w->iov_cap);
-			if (r == 1)
-				return 1;
-			if (r == -EBADMSG) {
-				vaccel_debug("queue %u: malformed chain %u", q->index, elem->head);
-				complete(q, elem->head, 0);
-				continue;
-			}
-			if (r == -EPROTO)
-				vaccel_warn("queue %u: ring is corrupt, not serving it any more",
-					    q->index);
-			else if (r == 0 && poll_us && !spun) {
-				/* Busy-poll with kicks suppressed, for the window only. */
-				uint64_t end = now_ns() + (uint64_t)poll_us * 1000;
-
-				vq_dev_set_notify(q->vq, false);
-				while (!vq_dev_avail_pending(q->vq) && !stopping(q) &&
-				       now_ns() < end)
-					cpu_relax();
-				vq_dev_set_notify(q->vq, true);
-				spun = true;
-				continue;
-			}
-			if (!q->vq->broken) {
-				/* Re-arm, then re-check: the driver may have added meanwhile. */
-				vq_dev_set_notify(q->vq, true);
-				if (vq_dev_avail_pending(q->vq))
-					continue;
-			}
+		pthread_mutex_lock(&q->pop_lock);
+		r = pop_locked(q, w, elem);
+		if (r == 1)
+			more = vq_dev_avail_pending(q->vq);
+		pthread_mutex_unlock(&q->pop_lock);
+		if (r == 1) {
+			/* A sleeping peer takes the next one while we run this. */
+			if (more)
+				poke(q->wake_fd);
+			return 1;
 		}
-		pfd[0] = (struct pollfd){.fd = q->kick_fd, .events = POLLIN};
-		pfd[1] = (struct pollfd){.fd = q->stop_fd, .events = POLLIN};
-		r = poll(pfd, 2, -1);
-		if (r < 0 && errno != EINTR)
-			return 0;
-		if (pfd[1].revents)
-			return 0;
-		if (pfd[0].revents & POLLIN) {
-			uint64_t v;
-
-			/* Only the leader reads the kick fd: the counter is > 0 here. */
-			if (read(q->kick_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-				vaccel_debug("queue %u: kick read: %d", q->index, errno);
-			spun = false;
-		} else if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
-			/* A dead kick fd: wait for the stop only. */
-			pfd[0].fd = -1;
-			poll(&pfd[1], 1, -1);
+		if (r == 0 && poll_us && !spun &&
+		    !__atomic_exchange_n(&q->spinning, true, __ATOMIC_ACQ_REL)) {
+			spin(q, poll_us);
+			__atomic_store_n(&q->spinning, false, __ATOMIC_RELEASE);
+			spun = true;
+			continue;
+		}
+		n = epoll_wait(ep, ev, 3, -1);
+		if (n < 0 && errno != EINTR) {
+			vaccel_error("queue %u: epoll_wait: %s", q->index, strerror(errno));
 			return 0;
 		}
+		for (int i = 0; i < n; i++)
+			if (ev[i].data.fd == q->stop_fd)
+				return 0;
+		spun = false;
 	}
+}
+
+static int ep_add(int ep, int fd, uint32_t events)
+{
+	struct epoll_event ev = {.events = events, .data.fd = fd};
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+/*
+ * The worker's own epoll set. EPOLLEXCLUSIVE: a kick wakes the first worker
+ * (in registration order) that sleeps, not every one, and not one in
+ * turn: the same worker serves back-to-back requests, so it stays where
+ * the scheduler put it and its cache stays warm. Stop reaches every one.
+ */
+static int worker_epoll(struct daemon_queue *q)
+{
+	int ep = epoll_create1(EPOLL_CLOEXEC), ret;
+
+	if (ep < 0)
+		return -errno;
+	ret = ep_add(ep, q->kick_fd, EPOLLIN | EPOLLET | EPOLLEXCLUSIVE);
+	if (!ret)
+		ret = ep_add(ep, q->wake_fd, EPOLLIN | EPOLLET | EPOLLEXCLUSIVE);
+	if (!ret)
+		ret = ep_add(ep, q->stop_fd, EPOLLIN);
+	if (ret) {
+		close(ep);
+		return ret;
+	}
+	return ep;
 }
 
 static void *worker(void *arg)
@@ -139,34 +225,31 @@ static void *worker(void *arg)
 	struct daemon_queue *q = arg;
 	struct worker_ctx w;
 	struct vq_elem elem;
+	int ep = worker_epoll(q);
 
-	if (worker_ctx_init(&w, q->d)) {
-		vaccel_error("queue %u: no memory for a worker", q->index);
+	if (ep < 0) {
+		vaccel_error("queue %u: worker epoll: %s", q->index, strerror(-ep));
 		return NULL;
 	}
-	pthread_mutex_lock(&q->lock);
-	while (!q->stopping) {
-		int r;
-
-		if (q->has_leader) {
-			pthread_cond_wait(&q->cond, &q->lock);
-			continue;
-		}
-		q->has_leader = true;
-		pthread_mutex_unlock(&q->lock);
-		r = lead(q, &w, &elem);
-		pthread_mutex_lock(&q->lock);
-		q->has_leader = false;
-		pthread_cond_signal(&q->cond); /* next leader */
-		if (r != 1)
-			break;
-		pthread_mutex_unlock(&q->lock);
-		complete(q, elem.head, handle_request(q->d, &w, &elem));
-		pthread_mutex_lock(&q->lock);
+	if (worker_ctx_init(&w, q->d)) {
+		vaccel_error("queue %u: no memory for a worker", q->index);
+		close(ep);
+		return NULL;
 	}
-	pthread_mutex_unlock(&q->lock);
+	while (take(q, ep, &w, &elem) == 1)
+		complete(q, elem.head, handle_request(q->d, &w, &elem));
 	worker_ctx_free(&w);
+	close(ep);
 	return NULL;
+}
+
+static void close_fds(struct daemon_queue *q)
+{
+	if (q->stop_fd >= 0)
+		close(q->stop_fd);
+	if (q->wake_fd >= 0)
+		close(q->wake_fd);
+	q->stop_fd = q->wake_fd = -1;
 }
 
 int queue_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick_fd, void *opaque)
@@ -174,6 +257,7 @@ int queue_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick
 	struct daemon *d = opaque;
 	struct daemon_queue *q;
 	unsigned n = d->opts->workers_per_queue;
+	int ret;
 
 	(void)dev;
 	if (index >= d->opts->queues)
@@ -184,10 +268,15 @@ int queue_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick
 	q->vq = vq;
 	q->kick_fd = kick_fd;
 	q->stopping = false;
-	q->has_leader = false;
+	q->spinning = false;
+	q->warned = false;
 	q->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (q->stop_fd < 0)
-		return -errno;
+	q->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (q->stop_fd < 0 || q->wake_fd < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	ret = -ENOMEM;
 	q->threads = calloc(n, sizeof(*q->threads));
 	if (!q->threads)
 		goto fail;
@@ -202,16 +291,14 @@ int queue_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick
 fail:
 	free(q->threads);
 	q->threads = NULL;
-	close(q->stop_fd);
-	q->stop_fd = -1;
-	return -ENOMEM;
+	close_fds(q);
+	return ret;
 }
 
 void queue_stop(struct vhu_dev *dev, unsigned index, void *opaque)
 {
 	struct daemon *d = opaque;
 	struct daemon_queue *q;
-	uint64_t one = 1;
 
 	(void)dev;
 	if (index >= d->opts->queues)
@@ -219,20 +306,15 @@ void queue_stop(struct vhu_dev *dev, unsigned index, void *opaque)
 	q = &d->queues[index];
 	if (!q->running)
 		return;
-	pthread_mutex_lock(&q->lock);
 	__atomic_store_n(&q->stopping, true, __ATOMIC_RELEASE);
-	pthread_cond_broadcast(&q->cond);
-	pthread_mutex_unlock(&q->lock);
-	if (write(q->stop_fd, &one, sizeof(one)) < 0)
-		vaccel_warn("queue %u: stop signal failed: %d", index, errno);
+	poke(q->stop_fd);
 	/* Workers finish the request they run before they exit. */
 	for (unsigned i = 0; i < q->nr_threads; i++)
 		pthread_join(q->threads[i], NULL);
 	free(q->threads);
 	q->threads = NULL;
 	q->nr_threads = 0;
-	close(q->stop_fd);
-	q->stop_fd = -1;
+	close_fds(q);
 	q->running = false;
 	vaccel_debug("queue %u: stopped", index);
 }
@@ -247,10 +329,9 @@ int queues_init(struct daemon *d)
 
 		q->d = d;
 		q->index = i;
-		q->stop_fd = -1;
+		q->stop_fd = q->wake_fd = -1;
 		q->kick_fd = -1;
-		pthread_mutex_init(&q->lock, NULL);
-		pthread_cond_init(&q->cond, NULL);
+		pthread_mutex_init(&q->pop_lock, NULL);
 	}
 	return 0;
 }
@@ -259,10 +340,8 @@ void queues_free(struct daemon *d)
 {
 	if (!d->queues)
 		return;
-	for (unsigned i = 0; i < d->opts->queues; i++) {
-		pthread_mutex_destroy(&d->queues[i].lock);
-		pthread_cond_destroy(&d->queues[i].cond);
-	}
+	for (unsigned i = 0; i < d->opts->queues; i++)
+		pthread_mutex_destroy(&d->queues[i].pop_lock);
 	free(d->queues);
 	d->queues = NULL;
 }

@@ -12,10 +12,11 @@
  * copied once back out.
  * Completions arrive in any order: whichever waiter of a queue reaps the used
  * ring marks every completed request done and wakes its owner. Waiters spin
- * for poll_us, then one of them (the "reaper") sleeps in poll() on the call
- * eventfd AND the socket, so a daemon that dies (socket HUP) fails every
- * waiter with -EIO instead of leaving it asleep. The next request opens a new
- * connection of a new generation; ids of older generations are refused
+ * for poll_us, then one of them (the "reaper") sleeps in epoll_wait() on the
+ * call eventfd (edge-triggered: never read); a monitor thread per connection sleeps on the socket,
+ * so a daemon that dies (socket HUP) fails every waiter with -EIO at once instead of leaving it
+ * asleep. The next request opens a new connection of a new generation; ids of older generations are
+ * refused
  * (-ESTALE), since the host forgot them.
  */
 #include "vio_drv.h"
@@ -30,6 +31,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -49,14 +51,17 @@ struct vio_queue {
 	struct vq_drv vq;
 	pthread_mutex_t lock; /* guards vq, reaper, every token on this queue */
 	pthread_cond_t cond;  /* a completion was reaped, or the reaper left */
-	bool reaper;	      /* a waiter sleeps in poll() for this queue */
+	bool reaper;	      /* a waiter sleeps in epoll_wait() for this queue */
 	int kick_fd;
 	int call_fd;
+	int ep_fd; /* call_fd, edge-triggered */
 };
 
 struct vio_conn {
 	atomic_uint refs;
 	atomic_bool broken;
+	pthread_t monitor; /* watches the socket: the daemon leaving breaks c */
+	bool has_monitor;
 	uint64_t gen;
 	uint64_t poll_ns;
 	struct vhu_front *front;
@@ -112,6 +117,11 @@ static uint64_t round_up(uint64_t v, uint64_t a)
 
 static void conn_free(struct vio_conn *c)
 {
+	if (c->has_monitor) {
+		/* Wakes the monitor's poll(): it breaks c (nobody waits any more) and leaves. */
+		shutdown(c->sock_fd, SHUT_RDWR);
+		pthread_join(c->monitor, NULL);
+	}
 	for (unsigned i = 0; c->q && i < c->nq; i++) {
 		struct vio_queue *q = &c->q[i];
 
@@ -119,6 +129,8 @@ static void conn_free(struct vio_conn *c)
 			close(q->kick_fd);
 		if (q->call_fd >= 0)
 			close(q->call_fd);
+		if (q->ep_fd >= 0)
+			close(q->ep_fd);
 		if (q->vq.num)
 			vq_drv_destroy(&q->vq);
 		pthread_cond_destroy(&q->cond);
@@ -137,27 +149,68 @@ static void conn_put(struct vio_conn *c)
 		conn_free(c);
 }
 
+static void call_poke(struct vio_queue *q);
+
 /* Fail every waiter of c and make the daemon drop the connection. */
 static void conn_break(struct vio_conn *c)
 {
 	if (atomic_exchange(&c->broken, true))
 		return;
-	/* Wakes a reaper sleeping in poll() on the socket. */
+	/* The daemon drops the connection; our monitor's poll() returns. */
 	shutdown(c->sock_fd, SHUT_RDWR);
 	for (unsigned i = 0; i < c->nq; i++) {
 		pthread_mutex_lock(&c->q[i].lock);
 		pthread_cond_broadcast(&c->q[i].cond);
 		pthread_mutex_unlock(&c->q[i].lock);
+		/* A reaper sleeps in epoll_wait() on the call eventfd: wake it. */
+		call_poke(&c->q[i]);
 	}
 	vio_shm_cancel(&c->shm);
 }
 
-/* The daemon never writes to the socket unasked: any event means it left. */
-static bool sock_alive(int fd)
+static void call_poke(struct vio_queue *q)
 {
-	struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
+	uint64_t one = 1;
 
-	return poll(&p, 1, 0) == 0;
+	if (q->call_fd >= 0 && write(q->call_fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is saturated, the reaper wakes anyway. */
+	}
+}
+
+/*
+ * One thread per connection sleeps in poll() on the socket. The daemon never
+ * writes to it unasked: any event means it left (or we shut it down), and
+ * the connection breaks at once, waking every waiter with -EIO and making
+ * the next request reconnect. Waiters thus sleep on their call eventfd
+ * alone, and requests need no liveness check of their own. Once a
+ * second it also pokes sleeping reapers so they re-check their ring (a
+ * safety net against a lost interrupt; nothing happens while idle).
+ */
+static void *monitor(void *arg)
+{
+	struct vio_conn *c = arg;
+	struct pollfd p = {.fd = c->sock_fd, .events = POLLIN | POLLRDHUP};
+
+	for (;;) {
+		int n = poll(&p, 1, VIO_REAPER_TIMEOUT_MS);
+
+		if (n > 0 || (n < 0 && errno != EINTR))
+			break;
+		if (n < 0)
+			continue;
+		for (unsigned i = 0; i < c->nq; i++) {
+			struct vio_queue *q = &c->q[i];
+			bool sleeping;
+
+			pthread_mutex_lock(&q->lock);
+			sleeping = q->reaper;
+			pthread_mutex_unlock(&q->lock);
+			if (sleeping)
+				call_poke(q);
+		}
+	}
+	conn_break(c);
+	return NULL;
 }
 
 static int front_err(int ret)
@@ -169,6 +222,7 @@ static int front_err(int ret)
 static int conn_setup_queue(struct vio_conn *c, unsigned i, uint64_t ring_off, bool event_idx)
 {
 	struct vio_queue *q = &c->q[i];
+	struct epoll_event ev;
 	struct vhu_vring_setup s;
 	uint64_t d, a, u;
 	int ret;
@@ -178,7 +232,16 @@ static int conn_setup_queue(struct vio_conn *c, unsigned i, uint64_t ring_off, b
 		return ret;
 	q->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	q->call_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (q->kick_fd < 0 || q->call_fd < 0)
+	q->ep_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (q->kick_fd < 0 || q->call_fd < 0 || q->ep_fd < 0)
+		return -errno;
+	/*
+	 * A reaper sleeps in one epoll_wait() and never reads the call fd:
+	 * edge-triggered, every interrupt is an event (the counter cannot
+	 * overflow in practice), so a wait costs one system call.
+	 */
+	ev = (struct epoll_event){.events = EPOLLIN | EPOLLET};
+	if (epoll_ctl(q->ep_fd, EPOLL_CTL_ADD, q->call_fd, &ev) < 0)
 		return -errno;
 	/* We sleep only after enabling callbacks in the wait loop. */
 	vq_drv_disable_cb(&q->vq);
@@ -292,7 +355,7 @@ static int conn_open(struct vio_user *u, uint64_t gen, struct vio_conn **cp)
 		goto err;
 	}
 	for (unsigned i = 0; i < c->nq; i++) {
-		c->q[i].kick_fd = c->q[i].call_fd = -1;
+		c->q[i].kick_fd = c->q[i].call_fd = c->q[i].ep_fd = -1;
 		pthread_mutex_init(&c->q[i].lock, NULL);
 		pthread_cond_init(&c->q[i].cond, NULL);
 	}
@@ -319,6 +382,10 @@ static int conn_open(struct vio_user *u, uint64_t gen, struct vio_conn **cp)
 		if (ret)
 			goto err;
 	}
+	ret = -pthread_create(&c->monitor, NULL, monitor, c);
+	if (ret)
+		goto err;
+	c->has_monitor = true;
 	*cp = c;
 	return 0;
 
@@ -337,7 +404,7 @@ static int conn_get(struct vio_user *u, struct vio_conn **cp)
 
 	pthread_mutex_lock(&u->lock);
 	c = u->conn;
-	if (c && (atomic_load(&c->broken) || !sock_alive(c->sock_fd))) {
+	if (c && atomic_load(&c->broken)) {
 		conn_break(c);
 		u->conn = NULL;
 		conn_put(c);
@@ -410,20 +477,10 @@ static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token
 		q->reaper = true;
 		pthread_mutex_unlock(&q->lock);
 
-		struct pollfd p[2] = {
-		    {.fd = q->call_fd, .events = POLLIN},
-		    {.fd = c->sock_fd, .events = POLLIN | POLLRDHUP},
-		};
-		int n = poll(p, 2, VIO_REAPER_TIMEOUT_MS);
+		struct epoll_event ev;
 
-		if (n > 0 && p[1].revents)
-			conn_break(c);
-		if (n > 0 && (p[0].revents & POLLIN)) {
-			uint64_t v;
-			ssize_t r = read(q->call_fd, &v, sizeof(v));
-
-			(void)r;
-		}
+		if (epoll_wait(q->ep_fd, &ev, 1, -1) < 0 && errno != EINTR)
+			conn_break(c); /* cannot wait: fail rather than spin */
 		pthread_mutex_lock(&q->lock);
 		q->reaper = false;
 		vq_drv_disable_cb(&q->vq);

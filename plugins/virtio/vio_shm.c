@@ -3,6 +3,7 @@
 #include "vio_shm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,10 +25,16 @@ int vio_shm_init(struct vio_shm *shm, uint64_t size)
 	shm->fd = -1;
 	if (!size || size % VIO_PAGE)
 		return -EINVAL;
-	shm->fd = memfd_create("vaccel-virtio", MFD_CLOEXEC);
+	shm->fd = memfd_create("vaccel-virtio", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (shm->fd < 0)
 		return -errno;
-	if (ftruncate(shm->fd, (off_t)size) < 0) {
+	/*
+	 * Sealed at its size, as QEMU's memory-backend-memfd: a daemon that maps
+	 * it can rely on the size (a shrunk file would SIGBUS it) and may refuse
+	 * an unsealed memfd.
+	 */
+	if (ftruncate(shm->fd, (off_t)size) < 0 ||
+	    fcntl(shm->fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
 		ret = -errno;
 		goto err_close;
 	}

@@ -228,7 +228,7 @@ uint64_t hf_alloc(struct hf *h, size_t len, void **p)
 	return HF_GPA + off;
 }
 
-int hf_open(struct hf *h, const char *sock)
+static int open_conn(struct hf *h, const char *sock, bool sealed)
 {
 	struct vhu_mem_region region;
 	struct vhu_vring_setup s;
@@ -250,8 +250,11 @@ int hf_open(struct hf *h, const char *sock)
 	h->features = feat & ~(1ull << VIRTIO_RING_F_EVENT_IDX);
 	if ((ret = vhu_front_set_features(h->f, h->features)))
 		goto fail;
-	h->memfd = memfd_create("hf-guest", MFD_CLOEXEC);
-	if (h->memfd < 0 || ftruncate(h->memfd, HF_MEM) < 0) {
+	/* As QEMU's memory-backend-memfd: the size is sealed, so the daemon can trust it. */
+	h->memfd = memfd_create("hf-guest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (h->memfd < 0 || ftruncate(h->memfd, HF_MEM) < 0 ||
+	    (sealed &&
+	     fcntl(h->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)) {
 		ret = -errno;
 		goto fail;
 	}
@@ -289,6 +292,16 @@ int hf_open(struct hf *h, const char *sock)
 fail:
 	hf_close(h);
 	return ret ? ret : -EIO;
+}
+
+int hf_open(struct hf *h, const char *sock)
+{
+	return open_conn(h, sock, true);
+}
+
+int hf_open_unsealed(struct hf *h, const char *sock)
+{
+	return open_conn(h, sock, false);
 }
 
 void hf_close(struct hf *h)

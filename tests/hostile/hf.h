@@ -51,8 +51,13 @@ long hf_daemon_rss_kib(const struct hf_daemon *d);
 bool hf_log_wait(const struct hf_daemon *d, const char *needle, int ms);
 void hf_log_dump(const struct hf_daemon *d);
 
-/* Connect and set up queue 0 (features as offered, minus EVENT_IDX). */
+/*
+ * Connect and set up queues 0 and 1 (features as offered, minus EVENT_IDX).
+ * Guest memory is a memfd sealed against shrinking and growing.
+ */
 int hf_open(struct hf *h, const char *sock);
+/* The same with an unsealed memfd (h->memfd can then be shrunk under the daemon). */
+int hf_open_unsealed(struct hf *h, const char *sock);
 void hf_close(struct hf *h);
 
 /* Reset the buffer allocator (between requests). */

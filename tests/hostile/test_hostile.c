@@ -40,6 +40,8 @@
 #define MAX_ARGS 32
 #define MAX_BYTES (1u << 20)
 
+static long ms_now(void);
+
 static struct hf_daemon dmn;
 static struct hf H; /* the long-lived connection the wire cases share */
 
@@ -777,6 +779,136 @@ static void test_other_connection_session(void **state)
 	still_ok(true);
 }
 
+/*
+ * Two frontends connected at the same time (plus H): each has its own
+ * sessions; naming the other's live session is INVSESS and harms nothing.
+ */
+static void test_concurrent_connections_isolated(void **state)
+{
+	struct hf a, b;
+	struct hf_resp r;
+	uint8_t op = 0;
+	struct hf_arg noop = {&op, 1, T_UINT8};
+	uint64_t sa, sb;
+
+	(void)state;
+	assert_true(hf_healthy(&H));
+	assert_int_equal(hf_open(&a, dmn.sock), 0);
+	assert_int_equal(hf_open(&b, dmn.sock), 0);
+	sa = new_session(&a);
+	sb = new_session(&b);
+	assert_true(sa != sb);
+	/* Both served while both are open, H too. */
+	assert_true(hf_request(&a, VIRTIO_ACCEL_C_GENOP, 0, sa, 0, &noop, 1, NULL, 0, 0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_OK);
+	assert_true(hf_request(&b, VIRTIO_ACCEL_C_GENOP, 0, sb, 0, &noop, 1, NULL, 0, 0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_OK);
+	assert_true(hf_healthy(&H));
+	/* A names B's session: unknown to A's connection. */
+	assert_true(hf_request(&a, VIRTIO_ACCEL_C_GENOP, 0, sb, 0, &noop, 1, NULL, 0, 0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
+	assert_true(
+	    hf_request(&a, VIRTIO_ACCEL_C_DESTROY_SESSION, 0, sb, 0, NULL, 0, NULL, 0, 0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
+	assert_true(hf_request(&H, VIRTIO_ACCEL_C_GENOP, 0, sa, 0, &noop, 1, NULL, 0, 0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
+	/* ... and B's session still works for B. */
+	assert_true(hf_request(&b, VIRTIO_ACCEL_C_GENOP, 0, sb, 0, &noop, 1, NULL, 0, 0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_OK);
+	assert_int_equal(r.vret, 0);
+	/* SIGUSR1 reports each connection. */
+	kill(dmn.pid, SIGUSR1);
+	assert_true(hf_log_wait(&dmn, "3 connections; live sessions: 2", 2000));
+	/* A leaving releases A's session only. */
+	hf_close(&a);
+	assert_true(hf_log_wait(&dmn, "frontend disconnected: released 1 sessions", 2000));
+	assert_true(hf_request(&b, VIRTIO_ACCEL_C_GENOP, 0, sb, 0, &noop, 1, NULL, 0, 0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_OK);
+	assert_true(
+	    hf_request(&b, VIRTIO_ACCEL_C_DESTROY_SESSION, 0, sb, 0, NULL, 0, NULL, 0, 0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_OK);
+	hf_close(&b);
+	still_ok(true);
+}
+
+/*
+ * --max-connections: one frontend more is accepted and closed at once (it
+ * fails fast, no hang), the others are unaffected, and a slot that frees
+ * up is usable again.
+ */
+static void test_connection_limit(void **state)
+{
+	static const char *const extra[] = {"--max-connections=2", NULL};
+	struct hf_daemon ld;
+	struct hf a, b, c;
+	long t0;
+	int ret;
+
+	(void)state;
+	assert_int_equal(hf_daemon_start(&ld, extra), 0);
+	assert_int_equal(hf_open(&a, ld.sock), 0);
+	assert_int_equal(hf_open(&b, ld.sock), 0);
+	t0 = ms_now();
+	ret = hf_open(&c, ld.sock);
+	print_message("third frontend: %d after %ld ms\n", ret, ms_now() - t0);
+	assert_true(ret < 0);
+	assert_true(ms_now() - t0 < 1000);
+	assert_true(hf_log_wait(&ld, "connection refused: 2 frontends connected", 2000));
+	assert_true(hf_healthy(&a));
+	assert_true(hf_healthy(&b));
+	hf_close(&b);
+	assert_true(hf_log_wait(&ld, "frontend disconnected", 2000));
+	assert_int_equal(hf_open(&c, ld.sock), 0);
+	assert_true(hf_healthy(&c));
+	assert_true(hf_healthy(&a));
+	hf_close(&a);
+	hf_close(&c);
+	assert_true(hf_daemon_alive(&ld));
+	assert_true(hf_daemon_stop(&ld) >= 0);
+}
+
+/*
+ * Guest memory that can shrink under the daemon's mapping: a memfd without
+ * F_SEAL_SHRINK is refused at SET_MEM_TABLE (the connection ends, with a
+ * log line). Without that check, shrinking it and posting a request kills
+ * the daemon with SIGBUS. Runs as its own meson test (hostile_seal).
+ */
+static void test_unsealed_memfd(void **state)
+{
+	struct hf a;
+	int ret;
+
+	(void)state;
+	ret = hf_open_unsealed(&a, dmn.sock);
+	/* Setup messages need no reply: the open may "succeed" before the daemon hangs up. */
+	if (ret == 0) {
+		/*
+		 * The attack itself: keep the rings (first 64 KiB), cut the rest,
+		 * then post a chain whose buffers lie in the cut part.
+		 */
+		/* First make sure the daemon mapped it (a request works), then cut. */
+		if (hf_healthy(&a))
+			assert_int_equal(ftruncate(a.memfd, 0x10000), 0);
+		a.vq.desc[0] = D(HF_GPA + 0x20000, 40, VRING_DESC_F_NEXT, 1);
+		a.vq.desc[1] = D(HF_GPA + 0x21000, 16, VRING_DESC_F_WRITE, 0);
+		hf_submit_raw(&a, 0);
+	}
+	if (!hf_daemon_alive(&dmn)) {
+		hf_log_dump(&dmn);
+		fail_msg("daemon died (SIGBUS?) on a shrunk memfd");
+	}
+	assert_true(hf_log_wait(&dmn, "F_SEAL_SHRINK", 2000));
+	if (ret == 0)
+		expect_closed(a.f);
+	hf_close(&a);
+	/* Our own frontend's memfd is sealed: it cannot shrink. */
+	assert_int_equal(hf_open(&a, dmn.sock), 0);
+	assert_true(ftruncate(a.memfd, 4096) < 0);
+	assert_true(hf_healthy(&a));
+	hf_close(&a);
+	still_ok(true);
+}
+
 /* ------------------------------------------------------------ resources */
 
 static void test_rss_stable(void **state)
@@ -1022,8 +1154,12 @@ static void test_poll_mode_idle(void **state)
 	assert_true(hf_daemon_stop(&pd) >= 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* The memfd seal check needs lib/vhost-user support: its own meson test. */
+	const struct CMUnitTest seal_tests[] = {
+	    cmocka_unit_test(test_unsealed_memfd),
+	};
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_unknown_codes),
 	    cmocka_unit_test(test_truncated_headers),
@@ -1039,6 +1175,8 @@ int main(void)
 	    cmocka_unit_test(test_ring_corrupt),
 	    cmocka_unit_test(test_bad_vhost_user),
 	    cmocka_unit_test(test_other_connection_session),
+	    cmocka_unit_test(test_concurrent_connections_isolated),
+	    cmocka_unit_test(test_connection_limit),
 	    cmocka_unit_test(test_rss_stable),
 	    cmocka_unit_test(test_disconnect_releases),
 	    cmocka_unit_test(test_poll_mode_idle),
@@ -1047,5 +1185,7 @@ int main(void)
 	    cmocka_unit_test(test_sigterm),
 	};
 
+	if (argc > 1 && !strcmp(argv[1], "seal"))
+		return cmocka_run_group_tests(seal_tests, group_setup, group_teardown);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
