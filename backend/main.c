@@ -392,10 +392,19 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	/* The host runtime: plugins from the environment, noop by default. */
-	setenv("VACCEL_PLUGINS",
-	       getenv("VACCEL_PLUGINS") ? getenv("VACCEL_PLUGINS") : "libvaccel-noop.so", 1);
-	ret = vaccel_bootstrap();
+	/*
+	 * The host runtime: plugins from the environment, noop by default. The
+	 * library bootstrapped itself from the environment when it was loaded;
+	 * bootstrap again only to apply our default (or to report a failure),
+	 * so plugins are not loaded twice.
+	 */
+	ret = 0;
+	if (!getenv("VACCEL_PLUGINS") && !getenv("VACCEL_BACKENDS")) {
+		setenv("VACCEL_PLUGINS", "libvaccel-noop.so", 1);
+		ret = vaccel_bootstrap();
+	} else if (!vaccel_is_initialized()) {
+		ret = vaccel_bootstrap();
+	}
 	if (ret) {
 		fprintf(stderr,
 			"vhost-user-accel: host vAccel runtime failed to start (%d); "
