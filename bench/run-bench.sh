@@ -32,11 +32,18 @@ trap cleanup EXIT INT TERM
 results="$tmp/results.jsonl"
 : > "$results"
 run() { echo "bench: $*" >&2; "$@" | tee -a "$results" >&2; }
+# As run, recording the measurement under another name.
+run_as() {
+	local name=$1
+	shift
+	echo "bench: $*" >&2
+	"$@" | sed "s/\"name\":\"[^\"]*\"/\"name\":\"$name\"/" | tee -a "$results" >&2
+}
 
-start_daemon() { # poll_us; sets $sock and $dpid (no subshell: the trap must stay ours)
+start_daemon() { # poll_us [cmd prefix]; sets $sock and $dpid (no subshell: the trap must stay ours)
 	sock="$tmp/accel.sock"
 	rm -f "$sock"
-	VACCEL_PLUGINS=libvaccel-noop.so "$daemon" --socket-path="$sock" --poll-us="$1" \
+	VACCEL_PLUGINS=libvaccel-noop.so ${2:-} "$daemon" --socket-path="$sock" --poll-us="$1" \
 		2>"$tmp/daemon.log" &
 	dpid=$!
 	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
@@ -47,9 +54,17 @@ stop_daemon() { kill "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=""; }
 # CPU seconds (user+system) a process has used.
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz}' "/proc/$1/stat"; }
 
+# Where the two processes run matters on this VM: waking a task on the other
+# vCPU costs ~20-25 us (idle vCPUs halt at once), so every wake-up based
+# figure is measured twice, unpinned and with both sides on CPU 0, each
+# against its own floor from the same run.
+pin="taskset -c 0"
+
 # Floors and baselines.
 run "$floor" eventfd "$iter"
+run_as eventfd_cpu0 $pin "$floor" eventfd "$iter"
 run "$floor" unix "$iter"
+run_as unix_cpu0 $pin "$floor" unix "$iter"
 run "$floor" spin "$iter"
 for s in $sizes; do run "$floor" memcpy "$s" "$bulk_iter"; done
 
@@ -65,6 +80,12 @@ for s in $sizes; do
 	VACCEL_PLUGINS=libvaccel-virtio.so VACCEL_VIRTIO_SOCKET=$sock \
 		run "$ops" notify arraycopy "$s" "$bulk_iter"
 done
+stop_daemon
+
+# Notification mode with daemon and client on the same CPU.
+start_daemon 0 "$pin"
+VACCEL_PLUGINS=libvaccel-virtio.so VACCEL_VIRTIO_SOCKET=$sock VACCEL_VIRTIO_POLL_US=0 \
+	run $pin "$ops" notify_cpu0 noop "$iter"
 stop_daemon
 
 # Polling mode: daemon and driver spin for a bounded window before sleeping.
