@@ -110,8 +110,8 @@ apt_opts=(-o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends)
 
 t0=$(date +%s)
 
-# 1. apt sources: trixie deb-src (QEMU 10.0 source only) and bookworm-backports
-#    (meson >= 1.5). Each in its own file so they are easy to find and remove.
+# 1. apt sources: trixie deb-src (QEMU 10.0 source only)
+#    In its own file so it is easy to find and remove.
 need_update=0
 src_file=/etc/apt/sources.list.d/vaccel-trixie-src.sources
 if [ ! -f "$src_file" ]; then
@@ -121,20 +121,6 @@ if [ ! -f "$src_file" ]; then
 Types: deb-src
 URIs: http://deb.debian.org/debian
 Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-	need_update=1
-fi
-. /etc/os-release
-bpo_file=/etc/apt/sources.list.d/vaccel-bookworm-backports.sources
-if [ "${VERSION_CODENAME:-}" = bookworm ] && [ ! -f "$bpo_file" ]; then
-	log "adding $bpo_file (meson >= 1.5)"
-	$SUDO tee "$bpo_file" >/dev/null <<'EOF'
-# Added by vaccel-virtio vmm/qemu/build-qemu.sh: meson >= 1.5 for building QEMU 10
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: bookworm-backports
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
@@ -160,18 +146,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 	log "installing ${missing[*]}"
 	$SUDO apt-get install "${apt_opts[@]}" "${missing[@]}" >&2
 fi
-meson_ok() {
-	command -v meson >/dev/null && printf '%s\n1.5.0\n' "$(meson --version)" | sort -V -C -r
-}
-if ! meson_ok; then
-	if [ "${VERSION_CODENAME:-}" = bookworm ]; then
-		log "installing meson from bookworm-backports (QEMU 10 needs >= 1.5)"
-		$SUDO apt-get install "${apt_opts[@]}" -t bookworm-backports meson >&2
-	else
-		$SUDO apt-get install "${apt_opts[@]}" meson >&2
-	fi
-	meson_ok || die "meson >= 1.5 is needed (have $(meson --version 2>/dev/null || echo none))"
-fi
+# meson >= 1.5 (bookworm-backports on Debian 12): the project's own installer
+# provides it for the whole tree.
+"$here/../../scripts/install-deps.sh" base >&2
 
 # 3. Source: Debian's package, Debian's patches applied by dpkg-source -x.
 ver="${QEMU_DEB_VERSION:-$(apt-cache showsrc qemu | sed -n 's/^Version: //p' | grep '^1:10\.0\.' | sort -V | tail -n1)}"
