@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Turn the benchmark results (JSON lines) into transport.json, a table
+"""Turn the benchmark results (JSON lines, or a saved transport.json) into
+transport.json, a table
 with ratios to the floors and baselines, target verdicts and gnuplot plots."""
 import json
 import os
@@ -7,7 +8,11 @@ import subprocess
 import sys
 
 results_path, out = sys.argv[1], sys.argv[2]
-rows = [json.loads(line) for line in open(results_path) if line.strip()]
+text = open(results_path).read()
+if text.lstrip().startswith("["):  # a saved transport.json: report it again
+    rows = json.loads(text)
+else:
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
 by = {r["name"]: r for r in rows}
 with open(os.path.join(out, "transport.json"), "w") as f:
     json.dump(rows, f, indent=1)
@@ -99,6 +104,7 @@ set style data linespoints
 set logscale x 2
 unset logscale y
 set xlabel 'bytes'
+set format x '%.0b %BB'
 set ylabel 'GiB/s'
 plot '{bulk}' using 1:2 title 'memcpy', '' using 1:3 title 'local noop', '' using 1:4 title 'virtio transport'
 """
