@@ -470,6 +470,12 @@ out:
 	if (drained) /* else a connection thread may still read them */
 		opts_free(&opts);
 	vaccel_info("exiting");
+	/*
+	 * _exit skips the runtime's destructor, so release the host runtime
+	 * (plugins, its run directory) here, once nothing can be using it.
+	 */
+	if (drained)
+		vaccel_cleanup();
 	/* The signal thread may be in sigwait: leave without joining it. */
 	_exit(rc);
 }
