@@ -109,9 +109,25 @@ static void *loop_ops(void *p)
 			l->last = ret;
 			break;
 		}
-		l->ok++;
+		__atomic_add_fetch(&l->ok, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
+}
+
+/* Wait (bounded) until every looper has completed some ops: mid-run, on any load. */
+static void wait_all_running(struct looper *l, int n)
+{
+	double t0 = now_s();
+	int running;
+
+	do {
+		running = 0;
+		for (int i = 0; i < n; i++)
+			running += __atomic_load_n(&l[i].ok, __ATOMIC_RELAXED) > 0;
+		if (running < n)
+			usleep(10000);
+	} while (running < n && now_s() - t0 < 10.0);
+	usleep(50000);
 }
 
 static void test_killed_mid_run_then_restarted(void **state)
@@ -127,7 +143,7 @@ static void test_killed_mid_run_then_restarted(void **state)
 		l[i] = (struct looper){.s = &s};
 		pthread_create(&t[i], NULL, loop_ops, &l[i]);
 	}
-	usleep(300000);
+	wait_all_running(l, 3);
 	t0 = now_s();
 	tr_daemon_kill(&daemon_, SIGKILL);
 	/* Every thread comes back with an error, promptly. */
