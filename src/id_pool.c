@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ID pools: IDs 1..max, handed out lowest-free-first so freed IDs are reused at once
- * and the pool never runs dry while IDs are free.
+ * ID pools: IDs 1..max, handed out in order after the last one given, wrapping
+ * around and skipping IDs in use, so the pool never runs dry while IDs are
+ * free and a freed ID comes back only after the rest of the pool has been
+ * handed out. Immediate reuse would turn a stale ID (a late destroy from a
+ * killed process, an old handle kept by a guest) into a hit on whatever
+ * object took the ID next.
  */
 #include "rt.h"
 
@@ -13,7 +17,7 @@ struct rt_id_pool {
 	pthread_mutex_t lock;
 	size_t max;
 	size_t in_use;
-	size_t hint;   /* index below which every slot is used */
+	size_t next;   /* index to try first: the one after the last ID given */
 	uint8_t *used; /* used[i] for ID i+1 */
 };
 
@@ -53,11 +57,13 @@ vaccel_id_t rt_id_pool_get(struct rt_id_pool *pool)
 	if (!pool)
 		return -VACCEL_EINVAL;
 	pthread_mutex_lock(&pool->lock);
-	for (size_t i = pool->hint; i < pool->max; i++) {
+	for (size_t n = 0; n < pool->max && pool->in_use < pool->max; n++) {
+		size_t i = (pool->next + n) % pool->max;
+
 		if (!pool->used[i]) {
 			pool->used[i] = 1;
 			pool->in_use++;
-			pool->hint = i + 1;
+			pool->next = (i + 1) % pool->max;
 			id = (vaccel_id_t)i + 1;
 			break;
 		}
@@ -80,8 +86,6 @@ int rt_id_pool_put(struct rt_id_pool *pool, vaccel_id_t id)
 	} else {
 		pool->used[i] = 0;
 		pool->in_use--;
-		if (i < pool->hint)
-			pool->hint = i;
 	}
 	pthread_mutex_unlock(&pool->lock);
 	return ret;

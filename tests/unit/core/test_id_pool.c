@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ID pools: lowest-free allocation, exhaustion, put errors, concurrency. */
+/* ID pools: allocation in order with wrap-around, exhaustion, put errors, concurrency. */
 #include "th.h"
 #include "rt.h"
 #include <pthread.h>
@@ -22,15 +22,32 @@ static void test_basic(void **state)
 	assert_int_equal(rt_id_pool_put(p, 0), VACCEL_EINVAL);
 	assert_int_equal(rt_id_pool_put(p, 4), VACCEL_EINVAL);
 	assert_int_equal(rt_id_pool_put(p, -1), VACCEL_EINVAL);
-	assert_int_equal(rt_id_pool_get(p), 2); /* reused at once */
+	assert_int_equal(rt_id_pool_get(p), 2); /* the only free ID */
 	assert_int_equal(rt_id_pool_put(p, 1), VACCEL_OK);
 	assert_int_equal(rt_id_pool_put(p, 3), VACCEL_OK);
-	assert_int_equal(rt_id_pool_get(p), 1); /* lowest free first */
-	assert_int_equal(rt_id_pool_get(p), 3);
+	assert_int_equal(rt_id_pool_get(p), 3); /* the one after the last given */
+	assert_int_equal(rt_id_pool_get(p), 1); /* wrapped around */
 	assert_int_equal(rt_id_pool_get(NULL), -VACCEL_EINVAL);
 	assert_int_equal(rt_id_pool_put(NULL, 1), VACCEL_EINVAL);
 	rt_id_pool_delete(p);
 	rt_id_pool_delete(NULL);
+}
+
+/* A freed ID does not come back while other IDs are free: a stale ID misses. */
+static void test_no_immediate_reuse(void **state)
+{
+	struct rt_id_pool *p;
+
+	(void)state;
+	assert_int_equal(rt_id_pool_new(&p, 10), VACCEL_OK);
+	assert_int_equal(rt_id_pool_get(p), 1);
+	assert_int_equal(rt_id_pool_put(p, 1), VACCEL_OK);
+	for (vaccel_id_t want = 2; want <= 10; want++) {
+		assert_int_equal(rt_id_pool_get(p), want);
+		assert_int_equal(rt_id_pool_put(p, want), VACCEL_OK);
+	}
+	assert_int_equal(rt_id_pool_get(p), 1); /* only after a full round */
+	rt_id_pool_delete(p);
 }
 
 #define THREADS 8
@@ -81,6 +98,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_basic),
+	    cmocka_unit_test(test_no_immediate_reuse),
 	    cmocka_unit_test(test_concurrent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
