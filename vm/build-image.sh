@@ -217,7 +217,7 @@ for f in "$root"/usr/local/bin/* "$root"/usr/local/lib/*; do
 done
 echo /lib64/ld-linux-x86-64.so.2 >>"$libs"
 for l in libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libgcc_s.so.1; do
-	p="$(ldconfig -p | awk -v n="$l" '$1 == n && /x86-64/ { print $NF; exit }')"
+	p="$(ldconfig -p | awk -v n="$l" '$1 == n && /x86-64/ && !found { print $NF; found = 1 }')"
 	[ -n "$p" ] && echo "$p" >>"$libs"
 done
 sort -u "$libs" | while read -r l; do
