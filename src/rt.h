@@ -63,7 +63,8 @@ void rt_config_warnings_flush(const struct rt_config_warnings *w);
 #define RT_RESOURCES_MAX 65536
 
 struct rt_id_pool;
-/* Pool of IDs 1..max; get returns the lowest free ID, or -VACCEL_EUSERS. */
+/* Pool of IDs 1..max; get returns the ID after the last one given (wrapping, skipping
+ * IDs in use), or -VACCEL_EUSERS when all are in use. */
 int rt_id_pool_new(struct rt_id_pool **pool, size_t max);
 void rt_id_pool_delete(struct rt_id_pool *pool);
 vaccel_id_t rt_id_pool_get(struct rt_id_pool *pool);
