@@ -109,7 +109,9 @@ static void test_id_reuse(void **state)
 	}
 	assert_int_equal(vaccel_session_release(&s[1]), VACCEL_OK);
 	assert_int_equal(vaccel_session_init(&t, 0), VACCEL_OK);
-	assert_int_equal(t.id, 2); /* freed IDs are reused */
+	/* A freed ID is not reused at once: a stale ID must not find a new session. */
+	assert_int_equal(t.id, 4);
+	assert_int_equal(vaccel_session_get_by_id(&(struct vaccel_session *){NULL}, 2), VACCEL_ENOENT);
 	assert_int_equal(vaccel_session_release(&t), VACCEL_OK);
 	assert_int_equal(vaccel_session_release(&s[0]), VACCEL_OK);
 	assert_int_equal(vaccel_session_release(&s[2]), VACCEL_OK);
