@@ -1,89 +1,161 @@
 #!/usr/bin/env bash
 # Install build and test dependencies from Debian's packages (Debian 12).
-# Idempotent: packages already installed are not asked for again, and
-# apt-get runs only when something is missing.
 #
-#   scripts/install-deps.sh [base] [vm] [bench]
+#   scripts/install-deps.sh [GROUP...]        (default: base)
 #
-# base  : compiler, meson, cmocka (runtime, plugins, transport, unit tests)
-# vm    : what the VM path needs (guest image, QEMU build; see vm/ and vmm/)
-# bench : gnuplot for the benchmark plot
+# Groups (any order, any combination):
+#   base   compilers (C and C++), meson >= 1.5, ninja, cmocka: the tree and its tests
+#   vm     the VM path: guest image (busybox, cpio, mkfs.ext4 -d, depmod) and QEMU's
+#          build deps (QEMU 10.0 source from trixie's deb-src, see vmm/qemu/)
+#   bench  gnuplot for the benchmark plot
+#
+# Order of work, whatever the groups: (1) apt sources every group needs
+# (bookworm-backports, trixie deb-src), (2) one `apt-get update`, (3) the
+# packages. Idempotent: when everything is installed nothing is asked of apt,
+# and a source already present is not written again. Needs root (or sudo) only
+# when something is missing.
+#
+# Packages that Debian 12 has only in bookworm-backports are named
+# PKG/bookworm-backports below: apt takes that version, and this script adds
+# the backports source first.
 set -euo pipefail
 
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(base)
 
-# meson comes from ensure_meson below (>= 1.5, as QEMU 10 needs: one meson for
-# the whole tree, so a build dir is never read by a newer meson than made it).
-pkgs_base=(gcc make ninja-build pkg-config libcmocka-dev python3 file)
-# vm: guest image (vm/build-image.sh: busybox, cpio, mkfs.ext4 -d, depmod, file), the
-# launcher's virtiofsd (qemu-system-common), and QEMU's build deps (vmm/qemu/build-qemu.sh
-# adds the trixie deb-src and bookworm-backports entries and meson >= 1.5 itself).
+# meson >= 1.5 for the whole tree (QEMU 10 needs it, and one meson must read
+# every build dir); python3-pycotap for QEMU's test scripts, also backports only.
+pkgs_base=(gcc g++ make ninja-build pkg-config libcmocka-dev python3 file
+	meson/bookworm-backports)
 pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-system-data
-         qemu-system-common libglib2.0-dev libpixman-1-dev libfdt-dev flex bison python3-venv
-         python3-pycotap ninja-build pkg-config file bzip2 gcc make)
+	qemu-system-common libglib2.0-dev libpixman-1-dev libfdt-dev flex bison python3-venv
+	python3-pycotap/bookworm-backports bzip2 patch)
 pkgs_bench=(gnuplot-nox)
 
-want=()
+# Which apt sources each group needs besides the standard Debian 12 ones.
+srcs_base=(backports)
+srcs_vm=(backports trixie-src)
+srcs_bench=()
+
+want=() sources=()
 for g in "${groups[@]}"; do
 	case "$g" in
-	base) want+=("${pkgs_base[@]}") ;;
-	vm) want+=("${pkgs_vm[@]}") ;;
-	bench) want+=("${pkgs_bench[@]}") ;;
-	*) echo "install-deps: unknown group '$g' (base, vm, bench)" >&2; exit 2 ;;
+	base | vm | bench) ;;
+	*)
+		echo "install-deps: unknown group '$g' (base, vm, bench)" >&2
+		exit 2
+		;;
 	esac
+	declare -n p="pkgs_$g" s="srcs_$g"
+	want+=("${p[@]}")
+	sources+=("${s[@]}")
+	unset -n p s
 done
+
+. /etc/os-release
+codename="${VERSION_CODENAME:-}"
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
+apt_opts=(-o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends)
 
+# A package is satisfied when installed (for meson: at the version we need).
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 meson_new_enough() {
 	command -v meson >/dev/null && printf '%s\n1.5.0\n' "$(meson --version)" | sort -V -C -r
 }
-
-# meson >= 1.5: Debian 12 has 1.0; bookworm-backports (Debian's archive) has 1.7.
-ensure_meson() {
-	meson_new_enough && return 0
-	local bpo=/etc/apt/sources.list.d/vaccel-bookworm-backports.sources
-	. /etc/os-release
-	if [ "${VERSION_CODENAME:-}" = bookworm ] && [ ! -f "$bpo" ]; then
-		echo "install-deps: adding $bpo (meson >= 1.5)"
-		$SUDO tee "$bpo" >/dev/null <<'SRC'
-# Added by vaccel-virtio scripts/install-deps.sh: meson >= 1.5
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: bookworm-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-	fi
-	$SUDO apt-get update -qq
-	if [ "${VERSION_CODENAME:-}" = bookworm ]; then
-		$SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports meson
-	else
-		$SUDO apt-get install -y -qq --no-install-recommends meson
-	fi
-	meson_new_enough || { echo "install-deps: meson >= 1.5 is needed" >&2; exit 1; }
+satisfied() {
+	local name="${1%%/*}"
+	case "$name" in
+	meson) meson_new_enough ;;
+	*) installed "$name" ;;
+	esac
 }
 
 missing=()
 for p in "${want[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-		missing+=("$p")
-	fi
+	satisfied "$p" || missing+=("$p")
 done
-if [ -n "$SUDO" ] && ! command -v sudo >/dev/null; then
-	if [ ${#missing[@]} -gt 0 ] || ! meson_new_enough; then
-		echo "install-deps: need root to install: ${missing[*]} meson" >&2
-		exit 1
-	fi
+# Outside bookworm (a newer Debian) the plain package is new enough.
+if [ "$codename" != bookworm ]; then
+	missing=("${missing[@]%%/bookworm-backports}")
 fi
+
+# A source is ready when apt already sees what we take from it; otherwise its
+# file is written (unless present) and the lists are updated once.
+src_dir=/etc/apt/sources.list.d
+declare -A src_text=(
+	[backports]="# Added by vaccel-virtio scripts/install-deps.sh: meson >= 1.5, python3-pycotap, 6.12 kernels
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+	[trixie-src]="# Added by vaccel-virtio scripts/install-deps.sh: QEMU 10.0 source only (no binaries from trixie)
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+)
+declare -A src_file=(
+	[backports]="$src_dir/vaccel-bookworm-backports.sources"
+	[trixie-src]="$src_dir/vaccel-trixie-src.sources"
+)
+source_ready() {
+	case "$1" in
+	backports) apt-cache madison meson 2>/dev/null | grep -q bookworm-backports ;;
+	trixie-src) apt-cache showsrc qemu 2>/dev/null | grep -q '^Version: 1:10\.' ;;
+	esac
+}
+new_sources=()
+if [ "$codename" = bookworm ]; then
+	for s in $(printf '%s\n' "${sources[@]}" | sort -u); do
+		# backports matters only when a package is missing; trixie-src is read
+		# later by vmm/qemu/build-qemu.sh (apt-get source), so it must be ready.
+		[ "$s" = backports ] && [ ${#missing[@]} -eq 0 ] && continue
+		source_ready "$s" || new_sources+=("$s")
+	done
+fi
+
+if [ ${#missing[@]} -eq 0 ] && [ ${#new_sources[@]} -eq 0 ]; then
+	exit 0
+fi
+if [ -n "$SUDO" ] && ! command -v sudo >/dev/null; then
+	echo "install-deps: need root to install: ${missing[*]} ${new_sources[*]}" >&2
+	exit 1
+fi
+
+# 1. Sources.
+for s in "${new_sources[@]}"; do
+	[ -f "${src_file[$s]}" ] && continue
+	echo "install-deps: adding ${src_file[$s]}"
+	printf '%s\n' "${src_text[$s]}" | $SUDO tee "${src_file[$s]}" >/dev/null
+done
+# 2. One update.
+# apt's and dpkg's chatter goes to a log, shown only when a step fails.
+log="$(mktemp -t vaccel-install-deps.XXXXXX)"
+trap 'rm -f "$log"' EXIT
+run_apt() {
+	$SUDO apt-get "$@" >"$log" 2>&1 || {
+		tail -n 40 "$log" >&2
+		echo "install-deps: apt-get $* failed" >&2
+		exit 1
+	}
+}
+echo "install-deps: apt-get update"
+run_apt -o DPkg::Lock::Timeout=600 update -qq
+# 3. Packages.
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "install-deps: installing ${missing[*]}"
-	$SUDO apt-get update -qq
-	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	run_apt install "${apt_opts[@]}" "${missing[@]}"
 fi
-ensure_meson
+for p in "${want[@]}"; do
+	satisfied "$p" || {
+		echo "install-deps: ${p%%/*} is still missing or too old after apt-get install" >&2
+		exit 1
+	}
+done

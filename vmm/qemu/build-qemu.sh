@@ -17,8 +17,8 @@
 #   QEMU_JOBS             parallel jobs for make (default: number of CPUs)
 #   QEMU_KEEP_BUILD=1     keep the source/build tree after a successful build
 #
-# Needs root (or sudo) only the first time, to add the apt sources and install
-# build dependencies; everything is idempotent.
+# Needs root (or sudo) only the first time, when scripts/install-deps.sh adds
+# the apt sources and build dependencies; everything is idempotent.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -100,55 +100,12 @@ if [ -n "$cached" ] && [ "$force" -eq 0 ]; then
 	exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-	command -v sudo >/dev/null || die "need root (or sudo) to set up apt sources and build deps"
-	SUDO=sudo
-fi
-export DEBIAN_FRONTEND=noninteractive
-apt_opts=(-o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends)
-
 t0=$(date +%s)
 
-# 1. apt sources: trixie deb-src (QEMU 10.0 source only)
-#    In its own file so it is easy to find and remove.
-need_update=0
-src_file=/etc/apt/sources.list.d/vaccel-trixie-src.sources
-if [ ! -f "$src_file" ]; then
-	log "adding $src_file (deb-src trixie, for QEMU's source only)"
-	$SUDO tee "$src_file" >/dev/null <<'EOF'
-# Added by vaccel-virtio vmm/qemu/build-qemu.sh: QEMU source only (no binaries from trixie)
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-	need_update=1
-fi
-if [ "$need_update" -eq 0 ] && ! apt-cache showsrc qemu 2>/dev/null | grep -q '^Version: 1:10\.0\.'; then
-	need_update=1
-fi
-if [ "$need_update" -eq 1 ]; then
-	log "apt-get update"
-	$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
-fi
-
-# 2. Build dependencies (only what is missing).
-deps=(gcc make ninja-build pkg-config python3 python3-venv python3-pycotap
-	libglib2.0-dev libpixman-1-dev libfdt-dev flex bison bzip2 xz-utils dpkg-dev
-	seabios qemu-system-data)
-missing=()
-for p in "${deps[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	log "installing ${missing[*]}"
-	$SUDO apt-get install "${apt_opts[@]}" "${missing[@]}" >&2
-fi
-# meson >= 1.5 (bookworm-backports on Debian 12): the project's own installer
-# provides it for the whole tree.
-"$here/../../scripts/install-deps.sh" base >&2
+# 1-2. apt sources (trixie deb-src for QEMU's source, bookworm-backports for
+#      meson >= 1.5) and build dependencies: the project's installer does both,
+#      sources first, then one update, then packages.
+"$here/../../scripts/install-deps.sh" base vm >&2
 
 # 3. Source: Debian's package, Debian's patches applied by dpkg-source -x.
 ver="${QEMU_DEB_VERSION:-$(apt-cache showsrc qemu | sed -n 's/^Version: //p' | grep '^1:10\.0\.' | sort -V | tail -n1)}"
