@@ -37,6 +37,8 @@
 
 #include <vaccel.h>
 
+#include "vaccel_common.h"
+
 #include "daemon.h"
 
 struct daemon_queue {
@@ -54,21 +56,6 @@ struct daemon_queue {
 	unsigned nr_threads;
 	pthread_t *threads;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#endif
-}
 
 static bool stopping(struct daemon_queue *q)
 {
@@ -127,12 +114,12 @@ static int pop_locked(struct daemon_queue *q, struct worker_ctx *w, struct vq_el
 /* Busy-poll the avail ring for the window, kicks suppressed. */
 static void spin(struct daemon_queue *q, unsigned poll_us)
 {
-	uint64_t end = now_ns() + (uint64_t)poll_us * 1000;
+	uint64_t end = vaccel_clock_ns(CLOCK_MONOTONIC) + (uint64_t)poll_us * 1000;
 
 	pthread_mutex_lock(&q->pop_lock);
 	vq_dev_set_notify(q->vq, false);
 	pthread_mutex_unlock(&q->pop_lock);
-	while (!stopping(q) && now_ns() < end) {
+	while (!stopping(q) && vaccel_clock_ns(CLOCK_MONOTONIC) < end) {
 		bool pending;
 
 		/* Under the lock: another worker may pop meanwhile. */
@@ -141,7 +128,7 @@ static void spin(struct daemon_queue *q, unsigned poll_us)
 		pthread_mutex_unlock(&q->pop_lock);
 		if (pending)
 			break;
-		cpu_relax();
+		vaccel_cpu_relax();
 	}
 	/* The next pop_locked() re-arms kicks before anyone sleeps. */
 }

@@ -24,6 +24,7 @@
 
 #include "vhu.h"
 #include "vq.h"
+#include "vaccel_common.h"
 
 #include <errno.h>
 #include <linux/virtio_config.h>
@@ -90,23 +91,6 @@ struct vio_token {
 
 static _Thread_local unsigned tls_slot = UINT32_MAX;
 static atomic_uint next_slot;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
-}
 
 static uint64_t round_up(uint64_t v, uint64_t a)
 {
@@ -454,7 +438,7 @@ static void reap_locked(struct vio_queue *q)
 /* Wait until tok completes or the connection breaks; caller holds q->lock. */
 static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token *tok)
 {
-	uint64_t spin_end = c->poll_ns ? now_ns() + c->poll_ns : 0;
+	uint64_t spin_end = c->poll_ns ? vaccel_clock_ns(CLOCK_MONOTONIC) + c->poll_ns : 0;
 
 	for (;;) {
 		reap_locked(q);
@@ -462,9 +446,9 @@ static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token
 			return 0;
 		if (atomic_load(&c->broken))
 			return -EIO;
-		if (spin_end && now_ns() < spin_end) {
+		if (spin_end && vaccel_clock_ns(CLOCK_MONOTONIC) < spin_end) {
 			pthread_mutex_unlock(&q->lock);
-			cpu_relax();
+			vaccel_cpu_relax();
 			pthread_mutex_lock(&q->lock);
 			continue;
 		}

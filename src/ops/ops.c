@@ -3,6 +3,7 @@
 
 #include "ops.h"
 #include "vaccel/plugin.h"
+#include "vaccel_common.h"
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -74,10 +75,7 @@ int ops_get_func(const struct vaccel_session *sess, vaccel_op_type_t type, void 
 /* Same clock as the prof API (CLOCK_MONOTONIC_RAW, ns). */
 static uint64_t ops_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return vaccel_clock_ns(CLOCK_MONOTONIC_RAW);
 }
 
 uint64_t ops_prof_begin(void)
