@@ -28,7 +28,7 @@
 
 #define SMALL_ARG 4096u
 
-_Static_assert(WIRE_ARG_TYPE_MAX == VACCEL_ARG_MAX, "arg type bound");
+_Static_assert(VIRTIO_ACCEL_ARG_TYPE_MAX == VACCEL_ARG_MAX, "arg type bound");
 
 int worker_ctx_init(struct worker_ctx *w, const struct daemon *d)
 {
