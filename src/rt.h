@@ -12,6 +12,7 @@
 #include "vaccel/log.h"
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 /* ---- core state (core.c) ---- */
 
@@ -93,6 +94,31 @@ int rt_resources_bootstrap(void);
 int rt_resources_cleanup(void);
 
 /* ---- small helpers (util.c) ---- */
+
+/*
+ * The whole body of an X_new()-style constructor: a NULL `out` gives VACCEL_EINVAL;
+ * otherwise one zeroed object of *out's type is allocated (VACCEL_ENOMEM), named `obj`
+ * for `init_call`, which initializes it; if that fails the object is freed and its
+ * error returned, else *out = obj and VACCEL_OK.
+ */
+#define RT_NEW_BODY(out, obj, init_call)                                                           \
+	do {                                                                                       \
+		__typeof__(*(out)) obj;                                                            \
+		int rt_new_ret;                                                                    \
+                                                                                                   \
+		if (!(out))                                                                        \
+			return VACCEL_EINVAL;                                                      \
+		obj = calloc(1, sizeof(*obj));                                                     \
+		if (!obj)                                                                          \
+			return VACCEL_ENOMEM;                                                      \
+		rt_new_ret = (init_call);                                                          \
+		if (rt_new_ret) {                                                                  \
+			free(obj);                                                                 \
+			return rt_new_ret;                                                         \
+		}                                                                                  \
+		*(out) = obj;                                                                      \
+		return VACCEL_OK;                                                                  \
+	} while (0)
 
 /* A plugin hook's result as a vAccel code: negative values become VACCEL_EBACKEND. */
 static inline int rt_hook_ret(int ret)

@@ -252,21 +252,7 @@ int vaccel_session_update(struct vaccel_session *sess, uint32_t flags)
 
 int vaccel_session_new(struct vaccel_session **sess, uint32_t flags)
 {
-	struct vaccel_session *s;
-	int ret;
-
-	if (!sess)
-		return VACCEL_EINVAL;
-	s = malloc(sizeof(*s));
-	if (!s)
-		return VACCEL_ENOMEM;
-	ret = vaccel_session_init(s, flags);
-	if (ret) {
-		free(s);
-		return ret;
-	}
-	*sess = s;
-	return VACCEL_OK;
+	RT_NEW_BODY(sess, s, vaccel_session_init(s, flags));
 }
 
 int vaccel_session_delete(struct vaccel_session *sess)
