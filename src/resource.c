@@ -7,6 +7,7 @@
 #include "rt_registry.h"
 #include "vaccel/core.h"
 #include "vaccel/plugin.h"
+#include "vaccel_common.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +34,61 @@ static struct vaccel_resource *entry_resource(struct vaccel_list_entry *e)
 static bool valid_type(vaccel_resource_type_t type)
 {
 	return (int)type >= 0 && type < VACCEL_RESOURCE_MAX;
+}
+
+/* What a lookup among the live resources looks for. */
+struct res_key {
+	enum { RES_BY_ADDR, RES_BY_ID, RES_BY_TYPE } by;
+	const struct vaccel_resource *addr;
+	vaccel_id_t id;
+	vaccel_resource_type_t type;
+};
+
+static bool res_matches(const struct res_key *key, const struct vaccel_resource *r)
+{
+	switch (key->by) {
+	case RES_BY_ADDR:
+		return r == key->addr;
+	case RES_BY_ID:
+		return r->id == key->id;
+	default:
+		return r->type == key->type;
+	}
+}
+
+/*
+ * The one lookup among the live resources, in creation order. With found[], stores the
+ * first `max` (>= 1) matches there and stops; without, counts every match. Returns the
+ * number of matches seen. Caller holds resources_lock.
+ */
+static size_t res_find_locked(const struct res_key *key, struct vaccel_resource **found, size_t max)
+{
+	struct vaccel_list_entry *it;
+	size_t n = 0;
+
+	vaccel_list_for_each(it, &resources)
+	{
+		struct vaccel_resource *r = entry_resource(it);
+
+		if (!res_matches(key, r))
+			continue;
+		if (found)
+			found[n] = r;
+		if (++n == max && found)
+			break;
+	}
+	return n;
+}
+
+/* res_find_locked() under the lock, for one resource: VACCEL_OK or VACCEL_ENOENT. */
+static int res_find_one(const struct res_key *key, struct vaccel_resource **found)
+{
+	size_t n;
+
+	pthread_mutex_lock(&resources_lock);
+	n = res_find_locked(key, found, 1);
+	pthread_mutex_unlock(&resources_lock);
+	return n ? VACCEL_OK : VACCEL_ENOENT;
 }
 
 /* ---- creation ---- */
@@ -122,7 +178,7 @@ static int classify_path(const char *path, vaccel_path_type_t *type, const char 
 	static const char *const remote[] = {"http://", "https://", "ftp://"};
 	struct stat st;
 
-	for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(remote); i++) {
 		if (strncmp(path, remote[i], strlen(remote[i])) == 0) {
 			*type = VACCEL_PATH_REMOTE_FILE;
 			*out = path;
@@ -313,9 +369,8 @@ fail:
 
 int vaccel_resource_release(struct vaccel_resource *res)
 {
+	struct vaccel_resource *listed;
 	vaccel_id_t id;
-	bool listed = false;
-	struct vaccel_list_entry *it;
 	int ret = VACCEL_OK;
 
 	if (!res)
@@ -324,16 +379,7 @@ int vaccel_resource_release(struct vaccel_resource *res)
 		vaccel_error("Cannot release uninitialized resource");
 		return VACCEL_EINVAL;
 	}
-	pthread_mutex_lock(&resources_lock);
-	vaccel_list_for_each(it, &resources)
-	{
-		if (entry_resource(it) == res) {
-			listed = true;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&resources_lock);
-	if (!listed)
+	if (res_find_one(&(struct res_key){.by = RES_BY_ADDR, .addr = res}, &listed))
 		return VACCEL_EINVAL;
 	id = res->id;
 
@@ -375,45 +421,28 @@ int vaccel_resource_release(struct vaccel_resource *res)
 	return ret;
 }
 
-#define RES_NEW(call)                                                                              \
-	do {                                                                                       \
-		struct vaccel_resource *r;                                                         \
-		int ret;                                                                           \
-		if (!res)                                                                          \
-			return VACCEL_EINVAL;                                                      \
-		r = malloc(sizeof(*r));                                                            \
-		if (!r)                                                                            \
-			return VACCEL_ENOMEM;                                                      \
-		ret = call;                                                                        \
-		if (ret) {                                                                         \
-			free(r);                                                                   \
-			return ret;                                                                \
-		}                                                                                  \
-		*res = r;                                                                          \
-		return VACCEL_OK;                                                                  \
-	} while (0)
-
 int vaccel_resource_new(struct vaccel_resource **res, const char *path, vaccel_resource_type_t type)
 {
-	RES_NEW(vaccel_resource_init(r, path, type));
+	RT_NEW_BODY(res, r, vaccel_resource_init(r, path, type));
 }
 
 int vaccel_resource_multi_new(struct vaccel_resource **res, const char **paths, size_t nr_paths,
 			      vaccel_resource_type_t type)
 {
-	RES_NEW(vaccel_resource_init_multi(r, paths, nr_paths, type));
+	RT_NEW_BODY(res, r, vaccel_resource_init_multi(r, paths, nr_paths, type));
 }
 
 int vaccel_resource_from_buf(struct vaccel_resource **res, const void *buf, size_t nr_bytes,
 			     vaccel_resource_type_t type, const char *filename, bool mem_only)
 {
-	RES_NEW(vaccel_resource_init_from_buf(r, buf, nr_bytes, type, filename, mem_only));
+	RT_NEW_BODY(res, r,
+		    vaccel_resource_init_from_buf(r, buf, nr_bytes, type, filename, mem_only));
 }
 
 int vaccel_resource_from_blobs(struct vaccel_resource **res, const struct vaccel_blob **blobs,
 			       size_t nr_blobs, vaccel_resource_type_t type)
 {
-	RES_NEW(vaccel_resource_init_from_blobs(r, blobs, nr_blobs, type));
+	RT_NEW_BODY(res, r, vaccel_resource_init_from_blobs(r, blobs, nr_blobs, type));
 }
 
 int vaccel_resource_delete(struct vaccel_resource *res)
@@ -745,7 +774,6 @@ int vaccel_resource_directory(struct vaccel_resource *res, char *out_path, size_
 
 int vaccel_resource_get_by_id(struct vaccel_resource **res, vaccel_id_t id)
 {
-	struct vaccel_list_entry *it;
 	int ret;
 
 	if (!res || id <= 0)
@@ -753,23 +781,11 @@ int vaccel_resource_get_by_id(struct vaccel_resource **res, vaccel_id_t id)
 	ret = rt_require_up("vaccel_resource_get_by_id");
 	if (ret)
 		return ret;
-	ret = VACCEL_ENOENT;
-	pthread_mutex_lock(&resources_lock);
-	vaccel_list_for_each(it, &resources)
-	{
-		if (entry_resource(it)->id == id) {
-			*res = entry_resource(it);
-			ret = VACCEL_OK;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&resources_lock);
-	return ret;
+	return res_find_one(&(struct res_key){.by = RES_BY_ID, .id = id}, res);
 }
 
 int vaccel_resource_get_by_type(struct vaccel_resource **res, vaccel_resource_type_t type)
 {
-	struct vaccel_list_entry *it;
 	int ret;
 
 	if (!res || !valid_type(type))
@@ -777,26 +793,15 @@ int vaccel_resource_get_by_type(struct vaccel_resource **res, vaccel_resource_ty
 	ret = rt_require_up("vaccel_resource_get_by_type");
 	if (ret)
 		return ret;
-	ret = VACCEL_ENOENT;
-	pthread_mutex_lock(&resources_lock);
-	vaccel_list_for_each(it, &resources)
-	{
-		if (entry_resource(it)->type == type) {
-			*res = entry_resource(it);
-			ret = VACCEL_OK;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&resources_lock);
-	return ret;
+	return res_find_one(&(struct res_key){.by = RES_BY_TYPE, .type = type}, res);
 }
 
 int vaccel_resource_get_all_by_type(struct vaccel_resource ***res, size_t *nr_found,
 				    vaccel_resource_type_t type)
 {
-	struct vaccel_list_entry *it;
+	const struct res_key key = {.by = RES_BY_TYPE, .type = type};
 	struct vaccel_resource **arr;
-	size_t n = 0;
+	size_t n;
 	int ret;
 
 	if (!res || !nr_found || !valid_type(type))
@@ -805,11 +810,7 @@ int vaccel_resource_get_all_by_type(struct vaccel_resource ***res, size_t *nr_fo
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&resources_lock);
-	vaccel_list_for_each(it, &resources)
-	{
-		if (entry_resource(it)->type == type)
-			n++;
-	}
+	n = res_find_locked(&key, NULL, 0);
 	if (!n) {
 		pthread_mutex_unlock(&resources_lock);
 		*res = NULL;
@@ -821,12 +822,7 @@ int vaccel_resource_get_all_by_type(struct vaccel_resource ***res, size_t *nr_fo
 		pthread_mutex_unlock(&resources_lock);
 		return VACCEL_ENOMEM;
 	}
-	n = 0;
-	vaccel_list_for_each(it, &resources)
-	{
-		if (entry_resource(it)->type == type)
-			arr[n++] = entry_resource(it);
-	}
+	res_find_locked(&key, arr, n);
 	pthread_mutex_unlock(&resources_lock);
 	*res = arr;
 	*nr_found = n;
