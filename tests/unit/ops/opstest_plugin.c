@@ -7,6 +7,7 @@
  */
 
 #include "opstest_plugin.h"
+#include "vaccel_common.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,7 +407,7 @@ static struct vaccel_op ops[] = {
 
 static int opstest_init(void)
 {
-	return vaccel_plugin_register_ops(ops, sizeof(ops) / sizeof(ops[0]));
+	return vaccel_plugin_register_ops(ops, ARRAY_SIZE(ops));
 }
 
 static int opstest_fini(void)

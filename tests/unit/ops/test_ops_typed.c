@@ -6,6 +6,7 @@
  */
 
 #include "opstest_common.h"
+#include "vaccel_common.h"
 #include <pthread.h>
 #include <string.h>
 
@@ -149,7 +150,7 @@ static void image_ops_ok(void **state)
 	};
 	unsigned char img[8] = "image";
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		unsigned char name[32] = {0};
 
 		assert_int_equal(cases[i].fn(&f->sess, img, name, sizeof(img), sizeof(name)),
