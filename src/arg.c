@@ -376,12 +376,16 @@ int vaccel_arg_array_add_all(struct vaccel_arg_array *dest, const struct vaccel_
 	return vaccel_arg_array_add_range(dest, src, 0, src->count, copy);
 }
 
-/* ---- getting ---- */
+/* ---- getting and setting ---- */
 
-/* The arg at the current position, or an error (position unchanged). */
-static int current(struct vaccel_arg_array *a, struct vaccel_arg **arg)
+/*
+ * The arg at the current position, for a getter or setter. `usable` false (one of the
+ * caller's pointers is NULL, or its own arguments are bad) gives VACCEL_EINVAL, past the
+ * end VACCEL_ERANGE. The position is only moved by step() once the call succeeds.
+ */
+static int current(struct vaccel_arg_array *a, bool usable, struct vaccel_arg **arg)
 {
-	if (!a || (!a->args && a->count))
+	if (!usable || !a || (!a->args && a->count))
 		return VACCEL_EINVAL;
 	if (a->position >= a->count)
 		return VACCEL_ERANGE;
@@ -389,33 +393,51 @@ static int current(struct vaccel_arg_array *a, struct vaccel_arg **arg)
 	return VACCEL_OK;
 }
 
-static int current_typed(struct vaccel_arg_array *a, vaccel_arg_type_t type,
-			 struct vaccel_arg **arg)
+/* current(), and the arg must be of `type` with data; a CUSTOM one must carry `custom_id`. */
+static int current_typed(struct vaccel_arg_array *a, bool usable, vaccel_arg_type_t type,
+			 uint32_t custom_id, struct vaccel_arg **arg)
 {
-	int ret = current(a, arg);
+	int ret = current(a, usable, arg);
 
 	if (ret)
 		return ret;
 	if ((*arg)->type != type || !(*arg)->buf)
 		return VACCEL_EINVAL;
+	if (type == VACCEL_ARG_CUSTOM && (*arg)->custom_type_id != custom_id)
+		return VACCEL_EINVAL;
 	return VACCEL_OK;
+}
+
+/* A call on the current arg succeeded: move past it. */
+static int step(struct vaccel_arg_array *a)
+{
+	a->position++;
+	return VACCEL_OK;
+}
+
+/* A getter that hands out the arg's own data (and size, when asked). */
+static int get_in_place(struct vaccel_arg_array *a, const struct vaccel_arg *arg, void **buf,
+			size_t *size)
+{
+	*buf = arg->buf;
+	if (size)
+		*size = arg->size;
+	return step(a);
+}
+
+/* A setter: copy `len` bytes (checked to fit by the caller) into the arg. */
+static int set_copy(struct vaccel_arg_array *a, struct vaccel_arg *arg, const void *src, size_t len)
+{
+	memcpy(arg->buf, src, len);
+	return step(a);
 }
 
 int vaccel_arg_array_get_raw(struct vaccel_arg_array *array, void **buf, size_t *size)
 {
 	struct vaccel_arg *arg;
-	int ret;
+	int ret = current(array, buf != NULL, &arg);
 
-	if (!buf)
-		return VACCEL_EINVAL;
-	ret = current(array, &arg);
-	if (ret)
-		return ret;
-	*buf = arg->buf;
-	if (size)
-		*size = arg->size;
-	array->position++;
-	return VACCEL_OK;
+	return ret ? ret : get_in_place(array, arg, buf, size);
 }
 
 /* get_<T>: copy the scalar out; its size must be exactly one element. */
@@ -425,16 +447,13 @@ static int get_scalar(struct vaccel_arg_array *array, vaccel_arg_type_t type, vo
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!value)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, type, &arg);
+	ret = current_typed(array, value != NULL, type, 0, &arg);
 	if (ret)
 		return ret;
 	if (arg->size != e.size || !values_valid(arg->buf, 1, &e))
 		return VACCEL_EINVAL;
 	memcpy(value, arg->buf, e.size);
-	array->position++;
-	return VACCEL_OK;
+	return step(array);
 }
 
 /* get_<T>_array: point into the arg; whole, aligned elements only. */
@@ -445,17 +464,15 @@ static int get_array(struct vaccel_arg_array *array, vaccel_arg_type_t type, voi
 	struct vaccel_arg *arg;
 	int ret;
 
-	ret = current_typed(array, type, &arg);
+	ret = current_typed(array, true, type, 0, &arg);
 	if (ret)
 		return ret;
 	if (!arg->size || arg->size % e.size || (uintptr_t)arg->buf % e.align ||
 	    !values_valid(arg->buf, arg->size / e.size, &e))
 		return VACCEL_EINVAL;
-	*values = arg->buf;
 	if (count)
 		*count = arg->size / e.size;
-	array->position++;
-	return VACCEL_OK;
+	return get_in_place(array, arg, values, NULL);
 }
 
 #define DEFINE_GET(NAME, CTYPE, TYPE, ARRAY_TYPE)                                                  \
@@ -482,33 +499,21 @@ int vaccel_arg_array_get_string(struct vaccel_arg_array *array, char **str)
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!str)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_STRING, &arg);
+	ret = current_typed(array, str != NULL, VACCEL_ARG_STRING, 0, &arg);
 	if (ret)
 		return ret;
 	if (!arg->size || ((char *)arg->buf)[arg->size - 1] != '\0')
 		return VACCEL_EINVAL; /* unterminated */
 	*str = arg->buf;
-	array->position++;
-	return VACCEL_OK;
+	return step(array);
 }
 
 int vaccel_arg_array_get_buffer(struct vaccel_arg_array *array, void **buf, size_t *size)
 {
 	struct vaccel_arg *arg;
-	int ret;
+	int ret = current_typed(array, buf != NULL, VACCEL_ARG_BUFFER, 0, &arg);
 
-	if (!buf)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_BUFFER, &arg);
-	if (ret)
-		return ret;
-	*buf = arg->buf;
-	if (size)
-		*size = arg->size;
-	array->position++;
-	return VACCEL_OK;
+	return ret ? ret : get_in_place(array, arg, buf, size);
 }
 
 int vaccel_arg_array_get_custom(struct vaccel_arg_array *array, uint32_t expected_id, void **buf,
@@ -517,19 +522,12 @@ int vaccel_arg_array_get_custom(struct vaccel_arg_array *array, uint32_t expecte
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!buf)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_CUSTOM, &arg);
+	ret = current_typed(array, buf != NULL, VACCEL_ARG_CUSTOM, expected_id, &arg);
 	if (ret)
 		return ret;
-	if (arg->custom_type_id != expected_id ||
-	    (validator && !validator(arg->buf, arg->size, expected_id)))
+	if (validator && !validator(arg->buf, arg->size, expected_id))
 		return VACCEL_EINVAL;
-	*buf = arg->buf;
-	if (size)
-		*size = arg->size;
-	array->position++;
-	return VACCEL_OK;
+	return get_in_place(array, arg, buf, size);
 }
 
 int vaccel_arg_array_get_serialized(struct vaccel_arg_array *array, vaccel_arg_type_t expected_type,
@@ -539,38 +537,25 @@ int vaccel_arg_array_get_serialized(struct vaccel_arg_array *array, vaccel_arg_t
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!data || !deserializer)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, expected_type, &arg);
+	ret = current_typed(array, data != NULL && deserializer != NULL, expected_type,
+			    expected_custom_id, &arg);
 	if (ret)
 		return ret;
-	if (expected_type == VACCEL_ARG_CUSTOM && arg->custom_type_id != expected_custom_id)
-		return VACCEL_EINVAL;
 	ret = deserializer(arg->buf, arg->size, expected_custom_id, expected_size, data);
-	if (ret)
-		return ret;
-	array->position++;
-	return VACCEL_OK;
+	return ret ? ret : step(array);
 }
-
-/* ---- setting ---- */
 
 int vaccel_arg_array_set_raw(struct vaccel_arg_array *array, void *buf, size_t size)
 {
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!buf && size)
-		return VACCEL_EINVAL;
-	ret = current(array, &arg);
+	ret = current(array, buf != NULL || !size, &arg);
 	if (ret)
 		return ret;
 	if (size > arg->size || (size && !arg->buf))
 		return VACCEL_EINVAL;
-	if (size)
-		memcpy(arg->buf, buf, size);
-	array->position++;
-	return VACCEL_OK;
+	return size ? set_copy(array, arg, buf, size) : step(array);
 }
 
 /*
@@ -589,16 +574,14 @@ static int set_numeric(struct vaccel_arg_array *array, const void *values, size_
 		return VACCEL_EINVAL;
 	if (scalar && !values_valid(values, count, &e))
 		return VACCEL_EINVAL;
-	ret = current_typed(array, type, &arg);
+	ret = current_typed(array, true, type, 0, &arg);
 	if (ret)
 		return ret;
 	if (scalar ? arg->size != e.size : arg->size < count * e.size)
 		return VACCEL_EINVAL;
 	if (!scalar && !values_valid(values, count, &e))
 		return VACCEL_EINVAL;
-	memcpy(arg->buf, values, count * e.size);
-	array->position++;
-	return VACCEL_OK;
+	return set_copy(array, arg, values, count * e.size);
 }
 
 #define DEFINE_SET(NAME, CTYPE, TYPE, ARRAY_TYPE)                                                  \
@@ -619,17 +602,13 @@ int vaccel_arg_array_set_string(struct vaccel_arg_array *array, char *str)
 	size_t len;
 	int ret;
 
-	if (!str)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_STRING, &arg);
+	ret = current_typed(array, str != NULL, VACCEL_ARG_STRING, 0, &arg);
 	if (ret)
 		return ret;
 	len = strlen(str) + 1;
 	if (arg->size < len)
 		return VACCEL_EINVAL;
-	memcpy(arg->buf, str, len);
-	array->position++;
-	return VACCEL_OK;
+	return set_copy(array, arg, str, len);
 }
 
 int vaccel_arg_array_set_buffer(struct vaccel_arg_array *array, void *buf, size_t size)
@@ -637,16 +616,12 @@ int vaccel_arg_array_set_buffer(struct vaccel_arg_array *array, void *buf, size_
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!buf || !size)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_BUFFER, &arg);
+	ret = current_typed(array, buf != NULL && size, VACCEL_ARG_BUFFER, 0, &arg);
 	if (ret)
 		return ret;
 	if (arg->size < size)
 		return VACCEL_EINVAL;
-	memcpy(arg->buf, buf, size);
-	array->position++;
-	return VACCEL_OK;
+	return set_copy(array, arg, buf, size);
 }
 
 int vaccel_arg_array_set_custom(struct vaccel_arg_array *array, uint32_t expected_id, void *buf,
@@ -655,17 +630,12 @@ int vaccel_arg_array_set_custom(struct vaccel_arg_array *array, uint32_t expecte
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!buf || !size)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_CUSTOM, &arg);
+	ret = current_typed(array, buf != NULL && size, VACCEL_ARG_CUSTOM, expected_id, &arg);
 	if (ret)
 		return ret;
-	if (arg->custom_type_id != expected_id || arg->size != size ||
-	    (validator && !validator(buf, size, expected_id)))
+	if (arg->size != size || (validator && !validator(buf, size, expected_id)))
 		return VACCEL_EINVAL;
-	memcpy(arg->buf, buf, size);
-	array->position++;
-	return VACCEL_OK;
+	return set_copy(array, arg, buf, size);
 }
 
 int vaccel_arg_array_set_serialized(struct vaccel_arg_array *array, vaccel_arg_type_t expected_type,
@@ -677,20 +647,14 @@ int vaccel_arg_array_set_serialized(struct vaccel_arg_array *array, vaccel_arg_t
 	size_t size = 0;
 	int ret;
 
-	if (!serializer)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, expected_type, &arg);
+	ret = current_typed(array, serializer != NULL, expected_type, expected_custom_id, &arg);
 	if (ret)
 		return ret;
-	if (expected_type == VACCEL_ARG_CUSTOM && arg->custom_type_id != expected_custom_id)
-		return VACCEL_EINVAL;
 	ret = serializer(data, data_size, expected_custom_id, &buf, &size);
 	if (!ret && (!buf || size != arg->size))
 		ret = VACCEL_EINVAL;
-	if (!ret) {
-		memcpy(arg->buf, buf, size);
-		array->position++;
-	}
+	if (!ret)
+		set_copy(array, arg, buf, size);
 	free(buf);
 	return ret;
 }
