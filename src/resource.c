@@ -144,8 +144,10 @@ static void res_abort(struct vaccel_resource *res)
 	memset(res, 0, sizeof(*res));
 }
 
-static void res_commit(struct vaccel_resource *res)
+/* The resource is complete: its contents are of `path_type`; it joins the live ones. */
+static void res_commit(struct vaccel_resource *res, vaccel_path_type_t path_type)
 {
+	res->path_type = path_type;
 	pthread_mutex_lock(&resources_lock);
 	vaccel_list_add_tail(&resources, &res->entry);
 	pthread_mutex_unlock(&resources_lock);
@@ -255,8 +257,7 @@ int vaccel_resource_init_multi(struct vaccel_resource *res, const char **paths, 
 			goto fail;
 		}
 	}
-	res->path_type = first;
-	res_commit(res);
+	res_commit(res, first);
 	return VACCEL_OK;
 fail:
 	res_abort(res);
@@ -301,8 +302,7 @@ int vaccel_resource_init_from_buf(struct vaccel_resource *res, const void *buf, 
 	if (ret)
 		goto fail;
 	res->nr_blobs = 1;
-	res->path_type = VACCEL_PATH_LOCAL_FILE;
-	res_commit(res);
+	res_commit(res, VACCEL_PATH_LOCAL_FILE);
 	return VACCEL_OK;
 fail:
 	res_abort(res);
@@ -359,8 +359,7 @@ int vaccel_resource_init_from_blobs(struct vaccel_resource *res, const struct va
 			goto fail;
 		res->nr_blobs = i + 1;
 	}
-	res->path_type = VACCEL_PATH_LOCAL_FILE;
-	res_commit(res);
+	res_commit(res, VACCEL_PATH_LOCAL_FILE);
 	return VACCEL_OK;
 fail:
 	res_abort(res);
