@@ -107,3 +107,15 @@ struct vaccel_resource *opstest_resource(struct opstest_fixture *f, int slot,
 
 	return res;
 }
+
+void opstest_assert_image_op(const struct opstest_fixture *f, vaccel_op_type_t op, const void *img,
+			     size_t len_img, const unsigned char *name, size_t len_name)
+{
+	assert_int_equal(f->st->last_op, op);
+	assert_int_equal(f->st->count[op], 1);
+	assert_ptr_equal(f->st->ptr[0], img);
+	assert_ptr_equal(f->st->ptr[1], name);
+	assert_int_equal(f->st->num[0], len_img);
+	assert_int_equal(f->st->num[1], len_name);
+	assert_string_equal((const char *)name, OPSTEST_IMGNAME);
+}

@@ -33,6 +33,13 @@ int opstest_teardown(void **state);
 struct vaccel_resource *opstest_resource(struct opstest_fixture *f, int slot,
 					 vaccel_resource_type_t type, bool do_register);
 
+/*
+ * The last call reached the plugin as image op `op` (detect, segment, pose, depth) with
+ * exactly img/name and their lengths, and the plugin wrote its image name into name.
+ */
+void opstest_assert_image_op(const struct opstest_fixture *f, vaccel_op_type_t op, const void *img,
+			     size_t len_img, const unsigned char *name, size_t len_name);
+
 /* A plugin stand-in with no ops (for the ENOTSUP paths). */
 extern struct vaccel_plugin opstest_empty_plugin;
 

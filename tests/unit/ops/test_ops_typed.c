@@ -155,13 +155,7 @@ static void image_ops_ok(void **state)
 
 		assert_int_equal(cases[i].fn(&f->sess, img, name, sizeof(img), sizeof(name)),
 				 VACCEL_OK);
-		assert_int_equal(f->st->last_op, cases[i].op);
-		assert_int_equal(f->st->count[cases[i].op], 1);
-		assert_ptr_equal(f->st->ptr[0], img);
-		assert_ptr_equal(f->st->ptr[1], name);
-		assert_int_equal(f->st->num[0], sizeof(img));
-		assert_int_equal(f->st->num[1], sizeof(name));
-		assert_string_equal((char *)name, OPSTEST_IMGNAME);
+		opstest_assert_image_op(f, cases[i].op, img, sizeof(img), name, sizeof(name));
 	}
 }
 
