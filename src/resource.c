@@ -22,55 +22,40 @@
 #define DIR_MAX_DEPTH 32
 #define DIR_MAX_FILES 65536
 
-static pthread_mutex_t resources_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct vaccel_list_entry resources = LIST_ENTRY_INIT(resources);
-static struct rt_id_pool *resource_ids;
-
-static struct vaccel_resource *entry_resource(struct vaccel_list_entry *e)
+static struct vaccel_resource *entry_resource(const struct vaccel_list_entry *e)
 {
 	return vaccel_container_of(e, struct vaccel_resource, entry);
 }
+
+static vaccel_id_t resource_id_of(const struct vaccel_list_entry *e)
+{
+	return entry_resource(e)->id;
+}
+
+static struct rt_table resources =
+    RT_TABLE_INIT(resources, "resource", RT_RESOURCES_MAX, resource_id_of);
 
 static bool valid_type(vaccel_resource_type_t type)
 {
 	return (int)type >= 0 && type < VACCEL_RESOURCE_MAX;
 }
 
-/* What a lookup among the live resources looks for. */
-struct res_key {
-	enum { RES_BY_ADDR, RES_BY_ID, RES_BY_TYPE } by;
-	const struct vaccel_resource *addr;
-	vaccel_id_t id;
-	vaccel_resource_type_t type;
-};
-
-static bool res_matches(const struct res_key *key, const struct vaccel_resource *r)
-{
-	switch (key->by) {
-	case RES_BY_ADDR:
-		return r == key->addr;
-	case RES_BY_ID:
-		return r->id == key->id;
-	default:
-		return r->type == key->type;
-	}
-}
-
 /*
- * The one lookup among the live resources, in creation order. With found[], stores the
- * first `max` (>= 1) matches there and stops; without, counts every match. Returns the
- * number of matches seen. Caller holds resources_lock.
+ * The live resources of `type`, in creation order. With found[], stores the first `max`
+ * (>= 1) there and stops; without, counts them all. Returns the number seen. Caller
+ * holds resources.lock.
  */
-static size_t res_find_locked(const struct res_key *key, struct vaccel_resource **found, size_t max)
+static size_t res_of_type_locked(vaccel_resource_type_t type, struct vaccel_resource **found,
+				 size_t max)
 {
 	struct vaccel_list_entry *it;
 	size_t n = 0;
 
-	vaccel_list_for_each(it, &resources)
+	vaccel_list_for_each(it, &resources.list)
 	{
 		struct vaccel_resource *r = entry_resource(it);
 
-		if (!res_matches(key, r))
+		if (r->type != type)
 			continue;
 		if (found)
 			found[n] = r;
@@ -80,17 +65,6 @@ static size_t res_find_locked(const struct res_key *key, struct vaccel_resource 
 	return n;
 }
 
-/* res_find_locked() under the lock, for one resource: VACCEL_OK or VACCEL_ENOENT. */
-static int res_find_one(const struct res_key *key, struct vaccel_resource **found)
-{
-	size_t n;
-
-	pthread_mutex_lock(&resources_lock);
-	n = res_find_locked(key, found, 1);
-	pthread_mutex_unlock(&resources_lock);
-	return n ? VACCEL_OK : VACCEL_ENOENT;
-}
-
 /* ---- creation ---- */
 
 static int res_begin(struct vaccel_resource *res, vaccel_resource_type_t type)
@@ -98,11 +72,9 @@ static int res_begin(struct vaccel_resource *res, vaccel_resource_type_t type)
 	vaccel_id_t id;
 
 	memset(res, 0, sizeof(*res));
-	id = rt_id_pool_get(resource_ids);
-	if (id < 0) {
-		vaccel_error("Could not get a resource ID (too many resources)");
+	id = rt_table_new_id(&resources);
+	if (id < 0)
 		return (int)-id;
-	}
 	res->id = id;
 	res->type = type;
 	vaccel_list_init(&res->entry);
@@ -140,7 +112,7 @@ static void res_abort(struct vaccel_resource *res)
 		free(res->rundir);
 	}
 	pthread_mutex_destroy(&res->sessions_lock);
-	rt_id_pool_put(resource_ids, res->id);
+	rt_table_put_id(&resources, res->id);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -148,9 +120,7 @@ static void res_abort(struct vaccel_resource *res)
 static void res_commit(struct vaccel_resource *res, vaccel_path_type_t path_type)
 {
 	res->path_type = path_type;
-	pthread_mutex_lock(&resources_lock);
-	vaccel_list_add_tail(&resources, &res->entry);
-	pthread_mutex_unlock(&resources_lock);
+	rt_table_add(&resources, &res->entry);
 	vaccel_debug("Initialized resource %" PRId64, res->id);
 }
 
@@ -368,7 +338,6 @@ fail:
 
 int vaccel_resource_release(struct vaccel_resource *res)
 {
-	struct vaccel_resource *listed;
 	vaccel_id_t id;
 	int ret = VACCEL_OK;
 
@@ -378,7 +347,7 @@ int vaccel_resource_release(struct vaccel_resource *res)
 		vaccel_error("Cannot release uninitialized resource");
 		return VACCEL_EINVAL;
 	}
-	if (res_find_one(&(struct res_key){.by = RES_BY_ADDR, .addr = res}, &listed))
+	if (!rt_table_contains(&resources, &res->entry))
 		return VACCEL_EINVAL;
 	id = res->id;
 
@@ -410,11 +379,9 @@ int vaccel_resource_release(struct vaccel_resource *res)
 	free_paths(res);
 	res->plugin_priv = NULL;
 
-	pthread_mutex_lock(&resources_lock);
-	vaccel_list_unlink(&res->entry);
-	pthread_mutex_unlock(&resources_lock);
+	rt_table_remove(&resources, &res->entry);
 	pthread_mutex_destroy(&res->sessions_lock);
-	rt_id_pool_put(resource_ids, id);
+	rt_table_put_id(&resources, id);
 	res->id = 0;
 	vaccel_debug("Released resource %" PRId64, id);
 	return ret;
@@ -773,6 +740,7 @@ int vaccel_resource_directory(struct vaccel_resource *res, char *out_path, size_
 
 int vaccel_resource_get_by_id(struct vaccel_resource **res, vaccel_id_t id)
 {
+	struct vaccel_list_entry *e;
 	int ret;
 
 	if (!res || id <= 0)
@@ -780,11 +748,16 @@ int vaccel_resource_get_by_id(struct vaccel_resource **res, vaccel_id_t id)
 	ret = rt_require_up("vaccel_resource_get_by_id");
 	if (ret)
 		return ret;
-	return res_find_one(&(struct res_key){.by = RES_BY_ID, .id = id}, res);
+	e = rt_table_find_id(&resources, id);
+	if (!e)
+		return VACCEL_ENOENT;
+	*res = entry_resource(e);
+	return VACCEL_OK;
 }
 
 int vaccel_resource_get_by_type(struct vaccel_resource **res, vaccel_resource_type_t type)
 {
+	size_t n;
 	int ret;
 
 	if (!res || !valid_type(type))
@@ -792,13 +765,15 @@ int vaccel_resource_get_by_type(struct vaccel_resource **res, vaccel_resource_ty
 	ret = rt_require_up("vaccel_resource_get_by_type");
 	if (ret)
 		return ret;
-	return res_find_one(&(struct res_key){.by = RES_BY_TYPE, .type = type}, res);
+	pthread_mutex_lock(&resources.lock);
+	n = res_of_type_locked(type, res, 1);
+	pthread_mutex_unlock(&resources.lock);
+	return n ? VACCEL_OK : VACCEL_ENOENT;
 }
 
 int vaccel_resource_get_all_by_type(struct vaccel_resource ***res, size_t *nr_found,
 				    vaccel_resource_type_t type)
 {
-	const struct res_key key = {.by = RES_BY_TYPE, .type = type};
 	struct vaccel_resource **arr;
 	size_t n;
 	int ret;
@@ -808,21 +783,21 @@ int vaccel_resource_get_all_by_type(struct vaccel_resource ***res, size_t *nr_fo
 	ret = rt_require_up("vaccel_resource_get_all_by_type");
 	if (ret)
 		return ret;
-	pthread_mutex_lock(&resources_lock);
-	n = res_find_locked(&key, NULL, 0);
+	pthread_mutex_lock(&resources.lock);
+	n = res_of_type_locked(type, NULL, 0);
 	if (!n) {
-		pthread_mutex_unlock(&resources_lock);
+		pthread_mutex_unlock(&resources.lock);
 		*res = NULL;
 		*nr_found = 0;
 		return VACCEL_ENOENT;
 	}
 	arr = malloc(n * sizeof(*arr));
 	if (!arr) {
-		pthread_mutex_unlock(&resources_lock);
+		pthread_mutex_unlock(&resources.lock);
 		return VACCEL_ENOMEM;
 	}
-	res_find_locked(&key, arr, n);
-	pthread_mutex_unlock(&resources_lock);
+	res_of_type_locked(type, arr, n);
+	pthread_mutex_unlock(&resources.lock);
 	*res = arr;
 	*nr_found = n;
 	return VACCEL_OK;
@@ -837,36 +812,21 @@ long int vaccel_resource_refcount(const struct vaccel_resource *res)
 
 int rt_resources_bootstrap(void)
 {
-	if (resource_ids)
-		return VACCEL_OK;
-	return rt_id_pool_new(&resource_ids, RT_RESOURCES_MAX);
+	return rt_table_bootstrap(&resources);
+}
+
+static int release_entry(struct vaccel_list_entry *e)
+{
+	return vaccel_resource_release(entry_resource(e));
 }
 
 int rt_resources_cleanup(void)
 {
-	vaccel_debug("Cleaning up resources");
-	for (;;) {
-		struct vaccel_resource *r = NULL;
-
-		pthread_mutex_lock(&resources_lock);
-		if (!vaccel_list_empty(&resources))
-			r = entry_resource(resources.next);
-		pthread_mutex_unlock(&resources_lock);
-		if (!r)
-			break;
-		if (vaccel_resource_release(r) == VACCEL_EINVAL) {
-			/* Corrupted entry (e.g. id overwritten by the caller): drop the link. */
-			pthread_mutex_lock(&resources_lock);
-			vaccel_list_unlink(&r->entry);
-			pthread_mutex_unlock(&resources_lock);
-		}
-	}
-	rt_id_pool_delete(resource_ids);
-	resource_ids = NULL;
+	rt_table_cleanup(&resources, release_entry);
 	return VACCEL_OK;
 }
 
 size_t rt_resources_live(void)
 {
-	return rt_id_pool_in_use(resource_ids);
+	return rt_table_live(&resources);
 }
