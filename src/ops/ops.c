@@ -156,21 +156,26 @@ static int check_resource(const struct vaccel_session *sess, const struct vaccel
 	return VACCEL_OK;
 }
 
+/* Step 2 of ops_enter(), when debug lines are written. */
+__attribute__((noinline)) static void log_lookup(const struct vaccel_session *sess,
+						 vaccel_op_type_t op)
+{
+	char name[VACCEL_ENUM_STR_MAX];
+
+	vaccel_debug("session:%" PRId64 " Looking for func implementing op %s", sess->id,
+		     vaccel_op_type_to_lower(op, name, sizeof(name)));
+}
+
 /*
- * Step 5 of ops_enter(): the session's plugin's function for op, or why there is none.
- * `debug`: debug lines are written (the op's name is only worked out when printed).
+ * Step 5 of ops_enter() when it logs: the session's plugin's function for op, or why
+ * there is none. Kept apart so that the call that succeeds quietly needs no name buffer.
  */
-static int find_func(const struct vaccel_session *sess, vaccel_op_type_t op, bool debug,
-		     void **func)
+__attribute__((noinline)) static int find_func_logged(const struct vaccel_session *sess,
+						      vaccel_op_type_t op, void **func)
 {
 	const struct vaccel_plugin *plugin = sess->plugin;
 	char name[VACCEL_ENUM_STR_MAX];
 	const char *plugin_name;
-
-	if (!debug && plugin && plugin->ops[op] && plugin->ops[op]->func) {
-		*func = plugin->ops[op]->func;
-		return VACCEL_OK;
-	}
 
 	vaccel_op_type_to_lower(op, name, sizeof(name));
 	if (!plugin) {
@@ -195,6 +200,7 @@ int ops_enter(struct ops_call *call, const struct vaccel_session *sess, vaccel_o
 	      const struct vaccel_resource *res)
 {
 	const struct ops_fact *fact = &ops_facts[op];
+	const struct vaccel_plugin *plugin;
 	bool debug;
 	int ret;
 
@@ -202,12 +208,8 @@ int ops_enter(struct ops_call *call, const struct vaccel_session *sess, vaccel_o
 		return VACCEL_EINVAL;
 
 	debug = vaccel_log_enabled(VACCEL_LOG_DEBUG);
-	if (debug) {
-		char name[VACCEL_ENUM_STR_MAX];
-
-		vaccel_debug("session:%" PRId64 " Looking for func implementing op %s", sess->id,
-			     vaccel_op_type_to_lower(op, name, sizeof(name)));
-	}
+	if (debug)
+		log_lookup(sess, op);
 
 	if (fact->takes_resource) {
 		ret = check_resource(sess, res, fact->resource_type);
@@ -218,13 +220,17 @@ int ops_enter(struct ops_call *call, const struct vaccel_session *sess, vaccel_o
 	call->prof = &ops_regions[fact->region];
 	call->t0 = ops_prof_now();
 
-	ret = find_func(sess, op, debug, &call->func);
-	if (ret) {
-		ops_exit(call, ret);
-		return ret;
+	/* The quiet path: found, and nothing to log. */
+	plugin = sess->plugin;
+	if (!debug && plugin && plugin->ops[op] && plugin->ops[op]->func) {
+		call->func = plugin->ops[op]->func;
+		return VACCEL_OK;
 	}
 
-	return VACCEL_OK;
+	ret = find_func_logged(sess, op, &call->func);
+	if (ret)
+		ops_exit(call, ret);
+	return ret;
 }
 
 /* At exit: print the regions and free their samples. */
