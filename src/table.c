@@ -6,8 +6,6 @@
  */
 #include "rt.h"
 
-#include <inttypes.h>
-
 int rt_table_bootstrap(struct rt_table *t)
 {
 	if (t->ids)
