@@ -47,10 +47,12 @@ enum optab_kind {
 
 /* What a vAccel arg type is, generated from vaccel/arg.h's type lists. */
 struct optab_type {
-	uint8_t kind;  /* enum optab_kind */
-	uint8_t size;  /* bytes of one element (1 for STRING and bulk) */
-	uint8_t align; /* alignment typed access needs; bulk may hold anything: the largest */
-	uint8_t twin;  /* the array type of a scalar, the scalar type of an array, else itself */
+	uint8_t kind;	/* enum optab_kind */
+	uint8_t size;	/* bytes of one element (1 for STRING and bulk) */
+	uint8_t align;	/* alignment typed access needs; bulk may hold anything: the largest */
+	uint8_t twin;	/* the array type of a scalar, the scalar type of an array, else itself */
+	bool is_signed; /* numeric elements: a signed integer or a float */
+	bool is_float;	/* numeric elements: float or double */
 };
 
 /* Facts of `type`, or NULL when it is no vAccel arg type (>= VACCEL_ARG_MAX). */

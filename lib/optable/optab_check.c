@@ -69,55 +69,31 @@ static bool aligned(const void *p, size_t align)
 }
 
 /* An integer or float scalar's value, read once (the buffer need not be aligned). */
-static void read_scalar(uint32_t type, const void *buf, struct optab_val *v)
+static void read_scalar(const struct optab_type *t, const void *buf, struct optab_val *v)
 {
-	union {
-		int8_t i8;
-		int16_t i16;
-		int32_t i32;
-		int64_t i64;
-		uint8_t u8;
-		uint16_t u16;
-		uint32_t u32;
-		uint64_t u64;
-		float f32;
-		double f64;
-	} u;
+	unsigned bits = 8u * t->size;
+	uint64_t u = 0;
 
-	memcpy(&u, buf, optab_type(type)->size);
-	switch (type) {
-	case VACCEL_ARG_INT8:
-	case VACCEL_ARG_CHAR:
-		v->i = u.i8;
-		break;
-	case VACCEL_ARG_INT16:
-		v->i = u.i16;
-		break;
-	case VACCEL_ARG_INT32:
-		v->i = u.i32;
-		break;
-	case VACCEL_ARG_INT64:
-		v->i = u.i64;
-		break;
-	case VACCEL_ARG_UINT16:
-		v->i = u.u16;
-		break;
-	case VACCEL_ARG_UINT32:
-		v->i = u.u32;
-		break;
-	case VACCEL_ARG_UINT64:
-		v->i = u.u64 > INT64_MAX ? INT64_MAX : (int64_t)u.u64;
-		break;
-	case VACCEL_ARG_FLOAT32:
-		v->f = u.f32;
-		break;
-	case VACCEL_ARG_FLOAT64:
-		v->f = u.f64;
-		break;
-	default: /* UINT8, UCHAR, BOOL */
-		v->i = u.u8;
-		break;
+	if (t->is_float) {
+		float f32;
+
+		if (t->size == sizeof(f32)) {
+			memcpy(&f32, buf, sizeof(f32));
+			v->f = f32;
+		} else {
+			memcpy(&v->f, buf, sizeof(v->f));
+		}
+		return;
 	}
+	/* The element's bytes in the low end of u, whatever the byte order. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	memcpy((unsigned char *)&u + sizeof(u) - t->size, buf, t->size);
+#else
+	memcpy(&u, buf, t->size);
+#endif
+	if (t->is_signed && bits < 64 && (u >> (bits - 1)) & 1)
+		u |= ~0ull << bits; /* sign-extend */
+	v->i = t->is_signed || u <= INT64_MAX ? (int64_t)u : INT64_MAX;
 }
 
 /* One fixed arg against its descriptor: type, size, buffer, alignment, minimum; fills *v. */
@@ -143,7 +119,7 @@ static int check_fixed(struct walk *w, const struct optab_arg *d, int dir, size_
 		/* The plugin writes an output scalar through a typed pointer. */
 		if ((w->flags & OPTAB_ALIGN) && d->role != OPTAB_IN && !aligned(a->buf, t->align))
 			return fault(w, OPTAB_E_ALIGN, dir, index, d, a->type, 0, t->align);
-		read_scalar(type, a->buf, v);
+		read_scalar(t, a->buf, v);
 		if (d->min && v->i < d->min)
 			return fault(w, OPTAB_E_MIN, dir, index, d, a->type, (uint64_t)v->i,
 				     (uint64_t)d->min);

@@ -16,9 +16,16 @@ union any_elem {
 };
 #define OPTAB_BULK_ALIGN _Alignof(union any_elem)
 
+/* Signed: -1 is not above 0 (bool and unsigned types wrap it). Float: 1.5 stays above 1. */
+#define IS_SIGNED(ctype) (!((ctype)-1 > (ctype)0))
+#define IS_FLOAT(ctype) ((ctype)1.5 > (ctype)1)
+#define FACTS(kind, ctype, twin)                                                                   \
+	{                                                                                          \
+		kind, sizeof(ctype), _Alignof(ctype), twin, IS_SIGNED(ctype), IS_FLOAT(ctype)      \
+	}
 #define NUMERIC_FACTS(name, ctype, scalar, array)                                                  \
-	[scalar] = {OPTAB_KIND_SCALAR, sizeof(ctype), _Alignof(ctype), array},                     \
-	[array] = {OPTAB_KIND_ARRAY, sizeof(ctype), _Alignof(ctype), scalar},
+	[scalar] = FACTS(OPTAB_KIND_SCALAR, ctype, array),                                         \
+	[array] = FACTS(OPTAB_KIND_ARRAY, ctype, scalar),
 
 static const struct optab_type types[] = {
     VACCEL_ARG_NUMERIC_TYPES(NUMERIC_FACTS)[VACCEL_ARG_RAW] = {OPTAB_KIND_BULK, 1, OPTAB_BULK_ALIGN,

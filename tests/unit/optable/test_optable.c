@@ -27,40 +27,30 @@
 static void type_facts(void **state)
 {
 	/* What each type holds, written out here rather than taken from vaccel/arg.h. */
+	enum { S = OPTAB_KIND_SCALAR, A = OPTAB_KIND_ARRAY, B = OPTAB_KIND_BULK };
 	static const struct {
 		vaccel_arg_type_t type;
 		uint8_t kind, size;
+		bool is_signed, is_float;
 	} want[] = {
-	    {VACCEL_ARG_RAW, OPTAB_KIND_BULK, 1},
-	    {VACCEL_ARG_INT8, OPTAB_KIND_SCALAR, 1},
-	    {VACCEL_ARG_INT8_ARRAY, OPTAB_KIND_ARRAY, 1},
-	    {VACCEL_ARG_INT16, OPTAB_KIND_SCALAR, 2},
-	    {VACCEL_ARG_INT16_ARRAY, OPTAB_KIND_ARRAY, 2},
-	    {VACCEL_ARG_INT32, OPTAB_KIND_SCALAR, 4},
-	    {VACCEL_ARG_INT32_ARRAY, OPTAB_KIND_ARRAY, 4},
-	    {VACCEL_ARG_INT64, OPTAB_KIND_SCALAR, 8},
-	    {VACCEL_ARG_INT64_ARRAY, OPTAB_KIND_ARRAY, 8},
-	    {VACCEL_ARG_UINT8, OPTAB_KIND_SCALAR, 1},
-	    {VACCEL_ARG_UINT8_ARRAY, OPTAB_KIND_ARRAY, 1},
-	    {VACCEL_ARG_UINT16, OPTAB_KIND_SCALAR, 2},
-	    {VACCEL_ARG_UINT16_ARRAY, OPTAB_KIND_ARRAY, 2},
-	    {VACCEL_ARG_UINT32, OPTAB_KIND_SCALAR, 4},
-	    {VACCEL_ARG_UINT32_ARRAY, OPTAB_KIND_ARRAY, 4},
-	    {VACCEL_ARG_UINT64, OPTAB_KIND_SCALAR, 8},
-	    {VACCEL_ARG_UINT64_ARRAY, OPTAB_KIND_ARRAY, 8},
-	    {VACCEL_ARG_FLOAT32, OPTAB_KIND_SCALAR, 4},
-	    {VACCEL_ARG_FLOAT32_ARRAY, OPTAB_KIND_ARRAY, 4},
-	    {VACCEL_ARG_FLOAT64, OPTAB_KIND_SCALAR, 8},
-	    {VACCEL_ARG_FLOAT64_ARRAY, OPTAB_KIND_ARRAY, 8},
-	    {VACCEL_ARG_BOOL, OPTAB_KIND_SCALAR, 1},
-	    {VACCEL_ARG_BOOL_ARRAY, OPTAB_KIND_ARRAY, 1},
-	    {VACCEL_ARG_CHAR, OPTAB_KIND_SCALAR, 1},
-	    {VACCEL_ARG_CHAR_ARRAY, OPTAB_KIND_ARRAY, 1},
-	    {VACCEL_ARG_UCHAR, OPTAB_KIND_SCALAR, 1},
-	    {VACCEL_ARG_UCHAR_ARRAY, OPTAB_KIND_ARRAY, 1},
-	    {VACCEL_ARG_STRING, OPTAB_KIND_STRING, 1},
-	    {VACCEL_ARG_BUFFER, OPTAB_KIND_BULK, 1},
-	    {VACCEL_ARG_CUSTOM, OPTAB_KIND_BULK, 1},
+	    /* clang-format off */
+	    {VACCEL_ARG_RAW, B, 1, 0, 0},
+	    {VACCEL_ARG_INT8, S, 1, 1, 0},	     {VACCEL_ARG_INT8_ARRAY, A, 1, 1, 0},
+	    {VACCEL_ARG_INT16, S, 2, 1, 0},	     {VACCEL_ARG_INT16_ARRAY, A, 2, 1, 0},
+	    {VACCEL_ARG_INT32, S, 4, 1, 0},	     {VACCEL_ARG_INT32_ARRAY, A, 4, 1, 0},
+	    {VACCEL_ARG_INT64, S, 8, 1, 0},	     {VACCEL_ARG_INT64_ARRAY, A, 8, 1, 0},
+	    {VACCEL_ARG_UINT8, S, 1, 0, 0},	     {VACCEL_ARG_UINT8_ARRAY, A, 1, 0, 0},
+	    {VACCEL_ARG_UINT16, S, 2, 0, 0},	     {VACCEL_ARG_UINT16_ARRAY, A, 2, 0, 0},
+	    {VACCEL_ARG_UINT32, S, 4, 0, 0},	     {VACCEL_ARG_UINT32_ARRAY, A, 4, 0, 0},
+	    {VACCEL_ARG_UINT64, S, 8, 0, 0},	     {VACCEL_ARG_UINT64_ARRAY, A, 8, 0, 0},
+	    {VACCEL_ARG_FLOAT32, S, 4, 1, 1},	     {VACCEL_ARG_FLOAT32_ARRAY, A, 4, 1, 1},
+	    {VACCEL_ARG_FLOAT64, S, 8, 1, 1},	     {VACCEL_ARG_FLOAT64_ARRAY, A, 8, 1, 1},
+	    {VACCEL_ARG_BOOL, S, 1, 0, 0},	     {VACCEL_ARG_BOOL_ARRAY, A, 1, 0, 0},
+	    {VACCEL_ARG_CHAR, S, 1, (char)-1 < 0, 0}, {VACCEL_ARG_CHAR_ARRAY, A, 1, (char)-1 < 0, 0},
+	    {VACCEL_ARG_UCHAR, S, 1, 0, 0},	     {VACCEL_ARG_UCHAR_ARRAY, A, 1, 0, 0},
+	    {VACCEL_ARG_STRING, OPTAB_KIND_STRING, 1, 0, 0},
+	    {VACCEL_ARG_BUFFER, B, 1, 0, 0},	     {VACCEL_ARG_CUSTOM, B, 1, 0, 0},
+	    /* clang-format on */
 	};
 
 	(void)state;
@@ -71,6 +61,10 @@ static void type_facts(void **state)
 		assert_non_null(t);
 		assert_int_equal(t->kind, want[i].kind);
 		assert_int_equal(t->size, want[i].size);
+		if (t->kind == OPTAB_KIND_SCALAR || t->kind == OPTAB_KIND_ARRAY) {
+			assert_int_equal(t->is_signed, want[i].is_signed);
+			assert_int_equal(t->is_float, want[i].is_float);
+		}
 		if (t->kind == OPTAB_KIND_SCALAR || t->kind == OPTAB_KIND_ARRAY) {
 			/* a scalar and its array are twins of the same element */
 			const struct optab_type *twin = optab_type(t->twin);
@@ -90,6 +84,59 @@ static void type_facts(void **state)
 	assert_int_equal(optab_type(VACCEL_ARG_STRING)->align, 1);
 	assert_null(optab_type(VACCEL_ARG_MAX));
 	assert_null(optab_type(UINT32_MAX));
+}
+
+/* Every integer and float scalar type reads back its value (sign-extended, or clamped). */
+static void scalar_values(void **state)
+{
+	static const struct {
+		vaccel_arg_type_t type;
+		uint64_t bits; /* the element's value, in its low bytes */
+		int64_t i;
+		double f;
+	} cases[] = {
+	    {VACCEL_ARG_INT8, 0xfe, -2, 0},
+	    {VACCEL_ARG_INT16, 0x8000, INT16_MIN, 0},
+	    {VACCEL_ARG_INT32, 0xffffffff, -1, 0},
+	    {VACCEL_ARG_INT64, 0x8000000000000000ull, INT64_MIN, 0},
+	    {VACCEL_ARG_UINT8, 0xfe, 254, 0},
+	    {VACCEL_ARG_UINT16, 0xffff, 65535, 0},
+	    {VACCEL_ARG_UINT32, 0xffffffff, 4294967295, 0},
+	    {VACCEL_ARG_UINT64, 0xffffffffffffffffull, INT64_MAX, 0}, /* clamped */
+	    {VACCEL_ARG_UINT64, 7, 7, 0},
+	    {VACCEL_ARG_BOOL, 1, 1, 0},
+	    {VACCEL_ARG_UCHAR, 0x80, 128, 0},
+	};
+	struct optab_arg d = {.name = "x", .role = OPTAB_IN, .len = OPTAB_LEN_ONE};
+	const struct optab_op row = {.listed = true, .nr_read = 1, .rd = &d};
+	struct optab_val v[1];
+	struct optab_err err;
+	float f32 = -1.5f;
+	double f64 = 2.25;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint8_t size = optab_type(cases[i].type)->size;
+		unsigned char buf[8];
+		uint64_t bits = cases[i].bits;
+		struct vaccel_arg a = ARG(cases[i].type, buf, size);
+
+		/* the element in host byte order */
+		for (unsigned b = 0; b < size; b++)
+			buf[__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? b : size - 1 - b] =
+			    (unsigned char)(bits >> (8 * b));
+		d.type = (uint8_t)cases[i].type;
+		assert_int_equal(optab_check(&row, &a, 1, NULL, 0, 0, v, &err), 0);
+		assert_int_equal(v[0].i, cases[i].i);
+	}
+	d.type = VACCEL_ARG_FLOAT32;
+	assert_int_equal(
+	    optab_check(&row, &ARG(VACCEL_ARG_FLOAT32, &f32, 4), 1, NULL, 0, 0, v, &err), 0);
+	assert_true(v[0].f == -1.5);
+	d.type = VACCEL_ARG_FLOAT64;
+	assert_int_equal(
+	    optab_check(&row, &ARG(VACCEL_ARG_FLOAT64, &f64, 8), 1, NULL, 0, 0, v, &err), 0);
+	assert_true(v[0].f == 2.25);
 }
 
 /* ---- rows ---- */
@@ -229,33 +276,22 @@ static void matrix_span(void **state)
  * {INT64_ARRAY dims (>= 1), UINT32 dtype, BUFFER data[>= len(dims)]};
  * write: nr_out x {INT64_ARRAY dims[>= 1], BUFFER data (in/out)}.
  */
+/* clang-format off */
 static const struct optab_arg grp_rd[] = {
-    {.name = "model",
-     .type = VACCEL_ARG_INT64,
-     .role = OPTAB_IN,
-     .len = OPTAB_LEN_ONE,
-     .flags = OPTAB_F_RESOURCE,
-     .min = 1},
+    {.name = "model", .type = VACCEL_ARG_INT64, .role = OPTAB_IN, .len = OPTAB_LEN_ONE, .flags = OPTAB_F_RESOURCE, .min = 1},
     {.name = "nr_in", .type = VACCEL_ARG_UINT32, .role = OPTAB_IN, .len = OPTAB_LEN_ONE},
     {.name = "nr_out", .type = VACCEL_ARG_UINT32, .role = OPTAB_IN, .len = OPTAB_LEN_ONE},
     {.name = "inputs", .len = OPTAB_LEN_GROUP, .role = OPTAB_IN, .ref = {1}, .min = 3},
-    {.name = "dims",
-     .type = VACCEL_ARG_INT64_ARRAY,
-     .role = OPTAB_IN,
-     .len = OPTAB_LEN_FREE,
-     .min = 1},
+    {.name = "dims", .type = VACCEL_ARG_INT64_ARRAY, .role = OPTAB_IN, .len = OPTAB_LEN_FREE, .min = 1},
     {.name = "dtype", .type = VACCEL_ARG_UINT32, .role = OPTAB_IN, .len = OPTAB_LEN_ONE},
     {.name = "data", .type = VACCEL_ARG_BUFFER, .role = OPTAB_IN, .len = OPTAB_LEN_GE, .ref = {4}},
 };
 static const struct optab_arg grp_wr[] = {
     {.name = "outputs", .len = OPTAB_LEN_GROUP, .role = OPTAB_OUT, .ref = {2}, .min = 2},
-    {.name = "dims",
-     .type = VACCEL_ARG_INT64_ARRAY,
-     .role = OPTAB_OUT,
-     .len = OPTAB_LEN_FREE,
-     .min = 1},
+    {.name = "dims", .type = VACCEL_ARG_INT64_ARRAY, .role = OPTAB_OUT, .len = OPTAB_LEN_FREE, .min = 1},
     {.name = "data", .type = VACCEL_ARG_BUFFER, .role = OPTAB_INOUT, .len = OPTAB_LEN_FREE},
 };
+/* clang-format on */
 static const struct optab_op grp_row = {.listed = true,
 					.op = VACCEL_OP_NOOP,
 					.nr_read = ARRAY_SIZE(grp_rd),
@@ -419,10 +455,10 @@ static void messages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(type_facts),  cmocka_unit_test(rows_consistent),
-	    cmocka_unit_test(write_roles), cmocka_unit_test(matrix_span),
-	    cmocka_unit_test(groups),	   cmocka_unit_test(derive),
-	    cmocka_unit_test(messages),
+	    cmocka_unit_test(type_facts),      cmocka_unit_test(scalar_values),
+	    cmocka_unit_test(rows_consistent), cmocka_unit_test(write_roles),
+	    cmocka_unit_test(matrix_span),     cmocka_unit_test(groups),
+	    cmocka_unit_test(derive),	       cmocka_unit_test(messages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
