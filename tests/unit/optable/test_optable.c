@@ -202,25 +202,21 @@ static void check_descriptors(const struct optab_op *row, const struct optab_arg
 
 static void rows_consistent(void **state)
 {
-	static const vaccel_op_type_t genop_ops[] = {
-	    VACCEL_OP_NOOP,	      VACCEL_OP_EXEC,	      VACCEL_OP_EXEC_WITH_RESOURCE,
-	    VACCEL_OP_IMAGE_CLASSIFY, VACCEL_OP_IMAGE_DETECT, VACCEL_OP_IMAGE_SEGMENT,
-	    VACCEL_OP_IMAGE_POSE,     VACCEL_OP_IMAGE_DEPTH,  VACCEL_OP_BLAS_SGEMM,
-	    VACCEL_OP_FPGA_ARRAYCOPY, VACCEL_OP_FPGA_MMULT,   VACCEL_OP_FPGA_PARALLEL,
-	    VACCEL_OP_FPGA_VECTORADD, VACCEL_OP_MINMAX,	      VACCEL_OP_OPENCV,
-	};
 	unsigned rows = 0;
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(genop_ops); i++)
-		assert_non_null(optab_op(genop_ops[i]));
 	for (uint32_t op = 0; op < 256; op++) {
 		const struct optab_op *row = optab_op(op);
 
-		/* a row exactly where the runtime has a typed call */
-		if (op < VACCEL_OP_MAX)
+		/* a row exactly where the runtime has a typed call: every op but the
+		 * model ops (TF, TFLite, Torch), which are not genop-capable yet */
+		if (op < VACCEL_OP_MAX) {
+			bool model = op >= VACCEL_OP_TF_MODEL_LOAD && op <= VACCEL_OP_TORCH_SGEMM;
+
+			assert_int_equal(row != NULL, !model);
 			assert_int_equal(row != NULL,
 					 ops_genop_caller((vaccel_op_type_t)op) != NULL);
+		}
 		if (!row)
 			continue;
 		rows++;
@@ -229,7 +225,8 @@ static void rows_consistent(void **state)
 		check_descriptors(row, row->rd, row->nr_read, false);
 		check_descriptors(row, row->wr, row->nr_write, true);
 	}
-	assert_int_equal(rows, ARRAY_SIZE(genop_ops));
+	assert_int_equal(rows,
+			 VACCEL_OP_MAX - (VACCEL_OP_TORCH_SGEMM - VACCEL_OP_TF_MODEL_LOAD + 1));
 	assert_null(ops_genop_caller(VACCEL_OP_MAX));
 }
 
