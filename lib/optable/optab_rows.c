@@ -12,6 +12,15 @@
  * Roles: read args are IN; a write arg is OUT when the op never reads what
  * the caller left in it, INOUT when it does (sgemm's c). Pass-through write
  * args belong to the called function, so they are in/out.
+ *
+ * Model ops (TF, TFLite, Torch; issue #9) fit as plain rows: the model is an
+ * INT64 arg flagged OPTAB_F_RESOURCE (the daemon then checks it names a
+ * resource of the connection); nr_inputs / nr_outputs are scalar args; each
+ * tensor list is a GROUP descriptor (ref = the count arg, min = its member
+ * count) followed by its members, e.g. {INT64_ARRAY dims, UINT32 data type,
+ * BUFFER data}, last in its direction. Tying a tensor's data size to its
+ * dims and data type needs one more length rule (need_of() in
+ * optab_check.c, put_arg() in optab_text.c, and test_optable's row checks).
  */
 #include "optab.h"
 
