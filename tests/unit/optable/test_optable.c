@@ -449,14 +449,15 @@ static void messages(void **state)
 	assert_int_equal(strlen(msg), 7);
 }
 
+#define OPTABLE_TESTS(X)                                                                           \
+	X(type_facts)                                                                              \
+	X(scalar_values) X(rows_consistent) X(write_roles) X(matrix_span) X(groups) X(derive)      \
+	    X(messages)
+#define UNIT_TEST(fn) cmocka_unit_test(fn),
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(type_facts),      cmocka_unit_test(scalar_values),
-	    cmocka_unit_test(rows_consistent), cmocka_unit_test(write_roles),
-	    cmocka_unit_test(matrix_span),     cmocka_unit_test(groups),
-	    cmocka_unit_test(derive),	       cmocka_unit_test(messages),
-	};
+	const struct CMUnitTest tests[] = {OPTABLE_TESTS(UNIT_TEST)};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
