@@ -88,6 +88,9 @@ int optab_err_str(const struct optab_op *row, const struct optab_err *e, char *b
 		put(&o, "%" PRIu64 " elements, must be %s %" PRIu64, e->have,
 		    e->fault == OPTAB_E_SHORT ? "at least" : "exactly", e->need);
 		break;
+	case OPTAB_E_TENSOR:
+		put(&o, "tensor shape: %s", e->detail ? e->detail : "invalid");
+		break;
 	default: /* OPTAB_E_SHAPE */
 		put(&o, "invalid shape (rows and cols >= 1, stride >= cols, no overflow)");
 		break;
@@ -142,6 +145,10 @@ static void put_arg(struct out *o, const struct optab_op *row, const struct opta
 	case OPTAB_LEN_MATRIX:
 		put(o, "[≥ (%s−1)·%s + %s]", ref_desc(row, d->ref[0])->name,
 		    ref_desc(row, d->ref[2])->name, ref_desc(row, d->ref[1])->name);
+		break;
+	case OPTAB_LEN_TENSOR:
+		put(o, "[tensor(%s, %s)]", ref_desc(row, d->ref[0])->name,
+		    ref_desc(row, d->ref[1])->name);
 		break;
 	case OPTAB_LEN_FREE:
 		if (d->min)
