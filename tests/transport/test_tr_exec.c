@@ -108,7 +108,7 @@ static void test_exec_generic(void **state)
 	assert_int_equal(out, 66);
 }
 
-/* Host-side uploads so far: the host runtime persists each uploaded file. */
+/* Host-side uploads so far: the daemon persists each uploaded file (hostrt.c). */
 static int uploads(void)
 {
 	return tr_log_count(&daemon_, "Persisting file libmytestlib.so");
