@@ -80,19 +80,29 @@ static void labels_free(char **labels, size_t nr)
 	free(labels);
 }
 
-void ex_model_print_output(struct ex_model *m, int type, long long nr_dims, const void *data,
-			   size_t size, bool is_float)
+int ex_model_report(struct ex_model *m, const struct ex_model_output *out, const char *heading)
 {
-	printf("Output tensor => type:%d nr_dims:%lld size:%zuB\n", type, nr_dims, size);
-	if (!is_float || !data || m->nr_labels == 0 || size != m->nr_labels * sizeof(float))
-		return;
-	const float *score = data;
+	const float *score;
 	size_t best = 0;
 
+	if (!out) {
+		fprintf(stderr, "The model returned no output tensor\n");
+		return VACCEL_EINVAL;
+	}
+	printf("Success!\n");
+	if (heading)
+		printf("%s\n", heading);
+	printf("Output tensor => type:%d nr_dims:%lld size:%zuB\n", out->type, out->nr_dims,
+	       out->size);
+	if (!out->is_float || !out->data || m->nr_labels == 0 ||
+	    out->size != m->nr_labels * sizeof(float))
+		return VACCEL_OK;
+	score = out->data;
 	for (size_t i = 1; i < m->nr_labels; i++)
 		if (score[i] > score[best])
 			best = i;
 	printf("Prediction: %s\n", m->labels[best]);
+	return VACCEL_OK;
 }
 
 int ex_model_main(int argc, char **argv, const struct ex_model_ops *ops)

@@ -45,11 +45,21 @@ struct ex_model_ops {
 
 int ex_model_main(int argc, char **argv, const struct ex_model_ops *ops);
 
+/* A run's output tensor, whatever its framework's type. */
+struct ex_model_output {
+	int type;
+	long long nr_dims;
+	const void *data;
+	size_t size;
+	bool is_float; /* data holds floats */
+};
+
 /*
- * Print `Output tensor => type:T nr_dims:N size:SB` and, when the output is one float
- * per label (a classifier's scores), `Prediction: <label of the highest score>`.
+ * Report a run: VACCEL_EINVAL (and a message) if the model returned no tensor (`out`
+ * NULL); otherwise print `Success!`, the optional heading line, `Output tensor =>
+ * type:T nr_dims:N size:SB` and, when the output is one float per label (a classifier's
+ * scores), `Prediction: <label of the highest score>`.
  */
-void ex_model_print_output(struct ex_model *m, int type, long long nr_dims, const void *data,
-			   size_t size, bool is_float);
+int ex_model_report(struct ex_model *m, const struct ex_model_output *out, const char *heading);
 
 #endif /* EX_MODEL_H */

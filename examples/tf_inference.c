@@ -34,6 +34,7 @@ static int tf_run(struct ex_model *m)
 	struct vaccel_tf_node in_node, out_node;
 	struct vaccel_tf_tensor *in = NULL, *out = NULL;
 	struct vaccel_tf_status status = {0};
+	struct ex_model_output o;
 	int ret;
 
 	ret = vaccel_tf_node_init(&in_node, "serving_default_data", 0);
@@ -57,15 +58,12 @@ static int tf_run(struct ex_model *m)
 		goto out_tensor;
 	}
 	print_status("run", &status);
-	if (!out) {
-		fprintf(stderr, "The model returned no output tensor\n");
-		ret = VACCEL_EINVAL;
-		goto out_tensor;
-	}
-	printf("Success!\n");
-	ex_model_print_output(m, out->data_type, out->nr_dims, out->data, out->size,
-			      out->data_type == VACCEL_TF_FLOAT);
-	vaccel_tf_tensor_delete(out);
+	if (out)
+		o = (struct ex_model_output){out->data_type, out->nr_dims, out->data, out->size,
+					     out->data_type == VACCEL_TF_FLOAT};
+	ret = ex_model_report(m, out ? &o : NULL, NULL);
+	if (out)
+		vaccel_tf_tensor_delete(out);
 out_tensor:
 	vaccel_tf_tensor_delete(in); /* the input data is not the tensor's */
 out_out_node:

@@ -20,6 +20,7 @@ static int tflite_run(struct ex_model *m)
 {
 	const int32_t dims[] = {1, EX_MODEL_SIDE, EX_MODEL_SIDE, EX_MODEL_CHANNELS};
 	struct vaccel_tflite_tensor *in = NULL, *out = NULL;
+	struct ex_model_output o;
 	uint8_t status = 0;
 	int ret;
 
@@ -35,15 +36,12 @@ static int tflite_run(struct ex_model *m)
 		goto out_tensor;
 	}
 	printf("Session run status: %u\n", status);
-	if (!out) {
-		fprintf(stderr, "The model returned no output tensor\n");
-		ret = VACCEL_EINVAL;
-		goto out_tensor;
-	}
-	printf("Success!\n");
-	ex_model_print_output(m, out->data_type, out->nr_dims, out->data, out->size,
-			      out->data_type == VACCEL_TFLITE_FLOAT32);
-	vaccel_tflite_tensor_delete(out);
+	if (out)
+		o = (struct ex_model_output){out->data_type, out->nr_dims, out->data, out->size,
+					     out->data_type == VACCEL_TFLITE_FLOAT32};
+	ret = ex_model_report(m, out ? &o : NULL, NULL);
+	if (out)
+		vaccel_tflite_tensor_delete(out);
 out_tensor:
 	vaccel_tflite_tensor_delete(in); /* the input data is not the tensor's */
 	return ret;

@@ -21,6 +21,7 @@ static int torch_run(struct ex_model *m)
 {
 	const int64_t dims[] = {1, EX_MODEL_CHANNELS, EX_MODEL_SIDE, EX_MODEL_SIDE};
 	struct vaccel_torch_tensor *in = NULL, *out = NULL;
+	struct ex_model_output o;
 	int ret;
 
 	ret = vaccel_torch_tensor_new(&in, 4, dims, VACCEL_TORCH_FLOAT);
@@ -34,16 +35,12 @@ static int torch_run(struct ex_model *m)
 		fprintf(stderr, "Could not run model: %d\n", ret);
 		goto out_tensor;
 	}
-	if (!out) {
-		fprintf(stderr, "The model returned no output tensor\n");
-		ret = VACCEL_EINVAL;
-		goto out_tensor;
-	}
-	printf("Success!\n");
-	printf("Result Tensor :\n");
-	ex_model_print_output(m, out->data_type, out->nr_dims, out->data, out->size,
-			      out->data_type == VACCEL_TORCH_FLOAT);
-	vaccel_torch_tensor_delete(out);
+	if (out)
+		o = (struct ex_model_output){out->data_type, out->nr_dims, out->data, out->size,
+					     out->data_type == VACCEL_TORCH_FLOAT};
+	ret = ex_model_report(m, out ? &o : NULL, "Result Tensor :");
+	if (out)
+		vaccel_torch_tensor_delete(out);
 out_tensor:
 	vaccel_torch_tensor_delete(in); /* the input data is not the tensor's */
 	return ret;
