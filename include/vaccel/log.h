@@ -34,6 +34,12 @@ VACCEL_ENUM_DEF_WITH_STR_FUNCS(vaccel_log_level, VACCEL_LOG, VACCEL_LOG_LEVEL_EN
 int vaccel_log_init(void);
 int vaccel_log_shutdown(void);
 
+/*
+ * The three functions below are this runtime's own (upstream's libvaccel.so.0 does not
+ * export them): a binary that calls them directly runs only on this runtime. The log
+ * macros further down do not use them.
+ */
+
 /* Write one formatted line at `level` (printf format; a trailing newline is added). */
 void vaccel_log_print(vaccel_log_level_t level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
