@@ -59,8 +59,11 @@ int hostrt_session_delete(struct vaccel_session *sess)
 {
 	int ret = vaccel_session_release(sess);
 
-	/* A failed release leaves the session alive: it must not be freed under it. */
-	if (!ret)
+	/*
+	 * As vaccel_session_delete(): EINVAL means it was not a live session (nothing to
+	 * free); after any other failure (a plugin hook's) the local session is gone.
+	 */
+	if (ret != VACCEL_EINVAL)
 		free(sess);
 	return ret;
 }
@@ -186,8 +189,8 @@ int hostrt_resource_delete(struct vaccel_resource *res)
 	ret = vaccel_resource_delete(res);
 	if (!u)
 		return ret;
-	if (ret) {
-		/* Still alive: its files stay with it. */
+	if (ret == VACCEL_EINVAL) {
+		/* Not released (as for sessions above): its files stay with it. */
 		pthread_mutex_lock(&uploads_lock);
 		u->next = uploads;
 		uploads = u;
@@ -195,5 +198,5 @@ int hostrt_resource_delete(struct vaccel_resource *res)
 		return ret;
 	}
 	upload_free(u);
-	return VACCEL_OK;
+	return ret;
 }
