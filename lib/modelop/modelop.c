@@ -126,37 +126,6 @@ struct call {
 	void *mem;
 };
 
-/*
- * Element i of a tensor-pointer array, stored and read as the family's own
- * pointer type: the plugin reads and writes these arrays as such.
- */
-static void ptr_set(const struct call *c, void **arr, size_t i, void *t)
-{
-	switch (c->r->row->tensor) {
-	case OPTAB_TENSOR_TF:
-		((struct vaccel_tf_tensor **)arr)[i] = t;
-		break;
-	case OPTAB_TENSOR_TFLITE:
-		((struct vaccel_tflite_tensor **)arr)[i] = t;
-		break;
-	default:
-		((struct vaccel_torch_tensor **)arr)[i] = t;
-		break;
-	}
-}
-
-static void *ptr_get(const struct call *c, void **arr, size_t i)
-{
-	switch (c->r->row->tensor) {
-	case OPTAB_TENSOR_TF:
-		return ((struct vaccel_tf_tensor **)arr)[i];
-	case OPTAB_TENSOR_TFLITE:
-		return ((struct vaccel_tflite_tensor **)arr)[i];
-	default:
-		return ((struct vaccel_torch_tensor **)arr)[i];
-	}
-}
-
 /* Inputs over their args: data and dims in place, not owned. */
 static void build_inputs(struct call *c)
 {
@@ -173,7 +142,7 @@ static void build_inputs(struct call *c)
 					  .data_type = arg_int32(s->type)};
 
 		tensor_put(k, t, &f);
-		ptr_set(c, c->in_ptrs, i, t);
+		tensor_ptr_set(c->kind, c->in_ptrs, i, t);
 	}
 }
 
@@ -206,7 +175,7 @@ static int call_init(struct call *c, const struct modelop_fns *fns, const struct
 	find_slots(r, true, c->out, c->nr_out);
 	build_inputs(c);
 	for (size_t i = 0; i < c->nr_out; i++)
-		ptr_set(c, c->out_ptrs, i, NULL);
+		tensor_ptr_set(c->kind, c->out_ptrs, i, NULL);
 	return VACCEL_OK;
 }
 
@@ -223,7 +192,7 @@ static int put_result(const struct call *c, size_t i)
 {
 	const struct tensor_kind *k = c->kind;
 	const struct slot *s = &c->out[i];
-	const void *t = ptr_get(c, c->out_ptrs, i);
+	const void *t = tensor_ptr_get(c->kind, c->out_ptrs, i);
 	size_t cap_dims = s->dims->size / k->dim_width;
 	struct tensor_limits lim = {
 	    .max_dims =
@@ -312,8 +281,8 @@ static int call_finish(struct call *c, int ret)
 		r = put_result(c, i);
 		if (r == VACCEL_EINVAL || (r && !ret))
 			ret = r;
-		if (ptr_get(c, c->out_ptrs, i))
-			delete_result(c, ptr_get(c, c->out_ptrs, i));
+		if (tensor_ptr_get(c->kind, c->out_ptrs, i))
+			delete_result(c, tensor_ptr_get(c->kind, c->out_ptrs, i));
 	}
 	free(c->mem);
 	return ret;
@@ -363,43 +332,6 @@ static int tf_model(const struct modelop_fns *fns, const struct modelop_req *r)
 	return ret;
 }
 
-/* Nodes of TF's k-th read group, whose members start {STRING name, INT32 id}. */
-static void tf_nodes(const struct modelop_req *r, unsigned k, struct vaccel_tf_node *nodes,
-		     size_t n)
-{
-	size_t members, base = read_group(r, k, &members);
-
-	for (size_t i = 0; i < n; i++, base += members)
-		nodes[i] = (struct vaccel_tf_node){.name = r->read[base].buf,
-						   .id = arg_int32(&r->read[base + 1])};
-}
-
-/* Row: model, run_options, nr_inputs, nr_outputs, inputs {node, id, tensor}, out_nodes
- * {node, id}; write: status_code, status_msg, outputs {tensor slots}. */
-static int tf_run(const struct modelop_fns *fns, const struct modelop_req *r)
-{
-	const struct optab_val *v = r->v;
-	int nr_in = (int)v[2].i, nr_out = (int)v[3].i;
-	struct vaccel_tf_buffer opts = {.data = v[1].buf, .size = v[1].count};
-	struct vaccel_tf_status st = {0};
-	struct call c;
-	int ret;
-
-	if (!fns->tf_model_run)
-		return not_there("tf_model_run");
-	ret = call_init(&c, fns, r, (size_t)nr_in + (size_t)nr_out);
-	if (ret)
-		return ret;
-	tf_nodes(r, 0, c.nodes, (size_t)nr_in);
-	tf_nodes(r, 1, c.nodes + nr_in, (size_t)nr_out);
-	ret = fns->tf_model_run(r->sess, r->model, opts.size ? &opts : NULL, c.nodes,
-				(struct vaccel_tf_tensor *const *)c.in_ptrs, nr_in, c.nodes + nr_in,
-				(struct vaccel_tf_tensor **)c.out_ptrs, nr_out, &st);
-	ret = call_finish(&c, ret);
-	put_tf_status(fns, &st, &r->write[0], &r->write[1]);
-	return ret;
-}
-
 /* TFLite load and unload, Torch load. Row: model. */
 static int model_only(const struct modelop_fns *fns, const struct modelop_req *r)
 {
@@ -423,67 +355,83 @@ static int model_only(const struct modelop_fns *fns, const struct modelop_req *r
 	return fn(r->sess, r->model);
 }
 
-/* Row: model, nr_inputs, nr_outputs, inputs {tensor}; write: status, outputs {slots}. */
-static int tflite_run(const struct modelop_fns *fns, const struct modelop_req *r)
+/* Nodes of TF's k-th read group, whose members start {STRING name, INT32 id}. */
+static void tf_nodes(const struct modelop_req *r, unsigned k, struct vaccel_tf_node *nodes,
+		     size_t n)
 {
-	int nr_in = (int)r->v[1].i, nr_out = (int)r->v[2].i;
+	size_t members, base = read_group(r, k, &members);
+
+	for (size_t i = 0; i < n; i++, base += members)
+		nodes[i] = (struct vaccel_tf_node){.name = r->read[base].buf,
+						   .id = arg_int32(&r->read[base + 1])};
+}
+
+/* The ops with tensors, the rows' orders (optab_rows.c):
+ *   TF run:     model, run_options, nr_inputs, nr_outputs, inputs {node, id, tensor},
+ *               out_nodes {node, id}; write: status_code, status_msg, outputs {slots}
+ *   TFLite run: model, nr_inputs, nr_outputs, inputs {tensor}; write: status, outputs
+ *   Torch run:  model, run_options, nr_inputs, nr_outputs, inputs {tensor}; write: outputs
+ *   sgemm:      m, n, k, tensors a, b, c; write: a result (each tensor argument points at
+ *               one tensor pointer) */
+static int run(const struct modelop_fns *fns, const struct modelop_req *r)
+{
+	const struct optab_val *v = r->v;
+	uint32_t op = r->row->op;
+	bool tf = op == VACCEL_OP_TF_MODEL_RUN, tflite = op == VACCEL_OP_TFLITE_MODEL_RUN;
+	/* counts and run options: TFLite's row has no run options */
+	int nr_in = (int)v[tflite ? 1 : 2].i, nr_out = (int)v[tflite ? 2 : 3].i;
+	struct vaccel_tf_buffer tf_opts = {.data = v[1].buf, .size = v[1].count};
+	struct vaccel_torch_buffer torch_opts = {.data = v[1].buf, .size = v[1].count};
+	struct vaccel_tf_status st = {0};
 	uint8_t status = 0;
+	bool have = tf				      ? fns->tf_model_run != NULL
+		    : tflite			      ? fns->tflite_model_run != NULL
+		    : op == VACCEL_OP_TORCH_MODEL_RUN ? fns->torch_model_run != NULL
+						      : fns->torch_sgemm != NULL;
+	char name[VACCEL_ENUM_STR_MAX];
 	struct call c;
 	int ret;
 
-	if (!fns->tflite_model_run)
-		return not_there("tflite_model_run");
-	ret = call_init(&c, fns, r, 0);
+	if (!have)
+		return not_there(vaccel_op_type_to_lower((vaccel_op_type_t)op, name, sizeof(name)));
+	ret = call_init(&c, fns, r, tf ? (size_t)nr_in + (size_t)nr_out : 0);
 	if (ret)
 		return ret;
-	ret = fns->tflite_model_run(r->sess, r->model,
-				    (struct vaccel_tflite_tensor *const *)c.in_ptrs, nr_in,
-				    (struct vaccel_tflite_tensor **)c.out_ptrs, nr_out, &status);
+	switch (op) {
+	case VACCEL_OP_TF_MODEL_RUN:
+		tf_nodes(r, 0, c.nodes, (size_t)nr_in);
+		tf_nodes(r, 1, c.nodes + nr_in, (size_t)nr_out);
+		ret = fns->tf_model_run(r->sess, r->model, tf_opts.size ? &tf_opts : NULL, c.nodes,
+					(struct vaccel_tf_tensor *const *)c.in_ptrs, nr_in,
+					c.nodes + nr_in, (struct vaccel_tf_tensor **)c.out_ptrs,
+					nr_out, &st);
+		break;
+	case VACCEL_OP_TFLITE_MODEL_RUN:
+		ret = fns->tflite_model_run(
+		    r->sess, r->model, (struct vaccel_tflite_tensor *const *)c.in_ptrs, nr_in,
+		    (struct vaccel_tflite_tensor **)c.out_ptrs, nr_out, &status);
+		break;
+	case VACCEL_OP_TORCH_MODEL_RUN:
+		ret = fns->torch_model_run(r->sess, r->model, torch_opts.size ? &torch_opts : NULL,
+					   (struct vaccel_torch_tensor *const *)c.in_ptrs, nr_in,
+					   (struct vaccel_torch_tensor **)c.out_ptrs, nr_out);
+		break;
+	default: {
+		struct vaccel_torch_tensor **in = (struct vaccel_torch_tensor **)c.in_ptrs;
+
+		ret = fns->torch_sgemm(r->sess, &in[0], &in[1], &in[2], (int)v[0].i, (int)v[1].i,
+				       (int)v[2].i, (struct vaccel_torch_tensor **)c.out_ptrs);
+		break;
+	}
+	}
 	ret = call_finish(&c, ret);
-	memcpy(r->write[0].buf, &status, sizeof(status));
-	r->write[0].size = sizeof(status);
+	if (tf)
+		put_tf_status(fns, &st, &r->write[0], &r->write[1]);
+	if (tflite) {
+		memcpy(r->write[0].buf, &status, sizeof(status));
+		r->write[0].size = sizeof(status);
+	}
 	return ret;
-}
-
-/* Row: model, run_options, nr_inputs, nr_outputs, inputs {tensor}; write: outputs {slots}. */
-static int torch_run(const struct modelop_fns *fns, const struct modelop_req *r)
-{
-	const struct optab_val *v = r->v;
-	int nr_in = (int)v[2].i, nr_out = (int)v[3].i;
-	struct vaccel_torch_buffer opts = {.data = v[1].buf, .size = v[1].count};
-	struct call c;
-	int ret;
-
-	if (!fns->torch_model_run)
-		return not_there("torch_model_run");
-	ret = call_init(&c, fns, r, 0);
-	if (ret)
-		return ret;
-	ret = fns->torch_model_run(r->sess, r->model, opts.size ? &opts : NULL,
-				   (struct vaccel_torch_tensor *const *)c.in_ptrs, nr_in,
-				   (struct vaccel_torch_tensor **)c.out_ptrs, nr_out);
-	return call_finish(&c, ret);
-}
-
-/* Row: m, n, k, tensors a, b, c; write: the result's slots. Each tensor argument points at
- * one tensor pointer. */
-static int torch_sgemm(const struct modelop_fns *fns, const struct modelop_req *r)
-{
-	const struct optab_val *v = r->v;
-	struct vaccel_torch_tensor **in, **out;
-	struct call c;
-	int ret;
-
-	if (!fns->torch_sgemm)
-		return not_there("torch_sgemm");
-	ret = call_init(&c, fns, r, 0);
-	if (ret)
-		return ret;
-	in = (struct vaccel_torch_tensor **)c.in_ptrs;
-	out = (struct vaccel_torch_tensor **)c.out_ptrs;
-	ret = fns->torch_sgemm(r->sess, &in[0], &in[1], &in[2], (int)v[0].i, (int)v[1].i,
-			       (int)v[2].i, &out[0]);
-	return call_finish(&c, ret);
 }
 
 typedef int (*model_call_fn)(const struct modelop_fns *fns, const struct modelop_req *r);
@@ -491,13 +439,13 @@ typedef int (*model_call_fn)(const struct modelop_fns *fns, const struct modelop
 static const model_call_fn calls[VACCEL_OP_MAX] = {
     [VACCEL_OP_TF_MODEL_LOAD] = tf_model,
     [VACCEL_OP_TF_MODEL_UNLOAD] = tf_model,
-    [VACCEL_OP_TF_MODEL_RUN] = tf_run,
+    [VACCEL_OP_TF_MODEL_RUN] = run,
     [VACCEL_OP_TFLITE_MODEL_LOAD] = model_only,
     [VACCEL_OP_TFLITE_MODEL_UNLOAD] = model_only,
-    [VACCEL_OP_TFLITE_MODEL_RUN] = tflite_run,
+    [VACCEL_OP_TFLITE_MODEL_RUN] = run,
     [VACCEL_OP_TORCH_MODEL_LOAD] = model_only,
-    [VACCEL_OP_TORCH_MODEL_RUN] = torch_run,
-    [VACCEL_OP_TORCH_SGEMM] = torch_sgemm,
+    [VACCEL_OP_TORCH_MODEL_RUN] = run,
+    [VACCEL_OP_TORCH_SGEMM] = run,
 };
 
 bool modelop_is_model(const struct optab_op *row)

@@ -307,10 +307,11 @@ static int take_results(struct mcall *m, int ret, void **out)
 
 /* ------------------------------------------------------------------ TF */
 
-/* TF's status slots and what they held. */
+/* TF's status slots, and the caller's status they go to (NULL: none). */
 struct tf_status {
 	uint8_t code;
 	char msg[VIO_STATUS_MSG_BYTES];
+	struct vaccel_tf_status *caller;
 };
 
 static void push_tf_status(struct mcall *m, struct tf_status *st)
@@ -321,21 +322,21 @@ static void push_tf_status(struct mcall *m, struct tf_status *st)
 
 /* The status the device wrote, for the caller (its old message is the caller's, as with
  * upstream's plugins). Slots 0 and 1 of the write args. */
-static void take_tf_status(const struct mcall *m, const struct tf_status *st,
-			   struct vaccel_tf_status *status)
+static void take_tf_status(const struct mcall *m, const struct tf_status *st)
 {
 	size_t len = (size_t)m->out_len[1];
 
-	if (!status)
+	if (!st->caller)
 		return;
-	status->code = m->out_len[0] ? st->code : 0;
-	status->message = len ? strndup(st->msg, len) : NULL;
+	st->caller->code = m->out_len[0] ? st->code : 0;
+	st->caller->message = len ? strndup(st->msg, len) : NULL;
 }
 
-static int tf_model(struct vaccel_session *sess, vaccel_op_type_t op, struct vaccel_resource *model,
-		    struct vaccel_tf_status *status)
+/* Loads and unloads: the model; TF's also bring back a status. */
+static int model_only(struct vaccel_session *sess, vaccel_op_type_t op,
+		      struct vaccel_resource *model, bool tf, struct vaccel_tf_status *status)
 {
-	struct tf_status st = {0};
+	struct tf_status st = {.caller = status};
 	struct mcall m;
 	int64_t rid;
 	int ret = vio_remote_id(model, &rid);
@@ -346,9 +347,11 @@ static int tf_model(struct vaccel_session *sess, vaccel_op_type_t op, struct vac
 	if (!ret) {
 		push(&m, (struct vio_src)VAL(rid));
 		start_writes(&m);
-		push_tf_status(&m, &st);
+		if (tf)
+			push_tf_status(&m, &st);
 		ret = m_send(sess, &m, false);
-		take_tf_status(&m, &st, status);
+		if (tf)
+			take_tf_status(&m, &st);
 	}
 	m_free(&m);
 	return ret;
@@ -357,13 +360,13 @@ static int tf_model(struct vaccel_session *sess, vaccel_op_type_t op, struct vac
 static int vio_tf_model_load(struct vaccel_session *sess, struct vaccel_resource *model,
 			     struct vaccel_tf_status *status)
 {
-	return tf_model(sess, VACCEL_OP_TF_MODEL_LOAD, model, status);
+	return model_only(sess, VACCEL_OP_TF_MODEL_LOAD, model, true, status);
 }
 
 static int vio_tf_model_unload(struct vaccel_session *sess, struct vaccel_resource *model,
 			       struct vaccel_tf_status *status)
 {
-	return tf_model(sess, VACCEL_OP_TF_MODEL_UNLOAD, model, status);
+	return model_only(sess, VACCEL_OP_TF_MODEL_UNLOAD, model, true, status);
 }
 
 /* A TF node: without a node list, an empty name and id 0. */
@@ -376,6 +379,87 @@ static void push_node(struct mcall *m, const struct vaccel_tf_node *nodes, int i
 	push(m, (struct vio_src)VAL(*id));
 }
 
+/* A model run of any family, as its row lays it out. */
+struct run {
+	vaccel_op_type_t op;
+	struct vaccel_resource *model;
+	bool has_opts; /* TF, Torch: run options travel (maybe empty) */
+	const void *opts;
+	size_t opts_size;
+	const void *in; /* the caller's array of the family's tensor pointers */
+	int nr_in, nr_out;
+	void *out;					   /* the caller's array for the results */
+	bool tf;					   /* nodes travel, and TF's status */
+	const struct vaccel_tf_node *in_nodes, *out_nodes; /* TF: may be NULL */
+	struct tf_status *tf_status;			   /* TF: its slots */
+	uint8_t *status;				   /* TFLite: its slot */
+};
+
+/*
+ * Read: model, [run_options,] nr_inputs, nr_outputs, the inputs (TF: each
+ * after its node), [TF: the output nodes]; write: [status,] the results.
+ * The caller's out array gets the results when the call succeeds, and is
+ * left alone otherwise.
+ */
+static int model_run(struct vaccel_session *sess, const struct run *q)
+{
+	size_t nin = (size_t)q->nr_in, nout = (size_t)q->nr_out;
+	size_t per_in = q->tf ? 5 : 3, per_out = q->tf ? 5 : 3;
+	int32_t counts[2] = {q->nr_in, q->nr_out};
+	void **results = NULL;
+	struct mcall m;
+	int64_t rid;
+	int ret;
+
+	if (q->nr_in < 0 || q->nr_out < 0 || (nin && !q->in) || (nout && !q->out))
+		return VACCEL_EINVAL;
+	if (per_in * nin + per_out * nout + 6 > VIRTIO_ACCEL_MAX_ARGS_LIMIT)
+		return VACCEL_ENOSPC;
+	ret = vio_remote_id(q->model, &rid);
+	if (ret)
+		return ret;
+	ret = m_init(&m, q->op, 6 + per_in * nin + per_out * nout, nin, nout);
+	results = calloc(nout + 1, sizeof(*results));
+	if (!ret && !results)
+		ret = VACCEL_ENOMEM;
+	if (ret)
+		goto out;
+	/* the input group, TF's output-node group, the result group */
+	m.reps[0] = nin;
+	m.reps[1] = nout;
+	m.reps[2] = nout;
+	push(&m, (struct vio_src)VAL(rid));
+	if (q->has_opts)
+		push(&m, (struct vio_src)BYTES(q->opts, q->opts_size));
+	push(&m, (struct vio_src)VAL(counts[0]));
+	push(&m, (struct vio_src)VAL(counts[1]));
+	for (int i = 0; i < q->nr_in && !ret; i++) {
+		if (q->tf)
+			push_node(&m, q->in_nodes, i);
+		ret = push_tensor(&m, tensor_ptr_get(m.kind, q->in, (size_t)i));
+	}
+	for (int i = 0; q->tf && i < q->nr_out; i++)
+		push_node(&m, q->out_nodes, i);
+	start_writes(&m);
+	if (q->tf_status)
+		push_tf_status(&m, q->tf_status);
+	if (q->status)
+		push(&m, (struct vio_src)VAL(*q->status));
+	for (size_t i = 0; i < nout && !ret; i++)
+		ret = push_result(&m);
+	if (!ret) {
+		ret = take_results(&m, m_send(sess, &m, true), results);
+		if (q->tf_status)
+			take_tf_status(&m, q->tf_status);
+	}
+	for (size_t i = 0; ret == VACCEL_OK && i < nout; i++)
+		tensor_ptr_set(m.kind, q->out, i, results[i]);
+out:
+	free(results);
+	m_free(&m);
+	return ret;
+}
+
 static int vio_tf_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
 			    const struct vaccel_tf_buffer *run_options,
 			    const struct vaccel_tf_node *in_nodes,
@@ -384,132 +468,33 @@ static int vio_tf_model_run(struct vaccel_session *sess, struct vaccel_resource 
 			    struct vaccel_tf_tensor **out_tensors, int nr_outputs,
 			    struct vaccel_tf_status *status)
 {
-	size_t nin = (size_t)nr_inputs, nout = (size_t)nr_outputs;
-	int32_t counts[2] = {nr_inputs, nr_outputs};
-	struct tf_status st = {0};
-	void *results[VIRTIO_ACCEL_MAX_ARGS_LIMIT / 3];
-	struct mcall m;
-	int64_t rid;
-	int ret;
+	struct tf_status st = {.caller = status};
 
-	if (nr_inputs < 0 || nr_outputs < 0 || (nin && !in_tensors) || (nout && !out_tensors))
-		return VACCEL_EINVAL;
-	if (5 * nin + 5 * nout + 6 > VIRTIO_ACCEL_MAX_ARGS_LIMIT)
-		return VACCEL_ENOSPC;
-	ret = vio_remote_id(model, &rid);
-	if (ret)
-		return ret;
-	ret = m_init(&m, VACCEL_OP_TF_MODEL_RUN, 6 + 5 * nin + 5 * nout, nin, nout);
-	if (ret)
-		goto out;
-	m.reps[0] = nin;
-	m.reps[1] = nout;
-	m.reps[2] = nout;
-	push(&m, (struct vio_src)VAL(rid));
-	push(&m, (struct vio_src)BYTES(run_options ? run_options->data : NULL,
-				       run_options ? run_options->size : 0));
-	push(&m, (struct vio_src)VAL(counts[0]));
-	push(&m, (struct vio_src)VAL(counts[1]));
-	for (int i = 0; i < nr_inputs && !ret; i++) {
-		push_node(&m, in_nodes, i);
-		ret = push_tensor(&m, in_tensors[i]);
-	}
-	for (int i = 0; i < nr_outputs; i++)
-		push_node(&m, out_nodes, i);
-	start_writes(&m);
-	push_tf_status(&m, &st);
-	for (size_t i = 0; i < nout && !ret; i++)
-		ret = push_result(&m);
-	if (!ret) {
-		ret = take_results(&m, m_send(sess, &m, true), results);
-		take_tf_status(&m, &st, status);
-		for (size_t i = 0; ret == VACCEL_OK && i < nout; i++)
-			out_tensors[i] = results[i];
-	}
-out:
-	m_free(&m);
-	return ret;
+	return model_run(sess, &(const struct run){.op = VACCEL_OP_TF_MODEL_RUN,
+						   .model = model,
+						   .has_opts = true,
+						   .opts = run_options ? run_options->data : NULL,
+						   .opts_size = run_options ? run_options->size : 0,
+						   .in = in_tensors,
+						   .nr_in = nr_inputs,
+						   .out = out_tensors,
+						   .nr_out = nr_outputs,
+						   .tf = true,
+						   .in_nodes = in_nodes,
+						   .out_nodes = out_nodes,
+						   .tf_status = &st});
 }
 
 /* --------------------------------------------------------------- TFLite */
 
-static int model_only(struct vaccel_session *sess, vaccel_op_type_t op,
-		      struct vaccel_resource *model)
-{
-	struct mcall m;
-	int64_t rid;
-	int ret = vio_remote_id(model, &rid);
-
-	if (ret)
-		return ret;
-	ret = m_init(&m, op, 1, 0, 0);
-	if (!ret) {
-		push(&m, (struct vio_src)VAL(rid));
-		start_writes(&m);
-		ret = m_send(sess, &m, false);
-	}
-	m_free(&m);
-	return ret;
-}
-
 static int vio_tflite_model_load(struct vaccel_session *sess, struct vaccel_resource *model)
 {
-	return model_only(sess, VACCEL_OP_TFLITE_MODEL_LOAD, model);
+	return model_only(sess, VACCEL_OP_TFLITE_MODEL_LOAD, model, false, NULL);
 }
 
 static int vio_tflite_model_unload(struct vaccel_session *sess, struct vaccel_resource *model)
 {
-	return model_only(sess, VACCEL_OP_TFLITE_MODEL_UNLOAD, model);
-}
-
-/*
- * TFLite and Torch runs: model, [run_options,] nr_inputs, nr_outputs, the
- * inputs; write: [status,] the results. out[] gets the results.
- */
-static int model_run(struct vaccel_session *sess, vaccel_op_type_t op,
-		     struct vaccel_resource *model, const void *opts, size_t opts_size,
-		     bool has_opts, const void *const *in, int nr_inputs, void **out,
-		     int nr_outputs, uint8_t *status)
-{
-	size_t nin = (size_t)nr_inputs, nout = (size_t)nr_outputs;
-	int32_t counts[2] = {nr_inputs, nr_outputs};
-	uint8_t st = 0;
-	struct mcall m;
-	int64_t rid;
-	int ret;
-
-	if (nr_inputs < 0 || nr_outputs < 0 || (nin && !in) || (nout && !out))
-		return VACCEL_EINVAL;
-	if (3 * nin + 3 * nout + 5 > VIRTIO_ACCEL_MAX_ARGS_LIMIT)
-		return VACCEL_ENOSPC;
-	ret = vio_remote_id(model, &rid);
-	if (ret)
-		return ret;
-	ret = m_init(&m, op, 5 + 3 * nin + 3 * nout, nin, nout);
-	if (ret)
-		goto out;
-	m.reps[0] = nin;
-	m.reps[1] = nout;
-	push(&m, (struct vio_src)VAL(rid));
-	if (has_opts)
-		push(&m, (struct vio_src)BYTES(opts, opts_size));
-	push(&m, (struct vio_src)VAL(counts[0]));
-	push(&m, (struct vio_src)VAL(counts[1]));
-	for (size_t i = 0; i < nin && !ret; i++)
-		ret = push_tensor(&m, in[i]);
-	start_writes(&m);
-	if (status)
-		push(&m, (struct vio_src)VAL(st));
-	for (size_t i = 0; i < nout && !ret; i++)
-		ret = push_result(&m);
-	if (!ret) {
-		ret = take_results(&m, m_send(sess, &m, true), out);
-		if (status && m.out_len[0])
-			*status = st;
-	}
-out:
-	m_free(&m);
-	return ret;
+	return model_only(sess, VACCEL_OP_TFLITE_MODEL_UNLOAD, model, false, NULL);
 }
 
 static int vio_tflite_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
@@ -517,25 +502,22 @@ static int vio_tflite_model_run(struct vaccel_session *sess, struct vaccel_resou
 				struct vaccel_tflite_tensor **outputs, int nr_outputs,
 				uint8_t *status)
 {
-	uint8_t ignored;
-	void *results[VIRTIO_ACCEL_MAX_ARGS_LIMIT / 3];
-	int ret;
+	uint8_t ignored = 0;
 
-	if (nr_outputs < 0 || (size_t)nr_outputs > ARRAY_SIZE(results))
-		return nr_outputs < 0 ? VACCEL_EINVAL : VACCEL_ENOSPC;
-	ret = model_run(sess, VACCEL_OP_TFLITE_MODEL_RUN, model, NULL, 0, false,
-			(const void *const *)inputs, nr_inputs, results, nr_outputs,
-			status ? status : &ignored);
-	for (int i = 0; ret == VACCEL_OK && i < nr_outputs; i++)
-		outputs[i] = results[i];
-	return ret;
+	return model_run(sess, &(const struct run){.op = VACCEL_OP_TFLITE_MODEL_RUN,
+						   .model = model,
+						   .in = inputs,
+						   .nr_in = nr_inputs,
+						   .out = outputs,
+						   .nr_out = nr_outputs,
+						   .status = status ? status : &ignored});
 }
 
 /* ---------------------------------------------------------------- Torch */
 
 static int vio_torch_model_load(struct vaccel_session *sess, struct vaccel_resource *model)
 {
-	return model_only(sess, VACCEL_OP_TORCH_MODEL_LOAD, model);
+	return model_only(sess, VACCEL_OP_TORCH_MODEL_LOAD, model, false, NULL);
 }
 
 static int vio_torch_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
@@ -543,17 +525,15 @@ static int vio_torch_model_run(struct vaccel_session *sess, struct vaccel_resour
 			       struct vaccel_torch_tensor *const *inputs, int nr_inputs,
 			       struct vaccel_torch_tensor **outputs, int nr_outputs)
 {
-	void *results[VIRTIO_ACCEL_MAX_ARGS_LIMIT / 3];
-	int ret;
-
-	if (nr_outputs < 0 || (size_t)nr_outputs > ARRAY_SIZE(results))
-		return nr_outputs < 0 ? VACCEL_EINVAL : VACCEL_ENOSPC;
-	ret = model_run(sess, VACCEL_OP_TORCH_MODEL_RUN, model,
-			run_options ? run_options->data : NULL, run_options ? run_options->size : 0,
-			true, (const void *const *)inputs, nr_inputs, results, nr_outputs, NULL);
-	for (int i = 0; ret == VACCEL_OK && i < nr_outputs; i++)
-		outputs[i] = results[i];
-	return ret;
+	return model_run(sess, &(const struct run){.op = VACCEL_OP_TORCH_MODEL_RUN,
+						   .model = model,
+						   .has_opts = true,
+						   .opts = run_options ? run_options->data : NULL,
+						   .opts_size = run_options ? run_options->size : 0,
+						   .in = inputs,
+						   .nr_in = nr_inputs,
+						   .out = outputs,
+						   .nr_out = nr_outputs});
 }
 
 /* Each tensor argument points at one tensor; *out gets the result (NULL: none). */
