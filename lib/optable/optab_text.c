@@ -201,6 +201,7 @@ static void put_args(struct out *o, const struct optab_op *row, bool write)
 int optab_doc_table(char *buf, size_t size)
 {
 	struct out o = {.buf = buf, .size = size};
+	bool tensors = false;
 
 	put(&o, "| Op | Read args after the type | Write args |\n|---|---|---|\n");
 	for (uint32_t op = 0; op < VACCEL_OP_MAX; op++) {
@@ -214,6 +215,11 @@ int optab_doc_table(char *buf, size_t size)
 		put(&o, " | ");
 		put_args(&o, row, true);
 		put(&o, " |\n");
+		tensors |= row->tensor != OPTAB_TENSOR_NONE;
 	}
+	if (tensors)
+		put(&o,
+		    "\nA tensor has 1 to %d dims; a result's dims arg should have room for %d.\n",
+		    OPTAB_TENSOR_MAX_DIMS, OPTAB_TENSOR_MAX_DIMS);
 	return (int)o.len;
 }
