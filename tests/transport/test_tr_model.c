@@ -136,6 +136,9 @@ static void tf_like_local(void **state)
 		       &st_l);
 	ASSERT_SAME_TENSOR(out_r[0], out_l[0]);
 	ASSERT_SAME_TENSOR(out_r[1], out_l[1]);
+	/* the nodes reached the host's plugin */
+	assert_true(tr_log_wait(&daemon_, "[noop] input 1: node b:1", 1, 5000));
+	assert_true(tr_log_wait(&daemon_, "[noop] output 2: node z:2", 1, 5000));
 	assert_null(out_r[2]);
 	assert_null(out_l[2]);
 	for (int i = 0; i < 2; i++) {

@@ -190,7 +190,6 @@ static void tf_run_genop(void **state)
 {
 	struct opstest_fixture *f = F(state);
 	struct vaccel_resource *model = opstest_resource(f, 0, VACCEL_RESOURCE_MODEL, true);
-	const struct vaccel_tf_node *nodes;
 	struct tf_run t;
 
 	tf_run_pack(&t, model->id);
@@ -200,10 +199,9 @@ static void tf_run_genop(void **state)
 	assert_null(f->st->ptr[1]); /* no run options */
 	assert_int_equal(f->st->num[0], 1);
 	assert_int_equal(f->st->num[1], 2);
-	nodes = f->st->ptr[2];
-	assert_string_equal(nodes[0].name, "in:0");
-	nodes = f->st->ptr[4];
-	assert_string_equal(nodes[1].name, "out:1");
+	/* (the nodes lived for the call only: test_tr_model reads them in noop's log) */
+	assert_non_null(f->st->ptr[2]);
+	assert_non_null(f->st->ptr[4]);
 	/* the status, then result 0 (the echo) in its slots; result 1 is NULL: empty slots */
 	assert_int_equal(t.write[0].size, 1);
 	assert_int_equal(t.code, 0);

@@ -242,14 +242,16 @@ static int fake_submit(struct vio_drv *drv, struct vio_req *req)
 		free(fk.rdata[i]);
 		fk.rdata[i] = calloc(1, req->read[i].len + SLACK);
 		assert_non_null(fk.rdata[i]);
-		memcpy(fk.rdata[i], req->read[i].buf, req->read[i].len);
+		if (req->read[i].len)
+			memcpy(fk.rdata[i], req->read[i].buf, req->read[i].len);
 	}
 	for (unsigned i = 0; i < req->nr_write; i++) {
 		fk.wr[i] = req->write[i];
 		free(fk.wdata[i]);
 		fk.wdata[i] = calloc(1, req->write[i].len + SLACK);
 		assert_non_null(fk.wdata[i]);
-		memcpy(fk.wdata[i], req->write[i].buf, req->write[i].len);
+		if (req->write[i].len)
+			memcpy(fk.wdata[i], req->write[i].buf, req->write[i].len);
 		req->write[i].len = 0;
 	}
 	req->status = VIRTIO_ACCEL_S_OK;
