@@ -143,6 +143,17 @@ static int virtaccel_clamp_segments(struct virtaccel *va)
 	return 0;
 }
 
+/* Set up the vqs (probe, restore) and the limits that depend on their size. */
+static int virtaccel_setup_queues(struct virtaccel *va)
+{
+	int ret = virtaccel_queues_init(va);
+
+	if (ret)
+		return ret;
+	va->have_vqs = true;
+	return virtaccel_clamp_segments(va);
+}
+
 static int virtaccel_register_node(struct virtaccel *va, struct virtaccel_node *node,
 				   const char *name)
 {
@@ -277,11 +288,7 @@ static int virtaccel_restore(struct virtio_device *vdev)
 	struct virtaccel *va = vdev->priv;
 	int ret;
 
-	ret = virtaccel_queues_init(va);
-	if (ret)
-		return ret;
-	va->have_vqs = true;
-	ret = virtaccel_clamp_segments(va);
+	ret = virtaccel_setup_queues(va);
 	if (ret)
 		return ret;
 	virtio_device_ready(vdev);
@@ -340,11 +347,7 @@ static int virtaccel_probe(struct virtio_device *vdev)
 	ret = virtaccel_read_config(va);
 	if (ret)
 		goto put;
-	ret = virtaccel_queues_init(va);
-	if (ret)
-		goto put;
-	va->have_vqs = true;
-	ret = virtaccel_clamp_segments(va);
+	ret = virtaccel_setup_queues(va);
 	if (ret)
 		goto del_vqs;
 
@@ -378,7 +381,8 @@ reset:
 	virtio_reset_device(vdev);
 	ida_free(&virtaccel_ida, va->index);
 del_vqs:
-	vdev->config->del_vqs(vdev);
+	if (va->have_vqs)
+		vdev->config->del_vqs(vdev);
 put:
 	vdev->priv = NULL;
 	virtaccel_put(va);
