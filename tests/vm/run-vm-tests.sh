@@ -137,9 +137,11 @@ boot() { # boot NAME PLUGIN [vaccel-vm options...]
 			grep 'live sessions' "$work/$name.log" | sed 's/^/#   /'
 		fi
 	fi
-	if grep -qiE 'AddressSanitizer|runtime error:|Assertion .* failed|Segmentation|Kernel panic|BUG:|Oops' "$work/$name.log"; then
+	# Kernel reports as the kernel prints them ("] BUG: ...", not "MP-BIOS bug:"), WARN_ONs included.
+	crash='AddressSanitizer|runtime error:|Assertion .* failed|Segmentation fault|Kernel panic|\] BUG: |\] Oops|\] WARNING: CPU:|\] general protection'
+	if grep -qE "$crash" "$work/$name.log"; then
 		notok "$name: crash, sanitizer report or kernel oops in the log"
-		grep -iE 'AddressSanitizer|runtime error:|Assertion|Segmentation|Kernel panic|BUG:|Oops' "$work/$name.log" | head -n 5 | sed 's/^/#   /'
+		grep -E "$crash" "$work/$name.log" | head -n 5 | sed 's/^/#   /'
 	else
 		ok "$name: no crash or oops"
 	fi

@@ -17,11 +17,12 @@
  *       destroys it on the host as the guest shuts down)
  *   -S LIB  a slow device: the host's exec plugin runs LIB's mytestfunc_sleep
  *       on every worker of every queue (-W N workers per queue, default 2),
- *       which holds the rings full. Then: a DESTROY that is killed or times
+ *       which holds the rings full (the driver loaded with indirect_desc=0,
+ *       so that a few long chains fill a ring). Then: a DESTROY that is killed or times
  *       out forgets its id; close() does not wait for ring space; processes
  *       waiting in the driver can be frozen (cgroup v1 freezer); and every
  *       request completes once the sleeps end. Needs root, a CPU per queue
- *       to reach every queue, and rings of at most 1024 entries.
+ *       to reach every queue, and rings of at most 2048 entries.
  *
  * Checks the ioctl ABI and the driver's errno conventions (docs/virtio-accel.md
  * §9): validation errors, per-file ownership, large pinned arguments,
@@ -54,6 +55,7 @@
 #include <unistd.h>
 
 #include <linux/virtio_accel.h>
+#include <linux/virtio_ring.h>
 
 /* vAccel's vaccel_arg_type_t values used here. */
 #define ARG_INT32 5
@@ -901,6 +903,8 @@ static void *sleeper(void *p)
 struct filler {
 	int fd;
 	uint64_t sess;
+	const uint8_t *buf; /* NULL: a plain NOOP (2 descriptors) */
+	size_t len;
 	int ok;
 };
 
@@ -909,19 +913,27 @@ static void *filler(void *p)
 	struct filler *f = p;
 	struct virtio_accel_ioc_req r;
 
-	if (!noop(f->fd, f->sess, &r) && r.status == VIRTIO_ACCEL_S_OK)
+	if (f->buf ? !noop_args(f->fd, f->sess, f->buf, f->len, NULL, 0)
+		   : !noop(f->fd, f->sess, &r) && r.status == VIRTIO_ACCEL_S_OK)
 		__atomic_fetch_add(&f->ok, 1, __ATOMIC_RELAXED);
 	return NULL;
 }
 
-/* A process on @cpu with @n threads, each one NOOP in @sess; exits 0 if all succeeded. */
-static pid_t spawn_fillers(int fd, uint64_t sess, int cpu, int n)
+/*
+ * A process on @cpu whose threads each send one NOOP in @sess: first @nlong
+ * with @len bytes of @buf (max_segments descriptors each, so that a few fill
+ * a ring without indirect descriptors), then @nshort plain ones for the
+ * slots left. Exits 0 if all succeeded.
+ */
+static pid_t spawn_fillers(int fd, uint64_t sess, int cpu, const uint8_t *buf, size_t len,
+			   int nlong, int nshort)
 {
 	pid_t pid = fork();
-	struct filler f = { .fd = fd, .sess = sess };
+	struct filler lf = { .fd = fd, .sess = sess, .buf = buf, .len = len };
+	struct filler sf = { .fd = fd, .sess = sess };
 	pthread_attr_t attr;
 	pthread_t *t;
-	int i;
+	int i, n = nlong + nshort;
 
 	if (pid)
 		return pid;
@@ -933,12 +945,15 @@ static pid_t spawn_fillers(int fd, uint64_t sess, int cpu, int n)
 	t = calloc(n, sizeof(*t));
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 << 10);
-	for (i = 0; i < n; i++)
-		if (pthread_create(&t[i], &attr, filler, &f))
+	for (i = 0; i < n; i++) {
+		if (i == nlong)
+			usleep(300000); /* the long chains take the ring first */
+		if (pthread_create(&t[i], &attr, filler, i < nlong ? &lf : &sf))
 			_exit(2);
+	}
 	for (i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
-	_exit(f.ok == n ? 0 : 1);
+	_exit(lf.ok == nlong && sf.ok == nshort ? 0 : 1);
 }
 
 /* Threads of @pid sleeping in @fn (from /proc/PID/task/TID/wchan). */
@@ -1014,7 +1029,9 @@ static int freeze_processes(const pid_t *pids, int n)
  */
 static void test_slow_device(const char *lib, int workers, const struct virtio_accel_ioc_info *info)
 {
-	enum { SLEEP_MS = 9000, MAX_SLEEPERS = 64 };
+	enum { SLEEP_MS = 9000, MAX_SLEEPERS = 64, FILL_LONG = 8, FILL_SHORT = 200 };
+	size_t pg = sysconf(_SC_PAGESIZE), segs = info->max_segments;
+	uint8_t *al = aliased_pages(segs - 2);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int queues = info->num_queues < ncpu ? (int)info->num_queues : (int)ncpu;
 	int nsleep = queues * workers, i, ret, st, ok;
@@ -1025,10 +1042,14 @@ static void test_slow_device(const char *lib, int workers, const struct virtio_a
 	uint64_t sa = create_session(fa), sb = create_session(fb), sf = create_session(ff);
 	double t0;
 
-	if (geteuid() || nsleep > MAX_SLEEPERS) {
-		printf("skip slow device: needs root and at most %d sleepers\n", MAX_SLEEPERS);
+	if (geteuid() || nsleep > MAX_SLEEPERS || !al) {
+		printf("skip slow device: needs root, at most %d sleepers, an aliased mapping\n",
+		       MAX_SLEEPERS);
 		return;
 	}
+	/* A few chains fill a ring only when they are in it (indirect_desc=0). */
+	CHECK(!(info->features & (1ull << VIRTIO_RING_F_INDIRECT_DESC)),
+	      "the driver uses no indirect descriptors (indirect_desc=0)");
 	create_session(fc);
 	/* Every queue's workers asleep on the host: from now on nothing is popped. */
 	for (i = 0; i < nsleep; i++) {
@@ -1063,25 +1084,34 @@ static void test_slow_device(const char *lib, int workers, const struct virtio_a
 	CHECK(ret == -EPERM, "session whose DESTROY timed out -> %d (EPERM)", ret);
 	set_timeout("0");
 
-	/* Fill every reachable ring (QEMU's are at most 1024 entries), plus some that wait. */
+	/*
+	 * Fill every reachable ring: chains of max_segments descriptors (8 are
+	 * 2048, twice QEMU's largest ring), then short requests for the slots
+	 * left; some of each wait for ring space.
+	 */
 	for (i = 0; i < queues; i++)
-		fill[i] = spawn_fillers(ff, sf, i, 1024 + 64);
-	/* Until a request waits for ring space on every queue (thread start-up is slow in TCG). */
+		fill[i] = spawn_fillers(ff, sf, i, al, (segs - 2) * pg, FILL_LONG, FILL_SHORT);
+	/*
+	 * Until every filler is in the driver and some wait for ring space on
+	 * every queue: the short ones then left fewer free descriptors than a
+	 * DESTROY needs (thread start-up is slow in TCG).
+	 */
 	for (int tries = 0; tries < 40; tries++) {
 		usleep(250000);
-		for (i = 0, ok = 0; i < queues; i++)
-			ok += threads_in(fill[i], "virtaccel_submit") > 0;
+		for (i = 0, ok = 0; i < queues; i++) {
+			int waiting = threads_in(fill[i], "virtaccel_submit");
+
+			ok += waiting > 0 && waiting + threads_in(fill[i], "virtaccel_req_wait") ==
+						     FILL_LONG + FILL_SHORT;
+		}
 		if (ok == queues)
 			break;
 	}
 	printf("info slow device: rings filled after %.1f s\n", now_s() - t0);
-	for (i = 0, ok = 0; i < queues; i++) {
-		int n = threads_in(fill[i], "virtaccel_submit");
-
-		printf("info queue %d: %d wait for ring space, %d for the device\n", i, n,
+	for (i = 0; i < queues; i++)
+		printf("info queue %d: %d wait for ring space, %d for the device\n", i,
+		       threads_in(fill[i], "virtaccel_submit"),
 		       threads_in(fill[i], "virtaccel_req_wait"));
-		ok += n > 0;
-	}
 	CHECK(ok == queues, "%d of %d rings full, requests wait for ring space", ok, queues);
 
 	ret = freeze_processes(fill, queues);
