@@ -225,6 +225,13 @@ static int virtaccel_park(struct virtaccel *va, struct virtaccel_req *req, bool 
 		list_add_tail(&req->pending, &va->pending);
 	}
 	spin_unlock(&va->pending_lock);
+	/*
+	 * A completion between the failed attempt and the count above did not
+	 * see this request: try once more now (the work parks it again if the
+	 * rings are still full, and completions from now on requeue it).
+	 */
+	if (!ret && !at_head)
+		queue_work(virtaccel_wq, &va->pending_work);
 	return ret;
 }
 
