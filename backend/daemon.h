@@ -27,6 +27,16 @@ struct vaccel_resource;
 
 /* ------------------------------------------------------------------ opts */
 
+/* What one connection (a frontend, i.e. a VM) may hold at once (--max-*). */
+struct conn_limits {
+	unsigned sessions;
+	unsigned resources;
+	uint64_t upload_bytes; /* uploaded resource files, on host disk */
+	unsigned mappings;     /* uploaded resource files: each stays mapped */
+	uint64_t bounce_bytes; /* host copies of non-contiguous args, all requests */
+	unsigned inflight;     /* requests running: the connection's worker threads */
+};
+
 struct daemon_opts {
 	const char *socket_path; /* NULL with fd >= 0 */
 	int fd;
@@ -38,7 +48,10 @@ struct daemon_opts {
 	unsigned workers_per_queue;
 	unsigned poll_us;
 	unsigned max_connections; /* frontends served at once */
-	char **exec_allow;	  /* NULL-terminated, realpath'd; dirs end in '/' */
+	unsigned handshake_timeout_ms;
+	unsigned stuck_op_ms;
+	struct conn_limits limits;
+	char **exec_allow; /* NULL-terminated: realpath'd paths (dirs end in '/') or bare names */
 	unsigned nr_exec_allow;
 	bool allow_exec_upload;
 	bool print_capabilities;

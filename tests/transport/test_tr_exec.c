@@ -21,7 +21,7 @@
 
 #include "tr_common.h"
 
-static struct tr_daemon daemon_;
+static struct td daemon_;
 static struct vaccel_session s1, s2;
 
 static int group_setup(void **state)
@@ -46,7 +46,7 @@ static int group_teardown(void **state)
 	vaccel_session_release(&s2);
 	vaccel_session_release(&s1);
 	vaccel_cleanup();
-	tr_daemon_stop(&daemon_);
+	td_stop(&daemon_);
 	return 0;
 }
 
@@ -111,7 +111,7 @@ static void test_exec_generic(void **state)
 /* Host-side uploads so far: the host runtime persists each uploaded file. */
 static int uploads(void)
 {
-	return tr_log_count(&daemon_, "Persisting file libmytestlib.so");
+	return td_log_count(&daemon_, "Persisting file libmytestlib.so");
 }
 
 static void test_resource_two_sessions(void **state)
@@ -216,5 +216,5 @@ int main(void)
 	};
 
 	alarm(300);
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

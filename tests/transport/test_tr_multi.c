@@ -30,7 +30,7 @@
 #define NR_CLIENTS 3
 #define NR_OPS 3000
 
-static struct tr_daemon daemon_;
+static struct td daemon_;
 
 static int group_setup(void **state)
 {
@@ -41,7 +41,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	tr_daemon_stop(&daemon_);
+	td_stop(&daemon_);
 	return 0;
 }
 
@@ -129,13 +129,13 @@ static void test_concurrent_clients(void **state)
 		struct pollfd p = {.fd = ready[0], .events = POLLIN};
 
 		if (poll(&p, 1, 5000) != 1 || read(ready[0], &sid[i], sizeof(sid[i])) != 8) {
-			tr_log_dump(&daemon_);
+			td_log_dump(&daemon_);
 			fail_msg("client %d of %d not served while the others are connected", i + 1,
 				 NR_CLIENTS);
 		}
 	}
 	print_message("%d clients connected in %ld ms\n", NR_CLIENTS, ms_now() - t0);
-	assert_int_equal(tr_log_count(&daemon_, "frontend connected (connection"), NR_CLIENTS);
+	assert_int_equal(td_log_count(&daemon_, "frontend connected (connection"), NR_CLIENTS);
 	/* Session ids come from one host runtime: all different. */
 	assert_true(sid[0] != sid[1] && sid[1] != sid[2] && sid[0] != sid[2]);
 	/* Go: everyone runs its ops at once. */
@@ -148,7 +148,7 @@ static void test_concurrent_clients(void **state)
 
 		assert_int_equal(waitpid(pid[i], &st, 0), pid[i]);
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			tr_log_dump(&daemon_);
+			td_log_dump(&daemon_);
 			fail_msg("client %d: status 0x%x", i, st);
 		}
 		close(ids[i][1]);
@@ -156,10 +156,10 @@ static void test_concurrent_clients(void **state)
 	close(ready[0]);
 	close(go[1]);
 	/* Every connection's state went away with it. */
-	assert_true(tr_log_wait(&daemon_, "frontend disconnected: released", NR_CLIENTS, 3000));
+	assert_true(td_log_wait(&daemon_, "frontend disconnected: released", NR_CLIENTS, 3000));
 	kill(daemon_.pid, SIGUSR1);
 	assert_true(
-	    tr_log_wait(&daemon_, "0 connections; live sessions: 0, live resources: 0", 1, 2000));
+	    td_log_wait(&daemon_, "0 connections; live sessions: 0, live resources: 0", 1, 2000));
 }
 
 int main(void)
@@ -168,5 +168,5 @@ int main(void)
 	    cmocka_unit_test(test_concurrent_clients),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

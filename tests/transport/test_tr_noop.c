@@ -22,7 +22,7 @@
 
 #include "tr_common.h"
 
-static struct tr_daemon daemon_;
+static struct td daemon_;
 static struct vaccel_session rs; /* remote (virtio) */
 static struct vaccel_session ls; /* local (noop in this process) */
 
@@ -48,7 +48,7 @@ static int group_teardown(void **state)
 	vaccel_session_release(&ls);
 	vaccel_session_release(&rs);
 	vaccel_cleanup();
-	tr_daemon_stop(&daemon_);
+	td_stop(&daemon_);
 	return 0;
 }
 
@@ -57,9 +57,9 @@ static void expect_log(const char *fmt, int n)
 {
 	char line[256];
 
-	snprintf(line, sizeof(line), fmt, rs.remote_id);
-	if (!tr_log_wait(&daemon_, line, n, 5000)) {
-		tr_log_dump(&daemon_);
+	snprintf(line, sizeof(line), fmt, tr_host_session(&daemon_, rs.remote_id));
+	if (!td_log_wait(&daemon_, line, n, 5000)) {
+		td_log_dump(&daemon_);
 		fail_msg("daemon log lacks \"%s\" x%d", line, n);
 	}
 }
@@ -364,5 +364,5 @@ int main(void)
 	};
 
 	alarm(300); /* a hang fails the test instead of stalling the suite */
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }
