@@ -184,7 +184,8 @@ static void fz_disconnect(struct vhu_dev *dev, void *opaque)
 	(void)opaque;
 }
 
-static const struct vhu_dev_ops fz_ops = {fz_start, fz_stop, fz_disconnect};
+static const struct vhu_dev_ops fz_ops = {
+    .queue_start = fz_start, .queue_stop = fz_stop, .disconnect = fz_disconnect};
 
 static void quiet(int level, const char *msg)
 {

@@ -414,7 +414,7 @@ static void *sk_write(void *arg)
 
 static void test_socket_smoke(void **state)
 {
-	static const struct vhu_dev_ops sk_ops = {sk_start, sk_stop, NULL};
+	static const struct vhu_dev_ops sk_ops = {.queue_start = sk_start, .queue_stop = sk_stop};
 	struct vhu_dev_config cfg = {
 	    .features = (1ull << 32) | (1ull << 29), .num_queues = 4, .limits = {16, 1 << 16}};
 	struct stream *s = malloc(sizeof(*s));
