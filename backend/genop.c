@@ -132,7 +132,7 @@ static int reserve_scratch(struct worker_ctx *w, const struct wire_req *req)
 	return w->scratch ? 0 : -ENOMEM;
 }
 
-/* Fill the vaccel_arg array. Returns 0 or -ENOMEM. */
+/* Fill the vaccel_arg array. Returns 0, -ENOMEM or -ENOSPC. */
 static int prepare(const struct wire_req *req, struct worker_ctx *w, struct vaccel_arg *va,
 		   void **mallocd, void **orig)
 {
@@ -160,9 +160,10 @@ static int prepare(const struct wire_req *req, struct worker_ctx *w, struct vacc
 		} else if (!(is_read && interpreted(a->type)) && (buf = in_place(req, i))) {
 			/* zero-copy */
 		} else {
-			buf = malloc(a->len);
+			/* Within the connection's bounce budget: -ENOSPC is NOSPACE. */
+			buf = conn_bounce_alloc(w->conn, a->len);
 			if (!buf)
-				return -ENOMEM;
+				return -errno;
 			mallocd[i] = buf;
 			wire_arg_gather(req, i, buf);
 		}
@@ -203,19 +204,20 @@ static void finish_writes(const struct wire_req *req, struct vaccel_arg *wa, voi
 }
 
 int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req,
-	      struct conn_sess *s, int32_t *vret, uint64_t *out_len)
+	      struct conn_entry *s, int32_t *vret, uint64_t *out_len)
 {
 	struct vaccel_arg *va = w->vargs, *wa;
 	void **mallocd = w->bounce, **orig = w->bounce + d->opts->max_args;
 	unsigned nr = (unsigned)req->nr_read + req->nr_write;
-	struct conn_res *r = NULL;
+	struct conn_entry *r = NULL;
 	char resolved[PATH_MAX];
-	int status = VIRTIO_ACCEL_S_OK;
+	int status = VIRTIO_ACCEL_S_OK, ret;
 	uint8_t op = 0xff;
 
 	*vret = 0;
-	if (prepare(req, w, va, mallocd, orig)) {
-		status = VIRTIO_ACCEL_S_ERR;
+	ret = prepare(req, w, va, mallocd, orig);
+	if (ret) {
+		status = ret == -ENOSPC ? VIRTIO_ACCEL_S_NOSPACE : VIRTIO_ACCEL_S_ERR;
 		goto out;
 	}
 	wa = va + req->nr_read;
@@ -223,16 +225,13 @@ int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req
 		op = *(const uint8_t *)va[0].buf;
 
 	if (op == VACCEL_OP_EXEC) {
-		if (req->nr_read < 2 || !string_ok(&va[1])) {
+		if (req->nr_read < 3 || !string_ok(&va[1]) || !string_ok(&va[2])) {
 			*vret = VACCEL_EINVAL;
 			goto out;
 		}
-		if (!policy_exec_allowed(d->opts, va[1].buf, resolved)) {
-			vaccel_warn("exec: host library '%s' is not allowed (see --exec-allow)",
-				    (const char *)va[1].buf);
-			*vret = VACCEL_EPERM;
+		*vret = policy_exec(d->opts, va[1].buf, va[2].buf, resolved);
+		if (*vret)
 			goto out;
-		}
 		/* Load exactly what was checked. */
 		va[1].buf = resolved;
 		va[1].size = strlen(resolved) + 1;
@@ -252,20 +251,22 @@ int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req
 			goto out;
 		}
 		memcpy(&id, va[1].buf, sizeof(id));
-		r = conn_get_res(&d->conn, id);
+		r = conn_get(&d->conn, CONN_RES, (uint64_t)id);
 		if (!r) {
 			status = VIRTIO_ACCEL_S_INVRES;
 			goto out;
 		}
+		/* The runtime knows it by its own id (va[1] is a host copy: small). */
+		memcpy(va[1].buf, &r->res->id, sizeof(id));
 	}
 
 	*vret = vaccel_genop(s->sess, va, req->nr_read, req->nr_write ? wa : NULL, req->nr_write);
 	finish_writes(req, wa, orig, out_len);
 out:
 	if (r)
-		conn_put_res(&d->conn, r);
+		conn_put(&d->conn, r);
 	for (unsigned i = 0; i < nr; i++) {
-		free(mallocd[i]);
+		conn_bounce_free(w->conn, mallocd[i], req->args[i].len);
 		mallocd[i] = NULL;
 	}
 	return status;

@@ -264,9 +264,9 @@ int hc_connect_raw(const char *sock, bool nonblock)
 	return fd;
 }
 
-int hc_daemon_fds(void)
+int hc_daemon_fds(const char *target)
 {
-	char path[64];
+	char path[64], link[64 + 256], dest[256];
 	struct dirent *e;
 	DIR *dir;
 	int n = 0;
@@ -275,9 +275,17 @@ int hc_daemon_fds(void)
 	dir = opendir(path);
 	if (!dir)
 		return -1;
-	while ((e = readdir(dir)))
-		if (e->d_name[0] != '.')
+	while ((e = readdir(dir))) {
+		ssize_t len;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", path, e->d_name);
+		len = readlink(link, dest, sizeof(dest) - 1);
+		dest[len > 0 ? len : 0] = '\0';
+		if (!target || strstr(dest, target))
 			n++;
+	}
 	closedir(dir);
 	return n;
 }

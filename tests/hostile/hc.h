@@ -78,7 +78,7 @@ static inline struct vring_desc hc_desc(uint64_t addr, uint32_t len, uint16_t fl
 void hc_expect_closed(struct vhu_front *f);
 /* A plain connect() to the daemon's socket, no vhost-user message (fd or -errno). */
 int hc_connect_raw(const char *sock, bool nonblock);
-/* Number of open fds of the daemon, or -1. */
-int hc_daemon_fds(void);
+/* Open fds of the daemon whose target contains `target` (NULL: all), or -1. */
+int hc_daemon_fds(const char *target);
 
 #endif /* HC_H */

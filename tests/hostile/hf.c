@@ -176,6 +176,9 @@ int hf_open_cfg(struct hf *h, const char *sock, const struct hf_cfg *cfg)
 		if ((ret = vhu_front_setup_vring(h->f, q, &s)))
 			goto fail;
 	}
+	/* One round trip: the daemon has handled everything above (queues started). */
+	if ((ret = vhu_front_get_features(h->f, &feat)))
+		goto fail;
 	return 0;
 fail:
 	hf_close(h);

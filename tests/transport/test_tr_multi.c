@@ -46,11 +46,13 @@ static int group_teardown(void **state)
 }
 
 /*
- * One client process: connect (first op), report ready with its session id,
- * wait for the go, run NR_OPS noops, then try the other clients' session
- * ids as its own (must fail), report. Exit status 0 when all went right.
+ * One client process: connect (first op), release `index` sessions, report
+ * ready with the id of its next one, wait for the go, run NR_OPS noops,
+ * then try the other clients' session ids as its own (must fail: on this
+ * connection each is an id given and released, or never given), report.
+ * Exit status 0 when all went right.
  */
-static void client(int ready_fd, int go_fd, int ids_fd)
+static void client(int ready_fd, int go_fd, int ids_fd, int index)
 {
 	struct vaccel_session s;
 	int64_t ids[NR_CLIENTS];
@@ -59,6 +61,9 @@ static void client(int ready_fd, int go_fd, int ids_fd)
 
 	if (tr_guest_bootstrap(&daemon_, TR_VIRTIO_PLUGIN))
 		_exit(10);
+	for (int i = 0; i < index; i++)
+		if (vaccel_session_init(&s, VACCEL_PLUGIN_REMOTE) || vaccel_session_release(&s))
+			_exit(18);
 	if (vaccel_session_init(&s, VACCEL_PLUGIN_REMOTE) || vaccel_noop(&s))
 		_exit(11);
 	if (write(ready_fd, &s.remote_id, sizeof(s.remote_id)) != sizeof(s.remote_id))
@@ -116,7 +121,7 @@ static void test_concurrent_clients(void **state)
 			close(ready[0]);
 			close(go[1]);
 			close(ids[i][1]);
-			client(ready[1], go[0], ids[i][0]);
+			client(ready[1], go[0], ids[i][0], i);
 		}
 		close(ids[i][0]);
 	}
@@ -136,7 +141,10 @@ static void test_concurrent_clients(void **state)
 	}
 	print_message("%d clients connected in %ld ms\n", NR_CLIENTS, ms_now() - t0);
 	assert_int_equal(td_log_count(&daemon_, "frontend connected (connection"), NR_CLIENTS);
-	/* Session ids come from one host runtime: all different. */
+	/*
+	 * Each connection numbers its own sessions (client i's is its i+1st):
+	 * all different, so each client's try of the others' is a real one.
+	 */
 	assert_true(sid[0] != sid[1] && sid[1] != sid[2] && sid[0] != sid[2]);
 	/* Go: everyone runs its ops at once. */
 	for (int i = 0; i < NR_CLIENTS; i++)
