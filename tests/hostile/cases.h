@@ -53,6 +53,7 @@ HCASE(cli, NONE, "")
 /* Host code the guest names (cases_exec.c). */
 HCASE(exec_policy, NOOP, "")
 HCASE(exec_symbol_outside_library, EXEC, "")
+HCASE(exec_upload_symbol_outside_library, EXEC, "--allow-exec-upload")
 HCASE(exec_stuck_op, EXEC, "--workers-per-queue=1 --stuck-op-ms=300")
 HCASE(quota_inflight, EXEC, "--workers-per-queue=1 --stuck-op-ms=200 --max-inflight=3")
 HCASE(exec_bare_name, EXEC_PLAIN, "--exec-allow=libhfslow.so")

@@ -6,6 +6,7 @@
  * operators may allow bare library names as well as paths.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hc.h"
@@ -100,6 +101,60 @@ void hcase_exec_symbol_outside_library(void **state)
 	memcpy(&v, r.out[0], sizeof(v));
 	assert_int_equal(v, 1);
 	assert_true(td_log_wait(&C->d, "not a function of", 1, 1000));
+}
+
+/*
+ * Defect 2 in the exec plugin itself: code the guest uploaded (allowed by
+ * --allow-exec-upload) is not checked by the daemon's policy, so the
+ * plugin must apply the same rule: the library's own functions only. The
+ * upload here is the hf library; abort from its dependencies killed the
+ * daemon.
+ */
+void hcase_exec_upload_symbol_outside_library(void **state)
+{
+	uint64_t sid = hc_session(&C->h), rid;
+	uint8_t op = VACCEL_OP_EXEC_WITH_RESOURCE;
+	int32_t ms = 0, v;
+	struct hf_arg rd[] = {{&op, 1, VACCEL_ARG_UINT8},
+			      {&rid, sizeof(rid), VACCEL_ARG_INT64},
+			      {NULL, 0, VACCEL_ARG_STRING},
+			      {&ms, sizeof(ms), VACCEL_ARG_INT32}};
+	struct hf_arg wr[] = {{NULL, sizeof(int32_t), VACCEL_ARG_INT32}};
+	struct hf_arg up[2];
+	struct hf_resp r;
+	FILE *f = fopen(HF_SLOWLIB, "rb");
+	static char lib[256 * 1024];
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	n = fread(lib, 1, sizeof(lib), f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof(lib));
+	up[0] = (struct hf_arg){"libhfslow.so", 13, VACCEL_ARG_STRING};
+	up[1] = (struct hf_arg){lib, n, VACCEL_ARG_BUFFER};
+	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_REGISTER_RESOURCE, VACCEL_RESOURCE_LIB, sid, 0,
+			       up, 2, NULL, 0, 0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_OK);
+	assert_int_equal(r.vret, VACCEL_OK);
+	rid = r.id;
+	rd[2] = (struct hf_arg){"abort", 6, VACCEL_ARG_STRING};
+	if (hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, rd, ARRAY_SIZE(rd), wr,
+		       ARRAY_SIZE(wr), 0, &r) < 0 ||
+	    !td_alive(&C->d)) {
+		td_log_dump(&C->d);
+		fail_msg("EXEC_WITH_RESOURCE of abort: the daemon %s",
+			 td_alive(&C->d) ? "did not answer" : "died");
+	}
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_OK);
+	assert_int_equal(r.vret, VACCEL_ENOSYS);
+	rd[2] = (struct hf_arg){"hf_slow", 8, VACCEL_ARG_STRING};
+	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, rd, ARRAY_SIZE(rd), wr,
+			       ARRAY_SIZE(wr), 0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_OK);
+	assert_int_equal(r.vret, VACCEL_OK);
+	memcpy(&v, r.out[0], sizeof(v));
+	assert_int_equal(v, 1);
 }
 
 /*
