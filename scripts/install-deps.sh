@@ -8,6 +8,9 @@
 #   vm     the VM path: guest image (busybox, cpio, mkfs.ext4 -d, depmod) and QEMU's
 #          build deps (QEMU 10.0 source from trixie's deb-src, see vmm/qemu/)
 #   bench  gnuplot for the benchmark plot
+#   fuzz   clang with libFuzzer and the sanitizer runtimes (libclang-rt-14-dev is
+#          only recommended by clang, and recommends are not installed), llvm-14
+#          (llvm-cov, llvm-profdata) for the fuzz coverage report
 #
 # Order of work, whatever the groups: (1) apt sources every group needs
 # (bookworm-backports, trixie deb-src), (2) one `apt-get update`, (3) the
@@ -31,18 +34,20 @@ pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-
 	qemu-system-common libglib2.0-dev libpixman-1-dev libfdt-dev flex bison python3-venv
 	python3-pycotap/bookworm-backports bzip2 patch)
 pkgs_bench=(gnuplot-nox)
+pkgs_fuzz=(clang libclang-rt-14-dev llvm-14)
 
 # Which apt sources each group needs besides the standard Debian 12 ones.
 srcs_base=(backports)
 srcs_vm=(backports trixie-src)
 srcs_bench=()
+srcs_fuzz=()
 
 want=() sources=()
 for g in "${groups[@]}"; do
 	case "$g" in
-	base | vm | bench) ;;
+	base | vm | bench | fuzz) ;;
 	*)
-		echo "install-deps: unknown group '$g' (base, vm, bench)" >&2
+		echo "install-deps: unknown group '$g' (base, vm, bench, fuzz)" >&2
 		exit 2
 		;;
 	esac
