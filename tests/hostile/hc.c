@@ -215,7 +215,7 @@ int hc_noop(struct hf *h, uint64_t sid)
 
 int hc_upload(struct hf *h, uint64_t sid, unsigned nfiles, size_t size, uint64_t *id)
 {
-	static char names[8][4];
+	static char names[8][16];
 	struct hf_arg rd[16];
 	struct hf_resp r;
 	void *data = malloc(size);
