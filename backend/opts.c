@@ -60,7 +60,8 @@ static const struct num_opt num_opts[] = {
      "bytes of uploaded resource files per connection (host disk)"},
     {"max-mappings", U(limits.mappings), 1, 65536, 1024,
      "uploaded resource files per connection (each stays mapped in the daemon)"},
-    {"max-bounce-bytes", W(limits.bounce_bytes), 4096, UINT64_MAX / 2, 256 * MIB,
+    /* 0: --max-request-bytes, so any request the device accepts can run alone. */
+    {"max-bounce-bytes", W(limits.bounce_bytes), 4096, UINT64_MAX / 2, 0,
      "host copies of non-contiguous args per connection, all requests together"},
     {"max-inflight", U(limits.inflight), 1, 4096, 64,
      "requests running at once per connection: its worker threads, stuck ones included "
@@ -109,11 +110,15 @@ void opts_usage(const char *prog)
 	       prog);
 	for (size_t i = 0; i < ARRAY_SIZE(num_opts); i++) {
 		const struct num_opt *n = &num_opts[i];
-		char name[40];
+		char name[40], def[24];
 
 		snprintf(name, sizeof(name), "%s=N", n->name);
-		printf("  --%-23s %s (default %" PRIu64 ", %" PRIu64 "..%" PRIu64 ")\n", name,
-		       n->help, n->def, n->lo, n->hi);
+		if (n->def)
+			snprintf(def, sizeof(def), "%" PRIu64, n->def);
+		else
+			snprintf(def, sizeof(def), "--max-request-bytes");
+		printf("  --%-23s %s (default %s, %" PRIu64 "..%" PRIu64 ")\n", name, n->help, def,
+		       n->lo, n->hi);
 	}
 	printf("  --help                    this text\n");
 }
@@ -216,9 +221,11 @@ fail:
 	return -1;
 }
 
-/* Checks between options, once all are read. */
-static int opts_check(const struct daemon_opts *o)
+/* Defaults that follow other options, and checks between options, once all are read. */
+static int opts_check(struct daemon_opts *o)
 {
+	if (!o->limits.bounce_bytes)
+		o->limits.bounce_bytes = o->max_request_bytes;
 	if (o->queue_size & (o->queue_size - 1)) {
 		fprintf(stderr, "vhost-user-accel: --queue-size: not a power of two\n");
 		return -1;

@@ -173,7 +173,7 @@ int vhu_dev_serve(struct vhu_dev *dev, int conn_fd);
  * unoffered (protocol) feature bits, ring size not a power of two up to
  * VQ_MAX_SIZE, base over 16 bits, a bad memory table (too many regions,
  * zero or wrapping sizes, overlap, fd not a regular file large enough,
- * shared memory not sealed against shrinking).
+ * a memfd that could be sealed against shrinking but is not).
  * Soft failures (logged; failing REPLY_ACK when asked, else ignored):
  * unknown requests, SET_CONFIG (config is read-only), SET_LOG_BASE/FD,
  * a queue that cannot start (ring outside memory, misaligned, ring parts

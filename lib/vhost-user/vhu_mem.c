@@ -6,7 +6,7 @@
  *
  * Why a guard: a shared file mapping faults (SIGBUS) where the file no
  * longer has a page to give, and the frontend decides that. A regular file
- * can be truncated (only shmem carries seals, and shmem that may still
+ * can be truncated (only memfds can be sealed, and a memfd that may still
  * shrink is refused outright); a hugetlb file finds no huge page when the
  * pool is empty (MAP_NORESERVE); a hole can be punched in any of them. So
  * every guest mapping is registered in a table the handler reads without
@@ -173,15 +173,17 @@ static int map_region(struct vhu_dev *dev, struct vhu_region *out, const struct 
 	    (uint64_t)st.st_size < r->mmap_offset + r->size)
 		return -EPROTO;
 	/*
-	 * Shared memory (memfd, tmpfs) that could have been sealed against
-	 * shrinking but is not is refused: the frontend could cut it under our
-	 * mapping at will. Files that cannot carry seals (regular files:
-	 * F_GET_SEALS fails) are accepted; the guard covers them.
+	 * A memfd that could still be sealed against shrinking (no F_SEAL_SEAL)
+	 * but is not is refused: its frontend chose to keep the right to cut it
+	 * under our mapping. Memory that cannot carry seals is accepted, the
+	 * guard covers it: regular files (F_GET_SEALS fails), tmpfs and
+	 * hugetlbfs files opened by path and memfds created without sealing
+	 * (F_SEAL_SEAL from the start: QEMU's memory-backend-file).
 	 */
 	seals = fcntl(fd, F_GET_SEALS);
-	if (seals >= 0 && !(seals & F_SEAL_SHRINK)) {
-		vhu_log(LOG_WARNING, "mem table: region can be shrunk by the frontend (no "
-				     "F_SEAL_SHRINK): refused; use a sealed memfd (QEMU's "
+	if (seals >= 0 && !(seals & (F_SEAL_SHRINK | F_SEAL_SEAL))) {
+		vhu_log(LOG_WARNING, "mem table: a memfd that may still shrink (no "
+				     "F_SEAL_SHRINK): refused; seal it (QEMU's "
 				     "memory-backend-memfd seals by default)");
 		return -EPROTO;
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fuzz_gen.h"
+#include "vaccel_common.h"
 #include "vhu_priv.h"
 #include "vq_priv.h"
 
@@ -188,7 +189,7 @@ void mutate(struct stream *s)
 			static const uint32_t vals[] = {0,     1,     8,    9,		16,
 							255,   256,   257,  0x7fffffff, 0xffffffff,
 							65535, 65536, 1024, 2048};
-			uint32_t v = vals[below(sizeof(vals) / sizeof(vals[0]))];
+			uint32_t v = vals[below(ARRAY_SIZE(vals))];
 
 			at &= ~(size_t)3;
 			if (at + 4 <= s->len)

@@ -286,7 +286,7 @@ void hcase_stats_per_connection(void **state)
 	kill(C->d.pid, SIGUSR1);
 	assert_true(td_log_wait(&C->d,
 				"connection 2: sessions 2/256, resources 1/256, uploaded 200/"
-				"1073741824 bytes in 2/1024 mappings, bounce 0/268435456 bytes, "
+				"1073741824 bytes in 2/1024 mappings, bounce 0/1073741824 bytes, "
 				"in flight 0/64",
 				1, 2000));
 	assert_true(td_log_wait(&C->d, "connection 1: sessions 0/256, resources 0/256", 1, 1000));

@@ -21,6 +21,7 @@
 #include <vaccel.h>
 
 #include "tr_common.h"
+#include "vaccel_common.h"
 
 static struct td daemon_;
 static struct vaccel_session rs; /* remote (virtio) */
@@ -112,7 +113,7 @@ static void test_image_ops(void **state)
 	assert_string_equal((char *)name, dummy_img);
 	expect_log(TR_NOOP_LINE_CLASSIFY, 1);
 	expect_log("[noop] will return a dummy result", 1);
-	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fns); i++) {
 		static const char *const what[] = {"detection", "segmentation", "pose", "depth"};
 		char fmt[96];
 
