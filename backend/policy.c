@@ -15,8 +15,9 @@
  * Symbol: only a function the library itself defines (vaccel_dl.h), so
  * that libc's abort/exit/pause, reachable through any library's
  * dependencies, are never called, with whatever host plugin runs EXEC.
- * The library is loaded here to look (RTLD_LAZY | RTLD_LOCAL; the plugin
- * then gets the same loaded object) and stays loaded. One that does not
+ * The library is loaded here to look (RTLD_LOCAL, binding as the exec
+ * plugin does; the plugin then gets the same loaded object) and stays
+ * loaded. One that does not
  * load here is left to the plugin, which cannot load it either, unless it
  * loads nothing at all.
  */
@@ -80,7 +81,10 @@ static void *handle_of(const char *library)
 	if (l) {
 		h = l->handle;
 	} else {
-		h = dlopen(library, RTLD_LAZY | RTLD_LOCAL);
+		/* As the exec plugin does: bind now, lazily when that fails. */
+		h = dlopen(library, RTLD_NOW | RTLD_LOCAL);
+		if (!h)
+			h = dlopen(library, RTLD_LAZY | RTLD_LOCAL);
 		l = h ? calloc(1, sizeof(*l)) : NULL;
 		if (l && (l->library = strdup(library))) {
 			l->handle = h;
