@@ -107,7 +107,7 @@ void conn_unreserve(struct conn *c, enum conn_kind k, const struct conn_charge *
 	pthread_mutex_unlock(&c->lock);
 }
 
-void *conn_bounce_alloc(struct conn *c, uint64_t n)
+void *conn_bounce_alloc(struct conn *c, uint64_t n, bool zeroed)
 {
 	uint64_t cur = __atomic_load_n(&c->bounce, __ATOMIC_RELAXED);
 	void *p;
@@ -119,7 +119,7 @@ void *conn_bounce_alloc(struct conn *c, uint64_t n)
 		}
 	} while (!__atomic_compare_exchange_n(&c->bounce, &cur, cur + n, true, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
-	p = malloc((size_t)n);
+	p = zeroed ? calloc(1, (size_t)n) : malloc((size_t)n);
 	if (!p) {
 		__atomic_fetch_sub(&c->bounce, n, __ATOMIC_RELAXED);
 		errno = ENOMEM;

@@ -160,11 +160,12 @@ int conn_register(struct conn *c, struct conn_entry *s, struct conn_entry *r);
 int conn_unregister(struct conn *c, struct conn_entry *s, struct conn_entry *r);
 
 /*
- * A host copy of n bytes for one arg, within the connection's bounce
- * budget (--max-bounce-bytes, all its requests together). NULL with errno
- * ENOSPC (over budget) or ENOMEM. Free it with conn_bounce_free(n).
+ * A host copy of n bytes (zeroed, or as malloc leaves it) for one arg,
+ * within the connection's bounce budget (--max-bounce-bytes, all its
+ * requests together). NULL with errno ENOSPC (over budget) or ENOMEM. Free
+ * it with conn_bounce_free(n).
  */
-void *conn_bounce_alloc(struct conn *c, uint64_t n);
+void *conn_bounce_alloc(struct conn *c, uint64_t n, bool zeroed);
 void conn_bounce_free(struct conn *c, void *p, uint64_t n);
 
 /*

@@ -136,7 +136,7 @@ static void *file_data(struct daemon *d, const struct wire_req *req, unsigned i,
 
 	if (data)
 		return data;
-	*bounce = conn_bounce_alloc(&d->conn, req->args[i].len);
+	*bounce = conn_bounce_alloc(&d->conn, req->args[i].len, false);
 	if (!*bounce) {
 		*status = status_of(-errno);
 		return NULL;

@@ -5,9 +5,10 @@
  * Rules: each family of typed helpers (add/get/set of a scalar or an array of one of
  * vaccel/arg.h's numeric types) is one generic function here; the public functions are
  * shims, generated from VACCEL_ARG_NUMERIC_TYPES, that only pass their arg type and
- * element count through. What a numeric type is (element size, alignment, bool) is
- * stated in one place, elem_of().
+ * element count through. What a numeric type is (element size, alignment) comes from
+ * the arg-type facts of lib/optable, through elem_of().
  */
+#include "optab.h"
 #include "rt.h"
 #include "vaccel/arg.h"
 
@@ -19,7 +20,7 @@
 
 static bool valid_arg_type(vaccel_arg_type_t type)
 {
-	return (int)type >= 0 && type < VACCEL_ARG_MAX;
+	return optab_type((uint32_t)type) != NULL;
 }
 
 /* ---- single args ---- */
@@ -216,16 +217,10 @@ struct arg_elem {
 
 static struct arg_elem elem_of(vaccel_arg_type_t type)
 {
-	switch (type) {
-#define ELEM_CASE(NAME, CTYPE, TYPE, ARRAY_TYPE)                                                   \
-	case TYPE:                                                                                 \
-	case ARRAY_TYPE:                                                                           \
-		return (struct arg_elem){sizeof(CTYPE), _Alignof(CTYPE), TYPE == VACCEL_ARG_BOOL};
-		VACCEL_ARG_NUMERIC_TYPES(ELEM_CASE)
-#undef ELEM_CASE
-	default:
-		return (struct arg_elem){1, 1, false};
-	}
+	const struct optab_type *t = optab_type(type);
+
+	return (struct arg_elem){t->size, t->align,
+				 type == VACCEL_ARG_BOOL || type == VACCEL_ARG_BOOL_ARRAY};
 }
 
 /* Every element of a bool arg is 0 or 1; anything passes for other types. */

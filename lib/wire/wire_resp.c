@@ -24,12 +24,12 @@ uint32_t wire_respond(const struct wire_req *req, uint8_t status, int32_t vaccel
 	 * each from where the previous one ended: linear in the iovecs, even
 	 * for a refused request whose header claims 65535 of them.
 	 */
-	pos = wire_pos_advance(req->wiov, req->nr_wiov, pos, sizeof(h));
+	pos = wire_pos_advance(req->wiov, req->nr_wiov, pos, VIRTIO_ACCEL_RESP_HDR_SIZE);
 	for (unsigned i = 0; i < req->resp_nr_out; i++) {
 		uint64_t v = htole64(out_len ? out_len[i] : 0);
 
-		wire_iov_write(req->wiov, req->nr_wiov, pos, &v, sizeof(v));
-		pos = wire_pos_advance(req->wiov, req->nr_wiov, pos, sizeof(v));
+		wire_iov_write(req->wiov, req->nr_wiov, pos, &v, VIRTIO_ACCEL_OUT_LEN_SIZE);
+		pos = wire_pos_advance(req->wiov, req->nr_wiov, pos, VIRTIO_ACCEL_OUT_LEN_SIZE);
 	}
 	/* The response ends the writable part: the used length is all of it. */
 	return (uint32_t)req->write_bytes;
@@ -40,7 +40,7 @@ int wire_decode_resp(const void *buf, size_t len, unsigned nr_out, uint8_t *stat
 {
 	struct virtio_accel_resp_hdr h;
 
-	if (len < sizeof(h) + 8ull * nr_out)
+	if (len < VIRTIO_ACCEL_RESP_SIZE(nr_out))
 		return -1;
 	memcpy(&h, buf, sizeof(h));
 	if (status)
@@ -52,7 +52,7 @@ int wire_decode_resp(const void *buf, size_t len, unsigned nr_out, uint8_t *stat
 	for (unsigned i = 0; out_len && i < nr_out; i++) {
 		uint64_t v;
 
-		memcpy(&v, (const char *)buf + sizeof(h) + 8 * i, sizeof(v));
+		memcpy(&v, (const char *)buf + VIRTIO_ACCEL_RESP_SIZE(i), sizeof(v));
 		out_len[i] = le64toh(v);
 	}
 	return 0;
