@@ -29,7 +29,7 @@ targets=(
 	"fuzz-vhu-msg lib/vhost-user/vhu_handle.c lib/vhost-user/vhu_mem.c lib/vhost-user/vhu_dev.c"
 	"fuzz-vq-pop lib/virtio/vq_dev.c"
 	"fuzz-vq-start lib/vhost-user/vhu_dev.c lib/vhost-user/vhu_mem.c lib/virtio/vq_dev.c"
-	"fuzz-genop src/ops/genop.c src/ops/genop_unpack.c src/ops/genop_args.c"
+	"fuzz-genop src/ops/genop.c lib/optable/optab_check.c lib/optable/optab_types.c src/ops/genop_unpack.c"
 	"fuzz-handle backend/handle.c backend/genop.c backend/conn.c lib/wire/wire_decode.c lib/wire/wire_iov.c lib/wire/wire_resp.c"
 )
 objects=(-object "$build/src/libvaccel.so" -object "$build/plugins/noop/libvaccel-noop.so")
