@@ -225,7 +225,7 @@ struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
 static void free_entry(struct conn_entry *e)
 {
 	int ret =
-	    e->kind == CONN_SESS ? vaccel_session_delete(e->sess) : vaccel_resource_delete(e->res);
+	    e->kind == CONN_SESS ? hostrt_session_delete(e->sess) : hostrt_resource_delete(e->res);
 
 	if (ret)
 		vaccel_warn("could not release %s %" PRIu64 ": %d", kind_name[e->kind], e->id, ret);

@@ -50,7 +50,7 @@ static void create_session(struct daemon *d, const struct wire_req *req, struct 
 		return;
 	}
 	/* The host runs it locally: a remote hint would pick a transport plugin. */
-	ret = vaccel_session_new(&s, req->flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE);
+	ret = hostrt_session_new(&s, req->flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE);
 	if (ret) {
 		conn_unreserve(&d->conn, CONN_SESS, &none);
 		o->vret = ret;
@@ -63,7 +63,7 @@ static void create_session(struct daemon *d, const struct wire_req *req, struct 
 	host_id = s->id;
 	ret = conn_add(&d->conn, CONN_SESS, s, &none, &o->id);
 	if (ret) {
-		vaccel_session_delete(s);
+		hostrt_session_delete(s);
 		o->status = status_of(ret);
 		return;
 	}
@@ -196,12 +196,12 @@ static void register_new(struct daemon *d, const struct wire_req *req, struct co
 		data = file_data(d, req, 2 * f + 1, &bounce[f], &o->status);
 		if (!data)
 			goto out;
-		/* A MAPPED source is persisted into the resource's own directory. */
+		/* Name and contents: hostrt_resource_new() writes them to files. */
 		blobs[f] = (struct vaccel_blob){
 		    .type = VACCEL_BLOB_MAPPED, .name = names[f], .data = data, .size = ca->len};
 		bp[f] = &blobs[f];
 	}
-	ret = vaccel_resource_from_blobs(&res, bp, nfiles, (vaccel_resource_type_t)req->flags);
+	ret = hostrt_resource_new(&res, bp, nfiles, (int)req->flags);
 	if (ret) {
 		o->vret = ret;
 		goto out;
@@ -210,7 +210,7 @@ static void register_new(struct daemon *d, const struct wire_req *req, struct co
 	ret = vaccel_resource_register(res, s->sess);
 	pthread_mutex_unlock(&d->conn.lock);
 	if (ret) {
-		vaccel_resource_delete(res);
+		hostrt_resource_delete(res);
 		o->vret = ret;
 		goto out;
 	}
@@ -218,7 +218,7 @@ static void register_new(struct daemon *d, const struct wire_req *req, struct co
 	reserved = false;
 	ret = conn_add(&d->conn, CONN_RES, res, &ch, &o->id);
 	if (ret) {
-		vaccel_resource_delete(res);
+		hostrt_resource_delete(res);
 		o->status = status_of(ret);
 	}
 out:

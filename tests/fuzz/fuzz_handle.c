@@ -155,12 +155,12 @@ static uint64_t base_session(void)
 	base_sid = 0;
 	if (conn_reserve(&d.conn, CONN_SESS, &none))
 		return 0;
-	if (vaccel_session_new(&s, 0)) {
+	if (hostrt_session_new(&s, 0)) {
 		conn_unreserve(&d.conn, CONN_SESS, &none);
 		return 0;
 	}
 	if (conn_add(&d.conn, CONN_SESS, s, &none, &base_sid))
-		vaccel_session_delete(s);
+		hostrt_session_delete(s);
 	return base_sid;
 }
 
