@@ -274,7 +274,12 @@ static void aliased_rings(enum hf_ring_layout layout)
 	long ticks;
 
 	assert_int_equal(hf_open_cfg(&a, C->d.sock, &cfg), 0);
-	hf_raw_avail_idx(&a, HF_RING / 2); /* kick */
+	/*
+	 * A kick, and nothing else: rewriting avail->idx here would make an
+	 * aliased ring look corrupt (idx behind what was consumed) and hide the
+	 * spin this case is about.
+	 */
+	assert_int_equal(write(a.kick_fd, &(uint64_t){1}, sizeof(uint64_t)), sizeof(uint64_t));
 	td_sleep_ms(200);
 	ticks = td_cpu_ticks(&C->d);
 	td_sleep_ms(500);
@@ -285,7 +290,7 @@ static void aliased_rings(enum hf_ring_layout layout)
 		td_log_dump(&C->d);
 		fail_msg("closing the connection did not finish");
 	}
-	assert_true(ticks <= 25);
+	assert_in_range(ticks, 0, 5); /* a spinning worker: 25 or more on a loaded 2-core host */
 	assert_true(td_log_wait(&C->d, "ring parts overlap", 1, 1000));
 	hc_check();
 }
@@ -329,6 +334,11 @@ static void *flood_thread(void *arg)
  * Defect 1, the other half: a guest that keeps publishing malformed chains
  * must not keep a worker from seeing that its queue stops. The connection
  * is closed while the flood goes on; the teardown must still finish.
+ * A stress case, not a reproducer: on a shared host the flood thread is
+ * preempted often enough for the worker to catch up and leave the pop
+ * loop anyway, so this passes without the stop check in pop_locked() too
+ * (only the aliased rings above supply chains without end, and those no
+ * longer start).
  */
 void hcase_malformed_flood(void **state)
 {
@@ -462,7 +472,7 @@ void hcase_out_of_fds(void **state)
 	td_sleep_ms(500);
 	ticks = td_cpu_ticks(&C->d) - ticks;
 	print_message("daemon CPU over 500 ms out of fds: %ld ticks\n", ticks);
-	assert_true(ticks <= 25);
+	assert_in_range(ticks, 0, 10);
 	assert_true(hf_healthy(&C->by));
 	assert_true(hf_healthy(&C->h));
 	for (int i = 0; i < n; i++)
