@@ -215,7 +215,7 @@ struct daemon {
 	int fd;			     /* the connection (vhu_dev_serve closes it) */
 	int shut_fd;		     /* a dup to shutdown() it from the signal thread */
 	unsigned refs;		     /* atomic: the connection thread + workers left behind */
-	unsigned threads;	     /* atomic: live workers of all queues (--max-inflight) */
+	unsigned threads;	     /* atomic: workers alive, left behind too (--max-inflight) */
 	struct daemon *next;	     /* main.c's list of live connections */
 };
 

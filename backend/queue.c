@@ -41,8 +41,11 @@
  * behind: they own a reference on the connection's state (freed after
  * the last of them), guest memory is kept mapped for them (as anonymous
  * memory once the frontend's is gone), and they never touch the queue
- * again. So one op that never returns costs one thread, its session and
- * the memory it holds; never the queue, the connection or the daemon.
+ * again. They still count against --max-inflight until they return, so
+ * a driver that resets its device (stopping and restarting its queues)
+ * cannot pile up more of them: once all are taken, a queue does not
+ * start. So one op that never returns costs one thread, its session and
+ * the memory it holds; never another queue, connection or the daemon.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -278,6 +281,7 @@ static void worker_late(struct worker *wk)
 	vaccel_info("an op left behind by connection %u ended", d->id);
 	worker_free(wk);
 	__atomic_fetch_sub(&left_behind, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&d->threads, 1, __ATOMIC_RELAXED); /* counted until now */
 	daemon_put(d);
 }
 
@@ -316,7 +320,12 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Start one more worker on q (wk_lock held). 0 or a negative errno. */
+/*
+ * Start one more worker on q (wk_lock held): 0, -ENOSPC when the
+ * connection has --max-inflight threads already (ops left behind
+ * included), or another negative errno. Only the connection's thread
+ * spawns (queue start, tick), so the count cannot be overtaken.
+ */
 static int spawn_locked(struct daemon_queue *q)
 {
 	struct daemon *d = q->d;
@@ -326,6 +335,8 @@ static int spawn_locked(struct daemon_queue *q)
 	pthread_t tid;
 	int ret;
 
+	if (__atomic_load_n(&d->threads, __ATOMIC_RELAXED) >= slots)
+		return -ENOSPC;
 	for (i = 0; i < slots && q->workers[i]; i++)
 		;
 	if (i == slots)
@@ -396,6 +407,11 @@ int queue_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick
 	if (!q->nr_workers) {
 		pthread_mutex_unlock(&q->wk_lock);
 		close_fds(q);
+		if (ret == -ENOSPC)
+			vaccel_warn(
+			    "queue %u (connection %u): not started: all %u worker threads "
+			    "of the connection run ops that never returned (--max-inflight)",
+			    index, d->id, d->opts->limits.inflight);
 		return ret ? ret : -ENOMEM;
 	}
 	pthread_mutex_unlock(&q->wk_lock);
@@ -421,7 +437,7 @@ static unsigned leave_behind_locked(struct daemon_queue *q)
 			continue; /* idle: it is on its way out */
 		q->workers[i] = NULL;
 		q->nr_workers--;
-		__atomic_fetch_sub(&q->d->threads, 1, __ATOMIC_RELAXED);
+		/* Still a thread of the connection (d->threads) until it returns. */
 		__atomic_fetch_add(&q->d->refs, 1, __ATOMIC_RELAXED); /* the worker's now */
 		__atomic_fetch_add(&left_behind, 1, __ATOMIC_RELAXED);
 		n++;
@@ -501,9 +517,7 @@ static void tick_locked(struct daemon_queue *q, unsigned stuck_ticks)
 	if (fresh)
 		vaccel_warn("queue %u (connection %u): %u ops running for over %u ms: stuck",
 			    q->index, d->id, fresh, d->opts->stuck_op_ms);
-	while (available < d->opts->workers_per_queue &&
-	       __atomic_load_n(&d->threads, __ATOMIC_RELAXED) < d->opts->limits.inflight &&
-	       spawn_locked(q) == 0)
+	while (available < d->opts->workers_per_queue && spawn_locked(q) == 0)
 		available++;
 }
 

@@ -206,7 +206,8 @@ void hcase_exec_stuck_op(void **state)
  * stuck ones included (2 queues x 1 worker + 1 replacement). Two stuck ops
  * on queue 0 leave it without a worker (its third request waits) but queue
  * 1 serves, the thread count grows by one at most, and the connection can
- * still be torn down.
+ * still be torn down. Resetting queue 0 does not free the stuck ops'
+ * threads, so it does not start again and cannot grow the count either.
  */
 void hcase_quota_inflight(void **state)
 {
@@ -234,6 +235,18 @@ void hcase_quota_inflight(void **state)
 	assert_true(hf_healthy(&C->h));
 	kill(C->d.pid, SIGUSR1);
 	assert_true(td_log_wait(&C->d, "in flight 2/3 (2 stuck)", 1, 2000));
+	/*
+	 * A driver that resets its queue leaves the stuck ops behind; they
+	 * still hold their threads, so the queue does not start again and
+	 * resets cannot pile up threads.
+	 */
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(hf_restart_queue(&C->h, 0), 0);
+	assert_true(td_log_wait(&C->d, "not started: all 3 worker threads", 3, 2000));
+	threads1 = td_threads(&C->d);
+	print_message("daemon threads: %ld after 3 resets of queue 0\n", threads1);
+	assert_true(threads1 - threads0 <= 1);
+	assert_true(hf_healthy(&C->h)); /* queue 1 still serves */
 	closed = td_log_count(&C->d, "frontend disconnected");
 	hf_close(&C->h);
 	if (!td_log_wait(&C->d, "frontend disconnected", closed + 1, 3000)) {

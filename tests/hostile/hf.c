@@ -185,6 +185,29 @@ fail:
 	return ret ? ret : -EIO;
 }
 
+int hf_restart_queue(struct hf *h, unsigned q)
+{
+	struct vq_drv *vq = q ? &h->vq1 : &h->vq;
+	struct vhu_vring_setup s;
+	uint64_t d, a, u, feat;
+	uint16_t base;
+	int ret;
+
+	if ((ret = vhu_front_stop_vring(h->f, q, &base)))
+		return ret;
+	vq_drv_ring_addrs(vq, &d, &a, &u);
+	s = (struct vhu_vring_setup){.num = HF_RING,
+				     .desc_uva = (uint64_t)(uintptr_t)hf_ptr(h, d),
+				     .avail_uva = (uint64_t)(uintptr_t)hf_ptr(h, a),
+				     .used_uva = (uint64_t)(uintptr_t)hf_ptr(h, u),
+				     .base = base,
+				     .kick_fd = q ? h->kick1 : h->kick_fd,
+				     .call_fd = q ? h->call1 : h->call_fd};
+	if ((ret = vhu_front_setup_vring(h->f, q, &s)))
+		return ret;
+	return vhu_front_get_features(h->f, &feat); /* handled (started or refused) */
+}
+
 int hf_open(struct hf *h, const char *sock)
 {
 	static const struct hf_cfg sealed = {.extra_fd = -1};

@@ -76,6 +76,8 @@ int hf_open(struct hf *h, const char *sock);
 /* The same with another memory backing or ring layout. */
 int hf_open_cfg(struct hf *h, const char *sock, const struct hf_cfg *cfg);
 void hf_close(struct hf *h);
+/* Stop queue q (GET_VRING_BASE) and set it up again where it stopped: a driver's reset. */
+int hf_restart_queue(struct hf *h, unsigned q);
 
 /* Reset the buffer allocator (between requests). */
 void hf_reset_alloc(struct hf *h);
