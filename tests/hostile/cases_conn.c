@@ -138,8 +138,7 @@ void hcase_disconnect_releases(void **state)
 	assert_true(
 	    td_log_wait(&C->d, "frontend disconnected: released 2 sessions, 1 resources", 1, 2000));
 	/* No leftovers. */
-	kill(C->d.pid, SIGUSR1);
-	assert_true(td_log_wait(&C->d, "live sessions: 0, live resources: 0", 1, 2000));
+	assert_true(td_stats_wait(&C->d, "live sessions: 0, live resources: 0", 3000));
 	assert_true(hf_healthy(&C->h));
 }
 

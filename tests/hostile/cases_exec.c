@@ -330,7 +330,6 @@ void hcase_slow_op_concurrency(void **state)
 	memcpy(&v, slow.resp.out[0], 4);
 	assert_int_equal(v, 1);
 	h->no_reset = false;
-	kill(C->d.pid, SIGUSR1);
-	assert_true(td_log_wait(&C->d, "live sessions: 0, live resources: 0", 1, 2000));
+	assert_true(td_stats_wait(&C->d, "live sessions: 0, live resources: 0", 3000));
 	assert_true(hf_healthy(h));
 }

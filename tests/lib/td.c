@@ -277,6 +277,19 @@ bool td_log_wait(const struct td *d, const char *needle, int n, int ms)
 	return false;
 }
 
+bool td_stats_wait(const struct td *d, const char *needle, int ms)
+{
+	long end = td_now_ms() + ms;
+	int seen = td_log_count(d, needle);
+
+	do {
+		kill(d->pid, SIGUSR1);
+		if (td_log_wait(d, needle, seen + 1, 200))
+			return true;
+	} while (td_now_ms() <= end);
+	return false;
+}
+
 void td_log_dump(const struct td *d)
 {
 	char *log = td_log_read(d);

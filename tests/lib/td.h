@@ -66,6 +66,12 @@ char *td_log_read(const struct td *d);
 int td_log_count(const struct td *d, const char *needle);
 /* Wait up to ms for at least n occurrences. */
 bool td_log_wait(const struct td *d, const char *needle, int n, int ms);
+/*
+ * Ask for the SIGUSR1 report until one contains needle, up to ms: what a
+ * report says is settled only after the event that leads to it (a
+ * disconnect logs before the connection leaves the daemon's list).
+ */
+bool td_stats_wait(const struct td *d, const char *needle, int ms);
 /* Print the log to stderr. */
 void td_log_dump(const struct td *d);
 
