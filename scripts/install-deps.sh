@@ -10,6 +10,9 @@
 #          its 6.12 LTS kernel from bookworm-security), and QEMU's build deps (QEMU
 #          10.0 source from trixie's deb-src, see vmm/qemu/)
 #   bench  gnuplot for the benchmark plot
+#   fuzz   clang with libFuzzer and the sanitizer runtimes (libclang-rt-14-dev is
+#          only recommended by clang, and recommends are not installed), llvm-14
+#          (llvm-cov, llvm-profdata) for the fuzz coverage report
 #
 # Order of work, whatever the groups: (1) apt sources every group needs
 # (bookworm-backports, trixie deb-src), (2) one `apt-get update`, (3) the
@@ -34,18 +37,20 @@ pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-
 	python3-pycotap/bookworm-backports bzip2 patch
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 pkgs_bench=(gnuplot-nox)
+pkgs_fuzz=(clang libclang-rt-14-dev llvm-14)
 
 # Which apt sources each group needs besides the standard Debian 12 ones.
 srcs_base=(backports)
 srcs_vm=(backports trixie-src)
 srcs_bench=()
+srcs_fuzz=()
 
 want=() sources=()
 for g in "${groups[@]}"; do
 	case "$g" in
-	base | vm | bench) ;;
+	base | vm | bench | fuzz) ;;
 	*)
-		echo "install-deps: unknown group '$g' (base, vm, bench)" >&2
+		echo "install-deps: unknown group '$g' (base, vm, bench, fuzz)" >&2
 		exit 2
 		;;
 	esac
