@@ -327,7 +327,7 @@ static bool runs_typed(const struct optab_op *row)
  * the resource hold_resources() found. Returns the vAccel result.
  */
 static int32_t run_typed(const struct optab_op *row, struct vaccel_session *sess,
-			 const struct wire_req *req, struct vaccel_arg *va, struct conn_res **res)
+			 const struct wire_req *req, struct vaccel_arg *va, struct conn_entry **res)
 {
 	struct optab_val vals[2 * OPTAB_MAX_FIXED];
 	struct vaccel_arg *wa = va + req->nr_read;

@@ -22,7 +22,7 @@
 
 #include "tr_common.h"
 
-static struct tr_daemon daemon_;
+static struct td daemon_;
 static struct vaccel_session rs;
 
 static int group_setup(void **state)
@@ -53,15 +53,15 @@ static int group_teardown(void **state)
 	(void)state;
 	vaccel_session_release(&rs);
 	vaccel_cleanup();
-	tr_daemon_stop(&daemon_);
+	td_stop(&daemon_);
 	return 0;
 }
 
 /* The daemon's log has `needle` at least n times. */
 static void logged(const char *needle, int n)
 {
-	if (!tr_log_wait(&daemon_, needle, n, 5000)) {
-		tr_log_dump(&daemon_);
+	if (!td_log_wait(&daemon_, needle, n, 5000)) {
+		td_log_dump(&daemon_);
 		fail_msg("daemon log lacks \"%s\" x%d", needle, n);
 	}
 }
@@ -78,7 +78,7 @@ static void noop_on_upstream(void **state)
 	assert_int_equal(vaccel_genop(&rs, read, 1, NULL, 0), VACCEL_OK);
 	logged("[noop] Calling no-op for session", 4);
 	/* the stand-in never saw them */
-	assert_int_equal(tr_log_count(&daemon_, "upstream stand-in: genop refused"), 0);
+	assert_int_equal(td_log_count(&daemon_, "upstream stand-in: genop refused"), 0);
 }
 
 static void genop_ops_on_upstream(void **state)
@@ -120,7 +120,7 @@ static void model_ops_on_upstream(void **state)
 	assert_non_null(out);
 	assert_memory_equal(out->data, f, sizeof(f));
 	vaccel_torch_tensor_delete(out);
-	assert_int_equal(tr_log_count(&daemon_, "upstream stand-in: genop has no unpacker"), 0);
+	assert_int_equal(td_log_count(&daemon_, "upstream stand-in: genop has no unpacker"), 0);
 	assert_int_equal(vaccel_resource_unregister(&model, &rs), VACCEL_OK);
 	vaccel_resource_release(&model);
 	unlink(path);

@@ -29,7 +29,7 @@
 #include "tr_common.h"
 #include "tr_model_plugin.h"
 
-static struct tr_daemon daemon_;
+static struct td daemon_;
 /* remote sessions on the host's noop and trmodel plugins; a local one on noop */
 static struct vaccel_session rs, ts, ls;
 static struct vaccel_resource model, lmodel;
@@ -72,7 +72,7 @@ static int group_teardown(void **state)
 	vaccel_session_release(&ts);
 	vaccel_session_release(&rs);
 	vaccel_cleanup();
-	tr_daemon_stop(&daemon_);
+	td_stop(&daemon_);
 	unlink(model_path);
 	return 0;
 }
@@ -137,8 +137,8 @@ static void tf_like_local(void **state)
 	ASSERT_SAME_TENSOR(out_r[0], out_l[0]);
 	ASSERT_SAME_TENSOR(out_r[1], out_l[1]);
 	/* the nodes reached the host's plugin */
-	assert_true(tr_log_wait(&daemon_, "[noop] input 1: node b:1", 1, 5000));
-	assert_true(tr_log_wait(&daemon_, "[noop] output 2: node z:2", 1, 5000));
+	assert_true(td_log_wait(&daemon_, "[noop] input 1: node b:1", 1, 5000));
+	assert_true(td_log_wait(&daemon_, "[noop] output 2: node z:2", 1, 5000));
 	assert_null(out_r[2]);
 	assert_null(out_l[2]);
 	for (int i = 0; i < 2; i++) {
@@ -203,7 +203,7 @@ static void torch_like_local(void **state)
 	assert_int_equal(vaccel_torch_sgemm(&ls, &in, &in, &in, 3, 1, 1, &sg_l), VACCEL_OK);
 	assert_null(sg_r);
 	assert_null(sg_l);
-	assert_true(tr_log_wait(&daemon_, "[noop] Calling torch_sgemm for session", 1, 5000));
+	assert_true(td_log_wait(&daemon_, "[noop] Calling torch_sgemm for session", 1, 5000));
 }
 
 /* ------------------------------------------------------------ refusals */
@@ -228,22 +228,22 @@ static void refused_on_host(void **state)
 	(void)state;
 	/* data shorter than its shape: 12 bytes for 2 x 2 floats */
 	assert_int_equal(torch_run(&t), VACCEL_EINVAL);
-	assert_true(tr_log_wait(&daemon_, "in_data: 12 elements, must be exactly 16", 1, 5000));
+	assert_true(td_log_wait(&daemon_, "in_data: 12 elements, must be exactly 16", 1, 5000));
 	/* a negative dim, an unknown data type, too many dims, no dims */
 	t.size = 16;
 	three[1] = -2;
 	assert_int_equal(torch_run(&t), VACCEL_EINVAL);
-	assert_true(tr_log_wait(&daemon_, "tensor shape: negative dim", 1, 5000));
+	assert_true(td_log_wait(&daemon_, "tensor shape: negative dim", 1, 5000));
 	three[1] = 2;
 	t.data_type = (enum vaccel_torch_data_type)42;
 	assert_int_equal(torch_run(&t), VACCEL_EINVAL);
-	assert_true(tr_log_wait(&daemon_, "tensor shape: unknown data type", 1, 5000));
+	assert_true(td_log_wait(&daemon_, "tensor shape: unknown data type", 1, 5000));
 	t.data_type = VACCEL_TORCH_FLOAT;
 	for (int i = 0; i < 40; i++)
 		dims[i] = 1;
 	t = (struct vaccel_torch_tensor){f, 4, false, 40, dims, VACCEL_TORCH_FLOAT};
 	assert_int_equal(torch_run(&t), VACCEL_EINVAL);
-	assert_true(tr_log_wait(&daemon_, "tensor shape: too many dims", 1, 5000));
+	assert_true(td_log_wait(&daemon_, "tensor shape: too many dims", 1, 5000));
 	t.nr_dims = 0; /* the guest's own check refuses this one */
 	assert_int_equal(torch_run(&t), VACCEL_EINVAL);
 	/* and the daemon serves on */
@@ -332,11 +332,11 @@ static void result_capacity(void **state)
 	vaccel_torch_tensor_delete(out);
 	assert_int_equal(trmodel_run(TRMODEL_DIMS, 40, &out, NULL), VACCEL_EINVAL);
 	assert_true(
-	    tr_log_wait(&daemon_, "the plugin's result 0 is malformed: too many dims", 1, 5000));
+	    td_log_wait(&daemon_, "the plugin's result 0 is malformed: too many dims", 1, 5000));
 	/* a result whose data is shorter than its shape: refused on the host */
 	assert_int_equal(trmodel_run(TRMODEL_SHORT, 10, &out, NULL), VACCEL_EINVAL);
 	assert_null(out);
-	assert_true(tr_log_wait(&daemon_,
+	assert_true(td_log_wait(&daemon_,
 				"the plugin's result 0 is malformed: data size differs from what "
 				"its shape needs",
 				1, 5000));
