@@ -339,6 +339,10 @@ static int32_t run_typed(const struct optab_op *row, struct vaccel_session *sess
 
 		optab_err_str(row, &err, why, sizeof(why));
 		vaccel_error("genop: %s", why);
+		/* Nothing ran: no write arg holds anything (out_len 0), as modelop_call() leaves
+		 * them after a call that did not run. */
+		for (unsigned i = 0; i < req->nr_write; i++)
+			wa[i].size = 0;
 		return VACCEL_EINVAL;
 	}
 	if (row->op == VACCEL_OP_NOOP)

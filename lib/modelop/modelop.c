@@ -290,12 +290,22 @@ static int call_finish(struct call *c, int ret)
 
 /* ---------------------------------------------------------- the calls */
 
-static int not_there(const char *op)
+/* A call that does not run produces nothing: every write arg's size 0. */
+static int ran_not(const struct modelop_req *r, int ret)
 {
+	for (size_t i = 0; i < r->nr_write; i++)
+		r->write[i].size = 0;
+	return ret;
+}
+
+static int not_there(const struct modelop_req *r)
+{
+	char op[VACCEL_ENUM_STR_MAX];
+
 	vaccel_error("%s: the host's vAccel runtime has no such function (upstream added the "
 		     "model API after 0.7.1)",
-		     op);
-	return VACCEL_ENOTSUP;
+		     vaccel_op_type_to_lower((vaccel_op_type_t)r->row->op, op, sizeof(op)));
+	return ran_not(r, VACCEL_ENOTSUP);
 }
 
 /* A TF status into its slots (the code; the message cut to its slot, NUL-terminated). */
@@ -325,8 +335,7 @@ static int tf_model(const struct modelop_fns *fns, const struct modelop_req *r)
 	int ret;
 
 	if (!fn)
-		return not_there(r->row->op == VACCEL_OP_TF_MODEL_LOAD ? "tf_model_load"
-								       : "tf_model_unload");
+		return not_there(r);
 	ret = fn(r->sess, r->model, &st);
 	put_tf_status(fns, &st, &r->write[0], &r->write[1]);
 	return ret;
@@ -336,7 +345,6 @@ static int tf_model(const struct modelop_fns *fns, const struct modelop_req *r)
 static int model_only(const struct modelop_fns *fns, const struct modelop_req *r)
 {
 	int (*fn)(struct vaccel_session *, struct vaccel_resource *);
-	char op[VACCEL_ENUM_STR_MAX];
 
 	switch (r->row->op) {
 	case VACCEL_OP_TFLITE_MODEL_LOAD:
@@ -350,8 +358,7 @@ static int model_only(const struct modelop_fns *fns, const struct modelop_req *r
 		break;
 	}
 	if (!fn)
-		return not_there(
-		    vaccel_op_type_to_lower((vaccel_op_type_t)r->row->op, op, sizeof(op)));
+		return not_there(r);
 	return fn(r->sess, r->model);
 }
 
@@ -388,15 +395,14 @@ static int run(const struct modelop_fns *fns, const struct modelop_req *r)
 		    : tflite			      ? fns->tflite_model_run != NULL
 		    : op == VACCEL_OP_TORCH_MODEL_RUN ? fns->torch_model_run != NULL
 						      : fns->torch_sgemm != NULL;
-	char name[VACCEL_ENUM_STR_MAX];
 	struct call c;
 	int ret;
 
 	if (!have)
-		return not_there(vaccel_op_type_to_lower((vaccel_op_type_t)op, name, sizeof(name)));
+		return not_there(r);
 	ret = call_init(&c, fns, r, tf ? (size_t)nr_in + (size_t)nr_out : 0);
 	if (ret)
-		return ret;
+		return ran_not(r, ret);
 	switch (op) {
 	case VACCEL_OP_TF_MODEL_RUN:
 		tf_nodes(r, 0, c.nodes, (size_t)nr_in);

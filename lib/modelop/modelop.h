@@ -20,7 +20,8 @@
  *   the guest offered is refused with VACCEL_ERANGE (its dims and type are
  *   still written, so the guest can say what it would need).
  * - After a call, every write arg's size is the bytes produced in it (the
- *   daemon's out_len): a NULL result tensor produces nothing in its slots.
+ *   daemon's out_len): a NULL result tensor produces nothing in its slots,
+ *   a call that could not run (no such function, no memory) nothing at all.
  * - Result tensors the plugin allocated are deleted with the runtime's own
  *   delete functions; on a failed call the plugin owns what it left.
  */
