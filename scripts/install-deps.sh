@@ -8,6 +8,11 @@
 #   vm     the VM path: guest image (busybox, cpio, mkfs.ext4 -d, depmod) and QEMU's
 #          build deps (QEMU 10.0 source from trixie's deb-src, see vmm/qemu/)
 #   bench  gnuplot for the benchmark plot
+#   blas   OpenBLAS (pthread variant) for plugins/blas
+#   torch  libtorch (C++) for plugins/torch, python3-torch to make its digits model,
+#          OpenCV's image codecs to decode the images it classifies
+#   vision OpenCV objdetect + its face cascades (opencv-data), dlib + its 68-point
+#          face landmark model (libdlib-data) for plugins/vision
 #
 # Order of work, whatever the groups: (1) apt sources every group needs
 # (bookworm-backports, trixie deb-src), (2) one `apt-get update`, (3) the
@@ -31,18 +36,27 @@ pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-
 	qemu-system-common libglib2.0-dev libpixman-1-dev libfdt-dev flex bison python3-venv
 	python3-pycotap/bookworm-backports bzip2 patch)
 pkgs_bench=(gnuplot-nox)
+# The real plugins (docs/real-plugins.md). Sizes installed on Debian 12, 2 cores:
+# blas ~160 MB, torch ~700 MB, vision ~350 MB (timings in docs/real-plugins.md).
+pkgs_blas=(libopenblas-dev libopenblas0-pthread)
+pkgs_torch=(libtorch-dev python3-torch libopencv-imgcodecs-dev libopencv-imgproc-dev)
+pkgs_vision=(libopencv-objdetect-dev libopencv-imgcodecs-dev libopencv-imgproc-dev opencv-data
+	libdlib-dev libdlib-data)
 
 # Which apt sources each group needs besides the standard Debian 12 ones.
 srcs_base=(backports)
 srcs_vm=(backports trixie-src)
 srcs_bench=()
+srcs_blas=()
+srcs_torch=()
+srcs_vision=()
 
 want=() sources=()
 for g in "${groups[@]}"; do
 	case "$g" in
-	base | vm | bench) ;;
+	base | vm | bench | blas | torch | vision) ;;
 	*)
-		echo "install-deps: unknown group '$g' (base, vm, bench)" >&2
+		echo "install-deps: unknown group '$g' (base, vm, bench, blas, torch, vision)" >&2
 		exit 2
 		;;
 	esac
