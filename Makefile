@@ -1,12 +1,13 @@
 # Thin wrapper over meson/ninja. `make` builds, `make check` runs every test
-# (normal build, then ASan+UBSan build), `make bench` the benchmarks and
-# `make demo` the VM demo. Each target installs what it needs first.
+# (normal build, then ASan+UBSan build), `make bench` the benchmarks,
+# `make demo` the VM demo and `make demo-real` the VM demo with real plugins.
+# Each target installs what it needs first.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 MESON_OPTS ?=
 TEST_OPTS ?= --print-errorlogs
 
-.PHONY: all deps deps-vm build check check-normal check-asan bench demo clean
+.PHONY: all deps deps-vm deps-real build check check-normal check-asan bench demo demo-real clean
 
 all: build
 
@@ -16,6 +17,12 @@ deps:
 # The VM tests in `make check` build QEMU and a guest image: their packages too.
 deps-vm:
 	@scripts/install-deps.sh base vm
+
+# The real plugins (BLAS, Torch, vision) and their tests: before the first meson
+# setup, so the plugins' `auto` features find them (an older build dir needs
+# `meson setup --reconfigure`).
+deps-real:
+	@scripts/install-deps.sh base blas torch vision
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS)
@@ -27,10 +34,10 @@ $(ASAN_BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-check-normal: deps-vm build
+check-normal: deps-vm deps-real build
 	meson test -C $(BUILD) $(TEST_OPTS) || true
 
-check-asan: deps $(ASAN_BUILD)/build.ninja
+check-asan: deps deps-real $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		meson test -C $(ASAN_BUILD) $(TEST_OPTS) || true
@@ -39,13 +46,18 @@ check-asan: deps $(ASAN_BUILD)/build.ninja
 check: check-normal check-asan
 	@scripts/test-summary.sh $(BUILD) $(ASAN_BUILD)
 
-bench: build
+bench: deps-real build
 	@scripts/install-deps.sh bench
 	bench/run-bench.sh $(BUILD)
 
 # The main job: build everything and classify an image inside a VM.
 demo:
 	vm/demo.sh $(BUILD)
+
+# A real model classifies a digit, real faces are found, a real sgemm is checked,
+# all from inside the VM, with the host running the real plugins.
+demo-real:
+	vm/demo-real.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
