@@ -49,6 +49,7 @@ check: check-normal check-asan
 bench: deps-real build
 	@scripts/install-deps.sh bench
 	bench/run-bench.sh $(BUILD)
+	bench/run-bench-real.sh $(BUILD)
 
 # The main job: build everything and classify an image inside a VM.
 demo:

@@ -260,10 +260,6 @@ int vtorch_model_get(struct vaccel_resource *res, std::shared_ptr<const vtorch_m
 			out = e->model;
 			return VACCEL_OK;
 		}
-		if (e) {
-			vtorch_error("resource %" PRId64 " is in use by another plugin", res->id);
-			return VACCEL_EBUSY;
-		}
 	}
 	/* Unlocked: loading takes a while. Two racing loads keep the first. */
 	ret = load(res, loaded);
@@ -276,8 +272,16 @@ int vtorch_model_get(struct vaccel_resource *res, std::shared_ptr<const vtorch_m
 		return VACCEL_OK;
 	}
 	if (e) {
-		vtorch_error("resource %" PRId64 " is in use by another plugin", res->id);
-		return VACCEL_EBUSY;
+		/*
+		 * plugin_priv is one slot per resource and another plugin holds it (the
+		 * resource is also registered with, say, a transport session in this
+		 * process): run uncached, loading per call, rather than share the slot.
+		 */
+		vtorch_debug("resource %" PRId64 ": plugin_priv taken by another plugin, model "
+			     "not cached",
+			     res->id);
+		out = std::move(loaded);
+		return VACCEL_OK;
 	}
 	try {
 		e = new cache_entry;

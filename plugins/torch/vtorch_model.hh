@@ -4,7 +4,9 @@
  * optionally, a label file (a blob whose name ends in ".txt": one label per line, line i
  * names class i). The first use loads both and caches them in res->plugin_priv; the cache
  * goes when the resource leaves its last session (vtorch_resource_unregister). Calls hold
- * a shared_ptr, so a model being dropped stays alive until the calls using it return.
+ * a shared_ptr, so a model being dropped stays alive until the calls using it return. When
+ * another plugin in the process holds plugin_priv (the resource is also registered with a
+ * transport session, say), the model is loaded per call instead of sharing the slot.
  */
 #ifndef VTORCH_MODEL_HH
 #define VTORCH_MODEL_HH

@@ -48,6 +48,8 @@ trap 'rm -rf "$extra"' EXIT
 share="$extra/usr/local/share/vaccel/real"
 mkdir -p "$extra/usr/local/bin" "$share"
 cp "$client" "$here/guest/"* "$extra/usr/local/bin/"
+# The benchmark's client too, when built (bench/run-bench-real.sh runs it in the guest).
+[ ! -x "$build/bench/bench-real" ] || cp "$build/bench/bench-real" "$extra/usr/local/bin/"
 cp -r "$build/plugins/torch/"{digits.pt,digits-labels.txt,digit-7.png,heldout.txt,heldout} "$share/"
 cp "$build/plugins/vision/"{faces.png,faces-truth.txt} "$share/"
 rc=0
