@@ -29,6 +29,11 @@ for f in "$bench" "$daemon" "$blas" "$torch" "$virtio" "$mdir/digits.pt"; do
 done
 export LD_LIBRARY_PATH="$build/src${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export VACCEL_LOG_LEVEL=1
+# One BLAS thread on each side: OpenBLAS's idle workers spin for a while after each call,
+# so with a pool in the client (local calls) and one in the daemon (transport calls), on
+# 2 cores, each side would be measuring the other's spinning. (OPENBLAS_NUM_THREADS is a
+# benchmark setting only: the plugin and the tests use OpenBLAS's default.)
+export OPENBLAS_NUM_THREADS=1
 sizes="64 128 256 512 1024 2048"
 # Iterations per size: about a second or more of work each, locally.
 iters() { case $1 in 64) echo 3000 ;; 128) echo 1000 ;; 256) echo 300 ;; 512) echo 80 ;;
@@ -50,8 +55,8 @@ l.openblas_get_corename.restype = ctypes.c_char_p; print(l.openblas_get_corename
 		2>/dev/null || echo "?"
 }
 {
-	printf '{"name":"env","openblas_coretype":"%s","openblas_l2_size":"%s","openblas_core":"%s","openblas_core_unset":"%s","cpu":"%s","cores":%d,"load":"%s","date":"%s"}\n' \
-		"${OPENBLAS_CORETYPE:-}" "${OPENBLAS_L2_SIZE:-}" "$(corename)" \
+	printf '{"name":"env","openblas_coretype":"%s","openblas_l2_size":"%s","openblas_threads":"%s","openblas_core":"%s","openblas_core_unset":"%s","cpu":"%s","cores":%d,"load":"%s","date":"%s"}\n' \
+		"${OPENBLAS_CORETYPE:-}" "${OPENBLAS_L2_SIZE:-}" "$OPENBLAS_NUM_THREADS" "$(corename)" \
 		"$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread bash -c "$(declare -f corename); corename")" \
 		"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" "$(nproc)" \
 		"$(cut -d' ' -f1-3 /proc/loadavg)" "$(date -u +%F)"

@@ -246,6 +246,16 @@ bool rc_match_faces(const struct rc_box *truth, int nt, const struct rc_box *fou
 	return true;
 }
 
+int rc_closest_box(const struct rc_box *boxes, int n, struct rc_box b)
+{
+	int best = 0;
+
+	for (int i = 1; i < n; i++)
+		if (rc_iou(boxes[i], b) > rc_iou(boxes[best], b))
+			best = i;
+	return best;
+}
+
 int rc_parse_landmarks(const char *text, int face, int (*pts)[2], int max)
 {
 	char head[32];

@@ -75,6 +75,9 @@ int rc_read_truth(const char *path, struct rc_box *boxes, int max);
 bool rc_match_faces(const struct rc_box *truth, int nt, const struct rc_box *found, int nf,
 		    double min_iou, double *worst, char why[RC_WHY_LEN]);
 
+/* Index of the box of `boxes` (n >= 1) that overlaps `b` most. */
+int rc_closest_box(const struct rc_box *boxes, int n, struct rc_box b);
+
 /*
  * Parse one face's landmarks from the pose text ("landmarks I: X,Y X,Y ..." with 68
  * points). Returns the number of points read, or -1.

@@ -205,12 +205,10 @@ static int cmd_faces(int argc, char **argv, bool pose)
 		return 1;
 	}
 	for (int i = 0; pose && i < nf; i++) {
-		int n = rc_parse_landmarks(text, i, pts, 68), best = 0;
+		int n = rc_parse_landmarks(text, i, pts, 68);
+		struct rc_box box = want[rc_closest_box(want, nt, got[i])];
 
-		for (int t = 1; t < nt; t++)
-			if (rc_iou(want[t], got[i]) > rc_iou(want[best], got[i]))
-				best = t;
-		if (!rc_landmarks_plausible((const int(*)[2])pts, n, want[best], why)) {
+		if (!rc_landmarks_plausible((const int(*)[2])pts, n, box, why)) {
 			printf("FAIL: face %d: %s\n", i, why);
 			return 1;
 		}

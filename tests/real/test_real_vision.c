@@ -92,25 +92,38 @@ static void expect_annotated(const char *text)
 	assert_int_equal(head[20] << 24 | head[21] << 16 | head[22] << 8 | head[23], 480);
 }
 
-static void test_detect_truth(void **state)
+/*
+ * Run `op` on the photo and match its faces to the truth with IoU >= min_iou; returns the
+ * number of faces, the text in `text`, the smallest IoU in `worst`.
+ */
+static int faces_vs_truth(image_op op, const char *what, double min_iou, char *text, size_t len,
+			  struct rc_box *want, struct rc_box *got, double *worst)
 {
-	static char text[TEXT_LEN];
-	struct rc_box want[16], got[64];
 	char why[RC_WHY_LEN] = "";
-	double worst;
 	int nt = truth(want), nf;
-	int ret = run_file(vaccel_image_detection, PHOTO, text, sizeof(text));
+	int ret = run_file(op, PHOTO, text, len);
 
-	(void)state;
 	if (ret)
 		real_dump();
 	assert_int_equal(ret, VACCEL_OK);
 	nf = rc_parse_faces(text, got, 64);
 	if (nf < 0)
-		fail_msg("unparsable result:\n%s", text);
-	if (!rc_match_faces(want, nt, got, nf, DETECT_MIN_IOU, &worst, why))
-		fail_msg("image_detect: %s\n%s", why, text);
-	printf("image_detect: %d/%d faces, smallest IoU %.2f\n", nf, nt, worst);
+		fail_msg("%s: unparsable result:\n%s", what, text);
+	if (!rc_match_faces(want, nt, got, nf, min_iou, worst, why))
+		fail_msg("%s: %s\n%s", what, why, text);
+	printf("%s: %d/%d faces, smallest IoU %.2f\n", what, nf, nt, *worst);
+	return nf;
+}
+
+static void test_detect_truth(void **state)
+{
+	static char text[TEXT_LEN];
+	struct rc_box want[16], got[64];
+	double worst;
+
+	(void)state;
+	faces_vs_truth(vaccel_image_detection, "image_detect", DETECT_MIN_IOU, text, sizeof(text),
+		       want, got, &worst);
 	expect_annotated(text);
 }
 
@@ -133,30 +146,18 @@ static void test_pose_landmarks(void **state)
 	struct rc_box want[16], got[64];
 	char why[RC_WHY_LEN] = "";
 	double worst;
-	int nt = truth(want), nf;
-	int ret = run_file(vaccel_image_pose, PHOTO, text, sizeof(text));
+	int nf = faces_vs_truth(vaccel_image_pose, "image_pose", POSE_MIN_IOU, text, sizeof(text),
+				want, got, &worst);
 
 	(void)state;
-	if (ret)
-		real_dump();
-	assert_int_equal(ret, VACCEL_OK);
-	nf = rc_parse_faces(text, got, 64);
-	if (nf < 0)
-		fail_msg("unparsable result:\n%s", text);
-	if (!rc_match_faces(want, nt, got, nf, POSE_MIN_IOU, &worst, why))
-		fail_msg("image_pose: %s\n%s", why, text);
 	for (int i = 0; i < nf; i++) {
 		int n = rc_parse_landmarks(text, i, pts, 68);
-		int best = 0;
+		/* Checked against the truth box of this face (matching made nf == truth's). */
+		struct rc_box box = want[rc_closest_box(want, nf, got[i])];
 
-		/* Check against the truth box of this face (the closest one). */
-		for (int t = 1; t < nt; t++)
-			if (rc_iou(want[t], got[i]) > rc_iou(want[best], got[i]))
-				best = t;
-		if (!rc_landmarks_plausible((const int(*)[2])pts, n, want[best], why))
+		if (!rc_landmarks_plausible((const int(*)[2])pts, n, box, why))
 			fail_msg("image_pose face %d: %s", i, why);
 	}
-	printf("image_pose: %d/%d faces, smallest IoU %.2f, 68 landmarks each\n", nf, nt, worst);
 	expect_annotated(text);
 }
 
