@@ -12,7 +12,7 @@
 #           (lfw_subset.npy, python3-skimage)
 #
 # Each result is cached in ${VACCEL_CACHE:-$HOME/.cache/vaccel-virtio}/models/KIND-<hash>/
-# where <hash> covers the script, the data file and the Python modules' versions, so a
+# where <hash> covers the scripts, the data file and the Python modules' versions, so a
 # second build costs nothing. A lock serialises builds racing for the same entry.
 #
 # The data file comes from the package when it is installed; otherwise from that package's
@@ -82,7 +82,7 @@ if [ ! -f "$src" ]; then
 	fi
 fi
 
-key="$( (cat "$script"; sha256sum <"$src"; echo "$versions") | sha256sum | cut -c1-16)"
+key="$( (cat "$script" "$here/pngwrite.py"; sha256sum <"$src"; echo "$versions") | sha256sum | cut -c1-16)"
 entry="$cache/models/$kind-$key"
 if [ ! -f "$entry/$done_file" ]; then
 	log "making $kind ($versions) into $entry"

@@ -25,11 +25,12 @@ Everything is deterministic for a given torch build: seed, single thread, fixed 
 """
 import gzip
 import os
-import struct
 import sys
-import zlib
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "common"))
+from pngwrite import write_png_gray  # noqa: E402
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -38,13 +39,19 @@ SEED = 20240611
 SCALE = 8  # PNG side = 8 * SCALE
 
 
-class DigitsNet(nn.Module):
+class DigitsInput(nn.Module):
+    """What the plugin reads: the image it gets is resized to this and scaled to 0..1."""
+
     def __init__(self):
         super().__init__()
-        # Read by the plugin: the image it gets is resized to this and scaled to 0..1.
         self.input_channels = 1
         self.input_height = 8
         self.input_width = 8
+
+
+class DigitsNet(DigitsInput):
+    def __init__(self):
+        super().__init__()
         self.conv1 = nn.Conv2d(1, 16, 3, padding=1)
         self.conv2 = nn.Conv2d(16, 32, 3, padding=1)
         self.fc1 = nn.Linear(32 * 4 * 4, 64)
@@ -58,43 +65,15 @@ class DigitsNet(nn.Module):
         return self.fc2(x)
 
 
-class NotAClassifier(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.input_channels = 1
-        self.input_height = 8
-        self.input_width = 8
-
+class NotAClassifier(DigitsInput):
     def forward(self, x):
         return x.sum()
 
 
-class ReadsFiles(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.input_channels = 1
-        self.input_height = 8
-        self.input_width = 8
-
+class ReadsFiles(DigitsInput):
     def forward(self, x):
         data = torch.from_file("/etc/hostname", False, 10, dtype=torch.uint8)
         return data.float().reshape(1, 10)
-
-
-def write_png_gray(path, pixels):
-    """8-bit grayscale PNG, written with zlib alone."""
-    h, w = pixels.shape
-    raw = b"".join(b"\x00" + pixels[y].astype(np.uint8).tobytes() for y in range(h))
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n")
-        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)))
-        f.write(chunk(b"IDAT", zlib.compress(raw, 9)))
-        f.write(chunk(b"IEND", b""))
 
 
 def to_png_pixels(sample):

@@ -19,11 +19,12 @@ The five faces are crops whose subject looks at the camera (LFW subset indices b
 chosen once by eye); their sizes differ so detection is tested across scales.
 """
 import os
-import struct
 import sys
-import zlib
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "common"))
+from pngwrite import write_png_gray  # noqa: E402
 
 WIDTH, HEIGHT, TILE = 640, 480, 80
 # (LFW subset index, x, y, side)
@@ -40,21 +41,6 @@ def upscale(img, side):
     f = c - i0
     rows = img[i0] * (1 - f)[:, None] + img[i1] * f[:, None]
     return rows[:, i0] * (1 - f)[None, :] + rows[:, i1] * f[None, :]
-
-
-def write_png_gray(path, pixels):
-    h, w = pixels.shape
-    raw = b"".join(b"\x00" + pixels[y].astype(np.uint8).tobytes() for y in range(h))
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n")
-        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)))
-        f.write(chunk(b"IDAT", zlib.compress(raw, 9)))
-        f.write(chunk(b"IEND", b""))
 
 
 def main():
