@@ -220,8 +220,13 @@ static int res_upload(struct vaccel_resource *res, struct vaccel_session *sess, 
 		return VACCEL_ENOMEM;
 	for (size_t i = 0; i < res->nr_blobs; i++) {
 		struct vaccel_blob *b = res->blobs[i];
-		size_t size = 0;
-		uint8_t *data = b ? vaccel_blob_data(b, &size) : NULL;
+		/*
+		 * The runtime reads every file into memory before calling this hook of a
+		 * VirtIO plugin; reading the fields (not vaccel_blob_data(), which upstream
+		 * 0.7.1 lacks) keeps this plugin loadable by every vAccel runtime.
+		 */
+		size_t size = b ? b->size : 0;
+		uint8_t *data = b ? b->data : NULL;
 
 		if (!b || !blob_name_ok(b->name) || !data || !size) {
 			vaccel_error("[virtio] Resource %" PRId64 ": file %zu cannot be uploaded",
@@ -253,6 +258,14 @@ static int res_upload(struct vaccel_resource *res, struct vaccel_session *sess, 
 out:
 	free(args);
 	return ret;
+}
+
+/* Forget res's host copy: no session holds it there any more. Caller holds vio_res_lock. */
+static void res_forget(struct vaccel_resource *res, struct vio_res *rp)
+{
+	res->remote_id = 0;
+	res->plugin_priv = NULL;
+	free(rp);
 }
 
 static int vio_resource_register(struct vaccel_resource *res, struct vaccel_session *sess)
@@ -299,9 +312,7 @@ static int vio_resource_register(struct vaccel_resource *res, struct vaccel_sess
 			     " (remote id %" PRId64 ")",
 			     sess->id, res->id, res->remote_id);
 	} else if (!rp->nr_regs) {
-		res->remote_id = 0;
-		res->plugin_priv = NULL;
-		free(rp);
+		res_forget(res, rp);
 	}
 out:
 	pthread_mutex_unlock(&vio_res_lock);
@@ -342,13 +353,9 @@ static int vio_resource_unregister(struct vaccel_resource *res, struct vaccel_se
 	/* On a device error the registration stays (the core keeps it too). */
 	if (ret)
 		goto out;
-	rp->nr_regs--;
-	if (!rp->nr_regs) {
-		/* The host releases a resource no session holds. */
-		res->remote_id = 0;
-		res->plugin_priv = NULL;
-		free(rp);
-	}
+	/* The host releases a resource no session holds. */
+	if (!--rp->nr_regs)
+		res_forget(res, rp);
 out:
 	pthread_mutex_unlock(&vio_res_lock);
 	return ret;
