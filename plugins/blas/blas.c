@@ -72,6 +72,25 @@ static bool blas_alias_ok(const char *op, const char *what, const void *out, con
 	return false;
 }
 
+/*
+ * C = beta * C, m x n with row stride ldc: sgemm when A x B contributes nothing. BLAS
+ * defines that A and B are then not read, but OpenBLAS 0.3.21's AVX-512 kernels (picked on
+ * CPUs it does not know, e.g. AMD family 26 without OPENBLAS_CORETYPE) still multiply, and
+ * a NaN in A or B turns C into NaN. So the plugin does this case itself; beta == 0 writes
+ * zeros without reading C, as BLAS defines it.
+ */
+static void blas_scale_rows(float *c, int64_t m, int64_t n, int64_t ldc, float beta)
+{
+	for (int64_t i = 0; i < m; i++) {
+		float *row = c + i * ldc;
+
+		if (beta == 0.0f)
+			memset(row, 0, (size_t)n * sizeof(*row));
+		else if (beta != 1.0f)
+			cblas_sscal((int)n, beta, row, 1);
+	}
+}
+
 static int blas_sgemm(struct vaccel_session *sess, int64_t m, int64_t n, int64_t k, float alpha,
 		      float *a, int64_t lda, float *b, int64_t ldb, float beta, float *c,
 		      int64_t ldc)
@@ -94,6 +113,10 @@ static int blas_sgemm(struct vaccel_session *sess, int64_t m, int64_t n, int64_t
 		   sess->id, m, n, k, lda, ldb, ldc);
 	if (!m || !n)
 		return VACCEL_OK;
+	if (alpha == 0.0f || !k) {
+		blas_scale_rows(c, m, n, ldc, beta);
+		return VACCEL_OK;
+	}
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, alpha, a,
 		    (int)lda, b, (int)ldb, beta, c, (int)ldc);
 	return VACCEL_OK;
