@@ -5,8 +5,10 @@
 #
 # Groups (any order, any combination):
 #   base   compilers (C and C++), meson >= 1.5, ninja, cmocka: the tree and its tests
-#   vm     the VM path: guest image (busybox, cpio, mkfs.ext4 -d, depmod) and QEMU's
-#          build deps (QEMU 10.0 source from trixie's deb-src, see vmm/qemu/)
+#   vm     the VM path: guest image (busybox, cpio, mkfs.ext4 -d, depmod), the
+#          headers of both guest kernels the VM tests boot (Debian 12's cloud 6.1, and
+#          its 6.12 LTS kernel from bookworm-security), and QEMU's build deps (QEMU
+#          10.0 source from trixie's deb-src, see vmm/qemu/)
 #   bench  gnuplot for the benchmark plot
 #   blas   OpenBLAS (pthread variant) for plugins/blas
 #   torch  libtorch (C++) for plugins/torch, python3-torch to make its digits model,
@@ -34,7 +36,8 @@ pkgs_base=(gcc g++ make ninja-build pkg-config libcmocka-dev python3 file
 	meson/bookworm-backports)
 pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-system-data
 	qemu-system-common libglib2.0-dev libpixman-1-dev libfdt-dev flex bison python3-venv
-	python3-pycotap/bookworm-backports bzip2 patch)
+	python3-pycotap/bookworm-backports bzip2 patch
+	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 pkgs_bench=(gnuplot-nox)
 # The real plugins (docs/real-plugins.md). Sizes installed on Debian 12, 2 cores:
 # blas ~160 MB, torch ~700 MB, vision ~350 MB (timings in docs/real-plugins.md).
@@ -93,9 +96,11 @@ missing=()
 for p in "${want[@]}"; do
 	satisfied "$p" || missing+=("$p")
 done
-# Outside bookworm (a newer Debian) the plain package is new enough.
+# Outside bookworm (a newer Debian) the plain package is new enough, and the
+# plain cloud headers are those of a kernel >= 6.12.
 if [ "$codename" != bookworm ]; then
 	missing=("${missing[@]%%/bookworm-backports}")
+	missing=("${missing[@]/#linux-headers-6.12-cloud-amd64/linux-headers-cloud-amd64}")
 fi
 
 # A source is ready when apt already sees what we take from it; otherwise its

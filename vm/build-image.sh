@@ -16,7 +16,9 @@
 #
 # Environment:
 #   VACCEL_CACHE        cache root for downloaded kernel packages (default $HOME/.cache/vaccel-virtio)
-#   VACCEL_GUEST_KVER   kernel ABI, e.g. 6.1.0-56-cloud-amd64 (default: linux-image-cloud-amd64's)
+#   VACCEL_GUEST_KVER   kernel ABI, e.g. 6.1.0-56-cloud-amd64, or a series (6.1, 6.12: the
+#                       newest cloud kernel of it that apt knows); default:
+#                       linux-image-cloud-amd64's
 #   VACCEL_DRIVER_DIR   module source (default: <repo>/driver/linux)
 #   VACCEL_IMAGE_EXTRA  directory copied over the image root last (extra files)
 #
@@ -56,7 +58,18 @@ t0=$(date +%s)
 
 # 1. Kernel: the image package is downloaded and unpacked, never installed.
 kver="${VACCEL_GUEST_KVER:-}"
-if [ -z "$kver" ]; then
+if [[ "$kver" =~ ^[0-9]+\.[0-9]+$ ]]; then
+	# A series: the newest ABI that a cloud metapackage of any version
+	# depends on (6.12 on Debian 12: linux-image-6.12-cloud-amd64), else
+	# the newest one already cached.
+	series_re="${kver//./\\.}[.-]"
+	kver="$({ apt-cache show linux-image-cloud-amd64 "linux-image-$kver-cloud-amd64" 2>/dev/null || true; } |
+		sed -n "s/^Depends: .*linux-image-\(${series_re}[^ ,]*-cloud-amd64\)\([ ,].*\)\{0,1\}$/\1/p" |
+		sort -V | tail -n1)"
+	[ -n "$kver" ] || kver="$({ ls -1 "$cache/kernel" 2>/dev/null || true; } |
+		sed -n "s/^linux-image-\(${series_re}.*-cloud-amd64\)_.*\.deb$/\1/p" | sort -V | tail -n1)"
+	[ -n "$kver" ] || nokernel "no cloud kernel of series $VACCEL_GUEST_KVER known to apt or cached"
+elif [ -z "$kver" ]; then
 	kver="$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
 		sed -n 's/^ *Depends: linux-image-\(.*-cloud-amd64\)$/\1/p' | sort -V | tail -n1)"
 	if [ -z "$kver" ]; then
@@ -161,10 +174,18 @@ for m in "${mods[@]}"; do
 done | awk '!seen[$0]++' | while read -r path; do
 	rel="${path#"$kroot"}"
 	mkdir -p "$root$(dirname "$rel")"
-	cp "$path" "$root$rel"
+	# Newer kernels (6.12) ship compressed modules: busybox insmod wants them plain.
+	case "$rel" in
+	*.ko.xz) xz -dc "$path" >"$root${rel%.xz}" && rel="${rel%.xz}" ;;
+	*.ko.zst) zstd -qdc "$path" >"$root${rel%.zst}" && rel="${rel%.zst}" ;;
+	*) cp "$path" "$root$rel" ;;
+	esac
 	echo "$rel" >>"$root/etc/vaccel/modules.list"
 done
-grep -q virtio_pci.ko "$root/etc/vaccel/modules.list" || die "virtio_pci.ko not found in the kernel package"
+# virtio_pci is a module in 6.1's cloud kernel, built in since 6.12's.
+grep -q virtio_pci.ko "$root/etc/vaccel/modules.list" ||
+	grep -q '/virtio_pci\.ko$' "$kroot/lib/modules/$kver/modules.builtin" ||
+	die "virtio_pci.ko not found in the kernel package"
 for f in modules.order modules.builtin modules.builtin.modinfo; do
 	[ -f "$kroot/lib/modules/$kver/$f" ] && cp "$kroot/lib/modules/$kver/$f" "$root/lib/modules/$kver/"
 done
