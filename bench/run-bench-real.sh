@@ -40,14 +40,9 @@ iters() { case $1 in 64) echo 3000 ;; 128) echo 1000 ;; 256) echo 300 ;; 512) ec
 	1024) echo 25 ;; *) echo 11 ;; esac; }
 classify_args=("$mdir/digits.pt" "$mdir/digits-labels.txt" "$mdir/digit-7.png" 7)
 
-tmp=$(mktemp -d)
-dpid=""
-cleanup() {
-	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
 results="$out/real.jsonl"
+tag="bench-real"
+. "$src/bench/bench-lib.sh"
 # The kernel OpenBLAS picks in this environment (and without OPENBLAS_CORETYPE).
 corename() {
 	/usr/bin/python3 -c 'import ctypes; l = ctypes.CDLL("libopenblas.so.0")
@@ -61,22 +56,15 @@ l.openblas_get_corename.restype = ctypes.c_char_p; print(l.openblas_get_corename
 		"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" "$(nproc)" \
 		"$(cut -d' ' -f1-3 /proc/loadavg)" "$(date -u +%F)"
 } >"$results"
-run() { echo "bench-real: $*" >&2; "$@" | tee -a "$results" >&2; }
 
-sock="$tmp/accel.sock"
-VACCEL_PLUGINS="$blas:$torch" "$daemon" --socket-path="$sock" 2>"$tmp/daemon.log" &
-dpid=$!
-for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
-[ -S "$sock" ] || { cat "$tmp/daemon.log" >&2; echo "bench-real: daemon did not start" >&2; exit 1; }
+start_daemon_with "$blas:$torch" ""
 for n in $sizes; do
 	VACCEL_PLUGINS="$blas:$virtio" VACCEL_VIRTIO_SOCKET="$sock" \
 		run "$bench" pair sgemm "$n" "$(iters "$n")"
 done
 VACCEL_PLUGINS="$torch:$virtio" VACCEL_VIRTIO_SOCKET="$sock" \
 	run "$bench" pair classify "${classify_args[@]}" 3000
-kill "$dpid"
-wait "$dpid" 2>/dev/null || true
-dpid=""
+stop_daemon
 
 # What OPENBLAS_CORETYPE is worth here: the same local sgemm with OpenBLAS choosing its
 # kernels itself (both variables unset in these commands alone).

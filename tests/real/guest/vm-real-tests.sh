@@ -2,7 +2,7 @@
 # Runs inside the guest (put into the image by tests/real/run-vm-real.sh):
 #   vm-real-tests.sh DATA_DIR
 # The host daemon serves the real plugins (blas, torch, vision); every answer is checked
-# by real-client against its reference, through /dev/accel and the VM's transport.
+# by real-client against its reference, through the driver's node (/dev/vaccel) and the VM's transport.
 # Prints "ok - NAME" / "not ok - NAME" per check and "guest: N passed, N failed".
 data="$1"
 out=/tmp/vmr.out
