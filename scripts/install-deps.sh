@@ -15,6 +15,9 @@
 #          OpenCV's image codecs to decode the images it classifies
 #   vision OpenCV objdetect + its face cascades (opencv-data), dlib + its 68-point
 #          face landmark model (libdlib-data) for plugins/vision
+#   fuzz   clang with libFuzzer and the sanitizer runtimes (libclang-rt-14-dev is
+#          only recommended by clang, and recommends are not installed), llvm-14
+#          (llvm-cov, llvm-profdata) for the fuzz coverage report
 #
 # Order of work, whatever the groups: (1) apt sources every group needs
 # (bookworm-backports, trixie deb-src), (2) one `apt-get update`, (3) the
@@ -45,6 +48,7 @@ pkgs_blas=(libopenblas-dev libopenblas0-pthread)
 pkgs_torch=(libtorch-dev python3-torch libopencv-imgcodecs-dev libopencv-imgproc-dev)
 pkgs_vision=(libopencv-objdetect-dev libopencv-imgcodecs-dev libopencv-imgproc-dev opencv-data
 	libdlib-dev libdlib-data)
+pkgs_fuzz=(clang libclang-rt-14-dev llvm-14)
 
 # Which apt sources each group needs besides the standard Debian 12 ones.
 srcs_base=(backports)
@@ -53,13 +57,14 @@ srcs_bench=()
 srcs_blas=()
 srcs_torch=()
 srcs_vision=()
+srcs_fuzz=()
 
 want=() sources=()
 for g in "${groups[@]}"; do
 	case "$g" in
-	base | vm | bench | blas | torch | vision) ;;
+	base | vm | bench | fuzz | blas | torch | vision) ;;
 	*)
-		echo "install-deps: unknown group '$g' (base, vm, bench, blas, torch, vision)" >&2
+		echo "install-deps: unknown group '$g' (base, vm, bench, fuzz, blas, torch, vision)" >&2
 		exit 2
 		;;
 	esac
