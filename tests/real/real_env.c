@@ -11,7 +11,7 @@
 #include "tr_common.h"
 
 static bool remote;
-static struct tr_daemon daemon_;
+static struct td daemon_;
 
 bool real_remote(void)
 {
@@ -76,12 +76,12 @@ bool real_daemon_alive(void)
 void real_dump(void)
 {
 	if (remote)
-		tr_log_dump(&daemon_);
+		td_log_dump(&daemon_);
 }
 
 void real_stop(void)
 {
 	vaccel_cleanup();
 	if (remote)
-		tr_daemon_stop(&daemon_);
+		td_stop(&daemon_);
 }
