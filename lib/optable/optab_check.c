@@ -389,6 +389,17 @@ static int64_t group_reps(const struct walk *w, const struct optab_arg *group)
 	return ref_count(w, group->ref[0], NULL);
 }
 
+/* A group's count is negative: the fault names the count arg (a scalar) and its value. */
+static int negative_count(struct walk *w, const struct optab_arg *group)
+{
+	uint8_t ref = group->ref[0];
+	int dir = (ref & 0x80u) ? WR : RD;
+	const struct optab_arg *d = &desc(w->row, dir)[ref & 0x7fu];
+
+	return fault(w, OPTAB_E_MIN, dir, ref & 0x7fu, d, d->type,
+		     (uint64_t)ref_val(w, ref, NULL)->i, 0);
+}
+
 /* The groups of a direction, now that the fixed scalars are known: counts, then each group. */
 static int walk_reps(struct walk *w, int dir)
 {
@@ -402,7 +413,7 @@ static int walk_reps(struct walk *w, int dir)
 		int64_t reps = group_reps(w, &d[g]);
 
 		if (reps < 0)
-			return fault(w, OPTAB_E_MIN, dir, g, &d[g], 0, 0, 0);
+			return negative_count(w, &d[g]);
 		if (__builtin_mul_overflow((uint64_t)reps, (uint64_t)d[g].min, &part) ||
 		    __builtin_add_overflow(want, part, &want))
 			want = UINT64_MAX;

@@ -31,7 +31,6 @@
 
 /* A tensor family as the wire carries it (the row's dims type, its 4-byte float). */
 struct fam {
-	const char *name;
 	uint32_t dims_type; /* INT64_ARRAY (TF, Torch) or INT32_ARRAY (TFLite) */
 	unsigned dim_width;
 	int32_t f32;   /* the family's 4-byte float type */
@@ -39,16 +38,21 @@ struct fam {
 	int32_t after; /* the first value past its last type */
 };
 
-static const struct fam tf = {
-    "TF", VACCEL_ARG_INT64_ARRAY, 8, VACCEL_TF_FLOAT, VACCEL_TF_INT64, VACCEL_TF_UINT64 + 1};
-static const struct fam tflite = {"TFLite",
-				  VACCEL_ARG_INT32_ARRAY,
-				  4,
-				  VACCEL_TFLITE_FLOAT32,
-				  VACCEL_TFLITE_INT64,
-				  VACCEL_TFLITE_INT4 + 1};
-static const struct fam torch = {"Torch",	    VACCEL_ARG_INT64_ARRAY, 8, VACCEL_TORCH_FLOAT,
-				 VACCEL_TORCH_LONG, VACCEL_TORCH_FLOAT + 1};
+static const struct fam tf = {.dims_type = VACCEL_ARG_INT64_ARRAY,
+			      .dim_width = 8,
+			      .f32 = VACCEL_TF_FLOAT,
+			      .i64 = VACCEL_TF_INT64,
+			      .after = VACCEL_TF_UINT64 + 1};
+static const struct fam tflite = {.dims_type = VACCEL_ARG_INT32_ARRAY,
+				  .dim_width = 4,
+				  .f32 = VACCEL_TFLITE_FLOAT32,
+				  .i64 = VACCEL_TFLITE_INT64,
+				  .after = VACCEL_TFLITE_INT4 + 1};
+static const struct fam torch = {.dims_type = VACCEL_ARG_INT64_ARRAY,
+				 .dim_width = 8,
+				 .f32 = VACCEL_TORCH_FLOAT,
+				 .i64 = VACCEL_TORCH_LONG,
+				 .after = VACCEL_TORCH_FLOAT + 1};
 
 /* One request being built: its args and the bytes they point at. */
 struct mq {
@@ -438,16 +442,21 @@ void hcase_model_counts(void **state)
 		print_message("%s\n", op_name(op));
 		/* 2 inputs and 2 results travel; the counts say otherwise */
 		for (unsigned c = 0; c < ARRAY_SIZE(bad_counts); c++) {
+			char negative[64];
+
 			mq_build(&Q, op, model, 2, 2, 64);
 			set_i32(&Q, Q.nr_in, bad_counts[c]);
+			snprintf(negative, sizeof(negative), "nr_inputs: %d, must be at least 0",
+				 bad_counts[c]);
 			refused(&Q, sid,
-				bad_counts[c] < 0 ? "inputs: 0, must be at least 0"
-						  : "read args after the op type, got");
+				bad_counts[c] < 0 ? negative : "read args after the op type, got");
 			mq_build(&Q, op, model, 2, 2, 64);
 			set_i32(&Q, Q.nr_out, bad_counts[c]);
+			snprintf(negative, sizeof(negative), "nr_outputs: %d, must be at least 0",
+				 bad_counts[c]);
 			/* the read count of TF's runs follows nr_outputs (its out nodes) */
 			refused(&Q, sid,
-				bad_counts[c] < 0	       ? ": 0, must be at least 0"
+				bad_counts[c] < 0	       ? negative
 				: op == VACCEL_OP_TF_MODEL_RUN ? "read args after the op type, got"
 							       : "write args, got");
 		}
@@ -485,6 +494,23 @@ void hcase_model_counts(void **state)
 	for (unsigned k = 0; k < 5; k++)
 		result_slots(&Q, k, 64);
 	refused(&Q, sid, "out_node: expected VACCEL_ARG_STRING, got VACCEL_ARG_INT64_ARRAY");
+	/* TF's nodes and run options: a name without its NUL, an id of 8 bytes, options of
+	 * another type; no options at all is fine */
+	mq_build(&Q, VACCEL_OP_TF_MODEL_RUN, model, 1, 1, 64);
+	Q.rd[Q.in[0] - 2].len -= 1;
+	refused(&Q, sid, "in_node: string is not NUL-terminated within 3 bytes");
+	mq_build(&Q, VACCEL_OP_TF_MODEL_RUN, model, 1, 1, 64);
+	Q.rd[Q.nr - 2].len = 0;
+	refused(&Q, sid, "out_node: string is not NUL-terminated within 0 bytes");
+	mq_build(&Q, VACCEL_OP_TF_MODEL_RUN, model, 1, 1, 64);
+	Q.rd[Q.nr - 1].len = 8;
+	refused(&Q, sid, "out_node_id: size 8 does not fit VACCEL_ARG_INT32");
+	mq_build(&Q, VACCEL_OP_TF_MODEL_RUN, model, 1, 1, 64);
+	Q.rd[Q.model + 1].type = VACCEL_ARG_STRING;
+	refused(&Q, sid, "run_options: expected VACCEL_ARG_BUFFER, got VACCEL_ARG_STRING");
+	mq_build(&Q, VACCEL_OP_TF_MODEL_RUN, model, 1, 1, 64);
+	Q.rd[Q.model + 1].len = 0;
+	expect(&Q, sid, VIRTIO_ACCEL_S_OK, VACCEL_OK);
 	/* Load, unload and sgemm: one arg more or less on either side. */
 	for (unsigned i = 0; i < ARRAY_SIZE(model_ops); i++) {
 		uint32_t op = model_ops[i];

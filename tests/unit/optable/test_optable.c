@@ -628,6 +628,9 @@ static void two_read_groups(void **state)
 	nin = -1;
 	assert_int_equal(optab_check(row, r, 14, w, 2, OPTAB_ALIGN, NULL, &err), -1);
 	assert_int_equal(err.fault, OPTAB_E_MIN);
+	/* the fault names the count and its value, not the group */
+	assert_string_equal(err.name, "nr_inputs");
+	assert_int_equal((int64_t)err.have, -1);
 	nin = INT32_MAX; /* counts are bounded by the args there are */
 	assert_int_equal(optab_check(row, r, 14, w, 2, OPTAB_ALIGN, NULL, &err), -1);
 	assert_int_equal(err.fault, OPTAB_E_COUNT);
@@ -764,8 +767,9 @@ static void messages(void **state)
 #define OPTABLE_TESTS(X)                                                                           \
 	X(type_facts)                                                                              \
 	X(scalar_values)                                                                           \
-	X(rows_consistent) X(write_roles) X(matrix_span) X(groups) X(tensor_rule)                  \
-	    X(tensor_unsized_type) X(two_read_groups) X(op_type_forms) X(derive) X(messages)
+	X(rows_consistent)                                                                         \
+	X(write_roles) X(matrix_span) X(groups) X(tensor_rule) X(tensor_unsized_type)              \
+	    X(two_read_groups) X(op_type_forms) X(derive) X(messages)
 #define UNIT_TEST(fn) cmocka_unit_test(fn),
 
 int main(void)
