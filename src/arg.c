@@ -88,12 +88,7 @@ int vaccel_arg_from_buf(struct vaccel_arg **arg, void *buf, size_t size, vaccel_
 
 int vaccel_arg_delete(struct vaccel_arg *arg)
 {
-	int ret = vaccel_arg_release(arg);
-
-	if (ret)
-		return ret;
-	free(arg);
-	return VACCEL_OK;
+	return rt_free_released(arg, vaccel_arg_release(arg));
 }
 
 /* ---- array lifecycle ---- */
@@ -134,12 +129,7 @@ int vaccel_arg_array_new(struct vaccel_arg_array **array, size_t initial_capacit
 
 int vaccel_arg_array_delete(struct vaccel_arg_array *array)
 {
-	int ret = vaccel_arg_array_release(array);
-
-	if (ret)
-		return ret;
-	free(array);
-	return VACCEL_OK;
+	return rt_free_released(array, vaccel_arg_array_release(array));
 }
 
 int vaccel_arg_array_wrap(struct vaccel_arg_array *array, struct vaccel_arg *args, size_t count)

@@ -252,12 +252,7 @@ int vaccel_blob_from_buf(struct vaccel_blob **blob, const uint8_t *buf, size_t s
 
 int vaccel_blob_delete(struct vaccel_blob *blob)
 {
-	int ret = vaccel_blob_release(blob);
-
-	if (ret)
-		return ret;
-	free(blob);
-	return VACCEL_OK;
+	return rt_free_released(blob, vaccel_blob_release(blob));
 }
 
 int vaccel_blob_read(struct vaccel_blob *blob)

@@ -213,12 +213,7 @@ int vaccel_config_from(struct vaccel_config **config, struct vaccel_config *src)
 
 int vaccel_config_delete(struct vaccel_config *config)
 {
-	int ret = vaccel_config_release(config);
-
-	if (ret)
-		return ret;
-	free(config);
-	return VACCEL_OK;
+	return rt_free_released(config, vaccel_config_release(config));
 }
 
 void vaccel_config_print_debug(struct vaccel_config *config)

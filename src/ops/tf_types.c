@@ -4,47 +4,14 @@
  * shims over tensor_core.c (rules there); nodes and status are TF's alone.
  */
 
+#include "rt.h"
 #include "tensor_core.h"
 #include "vaccel/error.h"
 #include "vaccel/ops/tf.h"
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- buffers ---- */
-
-int vaccel_tf_buffer_init(struct vaccel_tf_buffer *buffer, void *data, size_t size)
-{
-	return ops_buffer_init(&tensor_buffer_kind_tf, buffer, data, size);
-}
-
-int vaccel_tf_buffer_release(struct vaccel_tf_buffer *buffer)
-{
-	return ops_buffer_release(&tensor_buffer_kind_tf, buffer);
-}
-
-int vaccel_tf_buffer_new(struct vaccel_tf_buffer **buffer, void *data, size_t size)
-{
-	void *b;
-	int ret;
-
-	if (!buffer)
-		return VACCEL_EINVAL;
-
-	ret = ops_buffer_new(&tensor_buffer_kind_tf, &b, data, size);
-	if (!ret)
-		*buffer = b;
-	return ret;
-}
-
-int vaccel_tf_buffer_delete(struct vaccel_tf_buffer *buffer)
-{
-	return ops_buffer_delete(&tensor_buffer_kind_tf, buffer);
-}
-
-int vaccel_tf_buffer_take_data(struct vaccel_tf_buffer *buffer, void **data, size_t *size)
-{
-	return ops_buffer_take_data(&tensor_buffer_kind_tf, buffer, data, size);
-}
+OPS_DEFINE_BUFFER_API(tf, void)
 
 /* ---- nodes ---- */
 
@@ -74,85 +41,15 @@ int vaccel_tf_node_release(struct vaccel_tf_node *node)
 
 int vaccel_tf_node_new(struct vaccel_tf_node **node, const char *name, int id)
 {
-	struct vaccel_tf_node *n;
-	int ret;
-
-	if (!node)
-		return VACCEL_EINVAL;
-
-	n = calloc(1, sizeof(*n));
-	if (!n)
-		return VACCEL_ENOMEM;
-
-	ret = vaccel_tf_node_init(n, name, id);
-	if (ret) {
-		free(n);
-		return ret;
-	}
-
-	*node = n;
-	return VACCEL_OK;
+	RT_NEW_BODY(node, n, vaccel_tf_node_init(n, name, id));
 }
 
 int vaccel_tf_node_delete(struct vaccel_tf_node *node)
 {
-	int ret = vaccel_tf_node_release(node);
-
-	if (ret)
-		return ret;
-
-	free(node);
-	return VACCEL_OK;
+	return rt_free_released(node, vaccel_tf_node_release(node));
 }
 
-/* ---- tensors ---- */
-
-int vaccel_tf_tensor_init(struct vaccel_tf_tensor *tensor, int nr_dims, const int64_t *dims,
-			  enum vaccel_tf_data_type type)
-{
-	return ops_tensor_init(&tensor_kind_tf, tensor, nr_dims, dims, type);
-}
-
-int vaccel_tf_tensor_release(struct vaccel_tf_tensor *tensor)
-{
-	return ops_tensor_release(&tensor_kind_tf, tensor);
-}
-
-int vaccel_tf_tensor_new(struct vaccel_tf_tensor **tensor, int nr_dims, const int64_t *dims,
-			 enum vaccel_tf_data_type type)
-{
-	return vaccel_tf_tensor_allocate(tensor, nr_dims, dims, type, 0);
-}
-
-int vaccel_tf_tensor_allocate(struct vaccel_tf_tensor **tensor, int nr_dims, const int64_t *dims,
-			      enum vaccel_tf_data_type type, size_t total_size)
-{
-	void *t;
-	int ret;
-
-	if (!tensor)
-		return VACCEL_EINVAL;
-
-	ret = ops_tensor_allocate(&tensor_kind_tf, &t, nr_dims, dims, type, total_size);
-	if (!ret)
-		*tensor = t;
-	return ret;
-}
-
-int vaccel_tf_tensor_delete(struct vaccel_tf_tensor *tensor)
-{
-	return ops_tensor_delete(&tensor_kind_tf, tensor);
-}
-
-int vaccel_tf_tensor_set_data(struct vaccel_tf_tensor *tensor, void *data, size_t size)
-{
-	return ops_tensor_set_data(&tensor_kind_tf, tensor, data, size);
-}
-
-int vaccel_tf_tensor_take_data(struct vaccel_tf_tensor *tensor, void **data, size_t *size)
-{
-	return ops_tensor_take_data(&tensor_kind_tf, tensor, data, size);
-}
+OPS_DEFINE_TENSOR_API(tf, int, int64_t)
 
 /* ---- status ---- */
 
@@ -182,33 +79,10 @@ int vaccel_tf_status_release(struct vaccel_tf_status *status)
 
 int vaccel_tf_status_new(struct vaccel_tf_status **status, uint8_t code, const char *message)
 {
-	struct vaccel_tf_status *s;
-	int ret;
-
-	if (!status)
-		return VACCEL_EINVAL;
-
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return VACCEL_ENOMEM;
-
-	ret = vaccel_tf_status_init(s, code, message);
-	if (ret) {
-		free(s);
-		return ret;
-	}
-
-	*status = s;
-	return VACCEL_OK;
+	RT_NEW_BODY(status, n, vaccel_tf_status_init(n, code, message));
 }
 
 int vaccel_tf_status_delete(struct vaccel_tf_status *status)
 {
-	int ret = vaccel_tf_status_release(status);
-
-	if (ret)
-		return ret;
-
-	free(status);
-	return VACCEL_OK;
+	return rt_free_released(status, vaccel_tf_status_release(status));
 }
