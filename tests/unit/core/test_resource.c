@@ -481,18 +481,21 @@ static void test_release_multi_session(void **state)
 	assert_int_equal(vaccel_session_release(&s2), VACCEL_OK);
 }
 
+/* A test run with the fixture above: boot() before, th_cleanup() after. */
+#define FIXTURE_TEST(fn) cmocka_unit_test_setup_teardown(fn, boot, th_cleanup)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_not_bootstrapped),
-	    cmocka_unit_test_setup_teardown(test_init_paths, boot, th_cleanup),
-	    cmocka_unit_test_setup_teardown(test_register_local, boot, th_cleanup),
-	    cmocka_unit_test_setup_teardown(test_hook_failures, boot, th_cleanup),
-	    cmocka_unit_test_setup_teardown(test_register_virtio, boot, th_cleanup),
-	    cmocka_unit_test_setup_teardown(test_from_buf, boot, th_cleanup),
-	    cmocka_unit_test_setup_teardown(test_from_blobs, boot, th_cleanup),
-	    cmocka_unit_test_setup_teardown(test_lookups_and_new, boot, th_cleanup),
-	    cmocka_unit_test_setup_teardown(test_release_multi_session, boot, th_cleanup),
+	    FIXTURE_TEST(test_init_paths),
+	    FIXTURE_TEST(test_register_local),
+	    FIXTURE_TEST(test_hook_failures),
+	    FIXTURE_TEST(test_register_virtio),
+	    FIXTURE_TEST(test_from_buf),
+	    FIXTURE_TEST(test_from_blobs),
+	    FIXTURE_TEST(test_lookups_and_new),
+	    FIXTURE_TEST(test_release_multi_session),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown_all);
 }
