@@ -47,6 +47,16 @@ void opstest_assert_image_op(const struct opstest_fixture *f, vaccel_op_type_t o
 void opstest_call_all_ops(struct vaccel_session *sess, struct vaccel_resource *lib,
 			  struct vaccel_resource *model, int want);
 
+/* The plugin's last call was `op`, with these integer args first in state.num (signature order). */
+#define OPSTEST_ASSERT_CALL(f, op, ...)                                                            \
+	do {                                                                                       \
+		const int64_t want_[] = {__VA_ARGS__};                                             \
+                                                                                                   \
+		assert_int_equal((f)->st->last_op, (op));                                          \
+		for (size_t i_ = 0; i_ < sizeof(want_) / sizeof(want_[0]); i_++)                   \
+			assert_int_equal((f)->st->num[i_], want_[i_]);                             \
+	} while (0)
+
 /* A plugin stand-in with no ops (for the ENOTSUP paths). */
 extern struct vaccel_plugin opstest_empty_plugin;
 
