@@ -41,6 +41,14 @@ void opstest_assert_image_op(const struct opstest_fixture *f, vaccel_op_type_t o
 			     size_t len_img, const unsigned char *name, size_t len_name);
 
 /*
+ * The last call reached the plugin as the one image classification with exactly img, text,
+ * name and their lengths, and the plugin wrote its tags into text and its name into name.
+ */
+void opstest_assert_classify(const struct opstest_fixture *f, const void *img, size_t len_img,
+			     const unsigned char *text, size_t len_text, const unsigned char *name,
+			     size_t len_name);
+
+/*
  * Call every typed op once on sess (the image ops: all five), with `lib` and `model` as
  * their resources; expect `want` from each.
  */

@@ -99,15 +99,7 @@ static void classify_ok(void **state)
 	assert_int_equal(vaccel_image_classification(&f->sess, img, text, name, sizeof(img),
 						     sizeof(text), sizeof(name)),
 			 VACCEL_OK);
-	assert_int_equal(f->st->count[VACCEL_OP_IMAGE_CLASSIFY], 1);
-	assert_ptr_equal(f->st->ptr[0], img);
-	assert_ptr_equal(f->st->ptr[1], text);
-	assert_ptr_equal(f->st->ptr[2], name);
-	assert_int_equal(f->st->num[0], sizeof(img));
-	assert_int_equal(f->st->num[1], sizeof(text));
-	assert_int_equal(f->st->num[2], sizeof(name));
-	assert_string_equal((char *)text, OPSTEST_CLASSIFY_TEXT);
-	assert_string_equal((char *)name, OPSTEST_IMGNAME);
+	opstest_assert_classify(f, img, sizeof(img), text, sizeof(text), name, sizeof(name));
 }
 
 /* Upstream switched to a 5-argument call here; we pass NULL/0 for the text. */
