@@ -166,16 +166,21 @@ int vhu_front_get_features(struct vhu_front *f, uint64_t *features)
 	return get_u64(f, VHU_GET_FEATURES, features);
 }
 
+/* Send a u64 setting and, once the backend took it, remember it in *applied. */
+static int set_u64_applied(struct vhu_front *f, uint32_t req, uint64_t v, uint64_t *applied)
+{
+	int ret = set_u64(f, req, v, NULL, 0);
+
+	if (!ret)
+		*applied = v;
+	return ret;
+}
+
 int vhu_front_set_features(struct vhu_front *f, uint64_t features)
 {
-	int ret;
-
 	if (!f)
 		return -EINVAL;
-	ret = set_u64(f, VHU_SET_FEATURES, features, NULL, 0);
-	if (!ret)
-		f->features = features;
-	return ret;
+	return set_u64_applied(f, VHU_SET_FEATURES, features, &f->features);
 }
 
 int vhu_front_get_protocol_features(struct vhu_front *f, uint64_t *features)
@@ -185,15 +190,10 @@ int vhu_front_get_protocol_features(struct vhu_front *f, uint64_t *features)
 
 int vhu_front_set_protocol_features(struct vhu_front *f, uint64_t features)
 {
-	int ret;
-
 	if (!f)
 		return -EINVAL;
 	/* The ack rule applies from the next request on. */
-	ret = set_u64(f, VHU_SET_PROTOCOL_FEATURES, features, NULL, 0);
-	if (!ret)
-		f->protocol_features = features;
-	return ret;
+	return set_u64_applied(f, VHU_SET_PROTOCOL_FEATURES, features, &f->protocol_features);
 }
 
 int vhu_front_set_owner(struct vhu_front *f)
