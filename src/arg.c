@@ -39,11 +39,11 @@ int vaccel_arg_init(struct vaccel_arg *arg, const void *buf, size_t size, vaccel
 		if (buf)
 			memcpy(data, buf, size);
 	}
-	arg->buf = data;
-	arg->size = size;
-	arg->type = type;
-	arg->custom_type_id = custom_id;
-	arg->owned = data != NULL;
+	*arg = (struct vaccel_arg){.buf = data,
+				   .size = size,
+				   .type = type,
+				   .custom_type_id = custom_id,
+				   .owned = data != NULL};
 	return VACCEL_OK;
 }
 
@@ -52,11 +52,8 @@ int vaccel_arg_init_from_buf(struct vaccel_arg *arg, void *buf, size_t size, vac
 {
 	if (!arg || !valid_arg_type(type) || (!buf != !size))
 		return VACCEL_EINVAL;
-	arg->buf = buf;
-	arg->size = size;
-	arg->type = type;
-	arg->custom_type_id = custom_id;
-	arg->owned = false;
+	*arg = (struct vaccel_arg){
+	    .buf = buf, .size = size, .type = type, .custom_type_id = custom_id, .owned = false};
 	return VACCEL_OK;
 }
 

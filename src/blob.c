@@ -172,13 +172,7 @@ int vaccel_blob_init(struct vaccel_blob *blob, const char *path)
 		free(n);
 		return VACCEL_ENOMEM;
 	}
-	blob->type = VACCEL_BLOB_FILE;
-	blob->path = p;
-	blob->name = n;
-	blob->path_owned = false;
-	blob->data = NULL;
-	blob->data_owned = false;
-	blob->size = 0;
+	*blob = (struct vaccel_blob){.type = VACCEL_BLOB_FILE, .name = n, .path = p};
 	return VACCEL_OK;
 }
 

@@ -49,11 +49,11 @@ int vaccel_config_init(struct vaccel_config *config, const char *plugins,
 			return VACCEL_ENOMEM;
 		}
 	}
-	config->plugins = p;
-	config->log_level = log_level;
-	config->log_file = f;
-	config->profiling_enabled = profiling_enabled;
-	config->version_ignore = version_ignore;
+	*config = (struct vaccel_config){.plugins = p,
+					 .log_level = log_level,
+					 .log_file = f,
+					 .profiling_enabled = profiling_enabled,
+					 .version_ignore = version_ignore};
 	return VACCEL_OK;
 }
 
