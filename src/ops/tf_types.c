@@ -13,29 +13,36 @@
 
 OPS_DEFINE_BUFFER_API(tf, void)
 
+/*
+ * Nodes and status are each a copied string plus a number. copy_text: *copy = a copy of
+ * `text`; VACCEL_EINVAL without one, VACCEL_ENOMEM.
+ */
+static int copy_text(const char *text, char **copy)
+{
+	if (!text)
+		return VACCEL_EINVAL;
+	*copy = strdup(text);
+	return *copy ? VACCEL_OK : VACCEL_ENOMEM;
+}
+
 /* ---- nodes ---- */
 
 int vaccel_tf_node_init(struct vaccel_tf_node *node, const char *name, int id)
 {
-	if (!node || !name)
-		return VACCEL_EINVAL;
+	char *copy;
+	int ret = node ? copy_text(name, &copy) : VACCEL_EINVAL;
 
-	node->name = strdup(name);
-	if (!node->name)
-		return VACCEL_ENOMEM;
-
-	node->id = id;
-	return VACCEL_OK;
+	if (!ret)
+		*node = (struct vaccel_tf_node){.name = copy, .id = id};
+	return ret;
 }
 
 int vaccel_tf_node_release(struct vaccel_tf_node *node)
 {
 	if (!node)
 		return VACCEL_EINVAL;
-
 	free(node->name);
-	node->name = NULL;
-	node->id = -1;
+	*node = (struct vaccel_tf_node){.name = NULL, .id = -1};
 	return VACCEL_OK;
 }
 
@@ -55,25 +62,20 @@ OPS_DEFINE_TENSOR_API(tf, int, int64_t)
 
 int vaccel_tf_status_init(struct vaccel_tf_status *status, uint8_t code, const char *message)
 {
-	if (!status || !message)
-		return VACCEL_EINVAL;
+	char *copy;
+	int ret = status ? copy_text(message, &copy) : VACCEL_EINVAL;
 
-	status->message = strdup(message);
-	if (!status->message)
-		return VACCEL_ENOMEM;
-
-	status->code = code;
-	return VACCEL_OK;
+	if (!ret)
+		*status = (struct vaccel_tf_status){.code = code, .message = copy};
+	return ret;
 }
 
 int vaccel_tf_status_release(struct vaccel_tf_status *status)
 {
 	if (!status)
 		return VACCEL_EINVAL;
-
 	free(status->message);
-	status->message = NULL;
-	status->code = 0;
+	*status = (struct vaccel_tf_status){.code = 0, .message = NULL};
 	return VACCEL_OK;
 }
 
