@@ -41,22 +41,6 @@ static void free_data(struct vaccel_blob *blob)
 		free(blob->data);
 }
 
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return rt_errno_to_vaccel(errno);
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return VACCEL_OK;
-}
-
 /* Create dir/<stem>_XXXXXX<ext>. */
 static int create_random(const char *dir, const char *filename, char *path, size_t size)
 {
@@ -119,7 +103,7 @@ int vaccel_blob_persist(struct vaccel_blob *blob, const char *dir, const char *f
 	if (fd < 0)
 		return -fd;
 	vaccel_debug("Persisting file %s to %s", base_name(path), path);
-	ret = write_all(fd, blob->data, blob->size);
+	ret = rt_write_all(fd, blob->data, blob->size);
 	if (ret)
 		goto fail;
 	map = mmap(NULL, blob->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);

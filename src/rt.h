@@ -181,6 +181,8 @@ static inline int rt_hook_ret(int ret)
 
 /* errno value -> vAccel code (unknown values map to VACCEL_EIO). */
 int rt_errno_to_vaccel(int err);
+/* Write all of buf, retrying short writes and EINTR; a failure as a vAccel code. */
+int rt_write_all(int fd, const void *buf, size_t len);
 /* snprintf that reports truncation as VACCEL_ENAMETOOLONG. */
 int rt_path_join(char *out, size_t size, const char *dir, const char *name);
 /* Monotonic raw clock in nanoseconds. */
