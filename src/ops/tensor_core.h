@@ -41,6 +41,23 @@ int ops_buffer_take_data(const struct tensor_buffer_kind *kind, void *buffer, vo
 			 size_t *size);
 
 /*
+ * The body of a shim that hands out a new object: `core(kind, &obj, ...)` makes it, and
+ * it is stored through the shim's typed out-pointer `out` (NULL: VACCEL_EINVAL).
+ */
+#define OPS_RETURN_NEW(out, core, kind, ...)                                                       \
+	do {                                                                                       \
+		void *obj_;                                                                        \
+		int ret_;                                                                          \
+                                                                                                   \
+		if (!(out))                                                                        \
+			return VACCEL_EINVAL;                                                      \
+		ret_ = core(kind, &obj_, __VA_ARGS__);                                             \
+		if (!ret_)                                                                         \
+			*(out) = obj_;                                                             \
+		return ret_;                                                                       \
+	} while (0)
+
+/*
  * Define a family's public tensor calls (vaccel_<fw>_tensor_init ... _take_data) as the
  * shims described above. Families differ only in their names and in the types of
  * nr_dims and of a dimension, so those are the parameters.
@@ -59,15 +76,8 @@ int ops_buffer_take_data(const struct tensor_buffer_kind *kind, void *buffer, vo
 					  const dim_t *dims, enum vaccel_##fw##_data_type type,    \
 					  size_t total_size)                                       \
 	{                                                                                          \
-		void *t;                                                                           \
-		int ret;                                                                           \
-                                                                                                   \
-		if (!tensor)                                                                       \
-			return VACCEL_EINVAL;                                                      \
-		ret = ops_tensor_allocate(&tensor_kind_##fw, &t, nr_dims, dims, type, total_size); \
-		if (!ret)                                                                          \
-			*tensor = t;                                                               \
-		return ret;                                                                        \
+		OPS_RETURN_NEW(tensor, ops_tensor_allocate, &tensor_kind_##fw, nr_dims, dims,      \
+			       type, total_size);                                                  \
 	}                                                                                          \
 	int vaccel_##fw##_tensor_new(struct vaccel_##fw##_tensor **tensor, nr_dims_t nr_dims,      \
 				     const dim_t *dims, enum vaccel_##fw##_data_type type)         \
@@ -103,15 +113,7 @@ int ops_buffer_take_data(const struct tensor_buffer_kind *kind, void *buffer, vo
 	int vaccel_##fw##_buffer_new(struct vaccel_##fw##_buffer **buffer, data_t *data,           \
 				     size_t size)                                                  \
 	{                                                                                          \
-		void *b;                                                                           \
-		int ret;                                                                           \
-                                                                                                   \
-		if (!buffer)                                                                       \
-			return VACCEL_EINVAL;                                                      \
-		ret = ops_buffer_new(&tensor_buffer_kind_##fw, &b, data, size);                    \
-		if (!ret)                                                                          \
-			*buffer = b;                                                               \
-		return ret;                                                                        \
+		OPS_RETURN_NEW(buffer, ops_buffer_new, &tensor_buffer_kind_##fw, data, size);      \
 	}                                                                                          \
 	int vaccel_##fw##_buffer_delete(struct vaccel_##fw##_buffer *buffer)                       \
 	{                                                                                          \
