@@ -8,10 +8,17 @@
 #   vm     the VM path: guest image (busybox, cpio, mkfs.ext4 -d, depmod) and QEMU's
 #          build deps (QEMU 10.0 source from trixie's deb-src, see vmm/qemu/)
 #   bench  gnuplot for the benchmark plot
+#   cross  arm64 and armhf cross compilers, their cmocka and pkg-config, and
+#          qemu-user to run what they build (adds the two dpkg architectures)
+#   pkg    Debian packaging: debhelper, dh-dkms, lintian, debootstrap (the
+#          fresh-Debian install test), systemd-analyze
+#   qemu-cross-arm64  arm64 libraries QEMU links, to cross-compile QEMU for
+#          the arm64 vaccel-vm package (libfdt-dev is not multi-arch: it is
+#          unpacked by vmm/qemu/build-qemu.sh, never installed)
 #
-# Order of work, whatever the groups: (1) apt sources every group needs
-# (bookworm-backports, trixie deb-src), (2) one `apt-get update`, (3) the
-# packages. Idempotent: when everything is installed nothing is asked of apt,
+# Order of work, whatever the groups: (1) apt sources and dpkg architectures
+# every group needs (bookworm-backports, trixie deb-src; arm64, armhf), (2) one
+# `apt-get update`, (3) the packages. Idempotent: when everything is installed nothing is asked of apt,
 # and a source already present is not written again. Needs root (or sudo) only
 # when something is missing.
 #
@@ -31,25 +38,38 @@ pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-
 	qemu-system-common libglib2.0-dev libpixman-1-dev libfdt-dev flex bison python3-venv
 	python3-pycotap/bookworm-backports bzip2 patch)
 pkgs_bench=(gnuplot-nox)
+pkgs_cross=(crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user
+	libcmocka-dev:arm64 libcmocka-dev:armhf pkgconf:arm64 pkgconf:armhf)
+pkgs_pkg=(debhelper dh-dkms lintian dpkg-dev fakeroot debootstrap xz-utils systemd)
+pkgs_qemu_cross_arm64=(libglib2.0-dev:arm64 libpixman-1-dev:arm64 zlib1g-dev:arm64)
 
 # Which apt sources each group needs besides the standard Debian 12 ones.
 srcs_base=(backports)
 srcs_vm=(backports trixie-src)
 srcs_bench=()
+srcs_cross=()
+srcs_pkg=()
+srcs_qemu_cross_arm64=()
+# Foreign dpkg architectures each group needs.
+arches_base=() arches_vm=() arches_bench=() arches_pkg=()
+arches_cross=(arm64 armhf)
+arches_qemu_cross_arm64=(arm64)
 
-want=() sources=()
+want=() sources=() arches=()
 for g in "${groups[@]}"; do
 	case "$g" in
-	base | vm | bench) ;;
+	base | vm | bench | cross | pkg | qemu-cross-arm64) ;;
 	*)
-		echo "install-deps: unknown group '$g' (base, vm, bench)" >&2
+		echo "install-deps: unknown group '$g' (base, vm, bench, cross, pkg, qemu-cross-arm64)" >&2
 		exit 2
 		;;
 	esac
-	declare -n p="pkgs_$g" s="srcs_$g"
+	v="${g//-/_}"
+	declare -n p="pkgs_$v" s="srcs_$v" a="arches_$v"
 	want+=("${p[@]}")
-	sources+=("${s[@]}")
-	unset -n p s
+	sources+=("${s[@]+"${s[@]}"}")
+	arches+=("${a[@]+"${a[@]}"}")
+	unset -n p s a
 done
 
 . /etc/os-release
@@ -121,16 +141,25 @@ if [ "$codename" = bookworm ]; then
 	done
 fi
 
-if [ ${#missing[@]} -eq 0 ] && [ ${#new_sources[@]} -eq 0 ]; then
+new_arches=()
+for a in $(printf '%s\n' "${arches[@]+"${arches[@]}"}" | sort -u); do
+	dpkg --print-foreign-architectures | grep -qx "$a" || new_arches+=("$a")
+done
+
+if [ ${#missing[@]} -eq 0 ] && [ ${#new_sources[@]} -eq 0 ] && [ ${#new_arches[@]} -eq 0 ]; then
 	exit 0
 fi
 if [ -n "$SUDO" ] && ! command -v sudo >/dev/null; then
-	echo "install-deps: need root to install: ${missing[*]} ${new_sources[*]}" >&2
+	echo "install-deps: need root to install: ${missing[*]} ${new_sources[*]} ${new_arches[*]}" >&2
 	exit 1
 fi
 
-# 1. Sources.
-for s in "${new_sources[@]}"; do
+# 1. Sources and architectures.
+for a in "${new_arches[@]+"${new_arches[@]}"}"; do
+	echo "install-deps: dpkg --add-architecture $a"
+	$SUDO dpkg --add-architecture "$a"
+done
+for s in "${new_sources[@]+"${new_sources[@]}"}"; do
 	[ -f "${src_file[$s]}" ] && continue
 	echo "install-deps: adding ${src_file[$s]}"
 	printf '%s\n' "${src_text[$s]}" | $SUDO tee "${src_file[$s]}" >/dev/null

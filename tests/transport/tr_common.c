@@ -23,15 +23,20 @@ static void sleep_ms(int ms)
 
 static int spawn(struct tr_daemon *d)
 {
-	const char *argv[16];
+	/* Cross builds: meson runs this test under an emulator (qemu-aarch64) and
+	 * names it here; the daemon is a target binary too. One word, no arguments. */
+	const char *wrapper = getenv("MESON_EXE_WRAPPER");
+	const char *argv[17];
 	char sockarg[160];
 	int n = 0, fd;
 	pid_t pid;
 
 	snprintf(sockarg, sizeof(sockarg), "--socket-path=%s", d->sock);
+	if (wrapper && wrapper[0])
+		argv[n++] = wrapper;
 	argv[n++] = TR_DAEMON;
 	argv[n++] = sockarg;
-	for (int i = 0; d->extra[i] && n < 14; i++)
+	for (int i = 0; d->extra[i] && n < 15; i++)
 		argv[n++] = d->extra[i];
 	argv[n] = NULL;
 	unlink(d->sock);
