@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Build a minimal qemu-system-x86_64 with the vhost-user-accel device.
+# Build a minimal qemu-system-<target> with the vhost-user-accel device.
 #
-#   vmm/qemu/build-qemu.sh [--print-path] [--force]
+#   vmm/qemu/build-qemu.sh [--target x86_64|aarch64] [--host ARCH] [--print-path] [--force]
+#
+# --target  the guest architecture (default x86_64): qemu-system-x86_64 (pc,
+#           microvm) or qemu-system-aarch64 (virt, virtio-mmio and PCI)
+# --host    Debian architecture the binary runs on (default: this machine's).
+#           Another one (arm64) is cross-compiled, for the arm64 vaccel-vm package;
+#           it needs scripts/install-deps.sh qemu-cross-<arch>.
 #
 # QEMU's source comes from Debian's own source package (trixie, QEMU 10.0.x,
 # with Debian's patches applied by dpkg-source); our patches in vmm/qemu/*.patch
 # go on top. The result is cached in
-#   ${VACCEL_CACHE:-$HOME/.cache/vaccel-virtio}/qemu-<version>-<hash>/bin/qemu-system-x86_64
-# where <hash> covers the patches and the configure flags, so a second run costs
+#   ${VACCEL_CACHE:-$HOME/.cache/vaccel-virtio}/qemu-<version>-<hash>/bin/qemu-system-<target>
+#   (cross builds: .../host-<arch>/qemu-<version>-<hash>/bin/...)
+# where <hash> covers the patches and the configure flags (target and host
+# included), so each target is built once per patch hash, a second run costs
 # nothing and only prints the path (the last line of stdout is always the path
 # of the binary).
 #
@@ -26,11 +34,21 @@ cache="${VACCEL_CACHE:-$HOME/.cache/vaccel-virtio}"
 jobs="${QEMU_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 print_only=0
 force=0
+target=x86_64
+native_arch="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
+host_arch="$native_arch"
 
-for a in "$@"; do
+while [ $# -gt 0 ]; do
+	a="$1"
 	case "$a" in
+	--target=* | --host=*) set -- "${a%%=*}" "${a#*=}" "${@:2}"; continue ;;
 	--print-path) print_only=1 ;;
 	--force) force=1 ;;
+	--target | --host)
+		[ $# -ge 2 ] || { echo "build-qemu: $a needs a value" >&2; exit 2; }
+		if [ "$a" = --target ]; then target="$2"; else host_arch="$2"; fi
+		shift
+		;;
 	-h | --help)
 		sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
 		exit 0
@@ -40,7 +58,25 @@ for a in "$@"; do
 		exit 2
 		;;
 	esac
+	shift
 done
+case "$target" in
+x86_64 | aarch64) ;;
+*)
+	echo "build-qemu: unknown target '$target' (x86_64, aarch64)" >&2
+	exit 2
+	;;
+esac
+cross_prefix=""
+if [ "$host_arch" != "$native_arch" ]; then
+	case "$host_arch" in
+	arm64) cross_prefix=aarch64-linux-gnu- ;;
+	*)
+		echo "build-qemu: cannot cross-compile for host '$host_arch' (arm64)" >&2
+		exit 2
+		;;
+	esac
+fi
 
 log() { echo "build-qemu: $*" >&2; }
 die() {
@@ -48,9 +84,11 @@ die() {
 	exit 1
 }
 
-# Configure flags: part of the cache key, so changing them rebuilds.
-cfg_flags=(--python=/usr/bin/python3 --target-list=x86_64-softmmu
-	--without-default-features --enable-tcg --enable-kvm --enable-vhost-user
+# Configure flags: part of the cache key, so changing them rebuilds (and each
+# target or host has its own build).
+cfg_flags=(--python=/usr/bin/python3 --target-list="$target"-softmmu)
+[ -z "$cross_prefix" ] || cfg_flags+=(--cross-prefix="$cross_prefix")
+cfg_flags+=(--without-default-features --enable-tcg --enable-kvm --enable-vhost-user
 	--enable-fdt=system --disable-install-blobs --disable-download --disable-docs
 	--disable-werror)
 
@@ -64,16 +102,21 @@ shopt -u nullglob
 key="$( (for p in "${patches[@]}"; do sed -e '1{/^From [0-9a-f]\{40\} /d}' -e '/^Date: /d' "$p"; done
 	printf '%s\n' "${cfg_flags[@]}") | sha256sum | cut -c1-12)"
 
+# Native builds sit at the top of the cache (vm/vaccel-vm looks there), cross
+# builds one level down so nothing picks a binary this machine cannot run.
+root="$cache"
+[ -z "$cross_prefix" ] || root="$cache/host-$host_arch"
+bin_name="qemu-system-$target"
 find_cached() {
 	local d best=""
-	for d in "$cache"/qemu-*-"$key"; do
-		[ -x "$d/bin/qemu-system-x86_64" ] || continue
+	for d in "$root"/qemu-*-"$key"; do
+		[ -x "$d/bin/$bin_name" ] || continue
 		if [ -n "${QEMU_DEB_VERSION:-}" ] && [ "$(cat "$d/DEB_VERSION" 2>/dev/null)" != "$QEMU_DEB_VERSION" ]; then
 			continue
 		fi
 		best="$d"
 	done
-	[ -n "$best" ] && echo "$best/bin/qemu-system-x86_64"
+	[ -n "$best" ] && echo "$best/bin/$bin_name"
 	return 0
 }
 
@@ -105,7 +148,9 @@ t0=$(date +%s)
 # 1-2. apt sources (trixie deb-src for QEMU's source, bookworm-backports for
 #      meson >= 1.5) and build dependencies: the project's installer does both,
 #      sources first, then one update, then packages.
-"$here/../../scripts/install-deps.sh" base vm >&2
+deps=(base vm)
+[ -z "$cross_prefix" ] || deps+=(qemu-cross-"$host_arch")
+"$here/../../scripts/install-deps.sh" "${deps[@]}" >&2
 
 # 3. Source: Debian's package, Debian's patches applied by dpkg-source -x.
 ver="${QEMU_DEB_VERSION:-$(apt-cache showsrc qemu | sed -n 's/^Version: //p' | grep '^1:10\.0\.' | sort -V | tail -n1)}"
@@ -113,7 +158,7 @@ ver="${QEMU_DEB_VERSION:-$(apt-cache showsrc qemu | sed -n 's/^Version: //p' | g
 upver="${ver#*:}"
 upver="${upver%%+*}"
 upver="${upver%%-*}"
-out="$cache/qemu-$upver-$key"
+out="$root/qemu-$upver-$key"
 work="$cache/build/qemu-$upver-$key"
 dl="$cache/src"
 mkdir -p "$dl"
@@ -143,7 +188,7 @@ mkdir -p "$work/src/build"
 	}
 log "building with make -j$jobs (log: $work/build.log); this takes several minutes on 2 cores"
 set +o pipefail
-(make -C "$work/src/build" -j"$jobs" qemu-system-x86_64 2>&1; echo "rc=$?") | tee "$work/build.log" |
+(make -C "$work/src/build" -j"$jobs" "$bin_name" 2>&1; echo "rc=$?") | tee "$work/build.log" |
 	grep --line-buffered -E '^\[[0-9]+/[0-9]+\]' | awk '{ split($1, a, "[/\\[\\]]"); n = a[2]; t = a[3];
 		if (n % 250 == 0 || n == t) { printf "build-qemu: %s\n", $1; fflush() } }' >&2
 set -o pipefail
@@ -151,18 +196,23 @@ if ! grep -q '^rc=0$' "$work/build.log"; then
 	grep -E 'error|Error' "$work/build.log" | head -n 20 >&2
 	die "build failed (log: $work/build.log)"
 fi
-bin="$work/src/build/qemu-system-x86_64"
+bin="$work/src/build/$bin_name"
 [ -x "$bin" ] || die "no binary at $bin"
-"$bin" -device help 2>/dev/null | grep -q '"vhost-user-accel-pci"' ||
-	die "built QEMU has no vhost-user-accel-pci device"
+if [ -z "$cross_prefix" ]; then
+	"$bin" -device help 2>/dev/null | grep -q '"vhost-user-accel-pci"' ||
+		die "built QEMU has no vhost-user-accel-pci device"
+else # cannot run it here: the device's type name must be in the binary
+	grep -q 'vhost-user-accel-pci' "$bin" || die "built QEMU has no vhost-user-accel-pci device"
+fi
 
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp/bin"
 cp "$bin" "$out.tmp/bin/"
-strip "$out.tmp/bin/qemu-system-x86_64" 2>/dev/null || true
+"${cross_prefix}strip" "$out.tmp/bin/$bin_name" 2>/dev/null || true
 echo "$ver" >"$out.tmp/DEB_VERSION"
 {
 	echo "qemu_deb_version=$ver"
+	echo "target=$target host=$host_arch"
 	echo "patch_hash=$key"
 	echo "patches=$(for p in "${patches[@]}"; do basename "$p"; done | tr '\n' ' ')"
 	echo "configure=${cfg_flags[*]}"
@@ -172,5 +222,5 @@ echo "$ver" >"$out.tmp/DEB_VERSION"
 rm -rf "$out"
 mv "$out.tmp" "$out"
 [ "${QEMU_KEEP_BUILD:-0}" = 1 ] || rm -rf "$work"
-log "done in $(($(date +%s) - t0)) s: $out/bin/qemu-system-x86_64"
-echo "$out/bin/qemu-system-x86_64"
+log "done in $(($(date +%s) - t0)) s: $out/bin/$bin_name"
+echo "$out/bin/$bin_name"

@@ -1,11 +1,14 @@
 #!/bin/sh
 # Runs inside the guest (installed into /usr/local/bin by vm/build-image.sh).
-#   vm-tests.sh noop|exec HOST_MYTESTLIB HOST_VMTESTLIB
+#   vm-tests.sh noop|exec HOST_MYTESTLIB HOST_VMTESTLIB [UPLOAD_LIB]
+# UPLOAD_LIB: the library exec_with_resource/exec_serialized upload from the guest
+# for the host to run (default /usr/local/lib/libmytestlib.so; a guest of another
+# architecture than the host's passes a host build, e.g. from a --share dir).
 # noop: every op through /dev/accel with the host's noop plugin, permissions,
 #       module unload/reload. exec: the host's exec plugin: exec ops, 64/256 MiB
 #       argument round trips, 4 processes at once, kill -9 during a long op.
 # Prints "ok - NAME" / "not ok - NAME" per check and "guest: N passed, N failed".
-mode="$1" mylib="$2" vmlib="$3"
+mode="$1" mylib="$2" vmlib="$3" uplib="${4:-/usr/local/lib/libmytestlib.so}"
 img=/usr/local/share/vaccel/images/example.jpg
 csv=/usr/local/share/vaccel/input/input_2048.csv
 out=/tmp/vmt.out
@@ -128,8 +131,8 @@ else
 	check "exec" runs_with "output: 20" "$exec_ex" "$mylib"
 	check "exec_generic" runs_with "output: 20" exec_generic "$mylib"
 	check "exec x20" "$exec_ex" "$mylib" 20
-	check "exec_with_resource (upload)" runs_with "output1: 20" exec_with_resource /usr/local/lib/libmytestlib.so
-	check "exec_serialized" exec_serialized /usr/local/lib/libmytestlib.so
+	check "exec_with_resource (upload)" runs_with "output1: 20" exec_with_resource "$uplib"
+	check "exec_serialized" exec_serialized "$uplib"
 	check "64 MiB argument round trip" runs_with "bigarg 64 MiB: ok" vm-guest-tool bigarg "$vmlib" 64
 	check "256 MiB argument round trip" runs_with "bigarg 256 MiB: ok" vm-guest-tool bigarg "$vmlib" 256
 	check "4 guest processes at once" concurrent
