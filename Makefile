@@ -1,28 +1,30 @@
 # Thin wrapper over meson/ninja. `make` builds, `make check` runs every test
-# (normal build, then ASan+UBSan build), `make bench` the benchmarks and
-# `make demo` the VM demo. Each target installs what it needs first.
+# (normal build, then ASan+UBSan build), `make bench` the benchmarks,
+# `make demo` the VM demo and `make dist` the packages, TAR archives and VM
+# artifacts (dist/). Each target installs what it needs first.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 MESON_OPTS ?=
 TEST_OPTS ?= --print-errorlogs
 
-.PHONY: all deps deps-vm build check check-normal check-asan bench demo clean
+.PHONY: all deps deps-vm build check check-normal check-asan bench demo dist clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh base
 
-# The VM tests in `make check` build QEMU and a guest image: their packages too.
+# The VM tests in `make check` build QEMU and a guest image, the dist tests
+# cross builds, .debs and a Debian chroot: their packages too.
 deps-vm:
-	@scripts/install-deps.sh base vm
+	@scripts/install-deps.sh base vm cross pkg
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS)
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) $(MESON_OPTS) -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dvm_tests=false
+		-Db_lundef=false -Dvm_tests=false -Ddist_tests=false
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -31,6 +33,7 @@ check-normal: deps-vm build
 	meson test -C $(BUILD) $(TEST_OPTS) || true
 
 check-asan: deps $(ASAN_BUILD)/build.ninja
+	@meson configure $(ASAN_BUILD) -Ddist_tests=false # also in ASan dirs made before the option
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		meson test -C $(ASAN_BUILD) $(TEST_OPTS) || true
@@ -46,6 +49,11 @@ bench: build
 # The main job: build everything and classify an image inside a VM.
 demo:
 	vm/demo.sh $(BUILD)
+
+# DEBs and TARs for amd64, arm64, armhf; VM artifacts for amd64, arm64; SHA256SUMS.
+dist:
+	@scripts/install-deps.sh base vm cross pkg
+	packaging/dist.sh --out dist
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

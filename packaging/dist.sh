@@ -13,8 +13,8 @@
 # into DIR (default: dist/), with SHA256SUMS over everything in DIR.
 #
 # Cached: each artifact under ${VACCEL_CACHE:-$HOME/.cache/vaccel-virtio}/dist,
-# keyed by the hash of the source tree (tracked and new files, not ignored ones),
-# so an unchanged tree costs nothing; the TAR and VM builds share an incremental
+# keyed by the hash of the source tree (tracked and new files, not ignored ones;
+# tests and docs left out), so an unchanged tree costs nothing; the TAR and VM builds share an incremental
 # meson build dir per architecture (build-dist-ARCH/). The private QEMU of the
 # vaccel-vm package comes from vmm/qemu/build-qemu.sh's cache (built once per
 # patch hash). --check runs the package's unit suites in native deb builds.
@@ -65,7 +65,10 @@ tree_files() {
 		find . -path ./dist -prune -o -path './build*' -prune -o -type f -print0 | sort -z
 	fi
 }
-srchash="$(tree_files | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+# The cache key: files that can change an artifact (not the tests, except the
+# guest's test script in the VM image, nor the docs).
+srchash="$(tree_files | grep -zv -e '^tests/' -e '^docs/' -e '^README.md$' |
+	cat - <(tree_files | grep -z '^tests/vm/guest/') | xargs -0 sha256sum | sha256sum | cut -c1-16)"
 export_tree() { # export_tree DIR
 	mkdir -p "$1"
 	tree_files | tar -c --null -T - | tar -x -C "$1"
@@ -180,7 +183,9 @@ build_vm() {
 			cat "$stage/image.log" >&2
 			die "vm-$arch: vm/build-image.sh failed"
 		}
-	kimage="$(cd "$stage/image" && ls bzImage Image 2>/dev/null | head -n1)"
+	for kimage in bzImage Image; do
+		[ ! -f "$stage/image/$kimage" ] || break
+	done
 	mkdir -p "$img"
 	for f in "$kimage" initrd-boot.cpio.gz rootfs.img ARCH KERNEL_VERSION MANIFEST; do
 		mv "$stage/image/$f" "$img/"
@@ -226,13 +231,17 @@ for a in "${want[@]}"; do
 		case "$f" in
 		*/lintian.txt) cp "$f" "$out/lintian_$arch.txt" ;;
 		# arch: all packages come from the native build only.
-		*_all.deb) [ "$arch" = "$native" ] && cp "$f" "$out/" ;;
+		*_all.deb) [ "$arch" != "$native" ] || cp "$f" "$out/" ;;
 		*) cp "$f" "$out/" ;;
 		esac
 	done
-	files="$(cd "$dest" && ls | grep -v lintian.txt | wc -l)"
+	files="$(find "$dest" -type f ! -name lintian.txt | wc -l)"
 	size="$(du -shc "$dest"/* | tail -n1 | cut -f1)"
 	log "[$i/$n] $a: $state: $files file(s), $size"
 done
-(cd "$out" && ls *.deb *.tar.gz *.tar.xz 2>/dev/null | xargs -r sha256sum >SHA256SUMS)
+(
+	cd "$out"
+	shopt -s nullglob
+	sha256sum ./*.deb ./*.tar.gz ./*.tar.xz | sed 's| \./| |' >SHA256SUMS
+)
 log "done in $(($(date +%s) - t_all)) s: $out ($(ls "$out" | wc -l) files, SHA256SUMS)"

@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
 # VM test harness (meson suite 'vm'):  run-vm-tests.sh SOURCE_DIR BUILD_DIR
+#                                      [GUEST_ARCH GUEST_BUILD_DIR]
+# GUEST_ARCH aarch64 (suite 'dist'): the guest image from GUEST_BUILD_DIR (an arm64
+# cross build), qemu-system-aarch64 -M virt, virtio-mmio; the daemon, host plugins
+# and host libraries stay BUILD_DIR's. The exec boot uploads a host build of
+# libmytestlib.so (the guest's own would not load on the host).
 #
 # 1. QEMU with vhost-user-accel (vmm/qemu/build-qemu.sh, cached; ~5 min the first time)
 # 2. the guest image for this build dir (vm/build-image.sh, ~10 s)
@@ -12,6 +17,8 @@ set -uo pipefail
 
 src="$(cd "${1:?source dir}" && pwd)"
 build="$(cd "${2:?build dir}" && pwd)"
+guest_arch="${3:-$(uname -m)}"
+gbuild="$(cd "${4:-$build}" && pwd)"
 skip() {
 	echo "SKIP: $*"
 	exit 77
@@ -19,7 +26,7 @@ skip() {
 
 daemon="$build/backend/vhost-user-accel"
 [ -x "$daemon" ] || skip "the daemon $daemon is not built"
-[ -f "$build/plugins/virtio/libvaccel-virtio.so" ] || skip "the guest plugin libvaccel-virtio.so is not built"
+[ -f "$gbuild/plugins/virtio/libvaccel-virtio.so" ] || skip "the guest plugin libvaccel-virtio.so is not built"
 [ -f "$src/driver/linux/Makefile" ] || skip "no guest driver source in $src/driver/linux"
 mylib="$build/examples/libmytestlib.so"
 vmlib="$build/tests/vm/libvmtest.so"
@@ -27,19 +34,29 @@ vmlib="$build/tests/vm/libvmtest.so"
 [ -f "$vmlib" ] || skip "libvmtest.so is not built"
 
 work="$build/tests/vm/run"
+[ "$guest_arch" = "$(uname -m)" ] || work="$build/tests/vm/run-$guest_arch"
 rm -rf "$work"
 mkdir -p "$work"
 
 t0=$(date +%s)
 echo "# QEMU: vmm/qemu/build-qemu.sh"
-if ! qemu="$("$src/vmm/qemu/build-qemu.sh" 2>"$work/qemu-build.log" | tail -n1)" || [ ! -x "$qemu" ]; then
+if ! qemu="$("$src/vmm/qemu/build-qemu.sh" --target "$guest_arch" 2>"$work/qemu-build.log" | tail -n1)" ||
+	[ ! -x "$qemu" ]; then
 	tail -n 20 "$work/qemu-build.log"
 	skip "QEMU with vhost-user-accel could not be built (log above)"
 fi
 echo "# QEMU: $qemu ($(($(date +%s) - t0)) s)"
 
 t1=$(date +%s)
-"$src/vm/build-image.sh" "$build" "$work/image" 2>&1 | sed 's/^/# /'
+uplib=/usr/local/lib/libmytestlib.so
+if [ "$gbuild" != "$build" ]; then
+	# The host's build of the library, for the exec boot to upload.
+	mkdir -p "$work/extra/opt/host"
+	cp "$mylib" "$work/extra/opt/host/"
+	uplib=/opt/host/libmytestlib.so
+fi
+VACCEL_IMAGE_EXTRA="$work/extra" "$src/vm/build-image.sh" --arch "$guest_arch" "$gbuild" "$work/image" 2>&1 |
+	sed 's/^/# /'
 rc=${PIPESTATUS[0]}
 case $rc in
 0) ;;
@@ -124,7 +141,7 @@ boot() { # boot NAME PLUGIN [vaccel-vm options...]
 # The daemon refuses EXEC of libraries it was not told about, whatever the plugin.
 execargs=(--daemon-arg "--exec-allow=$mylib:$vmlib" --daemon-arg --allow-exec-upload)
 boot noop libvaccel-noop.so -m 1024 "${execargs[@]}" -c "vm-tests.sh noop $mylib $vmlib"
-boot exec libvaccel-exec.so -m 1536 "${execargs[@]}" -c "vm-tests.sh exec $mylib $vmlib"
+boot exec libvaccel-exec.so -m 1536 "${execargs[@]}" -c "vm-tests.sh exec $mylib $vmlib $uplib"
 
 # Launcher contract: bad options are a one-line error with exit 2.
 "$src/vm/vaccel-vm" --bogus >"$work/usage.log" 2>&1

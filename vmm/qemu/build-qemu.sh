@@ -67,10 +67,10 @@ x86_64 | aarch64) ;;
 	exit 2
 	;;
 esac
-cross_prefix=""
+cross_prefix="" host_triplet=""
 if [ "$host_arch" != "$native_arch" ]; then
 	case "$host_arch" in
-	arm64) cross_prefix=aarch64-linux-gnu- ;;
+	arm64) cross_prefix=aarch64-linux-gnu- host_triplet=aarch64-linux-gnu ;;
 	*)
 		echo "build-qemu: cannot cross-compile for host '$host_arch' (arm64)" >&2
 		exit 2
@@ -178,7 +178,22 @@ for p in "${patches[@]}"; do
 	patch -s -p1 -d "$work/src" <"$p"
 done
 
-# 4. Configure and build.
+# 4. Configure and build. A cross build takes libfdt's headers and link from the
+#    host architecture's packages, unpacked (libfdt-dev is not Multi-Arch, so it
+#    cannot be installed next to this machine's); libfdt1:<arch> is installed.
+if [ -n "$cross_prefix" ]; then
+	fdt="$cache/host-$host_arch/libfdt"
+	if [ ! -f "$fdt/.unpacked" ]; then
+		rm -rf "$fdt"
+		mkdir -p "$fdt/debs"
+		(cd "$fdt/debs" && apt-get download -qq "libfdt-dev:$host_arch" "libfdt1:$host_arch" 2>&1 |
+			grep -v unsandboxed >&2 || true)
+		for d in "$fdt"/debs/*.deb; do dpkg-deb -x "$d" "$fdt"; done
+		[ -f "$fdt/usr/include/libfdt.h" ] || die "cannot get libfdt-dev:$host_arch"
+		touch "$fdt/.unpacked"
+	fi
+	cfg_flags+=(--extra-cflags="-I$fdt/usr/include" --extra-ldflags="-L$fdt/usr/lib/$host_triplet")
+fi
 log "configuring: ${cfg_flags[*]}"
 mkdir -p "$work/src/build"
 (cd "$work/src/build" && ../configure "${cfg_flags[@]}") >"$work/configure.log" 2>&1 ||
