@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs inside the fresh Debian 12 root (deb-install.sh), as root, from /root/t.
 set -u
-cd /root/t
+cd /root/t || exit 1
 n=0
 ok() {
 	n=$((n + 1))

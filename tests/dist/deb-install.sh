@@ -11,26 +11,13 @@
 # from the installed files only. virtio-accel-dkms: its /usr/src tree builds
 # the module against this machine's kernel headers, as DKMS would.
 set -uo pipefail
-src="$(cd "${1:?source dir}" && pwd)"
-build="$(cd "${2:?build dir}" && pwd)"
+# shellcheck source=tests/dist/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 here="$src/tests/dist"
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-[ "$(id -u)" -eq 0 ] || skip "installing into a chroot needs root"
-command -v unshare >/dev/null || skip "no unshare (util-linux)"
-
-work="$build/tests/dist/deb-install"
-rm -rf "$work"
-mkdir -p "$work/debs"
+need_namespaces "installing into a chroot"
+work_dir deb-install
 t0=$(date +%s)
-"$src/packaging/dist.sh" --out "$work/dist" deb-amd64 2>&1 | sed 's/^/# /'
-[ "${PIPESTATUS[0]}" -eq 0 ] || fail "packaging/dist.sh deb-amd64"
+dist_artifacts deb-amd64
 tarball="$("$here/fresh-debian.sh")"
 rc=$?
 [ $rc -eq 0 ] || { echo "$tarball"; exit $rc; }

@@ -13,24 +13,11 @@
 # locally and over the socket transport (daemon + guest plugin) with the seed's
 # output.
 set -uo pipefail
-src="$(cd "${1:?source dir}" && pwd)"
-build="$(cd "${2:?build dir}" && pwd)"
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-[ "$(id -u)" -eq 0 ] || skip "a scratch /usr/local (mount namespace) needs root"
-command -v unshare >/dev/null || skip "no unshare (util-linux)"
-
-work="$build/tests/dist/tar-install"
-rm -rf "$work"
-mkdir -p "$work"
-"$src/packaging/dist.sh" --out "$work/dist" tar-amd64 2>&1 | sed 's/^/# /'
-[ "${PIPESTATUS[0]}" -eq 0 ] || fail "packaging/dist.sh tar-amd64"
+# shellcheck source=tests/dist/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+need_namespaces "a scratch /usr/local (mount namespace)"
+work_dir tar-install
+dist_artifacts tar-amd64
 tarball="$(ls "$work/dist"/vaccel-virtio_*_amd64.tar.gz)"
 cp "$src/tests/install/upstream_app.c" "$src/tests/install/upstream_app.out" \
 	"$src/tests/examples/expected/classify.out" "$work/"

@@ -12,18 +12,12 @@
 # classify must print the seed's output; the guest booted from rootfs.img
 # through initrd-boot.cpio.gz (virtio-blk; virtio-mmio on aarch64).
 set -uo pipefail
-src="$(cd "${1:?source dir}" && pwd)"
-build="$(cd "${2:?build dir}" && pwd)"
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-work="$build/tests/dist/vm-artifacts"
-rm -rf "$work"
+# shellcheck source=tests/dist/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+work_dir vm-artifacts
 mkdir -p "$work/pkgs"
 t0=$(date +%s)
-"$src/packaging/dist.sh" --out "$work/dist" deb-amd64 vm-amd64 vm-arm64 2>&1 | sed 's/^/# /'
-[ "${PIPESTATUS[0]}" -eq 0 ] || fail "packaging/dist.sh deb-amd64 vm-amd64 vm-arm64"
+dist_artifacts deb-amd64 vm-amd64 vm-arm64
 echo "# artifacts ready in $(($(date +%s) - t0)) s"
 for p in vaccel-vm vhost-user-accel libvaccel0 vaccel-plugins; do
 	dpkg-deb -x "$(ls "$work/dist/${p}_"*_amd64.deb)" "$work/pkgs" || fail "no $p package"
