@@ -9,12 +9,17 @@
  *  - bulk args are used in place when contiguous in our address space
  *    (zero-copy), else gathered into a bounce buffer (each bounded by the
  *    validated max_request_bytes);
- *  - write args likewise: in place, or a host copy of the buffer (as the
- *    driver left it) scattered back. In place also needs the alignment the
- *    runtime's typed access requires.
+ *  - write args likewise: in place, or a host copy scattered back. An
+ *    in/out write arg's copy starts as the driver left the buffer; an out
+ *    one (its role in the op table) starts zeroed, so the driver's bytes
+ *    are not read and no earlier request's bytes show through. In place
+ *    also needs the alignment the runtime's typed access requires.
+ * Type facts (scalar, alignment) and roles come from the op table
+ * (lib/optable).
  * Policy: EXEC loads only allowlisted host libraries (the resolved path is
- * what the runtime gets); EXEC_WITH_RESOURCE needs --allow-exec-upload and a
- * resource of this connection.
+ * what the runtime gets); EXEC_WITH_RESOURCE needs --allow-exec-upload; an
+ * arg the op table marks as a resource id must name a resource of this
+ * connection.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,10 +30,12 @@
 #include <vaccel.h>
 
 #include "daemon.h"
+#include "optab.h"
+#include "vaccel_common.h"
 
 #define SMALL_ARG 4096u
 
-_Static_assert(WIRE_ARG_TYPE_MAX == VACCEL_ARG_MAX, "arg type bound");
+_Static_assert(VIRTIO_ACCEL_ARG_TYPE_MAX == VACCEL_ARG_MAX, "arg type bound");
 
 int worker_ctx_init(struct worker_ctx *w, const struct daemon *d)
 {
@@ -61,46 +68,20 @@ void worker_ctx_free(struct worker_ctx *w)
 	memset(w, 0, sizeof(*w));
 }
 
-/* Types whose content the runtime or a plugin interprets. */
+/* Types whose content the runtime or a plugin interprets (wire_decode() bounded the type). */
 static bool interpreted(uint32_t type)
 {
-	if (type == VACCEL_ARG_STRING)
-		return true;
-	/* INT8=1, INT16=3, ... UCHAR=25: the odd types up to 25 are scalars. */
-	return type >= VACCEL_ARG_INT8 && type <= VACCEL_ARG_UCHAR && (type & 1);
+	uint8_t kind = optab_type(type)->kind;
+
+	return kind == OPTAB_KIND_SCALAR || kind == OPTAB_KIND_STRING;
 }
 
-/*
- * Alignment a buffer of this type needs for the runtime's typed access.
- * Untyped bulk (RAW, BUFFER, CUSTOM) may hold anything: take the largest.
- */
-static uintptr_t type_align(uint32_t type)
-{
-	switch (type) {
-	case VACCEL_ARG_INT8_ARRAY:
-	case VACCEL_ARG_UINT8_ARRAY:
-	case VACCEL_ARG_BOOL_ARRAY:
-	case VACCEL_ARG_CHAR_ARRAY:
-	case VACCEL_ARG_UCHAR_ARRAY:
-		return 1;
-	case VACCEL_ARG_INT16_ARRAY:
-	case VACCEL_ARG_UINT16_ARRAY:
-		return 2;
-	case VACCEL_ARG_INT32_ARRAY:
-	case VACCEL_ARG_UINT32_ARRAY:
-	case VACCEL_ARG_FLOAT32_ARRAY:
-		return 4;
-	default:
-		return 8;
-	}
-}
-
-/* The arg in place, if it is contiguous and suitably aligned. */
+/* The arg in place, if it is contiguous and aligned for the runtime's typed access. */
 static void *in_place(const struct wire_req *req, unsigned i)
 {
 	void *p = wire_arg_ptr(req, i);
 
-	if (p && (uintptr_t)p % type_align(req->args[i].type))
+	if (p && (uintptr_t)p % optab_type(req->args[i].type)->align)
 		return NULL;
 	return p;
 }
@@ -132,47 +113,77 @@ static int reserve_scratch(struct worker_ctx *w, const struct wire_req *req)
 	return w->scratch ? 0 : -ENOMEM;
 }
 
-/* Fill the vaccel_arg array. Returns 0 or -ENOMEM. */
+/* The op table's row for the request, from its op-type arg (prepared already), or NULL. */
+static const struct optab_op *request_row(const struct wire_req *req, const struct vaccel_arg *va)
+{
+	if (req->nr_read < 1 || va[0].type != VACCEL_ARG_UINT8 || va[0].size != 1)
+		return NULL;
+	return optab_op(*(const uint8_t *)va[0].buf);
+}
+
+/*
+ * Where arg i's bytes are for the runtime: NULL when empty, a scratch copy
+ * when small, in place, or a malloc'd copy. `fresh`: an out-only write arg,
+ * whose copy starts zeroed instead of as the driver left it.
+ */
+static int place_arg(const struct wire_req *req, struct worker_ctx *w, unsigned i, bool fresh,
+		     size_t *used, void **buf, void **mallocd)
+{
+	const struct wire_arg *a = &req->args[i];
+	bool is_read = i < req->nr_read;
+
+	*mallocd = NULL;
+	if (!a->len) {
+		*buf = NULL;
+	} else if (in_scratch(a)) {
+		*buf = w->scratch + *used;
+		*used += align8(a->len);
+		if (fresh)
+			memset(*buf, 0, a->len);
+		else
+			wire_arg_gather(req, i, *buf);
+	} else if (!(is_read && interpreted(a->type)) && (*buf = in_place(req, i))) {
+		/* zero-copy */
+	} else {
+		*buf = fresh ? calloc(1, a->len) : malloc(a->len);
+		if (!*buf)
+			return -ENOMEM;
+		*mallocd = *buf;
+		if (!fresh)
+			wire_arg_gather(req, i, *buf);
+	}
+	return 0;
+}
+
+/* Fill the vaccel_arg array; *row gets the op's row (or NULL). Returns 0 or -ENOMEM. */
 static int prepare(const struct wire_req *req, struct worker_ctx *w, struct vaccel_arg *va,
-		   void **mallocd, void **orig)
+		   void **mallocd, void **orig, const struct optab_op **row)
 {
 	unsigned nr = (unsigned)req->nr_read + req->nr_write;
 	size_t used = 0;
 
 	if (reserve_scratch(w, req))
 		return -ENOMEM;
+	*row = NULL;
 	for (unsigned i = 0; i < nr; i++) {
 		const struct wire_arg *a = &req->args[i];
-		bool is_read = i < req->nr_read;
-		void *buf = NULL;
+		bool fresh = false;
 
-		mallocd[i] = NULL;
-		if (!a->len) {
-			buf = NULL;
-		} else if (in_scratch(a)) {
-			buf = w->scratch + used;
-			used += align8(a->len);
-			/*
-			 * Write buffers start with what the driver put there, as
-			 * they would in place (an op may leave them untouched).
-			 */
-			wire_arg_gather(req, i, buf);
-		} else if (!(is_read && interpreted(a->type)) && (buf = in_place(req, i))) {
-			/* zero-copy */
-		} else {
-			buf = malloc(a->len);
-			if (!buf)
-				return -ENOMEM;
-			mallocd[i] = buf;
-			wire_arg_gather(req, i, buf);
-		}
-		orig[i] = buf;
-		va[i] = (struct vaccel_arg){.buf = buf,
+		/* The read args are in: the op type says the write args' roles. */
+		if (i == req->nr_read)
+			*row = request_row(req, va);
+		if (i >= req->nr_read)
+			fresh = *row && optab_write_role(*row, i - req->nr_read) == OPTAB_OUT;
+		if (place_arg(req, w, i, fresh, &used, &orig[i], &mallocd[i]))
+			return -ENOMEM;
+		va[i] = (struct vaccel_arg){.buf = orig[i],
 					    .size = a->len,
 					    .type = (vaccel_arg_type_t)a->type,
 					    .custom_type_id = a->custom_type_id,
 					    .owned = false};
 	}
+	if (!req->nr_write)
+		*row = request_row(req, va);
 	return 0;
 }
 
@@ -202,68 +213,90 @@ static void finish_writes(const struct wire_req *req, struct vaccel_arg *wa, voi
 	}
 }
 
+/*
+ * The op's resource-id args (op table: OPTAB_F_RESOURCE) must name resources
+ * of this connection; each found one is held in res[] until the op ends.
+ * Returns a status, or OK with *vret set for a malformed id.
+ */
+static int hold_resources(struct daemon *d, const struct optab_op *row, const struct wire_req *req,
+			  const struct vaccel_arg *va, struct conn_res **res, int32_t *vret)
+{
+	for (unsigned i = 0; row && i < row->nr_read; i++) {
+		const struct vaccel_arg *a = &va[1 + i]; /* va[0] is the op type */
+		int64_t id;
+
+		if (!(row->rd[i].flags & OPTAB_F_RESOURCE))
+			continue;
+		if (req->nr_read < 2 + i || a->type != VACCEL_ARG_INT64 || a->size != sizeof(id)) {
+			*vret = VACCEL_EINVAL;
+			return VIRTIO_ACCEL_S_OK;
+		}
+		memcpy(&id, a->buf, sizeof(id));
+		res[i] = conn_get_res(&d->conn, id);
+		if (!res[i])
+			return VIRTIO_ACCEL_S_INVRES;
+	}
+	return VIRTIO_ACCEL_S_OK;
+}
+
+/* Host policy on what a guest may run. Returns false with *vret set when refused. */
+static bool policy_allows(struct daemon *d, const struct wire_req *req, uint8_t op,
+			  struct vaccel_arg *va, char *resolved, int32_t *vret)
+{
+	if (op == VACCEL_OP_EXEC) {
+		if (req->nr_read < 2 || !string_ok(&va[1])) {
+			*vret = VACCEL_EINVAL;
+			return false;
+		}
+		if (!policy_exec_allowed(d->opts, va[1].buf, resolved)) {
+			vaccel_warn("exec: host library '%s' is not allowed (see --exec-allow)",
+				    (const char *)va[1].buf);
+			*vret = VACCEL_EPERM;
+			return false;
+		}
+		/* Load exactly what was checked. */
+		va[1].buf = resolved;
+		va[1].size = strlen(resolved) + 1;
+	} else if (op == VACCEL_OP_EXEC_WITH_RESOURCE &&
+		   (!d->opts->allow_exec_upload ||
+		    !(vhu_dev_features(d->dev) & (1ull << VIRTIO_ACCEL_F_EXEC_UPLOAD)))) {
+		vaccel_warn("exec_with_resource: running uploaded libraries is not allowed "
+			    "(see --allow-exec-upload)");
+		*vret = VACCEL_EPERM;
+		return false;
+	}
+	return true;
+}
+
 int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req,
 	      struct conn_sess *s, int32_t *vret, uint64_t *out_len)
 {
 	struct vaccel_arg *va = w->vargs, *wa;
 	void **mallocd = w->bounce, **orig = w->bounce + d->opts->max_args;
 	unsigned nr = (unsigned)req->nr_read + req->nr_write;
-	struct conn_res *r = NULL;
+	struct conn_res *res[OPTAB_MAX_FIXED] = {0};
+	const struct optab_op *row;
 	char resolved[PATH_MAX];
 	int status = VIRTIO_ACCEL_S_OK;
-	uint8_t op = 0xff;
 
 	*vret = 0;
-	if (prepare(req, w, va, mallocd, orig)) {
+	if (prepare(req, w, va, mallocd, orig, &row)) {
 		status = VIRTIO_ACCEL_S_ERR;
 		goto out;
 	}
 	wa = va + req->nr_read;
-	if (req->nr_read >= 1 && va[0].type == VACCEL_ARG_UINT8 && va[0].size == 1)
-		op = *(const uint8_t *)va[0].buf;
-
-	if (op == VACCEL_OP_EXEC) {
-		if (req->nr_read < 2 || !string_ok(&va[1])) {
-			*vret = VACCEL_EINVAL;
-			goto out;
-		}
-		if (!policy_exec_allowed(d->opts, va[1].buf, resolved)) {
-			vaccel_warn("exec: host library '%s' is not allowed (see --exec-allow)",
-				    (const char *)va[1].buf);
-			*vret = VACCEL_EPERM;
-			goto out;
-		}
-		/* Load exactly what was checked. */
-		va[1].buf = resolved;
-		va[1].size = strlen(resolved) + 1;
-	} else if (op == VACCEL_OP_EXEC_WITH_RESOURCE) {
-		int64_t id;
-
-		if (!d->opts->allow_exec_upload ||
-		    !(vhu_dev_features(d->dev) & (1ull << VIRTIO_ACCEL_F_EXEC_UPLOAD))) {
-			vaccel_warn("exec_with_resource: running uploaded libraries is not allowed "
-				    "(see --allow-exec-upload)");
-			*vret = VACCEL_EPERM;
-			goto out;
-		}
-		if (req->nr_read < 2 || va[1].type != VACCEL_ARG_INT64 ||
-		    va[1].size != sizeof(id)) {
-			*vret = VACCEL_EINVAL;
-			goto out;
-		}
-		memcpy(&id, va[1].buf, sizeof(id));
-		r = conn_get_res(&d->conn, id);
-		if (!r) {
-			status = VIRTIO_ACCEL_S_INVRES;
-			goto out;
-		}
-	}
+	if (!policy_allows(d, req, row ? row->op : 0xff, va, resolved, vret))
+		goto out;
+	status = hold_resources(d, row, req, va, res, vret);
+	if (status != VIRTIO_ACCEL_S_OK || *vret)
+		goto out;
 
 	*vret = vaccel_genop(s->sess, va, req->nr_read, req->nr_write ? wa : NULL, req->nr_write);
 	finish_writes(req, wa, orig, out_len);
 out:
-	if (r)
-		conn_put_res(&d->conn, r);
+	for (unsigned i = 0; i < ARRAY_SIZE(res); i++)
+		if (res[i])
+			conn_put_res(&d->conn, res[i]);
 	for (unsigned i = 0; i < nr; i++) {
 		free(mallocd[i]);
 		mallocd[i] = NULL;

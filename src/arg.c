@@ -1,5 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Typed operation arguments and argument arrays. */
+/*
+ * Typed operation arguments and argument arrays.
+ *
+ * Rules: each family of typed helpers (add/get/set of a scalar or an array of one of
+ * vaccel/arg.h's numeric types) is one generic function here; the public functions are
+ * shims, generated from VACCEL_ARG_NUMERIC_TYPES, that only pass their arg type and
+ * element count through. What a numeric type is (element size, alignment) comes from
+ * the arg-type facts of lib/optable, through elem_of().
+ */
+#include "optab.h"
 #include "rt.h"
 #include "vaccel/arg.h"
 
@@ -11,7 +20,7 @@
 
 static bool valid_arg_type(vaccel_arg_type_t type)
 {
-	return (int)type >= 0 && type < VACCEL_ARG_MAX;
+	return optab_type((uint32_t)type) != NULL;
 }
 
 /* ---- single args ---- */
@@ -68,41 +77,13 @@ int vaccel_arg_release(struct vaccel_arg *arg)
 int vaccel_arg_new(struct vaccel_arg **arg, const void *buf, size_t size, vaccel_arg_type_t type,
 		   uint32_t custom_id)
 {
-	struct vaccel_arg *a;
-	int ret;
-
-	if (!arg)
-		return VACCEL_EINVAL;
-	a = malloc(sizeof(*a));
-	if (!a)
-		return VACCEL_ENOMEM;
-	ret = vaccel_arg_init(a, buf, size, type, custom_id);
-	if (ret) {
-		free(a);
-		return ret;
-	}
-	*arg = a;
-	return VACCEL_OK;
+	RT_NEW_BODY(arg, a, vaccel_arg_init(a, buf, size, type, custom_id));
 }
 
 int vaccel_arg_from_buf(struct vaccel_arg **arg, void *buf, size_t size, vaccel_arg_type_t type,
 			uint32_t custom_id)
 {
-	struct vaccel_arg *a;
-	int ret;
-
-	if (!arg)
-		return VACCEL_EINVAL;
-	a = malloc(sizeof(*a));
-	if (!a)
-		return VACCEL_ENOMEM;
-	ret = vaccel_arg_init_from_buf(a, buf, size, type, custom_id);
-	if (ret) {
-		free(a);
-		return ret;
-	}
-	*arg = a;
-	return VACCEL_OK;
+	RT_NEW_BODY(arg, a, vaccel_arg_init_from_buf(a, buf, size, type, custom_id));
 }
 
 int vaccel_arg_delete(struct vaccel_arg *arg)
@@ -148,21 +129,7 @@ int vaccel_arg_array_release(struct vaccel_arg_array *array)
 
 int vaccel_arg_array_new(struct vaccel_arg_array **array, size_t initial_capacity)
 {
-	struct vaccel_arg_array *a;
-	int ret;
-
-	if (!array)
-		return VACCEL_EINVAL;
-	a = malloc(sizeof(*a));
-	if (!a)
-		return VACCEL_ENOMEM;
-	ret = vaccel_arg_array_init(a, initial_capacity);
-	if (ret) {
-		free(a);
-		return ret;
-	}
-	*array = a;
-	return VACCEL_OK;
+	RT_NEW_BODY(array, a, vaccel_arg_array_init(a, initial_capacity));
 }
 
 int vaccel_arg_array_delete(struct vaccel_arg_array *array)
@@ -241,12 +208,28 @@ static int push(struct vaccel_arg_array *a, void *buf, size_t size, vaccel_arg_t
 	return VACCEL_OK;
 }
 
-static bool bools_valid(const void *buf, size_t count)
+/* What the typed helpers need to know of a numeric arg type (scalar or array). */
+struct arg_elem {
+	size_t size;  /* bytes per element */
+	size_t align; /* alignment of an element */
+	bool is_bool; /* elements must be 0 or 1 */
+};
+
+static struct arg_elem elem_of(vaccel_arg_type_t type)
+{
+	const struct optab_type *t = optab_type(type);
+
+	return (struct arg_elem){t->size, t->align,
+				 type == VACCEL_ARG_BOOL || type == VACCEL_ARG_BOOL_ARRAY};
+}
+
+/* Every element of a bool arg is 0 or 1; anything passes for other types. */
+static bool values_valid(const void *buf, size_t count, const struct arg_elem *e)
 {
 	const unsigned char *b = buf;
 
-	for (size_t i = 0; i < count; i++) {
-		if (b[i * sizeof(bool)] > 1)
+	for (size_t i = 0; e->is_bool && i < count; i++) {
+		if (b[i * e->size] > 1)
 			return false;
 	}
 	return true;
@@ -257,23 +240,28 @@ int vaccel_arg_array_add_raw(struct vaccel_arg_array *array, void *buf, size_t s
 	return push(array, buf, size, VACCEL_ARG_RAW, 0, false);
 }
 
+/* add_<T> (count 1, the scalar type) and add_<T>_array (the array type). */
+static int add_numeric(struct vaccel_arg_array *array, void *values, size_t count,
+		       vaccel_arg_type_t type)
+{
+	struct arg_elem e = elem_of(type);
+
+	if (!array || !values || !count || count > SIZE_MAX / e.size)
+		return VACCEL_EINVAL;
+	if (!values_valid(values, count, &e))
+		return VACCEL_EINVAL;
+	return push(array, values, count * e.size, type, 0, false);
+}
+
 #define DEFINE_ADD(NAME, CTYPE, TYPE, ARRAY_TYPE)                                                  \
 	int vaccel_arg_array_add_##NAME(struct vaccel_arg_array *array, CTYPE *value)              \
 	{                                                                                          \
-		if (!array || !value)                                                              \
-			return VACCEL_EINVAL;                                                      \
-		if (TYPE == VACCEL_ARG_BOOL && !bools_valid(value, 1))                             \
-			return VACCEL_EINVAL;                                                      \
-		return push(array, value, sizeof(CTYPE), TYPE, 0, false);                          \
+		return add_numeric(array, value, 1, TYPE);                                         \
 	}                                                                                          \
 	int vaccel_arg_array_add_##NAME##_array(struct vaccel_arg_array *array, CTYPE *values,     \
 						size_t count)                                      \
 	{                                                                                          \
-		if (!array || !values || !count || count > SIZE_MAX / sizeof(CTYPE))               \
-			return VACCEL_EINVAL;                                                      \
-		if (ARRAY_TYPE == VACCEL_ARG_BOOL_ARRAY && !bools_valid(values, count))            \
-			return VACCEL_EINVAL;                                                      \
-		return push(array, values, count * sizeof(CTYPE), ARRAY_TYPE, 0, false);           \
+		return add_numeric(array, values, count, ARRAY_TYPE);                              \
 	}
 VACCEL_ARG_NUMERIC_TYPES(DEFINE_ADD)
 
@@ -383,12 +371,16 @@ int vaccel_arg_array_add_all(struct vaccel_arg_array *dest, const struct vaccel_
 	return vaccel_arg_array_add_range(dest, src, 0, src->count, copy);
 }
 
-/* ---- getting ---- */
+/* ---- getting and setting ---- */
 
-/* The arg at the current position, or an error (position unchanged). */
-static int current(struct vaccel_arg_array *a, struct vaccel_arg **arg)
+/*
+ * The arg at the current position, for a getter or setter. `usable` false (one of the
+ * caller's pointers is NULL, or its own arguments are bad) gives VACCEL_EINVAL, past the
+ * end VACCEL_ERANGE. The position is only moved by step() once the call succeeds.
+ */
+static int current(struct vaccel_arg_array *a, bool usable, struct vaccel_arg **arg)
 {
-	if (!a || (!a->args && a->count))
+	if (!usable || !a || (!a->args && a->count))
 		return VACCEL_EINVAL;
 	if (a->position >= a->count)
 		return VACCEL_ERANGE;
@@ -396,74 +388,104 @@ static int current(struct vaccel_arg_array *a, struct vaccel_arg **arg)
 	return VACCEL_OK;
 }
 
-static int current_typed(struct vaccel_arg_array *a, vaccel_arg_type_t type,
-			 struct vaccel_arg **arg)
+/* current(), and the arg must be of `type` with data; a CUSTOM one must carry `custom_id`. */
+static int current_typed(struct vaccel_arg_array *a, bool usable, vaccel_arg_type_t type,
+			 uint32_t custom_id, struct vaccel_arg **arg)
 {
-	int ret = current(a, arg);
+	int ret = current(a, usable, arg);
 
 	if (ret)
 		return ret;
 	if ((*arg)->type != type || !(*arg)->buf)
 		return VACCEL_EINVAL;
+	if (type == VACCEL_ARG_CUSTOM && (*arg)->custom_type_id != custom_id)
+		return VACCEL_EINVAL;
 	return VACCEL_OK;
+}
+
+/* A call on the current arg succeeded: move past it. */
+static int step(struct vaccel_arg_array *a)
+{
+	a->position++;
+	return VACCEL_OK;
+}
+
+/* A getter that hands out the arg's own data (and size, when asked). */
+static int get_in_place(struct vaccel_arg_array *a, const struct vaccel_arg *arg, void **buf,
+			size_t *size)
+{
+	*buf = arg->buf;
+	if (size)
+		*size = arg->size;
+	return step(a);
+}
+
+/* A setter: copy `len` bytes (checked to fit by the caller) into the arg. */
+static int set_copy(struct vaccel_arg_array *a, struct vaccel_arg *arg, const void *src, size_t len)
+{
+	memcpy(arg->buf, src, len);
+	return step(a);
 }
 
 int vaccel_arg_array_get_raw(struct vaccel_arg_array *array, void **buf, size_t *size)
 {
 	struct vaccel_arg *arg;
+	int ret = current(array, buf != NULL, &arg);
+
+	return ret ? ret : get_in_place(array, arg, buf, size);
+}
+
+/* get_<T>: copy the scalar out; its size must be exactly one element. */
+static int get_scalar(struct vaccel_arg_array *array, vaccel_arg_type_t type, void *value)
+{
+	struct arg_elem e = elem_of(type);
+	struct vaccel_arg *arg;
 	int ret;
 
-	if (!buf)
-		return VACCEL_EINVAL;
-	ret = current(array, &arg);
+	ret = current_typed(array, value != NULL, type, 0, &arg);
 	if (ret)
 		return ret;
-	*buf = arg->buf;
-	if (size)
-		*size = arg->size;
-	array->position++;
-	return VACCEL_OK;
+	if (arg->size != e.size || !values_valid(arg->buf, 1, &e))
+		return VACCEL_EINVAL;
+	memcpy(value, arg->buf, e.size);
+	return step(array);
+}
+
+/* get_<T>_array: point into the arg; whole, aligned elements only. */
+static int get_array(struct vaccel_arg_array *array, vaccel_arg_type_t type, void **values,
+		     size_t *count)
+{
+	struct arg_elem e = elem_of(type);
+	struct vaccel_arg *arg;
+	int ret;
+
+	ret = current_typed(array, true, type, 0, &arg);
+	if (ret)
+		return ret;
+	if (!arg->size || arg->size % e.size || (uintptr_t)arg->buf % e.align ||
+	    !values_valid(arg->buf, arg->size / e.size, &e))
+		return VACCEL_EINVAL;
+	if (count)
+		*count = arg->size / e.size;
+	return get_in_place(array, arg, values, NULL);
 }
 
 #define DEFINE_GET(NAME, CTYPE, TYPE, ARRAY_TYPE)                                                  \
 	int vaccel_arg_array_get_##NAME(struct vaccel_arg_array *array, CTYPE *value)              \
 	{                                                                                          \
-		struct vaccel_arg *arg;                                                            \
-		int ret;                                                                           \
-		if (!value)                                                                        \
-			return VACCEL_EINVAL;                                                      \
-		ret = current_typed(array, TYPE, &arg);                                            \
-		if (ret)                                                                           \
-			return ret;                                                                \
-		if (arg->size != sizeof(CTYPE))                                                    \
-			return VACCEL_EINVAL;                                                      \
-		if (TYPE == VACCEL_ARG_BOOL && !bools_valid(arg->buf, 1))                          \
-			return VACCEL_EINVAL;                                                      \
-		memcpy(value, arg->buf, sizeof(CTYPE));                                            \
-		array->position++;                                                                 \
-		return VACCEL_OK;                                                                  \
+		return get_scalar(array, TYPE, value);                                             \
 	}                                                                                          \
 	int vaccel_arg_array_get_##NAME##_array(struct vaccel_arg_array *array, CTYPE **values,    \
 						size_t *count)                                     \
 	{                                                                                          \
-		struct vaccel_arg *arg;                                                            \
+		void *p;                                                                           \
 		int ret;                                                                           \
 		if (!values)                                                                       \
 			return VACCEL_EINVAL;                                                      \
-		ret = current_typed(array, ARRAY_TYPE, &arg);                                      \
-		if (ret)                                                                           \
-			return ret;                                                                \
-		if (!arg->size || arg->size % sizeof(CTYPE) ||                                     \
-		    (uintptr_t)arg->buf % _Alignof(CTYPE))                                         \
-			return VACCEL_EINVAL;                                                      \
-		if (ARRAY_TYPE == VACCEL_ARG_BOOL_ARRAY &&                                         \
-		    !bools_valid(arg->buf, arg->size / sizeof(CTYPE)))                             \
-			return VACCEL_EINVAL;                                                      \
-		*values = (CTYPE *)arg->buf;                                                       \
-		if (count)                                                                         \
-			*count = arg->size / sizeof(CTYPE);                                        \
-		array->position++;                                                                 \
-		return VACCEL_OK;                                                                  \
+		ret = get_array(array, ARRAY_TYPE, &p, count);                                     \
+		if (!ret)                                                                          \
+			*values = p;                                                               \
+		return ret;                                                                        \
 	}
 VACCEL_ARG_NUMERIC_TYPES(DEFINE_GET)
 
@@ -472,33 +494,21 @@ int vaccel_arg_array_get_string(struct vaccel_arg_array *array, char **str)
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!str)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_STRING, &arg);
+	ret = current_typed(array, str != NULL, VACCEL_ARG_STRING, 0, &arg);
 	if (ret)
 		return ret;
 	if (!arg->size || ((char *)arg->buf)[arg->size - 1] != '\0')
 		return VACCEL_EINVAL; /* unterminated */
 	*str = arg->buf;
-	array->position++;
-	return VACCEL_OK;
+	return step(array);
 }
 
 int vaccel_arg_array_get_buffer(struct vaccel_arg_array *array, void **buf, size_t *size)
 {
 	struct vaccel_arg *arg;
-	int ret;
+	int ret = current_typed(array, buf != NULL, VACCEL_ARG_BUFFER, 0, &arg);
 
-	if (!buf)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_BUFFER, &arg);
-	if (ret)
-		return ret;
-	*buf = arg->buf;
-	if (size)
-		*size = arg->size;
-	array->position++;
-	return VACCEL_OK;
+	return ret ? ret : get_in_place(array, arg, buf, size);
 }
 
 int vaccel_arg_array_get_custom(struct vaccel_arg_array *array, uint32_t expected_id, void **buf,
@@ -507,19 +517,12 @@ int vaccel_arg_array_get_custom(struct vaccel_arg_array *array, uint32_t expecte
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!buf)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_CUSTOM, &arg);
+	ret = current_typed(array, buf != NULL, VACCEL_ARG_CUSTOM, expected_id, &arg);
 	if (ret)
 		return ret;
-	if (arg->custom_type_id != expected_id ||
-	    (validator && !validator(arg->buf, arg->size, expected_id)))
+	if (validator && !validator(arg->buf, arg->size, expected_id))
 		return VACCEL_EINVAL;
-	*buf = arg->buf;
-	if (size)
-		*size = arg->size;
-	array->position++;
-	return VACCEL_OK;
+	return get_in_place(array, arg, buf, size);
 }
 
 int vaccel_arg_array_get_serialized(struct vaccel_arg_array *array, vaccel_arg_type_t expected_type,
@@ -529,75 +532,62 @@ int vaccel_arg_array_get_serialized(struct vaccel_arg_array *array, vaccel_arg_t
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!data || !deserializer)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, expected_type, &arg);
+	ret = current_typed(array, data != NULL && deserializer != NULL, expected_type,
+			    expected_custom_id, &arg);
 	if (ret)
 		return ret;
-	if (expected_type == VACCEL_ARG_CUSTOM && arg->custom_type_id != expected_custom_id)
-		return VACCEL_EINVAL;
 	ret = deserializer(arg->buf, arg->size, expected_custom_id, expected_size, data);
-	if (ret)
-		return ret;
-	array->position++;
-	return VACCEL_OK;
+	return ret ? ret : step(array);
 }
-
-/* ---- setting ---- */
 
 int vaccel_arg_array_set_raw(struct vaccel_arg_array *array, void *buf, size_t size)
 {
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!buf && size)
-		return VACCEL_EINVAL;
-	ret = current(array, &arg);
+	ret = current(array, buf != NULL || !size, &arg);
 	if (ret)
 		return ret;
 	if (size > arg->size || (size && !arg->buf))
 		return VACCEL_EINVAL;
-	if (size)
-		memcpy(arg->buf, buf, size);
-	array->position++;
-	return VACCEL_OK;
+	return size ? set_copy(array, arg, buf, size) : step(array);
+}
+
+/*
+ * set_<T> (count 1, the scalar type: the arg holds exactly one element) and
+ * set_<T>_array (the array type: the arg holds at least count elements). A scalar's
+ * value is checked before the arg is looked at, an array's after (as upstream).
+ */
+static int set_numeric(struct vaccel_arg_array *array, const void *values, size_t count,
+		       vaccel_arg_type_t type, bool scalar)
+{
+	struct arg_elem e = elem_of(type);
+	struct vaccel_arg *arg;
+	int ret;
+
+	if (!values || !count || count > SIZE_MAX / e.size)
+		return VACCEL_EINVAL;
+	if (scalar && !values_valid(values, count, &e))
+		return VACCEL_EINVAL;
+	ret = current_typed(array, true, type, 0, &arg);
+	if (ret)
+		return ret;
+	if (scalar ? arg->size != e.size : arg->size < count * e.size)
+		return VACCEL_EINVAL;
+	if (!scalar && !values_valid(values, count, &e))
+		return VACCEL_EINVAL;
+	return set_copy(array, arg, values, count * e.size);
 }
 
 #define DEFINE_SET(NAME, CTYPE, TYPE, ARRAY_TYPE)                                                  \
 	int vaccel_arg_array_set_##NAME(struct vaccel_arg_array *array, CTYPE *value)              \
 	{                                                                                          \
-		struct vaccel_arg *arg;                                                            \
-		int ret;                                                                           \
-		if (!value)                                                                        \
-			return VACCEL_EINVAL;                                                      \
-		if (TYPE == VACCEL_ARG_BOOL && !bools_valid(value, 1))                             \
-			return VACCEL_EINVAL;                                                      \
-		ret = current_typed(array, TYPE, &arg);                                            \
-		if (ret)                                                                           \
-			return ret;                                                                \
-		if (arg->size != sizeof(CTYPE))                                                    \
-			return VACCEL_EINVAL;                                                      \
-		memcpy(arg->buf, value, sizeof(CTYPE));                                            \
-		array->position++;                                                                 \
-		return VACCEL_OK;                                                                  \
+		return set_numeric(array, value, 1, TYPE, true);                                   \
 	}                                                                                          \
 	int vaccel_arg_array_set_##NAME##_array(struct vaccel_arg_array *array, CTYPE *values,     \
 						size_t count)                                      \
 	{                                                                                          \
-		struct vaccel_arg *arg;                                                            \
-		int ret;                                                                           \
-		if (!values || !count || count > SIZE_MAX / sizeof(CTYPE))                         \
-			return VACCEL_EINVAL;                                                      \
-		ret = current_typed(array, ARRAY_TYPE, &arg);                                      \
-		if (ret)                                                                           \
-			return ret;                                                                \
-		if (arg->size < count * sizeof(CTYPE))                                             \
-			return VACCEL_EINVAL;                                                      \
-		if (ARRAY_TYPE == VACCEL_ARG_BOOL_ARRAY && !bools_valid(values, count))            \
-			return VACCEL_EINVAL;                                                      \
-		memcpy(arg->buf, values, count * sizeof(CTYPE));                                   \
-		array->position++;                                                                 \
-		return VACCEL_OK;                                                                  \
+		return set_numeric(array, values, count, ARRAY_TYPE, false);                       \
 	}
 VACCEL_ARG_NUMERIC_TYPES(DEFINE_SET)
 
@@ -607,17 +597,13 @@ int vaccel_arg_array_set_string(struct vaccel_arg_array *array, char *str)
 	size_t len;
 	int ret;
 
-	if (!str)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_STRING, &arg);
+	ret = current_typed(array, str != NULL, VACCEL_ARG_STRING, 0, &arg);
 	if (ret)
 		return ret;
 	len = strlen(str) + 1;
 	if (arg->size < len)
 		return VACCEL_EINVAL;
-	memcpy(arg->buf, str, len);
-	array->position++;
-	return VACCEL_OK;
+	return set_copy(array, arg, str, len);
 }
 
 int vaccel_arg_array_set_buffer(struct vaccel_arg_array *array, void *buf, size_t size)
@@ -625,16 +611,12 @@ int vaccel_arg_array_set_buffer(struct vaccel_arg_array *array, void *buf, size_
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!buf || !size)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_BUFFER, &arg);
+	ret = current_typed(array, buf != NULL && size, VACCEL_ARG_BUFFER, 0, &arg);
 	if (ret)
 		return ret;
 	if (arg->size < size)
 		return VACCEL_EINVAL;
-	memcpy(arg->buf, buf, size);
-	array->position++;
-	return VACCEL_OK;
+	return set_copy(array, arg, buf, size);
 }
 
 int vaccel_arg_array_set_custom(struct vaccel_arg_array *array, uint32_t expected_id, void *buf,
@@ -643,17 +625,12 @@ int vaccel_arg_array_set_custom(struct vaccel_arg_array *array, uint32_t expecte
 	struct vaccel_arg *arg;
 	int ret;
 
-	if (!buf || !size)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, VACCEL_ARG_CUSTOM, &arg);
+	ret = current_typed(array, buf != NULL && size, VACCEL_ARG_CUSTOM, expected_id, &arg);
 	if (ret)
 		return ret;
-	if (arg->custom_type_id != expected_id || arg->size != size ||
-	    (validator && !validator(buf, size, expected_id)))
+	if (arg->size != size || (validator && !validator(buf, size, expected_id)))
 		return VACCEL_EINVAL;
-	memcpy(arg->buf, buf, size);
-	array->position++;
-	return VACCEL_OK;
+	return set_copy(array, arg, buf, size);
 }
 
 int vaccel_arg_array_set_serialized(struct vaccel_arg_array *array, vaccel_arg_type_t expected_type,
@@ -665,20 +642,14 @@ int vaccel_arg_array_set_serialized(struct vaccel_arg_array *array, vaccel_arg_t
 	size_t size = 0;
 	int ret;
 
-	if (!serializer)
-		return VACCEL_EINVAL;
-	ret = current_typed(array, expected_type, &arg);
+	ret = current_typed(array, serializer != NULL, expected_type, expected_custom_id, &arg);
 	if (ret)
 		return ret;
-	if (expected_type == VACCEL_ARG_CUSTOM && arg->custom_type_id != expected_custom_id)
-		return VACCEL_EINVAL;
 	ret = serializer(data, data_size, expected_custom_id, &buf, &size);
 	if (!ret && (!buf || size != arg->size))
 		ret = VACCEL_EINVAL;
-	if (!ret) {
-		memcpy(arg->buf, buf, size);
-		array->position++;
-	}
+	if (!ret)
+		set_copy(array, arg, buf, size);
 	free(buf);
 	return ret;
 }

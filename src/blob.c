@@ -240,41 +240,14 @@ int vaccel_blob_release(struct vaccel_blob *blob)
 
 int vaccel_blob_new(struct vaccel_blob **blob, const char *path)
 {
-	struct vaccel_blob *b;
-	int ret;
-
-	if (!blob)
-		return VACCEL_EINVAL;
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return VACCEL_ENOMEM;
-	ret = vaccel_blob_init(b, path);
-	if (ret) {
-		free(b);
-		return ret;
-	}
-	*blob = b;
-	return VACCEL_OK;
+	RT_NEW_BODY(blob, b, vaccel_blob_init(b, path));
 }
 
 int vaccel_blob_from_buf(struct vaccel_blob **blob, const uint8_t *buf, size_t size, bool own,
 			 const char *filename, const char *dir, bool randomize)
 {
-	struct vaccel_blob *b;
-	int ret;
-
-	if (!blob)
-		return VACCEL_EINVAL;
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return VACCEL_ENOMEM;
-	ret = vaccel_blob_init_from_buf(b, buf, size, own, filename, dir, randomize);
-	if (ret) {
-		free(b);
-		return ret;
-	}
-	*blob = b;
-	return VACCEL_OK;
+	RT_NEW_BODY(blob, b,
+		    vaccel_blob_init_from_buf(b, buf, size, own, filename, dir, randomize));
 }
 
 int vaccel_blob_delete(struct vaccel_blob *blob)

@@ -196,60 +196,19 @@ int vaccel_config_new(struct vaccel_config **config, const char *plugins,
 		      vaccel_log_level_t log_level, const char *log_file, bool profiling_enabled,
 		      bool version_ignore)
 {
-	struct vaccel_config *c;
-	int ret;
-
-	if (!config)
-		return VACCEL_EINVAL;
-	c = malloc(sizeof(*c));
-	if (!c)
-		return VACCEL_ENOMEM;
-	ret =
-	    vaccel_config_init(c, plugins, log_level, log_file, profiling_enabled, version_ignore);
-	if (ret) {
-		free(c);
-		return ret;
-	}
-	*config = c;
-	return VACCEL_OK;
+	RT_NEW_BODY(
+	    config, c,
+	    vaccel_config_init(c, plugins, log_level, log_file, profiling_enabled, version_ignore));
 }
 
 int vaccel_config_from_env(struct vaccel_config **config)
 {
-	struct vaccel_config *c;
-	int ret;
-
-	if (!config)
-		return VACCEL_EINVAL;
-	c = malloc(sizeof(*c));
-	if (!c)
-		return VACCEL_ENOMEM;
-	ret = vaccel_config_init_from_env(c);
-	if (ret) {
-		free(c);
-		return ret;
-	}
-	*config = c;
-	return VACCEL_OK;
+	RT_NEW_BODY(config, c, vaccel_config_init_from_env(c));
 }
 
 int vaccel_config_from(struct vaccel_config **config, struct vaccel_config *src)
 {
-	struct vaccel_config *c;
-	int ret;
-
-	if (!config || !src)
-		return VACCEL_EINVAL;
-	c = malloc(sizeof(*c));
-	if (!c)
-		return VACCEL_ENOMEM;
-	ret = vaccel_config_init_from(c, src);
-	if (ret) {
-		free(c);
-		return ret;
-	}
-	*config = c;
-	return VACCEL_OK;
+	RT_NEW_BODY(config, c, vaccel_config_init_from(c, src));
 }
 
 int vaccel_config_delete(struct vaccel_config *config)

@@ -116,48 +116,73 @@ int vaccel_prof_region_release(struct vaccel_prof_region *region)
 	return VACCEL_OK;
 }
 
-static struct vaccel_prof_region *by_name(struct vaccel_prof_region *regions, int n,
-					  const char *name)
+/*
+ * Whether a regions_* call has work to do: not when profiling is off (every call is a
+ * no-op then, *ret = VACCEL_OK), nor for a bad array (*ret = VACCEL_EINVAL).
+ */
+static bool regions_usable(const struct vaccel_prof_region *regions, int nr_regions, int *ret)
 {
-	for (int i = 0; i < n; i++) {
-		if (regions[i].name && strcmp(regions[i].name, name) == 0)
-			return &regions[i];
+	*ret = VACCEL_OK;
+	if (!vaccel_prof_enabled())
+		return false;
+	if (!regions || nr_regions <= 0) {
+		*ret = VACCEL_EINVAL;
+		return false;
 	}
-	return NULL;
+	return true;
+}
+
+/*
+ * The region a *_by_name call works on, or false with *ret its result: VACCEL_OK when
+ * profiling is off, VACCEL_EINVAL for bad arguments, VACCEL_ENOENT for an unknown name.
+ */
+static bool region_named(struct vaccel_prof_region *regions, int nr_regions, const char *name,
+			 struct vaccel_prof_region **region, int *ret)
+{
+	if (!regions_usable(regions, nr_regions, ret))
+		return false;
+	if (!name) {
+		*ret = VACCEL_EINVAL;
+		return false;
+	}
+	for (int i = 0; i < nr_regions; i++) {
+		if (regions[i].name && strcmp(regions[i].name, name) == 0) {
+			*region = &regions[i];
+			return true;
+		}
+	}
+	*ret = VACCEL_ENOENT;
+	return false;
 }
 
 int vaccel_prof_regions_start_by_name(struct vaccel_prof_region *regions, int nr_regions,
 				      const char *name)
 {
 	struct vaccel_prof_region *r;
+	int ret;
 
-	if (!vaccel_prof_enabled())
-		return VACCEL_OK;
-	if (!regions || nr_regions <= 0 || !name)
-		return VACCEL_EINVAL;
-	r = by_name(regions, nr_regions, name);
-	return r ? vaccel_prof_region_start(r) : VACCEL_ENOENT;
+	if (!region_named(regions, nr_regions, name, &r, &ret))
+		return ret;
+	return vaccel_prof_region_start(r);
 }
 
 int vaccel_prof_regions_stop_by_name(struct vaccel_prof_region *regions, int nr_regions,
 				     const char *name)
 {
 	struct vaccel_prof_region *r;
+	int ret;
 
-	if (!vaccel_prof_enabled())
-		return VACCEL_OK;
-	if (!regions || nr_regions <= 0 || !name)
-		return VACCEL_EINVAL;
-	r = by_name(regions, nr_regions, name);
-	return r ? vaccel_prof_region_stop(r) : VACCEL_ENOENT;
+	if (!region_named(regions, nr_regions, name, &r, &ret))
+		return ret;
+	return vaccel_prof_region_stop(r);
 }
 
 int vaccel_prof_regions_init(struct vaccel_prof_region *regions, int nr_regions)
 {
-	if (!vaccel_prof_enabled())
-		return VACCEL_OK;
-	if (!regions || nr_regions <= 0)
-		return VACCEL_EINVAL;
+	int ret;
+
+	if (!regions_usable(regions, nr_regions, &ret))
+		return ret;
 	/* Names (e.g. from VACCEL_PROF_REGION_INIT) are kept; only the samples reset. */
 	for (int i = 0; i < nr_regions; i++) {
 		regions[i].nr_entries = 0;
@@ -169,10 +194,10 @@ int vaccel_prof_regions_init(struct vaccel_prof_region *regions, int nr_regions)
 
 int vaccel_prof_regions_release(struct vaccel_prof_region *regions, int nr_regions)
 {
-	if (!vaccel_prof_enabled())
-		return VACCEL_OK;
-	if (!regions || nr_regions <= 0)
-		return VACCEL_EINVAL;
+	int ret;
+
+	if (!regions_usable(regions, nr_regions, &ret))
+		return ret;
 	for (int i = 0; i < nr_regions; i++)
 		vaccel_prof_region_release(&regions[i]);
 	return VACCEL_OK;
@@ -180,10 +205,10 @@ int vaccel_prof_regions_release(struct vaccel_prof_region *regions, int nr_regio
 
 int vaccel_prof_regions_print_all(struct vaccel_prof_region *regions, int nr_regions)
 {
-	if (!vaccel_prof_enabled())
-		return VACCEL_OK;
-	if (!regions || nr_regions <= 0)
-		return VACCEL_EINVAL;
+	int ret;
+
+	if (!regions_usable(regions, nr_regions, &ret))
+		return ret;
 	for (int i = 0; i < nr_regions; i++)
 		vaccel_prof_region_print(&regions[i]);
 	return VACCEL_OK;
@@ -194,11 +219,10 @@ int vaccel_prof_regions_print_all_to_buf(char **buf, size_t len, struct vaccel_p
 {
 	size_t need = 1, used = 0;
 	char *out;
+	int ret;
 
-	if (!vaccel_prof_enabled())
-		return VACCEL_OK;
-	if (!regions || nr_regions <= 0)
-		return -VACCEL_EINVAL;
+	if (!regions_usable(regions, nr_regions, &ret))
+		return -ret;
 	for (int i = 0; i < nr_regions; i++) {
 		if (regions[i].nr_entries > 0)
 			need += (size_t)format_line(NULL, 0, &regions[i]) + 1;

@@ -7,6 +7,7 @@
 #include "rt_registry.h"
 #include "vaccel/core.h"
 #include "vaccel/plugin.h"
+#include "vaccel_common.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,18 +22,47 @@
 #define DIR_MAX_DEPTH 32
 #define DIR_MAX_FILES 65536
 
-static pthread_mutex_t resources_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct vaccel_list_entry resources = LIST_ENTRY_INIT(resources);
-static struct rt_id_pool *resource_ids;
-
-static struct vaccel_resource *entry_resource(struct vaccel_list_entry *e)
+static struct vaccel_resource *entry_resource(const struct vaccel_list_entry *e)
 {
 	return vaccel_container_of(e, struct vaccel_resource, entry);
 }
 
+static vaccel_id_t resource_id_of(const struct vaccel_list_entry *e)
+{
+	return entry_resource(e)->id;
+}
+
+static struct rt_table resources =
+    RT_TABLE_INIT(resources, "resource", RT_RESOURCES_MAX, resource_id_of);
+
 static bool valid_type(vaccel_resource_type_t type)
 {
 	return (int)type >= 0 && type < VACCEL_RESOURCE_MAX;
+}
+
+/*
+ * The live resources of `type`, in creation order. With found[], stores the first `max`
+ * (>= 1) there and stops; without, counts them all. Returns the number seen. Caller
+ * holds resources.lock.
+ */
+static size_t res_of_type_locked(vaccel_resource_type_t type, struct vaccel_resource **found,
+				 size_t max)
+{
+	struct vaccel_list_entry *it;
+	size_t n = 0;
+
+	vaccel_list_for_each(it, &resources.list)
+	{
+		struct vaccel_resource *r = entry_resource(it);
+
+		if (r->type != type)
+			continue;
+		if (found)
+			found[n] = r;
+		if (++n == max && found)
+			break;
+	}
+	return n;
 }
 
 /* ---- creation ---- */
@@ -42,11 +72,9 @@ static int res_begin(struct vaccel_resource *res, vaccel_resource_type_t type)
 	vaccel_id_t id;
 
 	memset(res, 0, sizeof(*res));
-	id = rt_id_pool_get(resource_ids);
-	if (id < 0) {
-		vaccel_error("Could not get a resource ID (too many resources)");
+	id = rt_table_new_id(&resources);
+	if (id < 0)
 		return (int)-id;
-	}
 	res->id = id;
 	res->type = type;
 	vaccel_list_init(&res->entry);
@@ -84,15 +112,15 @@ static void res_abort(struct vaccel_resource *res)
 		free(res->rundir);
 	}
 	pthread_mutex_destroy(&res->sessions_lock);
-	rt_id_pool_put(resource_ids, res->id);
+	rt_table_put_id(&resources, res->id);
 	memset(res, 0, sizeof(*res));
 }
 
-static void res_commit(struct vaccel_resource *res)
+/* The resource is complete: its contents are of `path_type`; it joins the live ones. */
+static void res_commit(struct vaccel_resource *res, vaccel_path_type_t path_type)
 {
-	pthread_mutex_lock(&resources_lock);
-	vaccel_list_add_tail(&resources, &res->entry);
-	pthread_mutex_unlock(&resources_lock);
+	res->path_type = path_type;
+	rt_table_add(&resources, &res->entry);
 	vaccel_debug("Initialized resource %" PRId64, res->id);
 }
 
@@ -122,7 +150,7 @@ static int classify_path(const char *path, vaccel_path_type_t *type, const char 
 	static const char *const remote[] = {"http://", "https://", "ftp://"};
 	struct stat st;
 
-	for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(remote); i++) {
 		if (strncmp(path, remote[i], strlen(remote[i])) == 0) {
 			*type = VACCEL_PATH_REMOTE_FILE;
 			*out = path;
@@ -199,8 +227,7 @@ int vaccel_resource_init_multi(struct vaccel_resource *res, const char **paths, 
 			goto fail;
 		}
 	}
-	res->path_type = first;
-	res_commit(res);
+	res_commit(res, first);
 	return VACCEL_OK;
 fail:
 	res_abort(res);
@@ -245,8 +272,7 @@ int vaccel_resource_init_from_buf(struct vaccel_resource *res, const void *buf, 
 	if (ret)
 		goto fail;
 	res->nr_blobs = 1;
-	res->path_type = VACCEL_PATH_LOCAL_FILE;
-	res_commit(res);
+	res_commit(res, VACCEL_PATH_LOCAL_FILE);
 	return VACCEL_OK;
 fail:
 	res_abort(res);
@@ -303,8 +329,7 @@ int vaccel_resource_init_from_blobs(struct vaccel_resource *res, const struct va
 			goto fail;
 		res->nr_blobs = i + 1;
 	}
-	res->path_type = VACCEL_PATH_LOCAL_FILE;
-	res_commit(res);
+	res_commit(res, VACCEL_PATH_LOCAL_FILE);
 	return VACCEL_OK;
 fail:
 	res_abort(res);
@@ -314,8 +339,6 @@ fail:
 int vaccel_resource_release(struct vaccel_resource *res)
 {
 	vaccel_id_t id;
-	bool listed = false;
-	struct vaccel_list_entry *it;
 	int ret = VACCEL_OK;
 
 	if (!res)
@@ -324,16 +347,7 @@ int vaccel_resource_release(struct vaccel_resource *res)
 		vaccel_error("Cannot release uninitialized resource");
 		return VACCEL_EINVAL;
 	}
-	pthread_mutex_lock(&resources_lock);
-	vaccel_list_for_each(it, &resources)
-	{
-		if (entry_resource(it) == res) {
-			listed = true;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&resources_lock);
-	if (!listed)
+	if (!rt_table_contains(&resources, &res->entry))
 		return VACCEL_EINVAL;
 	id = res->id;
 
@@ -365,55 +379,36 @@ int vaccel_resource_release(struct vaccel_resource *res)
 	free_paths(res);
 	res->plugin_priv = NULL;
 
-	pthread_mutex_lock(&resources_lock);
-	vaccel_list_unlink(&res->entry);
-	pthread_mutex_unlock(&resources_lock);
+	rt_table_remove(&resources, &res->entry);
 	pthread_mutex_destroy(&res->sessions_lock);
-	rt_id_pool_put(resource_ids, id);
+	rt_table_put_id(&resources, id);
 	res->id = 0;
 	vaccel_debug("Released resource %" PRId64, id);
 	return ret;
 }
 
-#define RES_NEW(call)                                                                              \
-	do {                                                                                       \
-		struct vaccel_resource *r;                                                         \
-		int ret;                                                                           \
-		if (!res)                                                                          \
-			return VACCEL_EINVAL;                                                      \
-		r = malloc(sizeof(*r));                                                            \
-		if (!r)                                                                            \
-			return VACCEL_ENOMEM;                                                      \
-		ret = call;                                                                        \
-		if (ret) {                                                                         \
-			free(r);                                                                   \
-			return ret;                                                                \
-		}                                                                                  \
-		*res = r;                                                                          \
-		return VACCEL_OK;                                                                  \
-	} while (0)
-
 int vaccel_resource_new(struct vaccel_resource **res, const char *path, vaccel_resource_type_t type)
 {
-	RES_NEW(vaccel_resource_init(r, path, type));
+	RT_NEW_BODY(res, r, vaccel_resource_init(r, path, type));
 }
 
 int vaccel_resource_multi_new(struct vaccel_resource **res, const char **paths, size_t nr_paths,
 			      vaccel_resource_type_t type)
 {
-	RES_NEW(vaccel_resource_init_multi(r, paths, nr_paths, type));
+	RT_NEW_BODY(res, r, vaccel_resource_init_multi(r, paths, nr_paths, type));
 }
 
 int vaccel_resource_from_buf(struct vaccel_resource **res, const void *buf, size_t nr_bytes,
 			     vaccel_resource_type_t type, const char *filename, bool mem_only)
 {
-	RES_NEW(vaccel_resource_init_from_buf(r, buf, nr_bytes, type, filename, mem_only));
+	RT_NEW_BODY(res, r,
+		    vaccel_resource_init_from_buf(r, buf, nr_bytes, type, filename, mem_only));
 }
 
 int vaccel_resource_from_blobs(struct vaccel_resource **res, const struct vaccel_blob **blobs,
 			       size_t nr_blobs, vaccel_resource_type_t type)
 {
-	RES_NEW(vaccel_resource_init_from_blobs(r, blobs, nr_blobs, type));
+	RT_NEW_BODY(res, r, vaccel_resource_init_from_blobs(r, blobs, nr_blobs, type));
 }
 
 int vaccel_resource_delete(struct vaccel_resource *res)
@@ -745,7 +740,7 @@ int vaccel_resource_directory(struct vaccel_resource *res, char *out_path, size_
 
 int vaccel_resource_get_by_id(struct vaccel_resource **res, vaccel_id_t id)
 {
-	struct vaccel_list_entry *it;
+	struct vaccel_list_entry *e;
 	int ret;
 
 	if (!res || id <= 0)
@@ -753,23 +748,16 @@ int vaccel_resource_get_by_id(struct vaccel_resource **res, vaccel_id_t id)
 	ret = rt_require_up("vaccel_resource_get_by_id");
 	if (ret)
 		return ret;
-	ret = VACCEL_ENOENT;
-	pthread_mutex_lock(&resources_lock);
-	vaccel_list_for_each(it, &resources)
-	{
-		if (entry_resource(it)->id == id) {
-			*res = entry_resource(it);
-			ret = VACCEL_OK;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&resources_lock);
-	return ret;
+	e = rt_table_find_id(&resources, id);
+	if (!e)
+		return VACCEL_ENOENT;
+	*res = entry_resource(e);
+	return VACCEL_OK;
 }
 
 int vaccel_resource_get_by_type(struct vaccel_resource **res, vaccel_resource_type_t type)
 {
-	struct vaccel_list_entry *it;
+	size_t n;
 	int ret;
 
 	if (!res || !valid_type(type))
@@ -777,26 +765,17 @@ int vaccel_resource_get_by_type(struct vaccel_resource **res, vaccel_resource_ty
 	ret = rt_require_up("vaccel_resource_get_by_type");
 	if (ret)
 		return ret;
-	ret = VACCEL_ENOENT;
-	pthread_mutex_lock(&resources_lock);
-	vaccel_list_for_each(it, &resources)
-	{
-		if (entry_resource(it)->type == type) {
-			*res = entry_resource(it);
-			ret = VACCEL_OK;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&resources_lock);
-	return ret;
+	pthread_mutex_lock(&resources.lock);
+	n = res_of_type_locked(type, res, 1);
+	pthread_mutex_unlock(&resources.lock);
+	return n ? VACCEL_OK : VACCEL_ENOENT;
 }
 
 int vaccel_resource_get_all_by_type(struct vaccel_resource ***res, size_t *nr_found,
 				    vaccel_resource_type_t type)
 {
-	struct vaccel_list_entry *it;
 	struct vaccel_resource **arr;
-	size_t n = 0;
+	size_t n;
 	int ret;
 
 	if (!res || !nr_found || !valid_type(type))
@@ -804,30 +783,21 @@ int vaccel_resource_get_all_by_type(struct vaccel_resource ***res, size_t *nr_fo
 	ret = rt_require_up("vaccel_resource_get_all_by_type");
 	if (ret)
 		return ret;
-	pthread_mutex_lock(&resources_lock);
-	vaccel_list_for_each(it, &resources)
-	{
-		if (entry_resource(it)->type == type)
-			n++;
-	}
+	pthread_mutex_lock(&resources.lock);
+	n = res_of_type_locked(type, NULL, 0);
 	if (!n) {
-		pthread_mutex_unlock(&resources_lock);
+		pthread_mutex_unlock(&resources.lock);
 		*res = NULL;
 		*nr_found = 0;
 		return VACCEL_ENOENT;
 	}
 	arr = malloc(n * sizeof(*arr));
 	if (!arr) {
-		pthread_mutex_unlock(&resources_lock);
+		pthread_mutex_unlock(&resources.lock);
 		return VACCEL_ENOMEM;
 	}
-	n = 0;
-	vaccel_list_for_each(it, &resources)
-	{
-		if (entry_resource(it)->type == type)
-			arr[n++] = entry_resource(it);
-	}
-	pthread_mutex_unlock(&resources_lock);
+	res_of_type_locked(type, arr, n);
+	pthread_mutex_unlock(&resources.lock);
 	*res = arr;
 	*nr_found = n;
 	return VACCEL_OK;
@@ -842,36 +812,21 @@ long int vaccel_resource_refcount(const struct vaccel_resource *res)
 
 int rt_resources_bootstrap(void)
 {
-	if (resource_ids)
-		return VACCEL_OK;
-	return rt_id_pool_new(&resource_ids, RT_RESOURCES_MAX);
+	return rt_table_bootstrap(&resources);
+}
+
+static int release_entry(struct vaccel_list_entry *e)
+{
+	return vaccel_resource_release(entry_resource(e));
 }
 
 int rt_resources_cleanup(void)
 {
-	vaccel_debug("Cleaning up resources");
-	for (;;) {
-		struct vaccel_resource *r = NULL;
-
-		pthread_mutex_lock(&resources_lock);
-		if (!vaccel_list_empty(&resources))
-			r = entry_resource(resources.next);
-		pthread_mutex_unlock(&resources_lock);
-		if (!r)
-			break;
-		if (vaccel_resource_release(r) == VACCEL_EINVAL) {
-			/* Corrupted entry (e.g. id overwritten by the caller): drop the link. */
-			pthread_mutex_lock(&resources_lock);
-			vaccel_list_unlink(&r->entry);
-			pthread_mutex_unlock(&resources_lock);
-		}
-	}
-	rt_id_pool_delete(resource_ids);
-	resource_ids = NULL;
+	rt_table_cleanup(&resources, release_entry);
 	return VACCEL_OK;
 }
 
 size_t rt_resources_live(void)
 {
-	return rt_id_pool_in_use(resource_ids);
+	return rt_table_live(&resources);
 }

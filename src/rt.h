@@ -9,9 +9,12 @@
 #include "vaccel/config.h"
 #include "vaccel/error.h"
 #include "vaccel/id.h"
+#include "vaccel/list.h"
 #include "vaccel/log.h"
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 /* ---- core state (core.c) ---- */
 
@@ -72,6 +75,45 @@ vaccel_id_t rt_id_pool_get(struct rt_id_pool *pool);
 int rt_id_pool_put(struct rt_id_pool *pool, vaccel_id_t id);
 size_t rt_id_pool_in_use(struct rt_id_pool *pool);
 
+/* ---- live tables (table.c) ---- */
+
+/*
+ * The live sessions, or the live resources: a list in creation order under `lock`, and
+ * the pool their IDs (1..max) come from. Objects link themselves in through a list entry;
+ * id_of() reads the ID of the object an entry belongs to.
+ */
+struct rt_table {
+	const char *what; /* "session" or "resource", for log lines */
+	size_t max;
+	vaccel_id_t (*id_of)(const struct vaccel_list_entry *e);
+	pthread_mutex_t lock;
+	struct vaccel_list_entry list;
+	struct rt_id_pool *ids; /* NULL before bootstrap and after cleanup */
+};
+
+#define RT_TABLE_INIT(table, name, max_ids, id_fn)                                                 \
+	{                                                                                          \
+		(name), (max_ids), (id_fn), PTHREAD_MUTEX_INITIALIZER,                             \
+		    LIST_ENTRY_INIT((table).list), NULL                                            \
+	}
+
+int rt_table_bootstrap(struct rt_table *t);
+/* A fresh ID, or minus a vAccel code ("Could not get a <what> ID (too many <what>s)"). */
+vaccel_id_t rt_table_new_id(struct rt_table *t);
+void rt_table_put_id(struct rt_table *t, vaccel_id_t id);
+void rt_table_add(struct rt_table *t, struct vaccel_list_entry *e);
+void rt_table_remove(struct rt_table *t, struct vaccel_list_entry *e);
+bool rt_table_contains(struct rt_table *t, const struct vaccel_list_entry *e);
+/* The live entry with this ID, or NULL. */
+struct vaccel_list_entry *rt_table_find_id(struct rt_table *t, vaccel_id_t id);
+/*
+ * Release every entry with release(), oldest first; one it refuses with VACCEL_EINVAL
+ * (corrupted, e.g. its ID overwritten by the caller) is only unlinked. Then the IDs go.
+ */
+void rt_table_cleanup(struct rt_table *t, int (*release)(struct vaccel_list_entry *e));
+/* IDs handed out and not yet returned. */
+size_t rt_table_live(struct rt_table *t);
+
 /* ---- run directory (rundir.c) ---- */
 
 /* Create this process's top-level run directory into `out` (PATH_MAX bytes). */
@@ -93,6 +135,31 @@ int rt_resources_bootstrap(void);
 int rt_resources_cleanup(void);
 
 /* ---- small helpers (util.c) ---- */
+
+/*
+ * The whole body of an X_new()-style constructor: a NULL `out` gives VACCEL_EINVAL;
+ * otherwise one zeroed object of *out's type is allocated (VACCEL_ENOMEM), named `obj`
+ * for `init_call`, which initializes it; if that fails the object is freed and its
+ * error returned, else *out = obj and VACCEL_OK.
+ */
+#define RT_NEW_BODY(out, obj, init_call)                                                           \
+	do {                                                                                       \
+		__typeof__(*(out)) obj;                                                            \
+		int rt_new_ret;                                                                    \
+                                                                                                   \
+		if (!(out))                                                                        \
+			return VACCEL_EINVAL;                                                      \
+		obj = calloc(1, sizeof(*obj));                                                     \
+		if (!obj)                                                                          \
+			return VACCEL_ENOMEM;                                                      \
+		rt_new_ret = (init_call);                                                          \
+		if (rt_new_ret) {                                                                  \
+			free(obj);                                                                 \
+			return rt_new_ret;                                                         \
+		}                                                                                  \
+		*(out) = obj;                                                                      \
+		return VACCEL_OK;                                                                  \
+	} while (0)
 
 /* A plugin hook's result as a vAccel code: negative values become VACCEL_EBACKEND. */
 static inline int rt_hook_ret(int ret)

@@ -11,10 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static pthread_mutex_t sessions_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct vaccel_list_entry sessions = LIST_ENTRY_INIT(sessions);
-static struct rt_id_pool *session_ids;
-
 void rt_mutex_init_recursive(pthread_mutex_t *m)
 {
 	pthread_mutexattr_t attr;
@@ -25,22 +21,18 @@ void rt_mutex_init_recursive(pthread_mutex_t *m)
 	pthread_mutexattr_destroy(&attr);
 }
 
-static struct vaccel_session *entry_session(struct vaccel_list_entry *e)
+static struct vaccel_session *entry_session(const struct vaccel_list_entry *e)
 {
 	return vaccel_container_of(e, struct vaccel_session, entry);
 }
 
-static bool listed_locked(const struct vaccel_session *sess)
+static vaccel_id_t session_id_of(const struct vaccel_list_entry *e)
 {
-	struct vaccel_list_entry *it;
-
-	vaccel_list_for_each(it, &sessions)
-	{
-		if (entry_session(it) == sess)
-			return true;
-	}
-	return false;
+	return entry_session(e)->id;
 }
+
+static struct rt_table sessions =
+    RT_TABLE_INIT(sessions, "session", RT_SESSIONS_MAX, session_id_of);
 
 struct rt_reg *rt_reg_find(const struct vaccel_session *sess, const struct vaccel_resource *res)
 {
@@ -80,11 +72,9 @@ int vaccel_session_init(struct vaccel_session *sess, uint32_t flags)
 		return ret;
 
 	memset(sess, 0, sizeof(*sess));
-	id = rt_id_pool_get(session_ids);
-	if (id < 0) {
-		vaccel_error("Could not get a session ID (too many sessions)");
+	id = rt_table_new_id(&sessions);
+	if (id < 0)
 		return (int)-id;
-	}
 	sess->id = id;
 	for (int t = 0; t < VACCEL_RESOURCE_MAX; t++)
 		vaccel_list_init(&sess->resources[t]);
@@ -128,9 +118,7 @@ int vaccel_session_init(struct vaccel_session *sess, uint32_t flags)
 	vaccel_debug("New rundir for session %" PRId64 ": %s", id, sess->rundir);
 
 	sess->hint = flags;
-	pthread_mutex_lock(&sessions_lock);
-	vaccel_list_add_tail(&sessions, &sess->entry);
-	pthread_mutex_unlock(&sessions_lock);
+	rt_table_add(&sessions, &sess->entry);
 
 	if (sess->is_virtio)
 		vaccel_debug("Initialized session %" PRId64 " with plugin %s (remote id: %" PRId64
@@ -145,7 +133,7 @@ undo_remote:
 	remote_session_undo(sess);
 put_id:
 	pthread_mutex_destroy(&sess->resources_lock);
-	rt_id_pool_put(session_ids, id);
+	rt_table_put_id(&sessions, id);
 	memset(sess, 0, sizeof(*sess));
 	return ret;
 }
@@ -153,15 +141,9 @@ put_id:
 int vaccel_session_release(struct vaccel_session *sess)
 {
 	vaccel_id_t id;
-	bool listed;
 	int ret = VACCEL_OK;
 
-	if (!sess || sess->id <= 0)
-		return VACCEL_EINVAL;
-	pthread_mutex_lock(&sessions_lock);
-	listed = listed_locked(sess);
-	pthread_mutex_unlock(&sessions_lock);
-	if (!listed)
+	if (!sess || sess->id <= 0 || !rt_table_contains(&sessions, &sess->entry))
 		return VACCEL_EINVAL;
 	id = sess->id;
 
@@ -198,11 +180,9 @@ int vaccel_session_release(struct vaccel_session *sess)
 		}
 	}
 
-	pthread_mutex_lock(&sessions_lock);
-	vaccel_list_unlink(&sess->entry);
-	pthread_mutex_unlock(&sessions_lock);
+	rt_table_remove(&sessions, &sess->entry);
 	pthread_mutex_destroy(&sess->resources_lock);
-	rt_id_pool_put(session_ids, id);
+	rt_table_put_id(&sessions, id);
 	sess->plugin = NULL;
 	sess->priv = NULL;
 	sess->is_virtio = false;
@@ -252,21 +232,7 @@ int vaccel_session_update(struct vaccel_session *sess, uint32_t flags)
 
 int vaccel_session_new(struct vaccel_session **sess, uint32_t flags)
 {
-	struct vaccel_session *s;
-	int ret;
-
-	if (!sess)
-		return VACCEL_EINVAL;
-	s = malloc(sizeof(*s));
-	if (!s)
-		return VACCEL_ENOMEM;
-	ret = vaccel_session_init(s, flags);
-	if (ret) {
-		free(s);
-		return ret;
-	}
-	*sess = s;
-	return VACCEL_OK;
+	RT_NEW_BODY(sess, s, vaccel_session_init(s, flags));
 }
 
 int vaccel_session_delete(struct vaccel_session *sess)
@@ -281,7 +247,7 @@ int vaccel_session_delete(struct vaccel_session *sess)
 
 int vaccel_session_get_by_id(struct vaccel_session **sess, vaccel_id_t id)
 {
-	struct vaccel_list_entry *it;
+	struct vaccel_list_entry *e;
 	int ret;
 
 	if (!sess || id <= 0)
@@ -289,18 +255,11 @@ int vaccel_session_get_by_id(struct vaccel_session **sess, vaccel_id_t id)
 	ret = rt_require_up("vaccel_session_get_by_id");
 	if (ret)
 		return ret;
-	ret = VACCEL_ENOENT;
-	pthread_mutex_lock(&sessions_lock);
-	vaccel_list_for_each(it, &sessions)
-	{
-		if (entry_session(it)->id == id) {
-			*sess = entry_session(it);
-			ret = VACCEL_OK;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&sessions_lock);
-	return ret;
+	e = rt_table_find_id(&sessions, id);
+	if (!e)
+		return VACCEL_ENOENT;
+	*sess = entry_session(e);
+	return VACCEL_OK;
 }
 
 bool vaccel_session_has_resource(const struct vaccel_session *sess,
@@ -413,36 +372,21 @@ bool vaccel_sess_has_resource(const struct vaccel_session *sess, const struct va
 
 int rt_sessions_bootstrap(void)
 {
-	if (session_ids)
-		return VACCEL_OK;
-	return rt_id_pool_new(&session_ids, RT_SESSIONS_MAX);
+	return rt_table_bootstrap(&sessions);
+}
+
+static int release_entry(struct vaccel_list_entry *e)
+{
+	return vaccel_session_release(entry_session(e));
 }
 
 int rt_sessions_cleanup(void)
 {
-	vaccel_debug("Cleaning up sessions");
-	for (;;) {
-		struct vaccel_session *s = NULL;
-
-		pthread_mutex_lock(&sessions_lock);
-		if (!vaccel_list_empty(&sessions))
-			s = entry_session(sessions.next);
-		pthread_mutex_unlock(&sessions_lock);
-		if (!s)
-			break;
-		if (vaccel_session_release(s) == VACCEL_EINVAL) {
-			/* Corrupted entry (e.g. id overwritten by the caller): drop the link. */
-			pthread_mutex_lock(&sessions_lock);
-			vaccel_list_unlink(&s->entry);
-			pthread_mutex_unlock(&sessions_lock);
-		}
-	}
-	rt_id_pool_delete(session_ids);
-	session_ids = NULL;
+	rt_table_cleanup(&sessions, release_entry);
 	return VACCEL_OK;
 }
 
 size_t rt_sessions_live(void)
 {
-	return rt_id_pool_in_use(session_ids);
+	return rt_table_live(&sessions);
 }

@@ -19,11 +19,10 @@
 #include <stdbool.h>
 #endif
 
-/* Wire sizes (spec §5.1, §5.2, §7). */
-#define VIRTACCEL_REQ_HDR_SIZE 40u
-#define VIRTACCEL_ARG_HDR_SIZE 24u
-#define VIRTACCEL_RESP_HDR_SIZE 16u
-#define VIRTACCEL_OUT_LEN_SIZE 8u
+/* Wire sizes (spec §5.1, §5.2, §7): the uapi header's, under the driver's names. */
+#define VIRTACCEL_REQ_HDR_SIZE VIRTIO_ACCEL_REQ_HDR_SIZE
+#define VIRTACCEL_ARG_HDR_SIZE VIRTIO_ACCEL_ARG_HDR_SIZE
+#define VIRTACCEL_RESP_HDR_SIZE VIRTIO_ACCEL_RESP_HDR_SIZE
 
 /* The limits the driver enforces: config space, clamped at probe. */
 struct virtaccel_limits {
@@ -134,9 +133,8 @@ static inline int virtaccel_check_args(const struct virtio_accel_ioc_arg *rd, un
 	int ret;
 
 	*sz = (struct virtaccel_sizes){ 0 };
-	sz->hdr_bytes = VIRTACCEL_REQ_HDR_SIZE +
-			(__u64)VIRTACCEL_ARG_HDR_SIZE * ((__u64)nr_read + nr_write);
-	sz->resp_bytes = VIRTACCEL_RESP_HDR_SIZE + (__u64)VIRTACCEL_OUT_LEN_SIZE * nr_write;
+	sz->hdr_bytes = VIRTIO_ACCEL_HDRS_SIZE((__u64)nr_read + nr_write);
+	sz->resp_bytes = VIRTIO_ACCEL_RESP_SIZE(nr_write);
 
 	sz->read_bytes = sz->hdr_bytes;
 	ret = virtaccel_sum_args(rd, nr_read, addr_limit, page_shift, &sz->read_bytes, sz);

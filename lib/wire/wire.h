@@ -22,12 +22,7 @@
 
 #include <linux/virtio_accel.h>
 
-/* vaccel_arg_type_t values are below this (VACCEL_ARG_MAX). */
-#define WIRE_ARG_TYPE_MAX 30
-
-#define WIRE_REQ_HDR_SIZE 40u
-#define WIRE_ARG_HDR_SIZE 24u
-#define WIRE_RESP_HDR_SIZE 16u
+/* Wire sizes and the arg type bound: VIRTIO_ACCEL_*_SIZE, VIRTIO_ACCEL_ARG_TYPE_MAX (uapi). */
 
 struct wire_limits {
 	unsigned max_args;	    /* nr_read + nr_write, <= VIRTIO_ACCEL_MAX_ARGS_LIMIT */

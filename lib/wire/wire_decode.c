@@ -11,10 +11,6 @@
 #include "wire.h"
 #include "wire_priv.h"
 
-_Static_assert(sizeof(struct virtio_accel_req_hdr) == WIRE_REQ_HDR_SIZE, "req hdr size");
-_Static_assert(sizeof(struct virtio_accel_arg_hdr) == WIRE_ARG_HDR_SIZE, "arg hdr size");
-_Static_assert(sizeof(struct virtio_accel_resp_hdr) == WIRE_RESP_HDR_SIZE, "resp hdr size");
-
 /*
  * Locate the response: right after the write buffers, i.e. nr_out lengths
  * before the end of the writable part. If even that does not fit, fall back
@@ -23,12 +19,12 @@ _Static_assert(sizeof(struct virtio_accel_resp_hdr) == WIRE_RESP_HDR_SIZE, "resp
  */
 static void locate_resp(struct wire_req *req, unsigned nr_out)
 {
-	uint64_t need = WIRE_RESP_HDR_SIZE + 8ull * nr_out;
+	uint64_t need = VIRTIO_ACCEL_RESP_SIZE(nr_out);
 
 	req->resp_ok = false;
 	if (req->write_bytes < need) {
 		nr_out = 0;
-		need = WIRE_RESP_HDR_SIZE;
+		need = VIRTIO_ACCEL_RESP_SIZE(0);
 		if (req->write_bytes < need)
 			return;
 	}
@@ -58,14 +54,15 @@ static bool add_ok(uint64_t *sum, uint64_t v)
 static int decode_args(struct wire_req *req, const struct wire_limits *lim)
 {
 	unsigned nr = (unsigned)req->nr_read + req->nr_write;
-	uint64_t hdr_bytes = WIRE_REQ_HDR_SIZE + (uint64_t)WIRE_ARG_HDR_SIZE * nr;
+	uint64_t hdr_bytes = VIRTIO_ACCEL_HDRS_SIZE(nr);
 	uint64_t rsum = 0, wsum = 0, wneed;
 	struct wire_pos pos, rpos, wpos = {0, 0};
 
 	if (req->read_bytes < hdr_bytes)
 		return VIRTIO_ACCEL_S_BADMSG; /* truncated arg headers */
 
-	pos = wire_pos_advance(req->riov, req->nr_riov, (struct wire_pos){0, 0}, WIRE_REQ_HDR_SIZE);
+	pos = wire_pos_advance(req->riov, req->nr_riov, (struct wire_pos){0, 0},
+			       VIRTIO_ACCEL_REQ_HDR_SIZE);
 	for (unsigned i = 0; i < nr; i++) {
 		struct virtio_accel_arg_hdr h;
 		struct wire_arg *a = &req->args[i];
@@ -79,7 +76,7 @@ static int decode_args(struct wire_req *req, const struct wire_limits *lim)
 		a->custom_type_id = le32toh(h.custom_type_id);
 		a->dir = h.dir;
 		if (a->dir != want_dir || !reserved_zero(h.reserved, sizeof(h.reserved)) ||
-		    a->type >= WIRE_ARG_TYPE_MAX)
+		    a->type >= VIRTIO_ACCEL_ARG_TYPE_MAX)
 			return VIRTIO_ACCEL_S_BADMSG;
 		if (a->len > lim->max_request_bytes)
 			return VIRTIO_ACCEL_S_NOSPACE;
@@ -92,7 +89,7 @@ static int decode_args(struct wire_req *req, const struct wire_limits *lim)
 		return VIRTIO_ACCEL_S_BADMSG;
 	/* The writable part is exactly write buffers + response. */
 	wneed = wsum;
-	if (!add_ok(&wneed, WIRE_RESP_HDR_SIZE + 8ull * req->nr_write) || req->write_bytes != wneed)
+	if (!add_ok(&wneed, VIRTIO_ACCEL_RESP_SIZE(req->nr_write)) || req->write_bytes != wneed)
 		return VIRTIO_ACCEL_S_BADMSG;
 
 	rpos = pos;
@@ -121,6 +118,7 @@ int wire_decode(struct wire_req *req, const struct iovec *riov, unsigned nr_riov
 	uint16_t reserved0;
 	uint32_t reserved1;
 	unsigned nr;
+	int st;
 
 	memset(req, 0, sizeof(*req));
 	req->args = args;
@@ -151,32 +149,17 @@ int wire_decode(struct wire_req *req, const struct iovec *riov, unsigned nr_riov
 	nr = (unsigned)req->nr_read + req->nr_write;
 	if (req->read_bytes > lim->max_request_bytes ||
 	    req->write_bytes > lim->max_request_bytes - req->read_bytes)
-		goto nospace;
-	if (req->code < VIRTIO_ACCEL_C_CREATE_SESSION || req->code > VIRTIO_ACCEL_C_GENOP)
-		goto fail_status_notsupp;
-	if (reserved0 || reserved1)
-		goto badmsg;
-	if (nr > lim->max_args || nr > args_cap)
-		goto nospace;
-
-	{
-		int st = decode_args(req, lim);
-
-		if (st != VIRTIO_ACCEL_S_OK) {
-			locate_resp(req, req->nr_write);
-			req->nr_read = req->nr_write = 0;
-			return st;
-		}
-	}
-	return VIRTIO_ACCEL_S_OK;
-
-fail_status_notsupp:
-	req->nr_read = req->nr_write = 0;
-	return VIRTIO_ACCEL_S_NOTSUPP;
-badmsg:
-	req->nr_read = req->nr_write = 0;
-	return VIRTIO_ACCEL_S_BADMSG;
-nospace:
-	req->nr_read = req->nr_write = 0;
-	return VIRTIO_ACCEL_S_NOSPACE;
+		st = VIRTIO_ACCEL_S_NOSPACE;
+	else if (req->code < VIRTIO_ACCEL_C_CREATE_SESSION || req->code > VIRTIO_ACCEL_C_GENOP)
+		st = VIRTIO_ACCEL_S_NOTSUPP;
+	else if (reserved0 || reserved1)
+		st = VIRTIO_ACCEL_S_BADMSG;
+	else if (nr > lim->max_args || nr > args_cap)
+		st = VIRTIO_ACCEL_S_NOSPACE;
+	else
+		st = decode_args(req, lim);
+	/* A refused request exposes no args (its response was located above). */
+	if (st != VIRTIO_ACCEL_S_OK)
+		req->nr_read = req->nr_write = 0;
+	return st;
 }

@@ -7,7 +7,7 @@
 
 size_t wire_enc_size(unsigned nr_args)
 {
-	return WIRE_REQ_HDR_SIZE + (size_t)WIRE_ARG_HDR_SIZE * nr_args;
+	return (size_t)VIRTIO_ACCEL_HDRS_SIZE(nr_args);
 }
 
 static void put_arg(uint8_t *p, const struct wire_enc_arg *a, uint8_t dir)
@@ -42,9 +42,9 @@ size_t wire_encode(void *buf, size_t cap, const struct wire_req *req, const stru
 	h.tag = htole64(req->tag);
 	memcpy(p, &h, sizeof(h));
 	p += sizeof(h);
-	for (unsigned i = 0; i < req->nr_read; i++, p += WIRE_ARG_HDR_SIZE)
+	for (unsigned i = 0; i < req->nr_read; i++, p += VIRTIO_ACCEL_ARG_HDR_SIZE)
 		put_arg(p, &rd[i], VIRTIO_ACCEL_ARG_READ);
-	for (unsigned i = 0; i < req->nr_write; i++, p += WIRE_ARG_HDR_SIZE)
+	for (unsigned i = 0; i < req->nr_write; i++, p += VIRTIO_ACCEL_ARG_HDR_SIZE)
 		put_arg(p, &wr[i], VIRTIO_ACCEL_ARG_WRITE);
 	return need;
 }

@@ -22,7 +22,7 @@ uint32_t wire_respond(const struct wire_req *req, uint8_t status, int32_t vaccel
 	/* Lengths go one by one: the response may itself be split anywhere. */
 	for (unsigned i = 0; i < req->resp_nr_out; i++) {
 		uint64_t v = htole64(out_len ? out_len[i] : 0);
-		uint64_t off = sizeof(h) + 8ull * i;
+		uint64_t off = VIRTIO_ACCEL_RESP_HDR_SIZE + VIRTIO_ACCEL_OUT_LEN_SIZE * (uint64_t)i;
 		struct wire_pos p = wire_pos_advance(req->wiov, req->nr_wiov, pos, off);
 
 		wire_iov_write(req->wiov, req->nr_wiov, p, &v, sizeof(v));
@@ -36,7 +36,7 @@ int wire_decode_resp(const void *buf, size_t len, unsigned nr_out, uint8_t *stat
 {
 	struct virtio_accel_resp_hdr h;
 
-	if (len < sizeof(h) + 8ull * nr_out)
+	if (len < VIRTIO_ACCEL_RESP_SIZE(nr_out))
 		return -1;
 	memcpy(&h, buf, sizeof(h));
 	if (status)
@@ -48,7 +48,7 @@ int wire_decode_resp(const void *buf, size_t len, unsigned nr_out, uint8_t *stat
 	for (unsigned i = 0; out_len && i < nr_out; i++) {
 		uint64_t v;
 
-		memcpy(&v, (const char *)buf + sizeof(h) + 8 * i, sizeof(v));
+		memcpy(&v, (const char *)buf + VIRTIO_ACCEL_RESP_SIZE(i), sizeof(v));
 		out_len[i] = le64toh(v);
 	}
 	return 0;

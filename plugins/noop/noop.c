@@ -5,6 +5,7 @@
  * be tested end to end without an accelerator.
  */
 #include "noop.h"
+#include "vaccel_common.h"
 
 static struct vaccel_op noop_ops[] = {
     VACCEL_OP_INIT(noop_ops[0], VACCEL_OP_NOOP, noop_noop),
@@ -34,12 +35,11 @@ static struct vaccel_op noop_ops[] = {
 };
 
 /* The table must cover every op type exactly once. */
-_Static_assert(sizeof(noop_ops) / sizeof(noop_ops[0]) == VACCEL_OP_MAX,
-	       "noop must implement every operation");
+_Static_assert(ARRAY_SIZE(noop_ops) == VACCEL_OP_MAX, "noop must implement every operation");
 
 static int noop_init(void)
 {
-	return vaccel_plugin_register_ops(noop_ops, sizeof(noop_ops) / sizeof(noop_ops[0]));
+	return vaccel_plugin_register_ops(noop_ops, ARRAY_SIZE(noop_ops));
 }
 
 static int noop_fini(void)

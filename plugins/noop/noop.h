@@ -6,6 +6,7 @@
 #ifndef NOOP_H
 #define NOOP_H
 
+#include <string.h>
 #include <vaccel.h>
 
 /* Debug lines carry the "[noop] " prefix; the first argument must be a string literal. */
@@ -16,6 +17,47 @@ static inline const char *noop_str(const char *s)
 {
 	return s ? s : "(null)";
 }
+
+/*
+ * The model runs answer with copies of their inputs: output i is a new tensor with input
+ * i's dims, type and data; an output without an input, or whose input is NULL, is NULL.
+ * The three tensor families share their field names, so one body serves them all:
+ * NOOP_DEFINE_ECHO(tf) defines
+ *   noop_echo_tf(in, nr_in, out, nr_out): fill out[]; on failure nothing is left allocated;
+ *   noop_drop_tf(out, n): delete out[0..n) and set them to NULL.
+ */
+#define NOOP_DEFINE_ECHO(PFX)                                                                      \
+	static void noop_drop_##PFX(struct vaccel_##PFX##_tensor **out, int n)                     \
+	{                                                                                          \
+		for (int i = 0; i < n; i++) {                                                      \
+			if (out[i])                                                                \
+				vaccel_##PFX##_tensor_delete(out[i]);                              \
+			out[i] = NULL;                                                             \
+		}                                                                                  \
+	}                                                                                          \
+                                                                                                   \
+	static int noop_echo_##PFX(struct vaccel_##PFX##_tensor *const *in, int nr_in,             \
+				   struct vaccel_##PFX##_tensor **out, int nr_out)                 \
+	{                                                                                          \
+		int i, ret;                                                                        \
+                                                                                                   \
+		for (i = 0; i < nr_out; i++)                                                       \
+			out[i] = NULL;                                                             \
+		for (i = 0; i < nr_out && i < nr_in; i++) {                                        \
+			if (!in[i])                                                                \
+				continue;                                                          \
+			ret = vaccel_##PFX##_tensor_allocate(&out[i], in[i]->nr_dims, in[i]->dims, \
+							     in[i]->data_type,                     \
+							     in[i]->data ? in[i]->size : 0);       \
+			if (ret) {                                                                 \
+				noop_drop_##PFX(out, i);                                           \
+				return ret;                                                        \
+			}                                                                          \
+			if (in[i]->data && in[i]->size)                                            \
+				memcpy(out[i]->data, in[i]->data, in[i]->size);                    \
+		}                                                                                  \
+		return VACCEL_OK;                                                                  \
+	}
 
 /* noop_image.c */
 int noop_image_classify(struct vaccel_session *sess, const void *img, unsigned char *out_text,

@@ -7,6 +7,8 @@
 
 #define NOOP_STATUS_MSG "Operation handled by noop plugin"
 
+NOOP_DEFINE_ECHO(tf)
+
 /* Fills a caller-provided status; an old message is the caller's to free, as upstream. */
 static int noop_tf_set_status(struct vaccel_tf_status *status)
 {
@@ -76,32 +78,13 @@ int noop_tf_model_run(struct vaccel_session *sess, struct vaccel_resource *model
 			   noop_str(out_nodes ? out_nodes[i].name : NULL),
 			   out_nodes ? out_nodes[i].id : 0);
 
-	for (i = 0; i < nr_outputs; i++)
-		out_tensors[i] = NULL;
 	/* Output i copies input i; outputs without a matching input stay NULL. */
-	for (i = 0; i < nr_outputs && i < nr_inputs; i++) {
-		const struct vaccel_tf_tensor *in = in_tensors[i];
-
-		if (!in)
-			continue;
-		ret = vaccel_tf_tensor_allocate(&out_tensors[i], in->nr_dims, in->dims,
-						in->data_type, in->data ? in->size : 0);
-		if (ret)
-			goto err_free;
-		if (in->data && in->size)
-			memcpy(out_tensors[i]->data, in->data, in->size);
-	}
+	ret = noop_echo_tf(in_tensors, nr_inputs, out_tensors, nr_outputs);
+	if (ret)
+		return ret;
 
 	ret = noop_tf_set_status(status);
 	if (ret)
-		goto err_free;
-	return VACCEL_OK;
-
-err_free:
-	for (int j = 0; j < nr_outputs && j < nr_inputs; j++) {
-		if (out_tensors[j])
-			vaccel_tf_tensor_delete(out_tensors[j]);
-		out_tensors[j] = NULL;
-	}
+		noop_drop_tf(out_tensors, nr_outputs < nr_inputs ? nr_outputs : nr_inputs);
 	return ret;
 }

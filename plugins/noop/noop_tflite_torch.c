@@ -4,6 +4,9 @@
 #include <inttypes.h>
 #include <string.h>
 
+NOOP_DEFINE_ECHO(tflite)
+NOOP_DEFINE_ECHO(torch)
+
 int noop_tflite_model_load(struct vaccel_session *sess, struct vaccel_resource *model)
 {
 	if (!sess || !model)
@@ -32,33 +35,19 @@ int noop_tflite_model_run(struct vaccel_session *sess, struct vaccel_resource *m
 
 	noop_debug("Calling tflite_model_run for session %" PRId64, sess->id);
 	noop_debug("nr_inputs: %d nr_outputs: %d", nr_inputs, nr_outputs);
-	for (i = 0; i < nr_outputs; i++)
-		outputs[i] = NULL;
 	for (i = 0; i < nr_outputs && i < nr_inputs; i++) {
 		const struct vaccel_tflite_tensor *in = inputs[i];
 
-		if (!in)
-			continue;
-		noop_debug("input %d: type: %d nr_dims: %d size: %zu", i, (int)in->data_type,
-			   in->nr_dims, in->size);
-		ret = vaccel_tflite_tensor_allocate(&outputs[i], in->nr_dims, in->dims,
-						    in->data_type, in->data ? in->size : 0);
-		if (ret)
-			goto err_free;
-		if (in->data && in->size)
-			memcpy(outputs[i]->data, in->data, in->size);
+		if (in)
+			noop_debug("input %d: type: %d nr_dims: %d size: %zu", i,
+				   (int)in->data_type, in->nr_dims, in->size);
 	}
+	ret = noop_echo_tflite(inputs, nr_inputs, outputs, nr_outputs);
+	if (ret)
+		return ret;
 	if (status)
 		*status = 0;
 	return VACCEL_OK;
-
-err_free:
-	for (int j = 0; j < i; j++) {
-		if (outputs[j])
-			vaccel_tflite_tensor_delete(outputs[j]);
-		outputs[j] = NULL;
-	}
-	return ret;
 }
 
 int noop_torch_model_load(struct vaccel_session *sess, struct vaccel_resource *model)
@@ -92,7 +81,7 @@ int noop_torch_model_run(struct vaccel_session *sess, struct vaccel_resource *mo
 			 struct vaccel_torch_tensor *const *inputs, int nr_inputs,
 			 struct vaccel_torch_tensor **outputs, int nr_outputs)
 {
-	int i, ret;
+	int i;
 
 	if (!sess || !model || nr_inputs < 0 || nr_outputs < 0 || (nr_inputs && !inputs) ||
 	    (nr_outputs && !outputs))
@@ -102,31 +91,14 @@ int noop_torch_model_run(struct vaccel_session *sess, struct vaccel_resource *mo
 	noop_debug("run options -> %p, size: %zu", run_options ? (void *)run_options->data : NULL,
 		   run_options ? run_options->size : 0);
 	noop_debug("nr_inputs: %d nr_outputs: %d", nr_inputs, nr_outputs);
-	for (i = 0; i < nr_outputs; i++)
-		outputs[i] = NULL;
 	for (i = 0; i < nr_outputs && i < nr_inputs; i++) {
 		const struct vaccel_torch_tensor *in = inputs[i];
 
-		if (!in)
-			continue;
-		noop_debug("input %d: type: %d nr_dims: %" PRId64 " size: %zu", i,
-			   (int)in->data_type, in->nr_dims, in->size);
-		ret = vaccel_torch_tensor_allocate(&outputs[i], in->nr_dims, in->dims,
-						   in->data_type, in->data ? in->size : 0);
-		if (ret)
-			goto err_free;
-		if (in->data && in->size)
-			memcpy(outputs[i]->data, in->data, in->size);
+		if (in)
+			noop_debug("input %d: type: %d nr_dims: %" PRId64 " size: %zu", i,
+				   (int)in->data_type, in->nr_dims, in->size);
 	}
-	return VACCEL_OK;
-
-err_free:
-	for (int j = 0; j < i; j++) {
-		if (outputs[j])
-			vaccel_torch_tensor_delete(outputs[j]);
-		outputs[j] = NULL;
-	}
-	return ret;
+	return noop_echo_torch(inputs, nr_inputs, outputs, nr_outputs);
 }
 
 int noop_torch_sgemm(struct vaccel_session *sess, struct vaccel_torch_tensor **in_a,

@@ -7,9 +7,10 @@
  * and every request queue the device offers, each with kick/call eventfds.
  *
  * A request is copied once into a bounce buffer (header, arg headers, read
- * data; large args 64-byte aligned in descriptors of their own, see
- * vio_layout), goes out as one chain on the calling thread's queue, and is
- * copied once back out.
+ * data and in/out write data, never an out-only buffer's old contents;
+ * large args 64-byte aligned in descriptors of their own, see vio_layout),
+ * goes out as one chain on the calling thread's queue, and is copied once
+ * back out.
  * Completions arrive in any order: whichever waiter of a queue reaps the used
  * ring marks every completed request done and wakes its owner. Waiters spin
  * for poll_us, then one of them (the "reaper") sleeps in epoll_wait() on the

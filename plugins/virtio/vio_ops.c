@@ -1,47 +1,181 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * vio_ops: each vAccel operation packed as a GENOP in vAccel's generic
- * layout (docs/virtio-accel.md §6.2): read[0] is the op type as a UINT8,
- * then the op's own args. Nothing is copied here; the driver copies once.
+ * vio_ops: each vAccel operation packed as a GENOP (docs/virtio-accel.md
+ * §6.2): read[0] is the op type as a UINT8, then the op's own args as its row
+ * in the op table (lib/optable) lays them out. Each op below only hands its
+ * typed parameters over in the row's order; vio_op() types them, sizes the
+ * ones the row derives (matrices, "holds len(a)"), checks what it derived,
+ * and marks write args the op reads (in/out) so that only those travel in.
+ * Nothing is copied here; the driver copies once.
  */
 #include "vio_plugin.h"
+
+#include "optab.h"
+#include "vaccel_common.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RD(p, n, t) ((struct vio_arg){.buf = (void *)(p), .len = (n), .type = (t)})
-#define WR(p, n, t) ((struct vio_arg){.buf = (void *)(p), .len = (n), .type = (t)})
-#define OPTYPE(v) RD(&(v), 1, VACCEL_ARG_UINT8)
-
 /* Largest count of user args exec passes through (both directions). */
 #define VIO_MAX_USER_ARGS VIRTIO_ACCEL_MAX_ARGS_LIMIT
 
-static bool mul_ok(size_t count, size_t size, uint64_t *out)
+/* One typed-call parameter, in the row's order. */
+struct vio_src {
+	const void *buf;
+	uint64_t n;		      /* elements, or one of the two below */
+	size_t elem;		      /* the caller's element size (the row's must match) */
+	const struct vaccel_arg *arg; /* else: a caller's arg taken as it is */
+};
+#define VIO_DERIVED UINT64_MAX	    /* the row's relation sizes it */
+#define VIO_STRLEN (UINT64_MAX - 1) /* a C string: strlen + 1 bytes, none for NULL */
+
+#define VAL(x)                                                                                     \
+	{                                                                                          \
+		.buf = &(x), .n = 1, .elem = sizeof(x)                                             \
+	}
+#define ELEMS(p, count)                                                                            \
+	{                                                                                          \
+		.buf = (p), .n = (count), .elem = sizeof(*(p))                                     \
+	}
+#define BYTES(p, count)                                                                            \
+	{                                                                                          \
+		.buf = (p), .n = (count), .elem = 1                                                \
+	}
+#define DERIVED(p)                                                                                 \
+	{                                                                                          \
+		.buf = (p), .n = VIO_DERIVED, .elem = sizeof(*(p))                                 \
+	}
+#define STR(s)                                                                                     \
+	{                                                                                          \
+		.buf = (s), .n = VIO_STRLEN, .elem = 1                                             \
+	}
+#define USER(a)                                                                                    \
+	{                                                                                          \
+		.arg = (a)                                                                         \
+	}
+
+/* Pass-through args after the row's fixed ones. */
+struct vio_tail {
+	struct vaccel_arg *read, *write;
+	size_t nr_read, nr_write;
+};
+
+/* A caller's arg, verbatim (type and custom type id included). */
+static struct vio_arg from_user(const struct vaccel_arg *a)
 {
-	return !__builtin_mul_overflow((uint64_t)count, (uint64_t)size, out);
+	return (struct vio_arg){.buf = a->buf,
+				.len = a->size,
+				.type = (uint32_t)a->type,
+				.custom_id = a->custom_type_id};
+}
+
+/* src[i] as a vaccel_arg of the row's type; the size is left OPTAB_DERIVED where the row says. */
+static int typed_arg(const struct optab_op *row, const struct optab_arg *d, const struct vio_src *s,
+		     struct vaccel_arg *a)
+{
+	const struct optab_type *t = optab_type(d->type);
+	uint64_t bytes = 0;
+
+	if (s->arg) {
+		*a = *s->arg;
+		return VACCEL_OK;
+	}
+	if (s->elem != t->size) {
+		/* A typed call that disagrees with its row: a bug here, not the caller's. */
+		vaccel_error("[virtio] %s: %s: %zu-byte elements, the op table says %u",
+			     vaccel_op_type_to_str((vaccel_op_type_t)row->op), d->name, s->elem,
+			     t->size);
+		return VACCEL_EINVAL;
+	}
+	if (s->n == VIO_DERIVED)
+		bytes = OPTAB_DERIVED;
+	else if (s->n == VIO_STRLEN)
+		bytes = s->buf ? strlen(s->buf) + 1 : 0;
+	else if (__builtin_mul_overflow(s->n, (uint64_t)t->size, &bytes) || bytes >= SIZE_MAX)
+		return VACCEL_EINVAL;
+	/* A missing optional output travels as an empty write arg (NULL, 0 on the host). */
+	if (!s->buf && d->len == OPTAB_LEN_FREE && !d->min)
+		bytes = 0;
+	*a = (struct vaccel_arg){.buf = (void *)s->buf, .size = (size_t)bytes, .type = d->type};
+	return VACCEL_OK;
 }
 
 /*
- * Bytes of a row-major rows x cols float matrix with row stride ld:
- * ((rows - 1) * ld + cols) elements, as the host checks them.
+ * Build and send op's GENOP from its fixed args src[] (read then write, the
+ * row's order) and the pass-through tail. Returns the vAccel result.
  */
-static bool mat_ok(int64_t rows, int64_t cols, int64_t ld, uint64_t *out)
+static int vio_op(struct vaccel_session *sess, vaccel_op_type_t op, const struct vio_src *src,
+		  size_t nr_src, const struct vio_tail *tail)
 {
-	uint64_t n;
+	const struct optab_op *row = optab_op(op);
+	struct vaccel_arg fixed[2 * OPTAB_MAX_FIXED];
+	struct vio_arg rd_fixed[1 + OPTAB_MAX_FIXED], wr_fixed[OPTAB_MAX_FIXED];
+	struct vio_arg *rd = rd_fixed, *wr = wr_fixed;
+	size_t nr_tr = tail ? tail->nr_read : 0, nr_tw = tail ? tail->nr_write : 0;
+	uint8_t op_type = (uint8_t)op;
+	struct optab_err err;
+	size_t nr_rd, nr_wr;
+	int ret;
 
-	if (rows < 1 || cols < 1 || ld < cols)
-		return false;
-	return !__builtin_mul_overflow((uint64_t)(rows - 1), (uint64_t)ld, &n) &&
-	       !__builtin_add_overflow(n, (uint64_t)cols, &n) && mul_ok(n, sizeof(float), out);
+	if (!row || nr_src != (size_t)row->nr_read + row->nr_write)
+		return VACCEL_EINVAL;
+	if ((nr_tr && !tail->read) || (nr_tw && !tail->write))
+		return VACCEL_EINVAL;
+	if (nr_tr > VIO_MAX_USER_ARGS || nr_tw > VIO_MAX_USER_ARGS) {
+		vaccel_error("[virtio] Too many arguments for the device");
+		return VACCEL_ENOSPC;
+	}
+	for (size_t i = 0; i < nr_src; i++) {
+		const struct optab_arg *d =
+		    i < row->nr_read ? &row->rd[i] : &row->wr[i - row->nr_read];
+
+		ret = typed_arg(row, d, &src[i], &fixed[i]);
+		if (ret)
+			return ret;
+	}
+	if (optab_check(row, fixed, row->nr_read, fixed + row->nr_read, row->nr_write, OPTAB_DERIVE,
+			NULL, &err)) {
+		char why[256];
+
+		optab_err_str(row, &err, why, sizeof(why));
+		vaccel_error("[virtio] %s", why);
+		return VACCEL_EINVAL;
+	}
+
+	nr_rd = 1 + row->nr_read + nr_tr;
+	nr_wr = row->nr_write + nr_tw;
+	if (nr_tr || nr_tw) {
+		rd = calloc(nr_rd, sizeof(*rd));
+		wr = calloc(nr_wr ? nr_wr : 1, sizeof(*wr));
+		if (!rd || !wr) {
+			ret = VACCEL_ENOMEM;
+			goto out;
+		}
+	}
+	rd[0] = (struct vio_arg){.buf = &op_type, .len = 1, .type = VACCEL_ARG_UINT8};
+	for (size_t i = 0; i < row->nr_read; i++)
+		rd[1 + i] = from_user(&fixed[i]);
+	for (size_t i = 0; i < nr_tr; i++)
+		rd[1 + row->nr_read + i] = from_user(&tail->read[i]);
+	/* Only what the op reads travels in: out-only buffers are not copied to the device. */
+	for (size_t i = 0; i < nr_wr; i++) {
+		wr[i] = from_user(i < row->nr_write ? &fixed[row->nr_read + i]
+						    : &tail->write[i - row->nr_write]);
+		wr[i].inout = optab_write_role(row, i) == OPTAB_INOUT;
+	}
+	ret = vio_genop(sess, rd, (unsigned)nr_rd, wr, (unsigned)nr_wr);
+out:
+	if (rd != rd_fixed) {
+		free(rd);
+		free(wr);
+	}
+	return ret;
 }
 
 static int vio_noop(struct vaccel_session *sess)
 {
-	uint8_t op = VACCEL_OP_NOOP;
-	struct vio_arg rd[] = {OPTYPE(op)};
-
-	return vio_genop(sess, rd, 1, NULL, 0);
+	return vio_op(sess, VACCEL_OP_NOOP, NULL, 0, NULL);
 }
 
 /* ------------------------------------------------------------------ image */
@@ -50,37 +184,18 @@ static int vio_image_classify(struct vaccel_session *sess, const void *img, unsi
 			      unsigned char *out_imgname, size_t len_img, size_t len_out_text,
 			      size_t len_out_imgname)
 {
-	uint8_t op = VACCEL_OP_IMAGE_CLASSIFY;
+	const struct vio_src src[] = {BYTES(img, len_img), ELEMS(out_imgname, len_out_imgname),
+				      ELEMS(out_text, len_out_text)};
 
-	if (!img || !len_img)
-		return VACCEL_EINVAL;
-	/* A missing output travels as an empty write arg (the host passes it
-	 * on as NULL with length 0). */
-	if (!out_text)
-		len_out_text = 0;
-	if (!out_imgname)
-		len_out_imgname = 0;
-
-	struct vio_arg rd[] = {OPTYPE(op), RD(img, len_img, VACCEL_ARG_BUFFER)};
-	/* Generic layout order: imgname first, then text. */
-	struct vio_arg wr[] = {WR(out_imgname, len_out_imgname, VACCEL_ARG_UCHAR_ARRAY),
-			       WR(out_text, len_out_text, VACCEL_ARG_UCHAR_ARRAY)};
-
-	return vio_genop(sess, rd, 2, wr, 2);
+	return vio_op(sess, VACCEL_OP_IMAGE_CLASSIFY, src, ARRAY_SIZE(src), NULL);
 }
 
-static int image_op(struct vaccel_session *sess, uint8_t op, const void *img,
+static int image_op(struct vaccel_session *sess, vaccel_op_type_t op, const void *img,
 		    unsigned char *out_imgname, size_t len_img, size_t len_out_imgname)
 {
-	if (!img || !len_img)
-		return VACCEL_EINVAL;
-	if (!out_imgname)
-		len_out_imgname = 0;
+	const struct vio_src src[] = {BYTES(img, len_img), ELEMS(out_imgname, len_out_imgname)};
 
-	struct vio_arg rd[] = {OPTYPE(op), RD(img, len_img, VACCEL_ARG_BUFFER)};
-	struct vio_arg wr[] = {WR(out_imgname, len_out_imgname, VACCEL_ARG_UCHAR_ARRAY)};
-
-	return vio_genop(sess, rd, 2, wr, 1);
+	return vio_op(sess, op, src, ARRAY_SIZE(src), NULL);
 }
 
 static int vio_image_detect(struct vaccel_session *sess, const void *img,
@@ -113,98 +228,45 @@ static int vio_sgemm(struct vaccel_session *sess, int64_t m, int64_t n, int64_t 
 		     float *a, int64_t lda, float *b, int64_t ldb, float beta, float *c,
 		     int64_t ldc)
 {
-	uint8_t op = VACCEL_OP_BLAS_SGEMM;
-	uint64_t la, lb, lc;
+	const struct vio_src src[] = {VAL(m),	  VAL(n),   VAL(k),	VAL(alpha),
+				      DERIVED(a), VAL(lda), DERIVED(b), VAL(ldb),
+				      VAL(beta),  VAL(ldc), DERIVED(c)};
 
-	if (!a || !b || !c)
-		return VACCEL_EINVAL;
-	if (!mat_ok(m, k, lda, &la) || !mat_ok(k, n, ldb, &lb) || !mat_ok(m, n, ldc, &lc))
-		return VACCEL_EINVAL;
-
-	struct vio_arg rd[] = {
-	    OPTYPE(op),
-	    RD(&m, sizeof(m), VACCEL_ARG_INT64),
-	    RD(&n, sizeof(n), VACCEL_ARG_INT64),
-	    RD(&k, sizeof(k), VACCEL_ARG_INT64),
-	    RD(&alpha, sizeof(alpha), VACCEL_ARG_FLOAT32),
-	    RD(a, la, VACCEL_ARG_FLOAT32_ARRAY),
-	    RD(&lda, sizeof(lda), VACCEL_ARG_INT64),
-	    RD(b, lb, VACCEL_ARG_FLOAT32_ARRAY),
-	    RD(&ldb, sizeof(ldb), VACCEL_ARG_INT64),
-	    RD(&beta, sizeof(beta), VACCEL_ARG_FLOAT32),
-	    RD(&ldc, sizeof(ldc), VACCEL_ARG_INT64),
-	};
-	/* C is read and written (C = alpha*A*B + beta*C). */
-	struct vio_arg wr[] = {WR(c, lc, VACCEL_ARG_FLOAT32_ARRAY)};
-
-	wr[0].inout = true;
-	return vio_genop(sess, rd, 11, wr, 1);
+	return vio_op(sess, VACCEL_OP_BLAS_SGEMM, src, ARRAY_SIZE(src), NULL);
 }
 
 /* ------------------------------------------------------------------- fpga */
 
 static int vio_fpga_arraycopy(struct vaccel_session *sess, int a[], int out_a[], size_t len_a)
 {
-	uint8_t op = VACCEL_OP_FPGA_ARRAYCOPY;
-	uint64_t l;
+	const struct vio_src src[] = {ELEMS(a, len_a), DERIVED(out_a)};
 
-	if (!a || !out_a || !len_a || !mul_ok(len_a, sizeof(int), &l))
-		return VACCEL_EINVAL;
-
-	struct vio_arg rd[] = {OPTYPE(op), RD(a, l, VACCEL_ARG_INT32_ARRAY)};
-	struct vio_arg wr[] = {WR(out_a, l, VACCEL_ARG_INT32_ARRAY)};
-
-	return vio_genop(sess, rd, 2, wr, 1);
+	return vio_op(sess, VACCEL_OP_FPGA_ARRAYCOPY, src, ARRAY_SIZE(src), NULL);
 }
 
 static int vio_fpga_mmult(struct vaccel_session *sess, float a[], float b[], float c[],
 			  size_t len_a)
 {
-	uint8_t op = VACCEL_OP_FPGA_MMULT;
-	uint64_t l;
+	const struct vio_src src[] = {ELEMS(a, len_a), DERIVED(b), DERIVED(c)};
 
-	if (!a || !b || !c || !len_a || !mul_ok(len_a, sizeof(float), &l))
-		return VACCEL_EINVAL;
-
-	struct vio_arg rd[] = {OPTYPE(op), RD(a, l, VACCEL_ARG_FLOAT32_ARRAY),
-			       RD(b, l, VACCEL_ARG_FLOAT32_ARRAY)};
-	struct vio_arg wr[] = {WR(c, l, VACCEL_ARG_FLOAT32_ARRAY)};
-
-	return vio_genop(sess, rd, 3, wr, 1);
+	return vio_op(sess, VACCEL_OP_FPGA_MMULT, src, ARRAY_SIZE(src), NULL);
 }
 
 static int vio_fpga_parallel(struct vaccel_session *sess, float a[], float b[], float add_output[],
 			     float mult_output[], size_t len_a)
 {
-	uint8_t op = VACCEL_OP_FPGA_PARALLEL;
-	uint64_t l;
+	const struct vio_src src[] = {ELEMS(a, len_a), DERIVED(b), DERIVED(add_output),
+				      DERIVED(mult_output)};
 
-	if (!a || !b || !add_output || !mult_output || !len_a || !mul_ok(len_a, sizeof(float), &l))
-		return VACCEL_EINVAL;
-
-	struct vio_arg rd[] = {OPTYPE(op), RD(a, l, VACCEL_ARG_FLOAT32_ARRAY),
-			       RD(b, l, VACCEL_ARG_FLOAT32_ARRAY)};
-	struct vio_arg wr[] = {WR(add_output, l, VACCEL_ARG_FLOAT32_ARRAY),
-			       WR(mult_output, l, VACCEL_ARG_FLOAT32_ARRAY)};
-
-	return vio_genop(sess, rd, 3, wr, 2);
+	return vio_op(sess, VACCEL_OP_FPGA_PARALLEL, src, ARRAY_SIZE(src), NULL);
 }
 
 static int vio_fpga_vadd(struct vaccel_session *sess, float a[], float b[], float c[], size_t len_a,
 			 size_t len_b)
 {
-	uint8_t op = VACCEL_OP_FPGA_VECTORADD;
-	uint64_t la, lb;
+	const struct vio_src src[] = {ELEMS(a, len_a), ELEMS(b, len_b), DERIVED(c)};
 
-	if (!a || !b || !c || !len_a || !len_b || !mul_ok(len_a, sizeof(float), &la) ||
-	    !mul_ok(len_b, sizeof(float), &lb))
-		return VACCEL_EINVAL;
-
-	struct vio_arg rd[] = {OPTYPE(op), RD(a, la, VACCEL_ARG_FLOAT32_ARRAY),
-			       RD(b, lb, VACCEL_ARG_FLOAT32_ARRAY)};
-	struct vio_arg wr[] = {WR(c, la, VACCEL_ARG_FLOAT32_ARRAY)};
-
-	return vio_genop(sess, rd, 3, wr, 1);
+	return vio_op(sess, VACCEL_OP_FPGA_VECTORADD, src, ARRAY_SIZE(src), NULL);
 }
 
 /* ----------------------------------------------------------------- minmax */
@@ -213,91 +275,33 @@ static int vio_minmax(struct vaccel_session *sess, const double *indata, int nda
 		      int low_threshold, int high_threshold, double *outdata, double *min,
 		      double *max)
 {
-	uint8_t op = VACCEL_OP_MINMAX;
-	int32_t nd = ndata, lo = low_threshold, hi = high_threshold;
-	uint64_t l;
+	const struct vio_src src[] = {DERIVED(indata),	   VAL(ndata),	     VAL(low_threshold),
+				      VAL(high_threshold), DERIVED(outdata), ELEMS(min, 1),
+				      ELEMS(max, 1)};
 
-	if (!indata || ndata <= 0 || !outdata || !min || !max ||
-	    !mul_ok((size_t)ndata, sizeof(double), &l))
-		return VACCEL_EINVAL;
-
-	struct vio_arg rd[] = {OPTYPE(op), RD(indata, l, VACCEL_ARG_FLOAT64_ARRAY),
-			       RD(&nd, sizeof(nd), VACCEL_ARG_INT32),
-			       RD(&lo, sizeof(lo), VACCEL_ARG_INT32),
-			       RD(&hi, sizeof(hi), VACCEL_ARG_INT32)};
-	struct vio_arg wr[] = {WR(outdata, l, VACCEL_ARG_FLOAT64_ARRAY),
-			       WR(min, sizeof(*min), VACCEL_ARG_FLOAT64),
-			       WR(max, sizeof(*max), VACCEL_ARG_FLOAT64)};
-
-	return vio_genop(sess, rd, 5, wr, 3);
+	return vio_op(sess, VACCEL_OP_MINMAX, src, ARRAY_SIZE(src), NULL);
 }
 
 /* ------------------------------------------- exec, exec_with_resource, opencv */
-
-/*
- * GENOP with `nr_head` fixed read args followed by the user's args, passed
- * through verbatim (type and custom type id included).
- */
-static int genop_passthrough(struct vaccel_session *sess, const struct vio_arg *head,
-			     unsigned nr_head, struct vaccel_arg *read, size_t nr_read,
-			     struct vaccel_arg *write, size_t nr_write)
-{
-	struct vio_arg *rd = NULL, *wr = NULL;
-	int ret;
-
-	if ((nr_read && !read) || (nr_write && !write))
-		return VACCEL_EINVAL;
-	if (nr_read > VIO_MAX_USER_ARGS || nr_write > VIO_MAX_USER_ARGS) {
-		vaccel_error("[virtio] Too many arguments for the device");
-		return VACCEL_ENOSPC;
-	}
-	rd = calloc(nr_head + nr_read, sizeof(*rd));
-	wr = calloc(nr_write ? nr_write : 1, sizeof(*wr));
-	if (!rd || !wr) {
-		ret = VACCEL_ENOMEM;
-		goto out;
-	}
-	memcpy(rd, head, nr_head * sizeof(*rd));
-	for (size_t i = 0; i < nr_read; i++)
-		rd[nr_head + i] = (struct vio_arg){.buf = read[i].buf,
-						   .len = read[i].size,
-						   .type = (uint32_t)read[i].type,
-						   .custom_id = read[i].custom_type_id};
-	for (size_t i = 0; i < nr_write; i++)
-		wr[i] = (struct vio_arg){.buf = write[i].buf,
-					 .len = write[i].size,
-					 .type = (uint32_t)write[i].type,
-					 .custom_id = write[i].custom_type_id};
-	ret = vio_genop(sess, rd, nr_head + (unsigned)nr_read, wr, (unsigned)nr_write);
-out:
-	free(rd);
-	free(wr);
-	return ret;
-}
 
 static int vio_exec(struct vaccel_session *sess, const char *library, const char *fn_symbol,
 		    struct vaccel_arg *read, size_t nr_read, struct vaccel_arg *write,
 		    size_t nr_write)
 {
-	uint8_t op = VACCEL_OP_EXEC;
+	const struct vio_src src[] = {STR(library), STR(fn_symbol)};
+	const struct vio_tail tail = {read, write, nr_read, nr_write};
 
-	if (!library || !fn_symbol)
-		return VACCEL_EINVAL;
-
-	struct vio_arg head[] = {OPTYPE(op), RD(library, strlen(library) + 1, VACCEL_ARG_STRING),
-				 RD(fn_symbol, strlen(fn_symbol) + 1, VACCEL_ARG_STRING)};
-
-	return genop_passthrough(sess, head, 3, read, nr_read, write, nr_write);
+	return vio_op(sess, VACCEL_OP_EXEC, src, ARRAY_SIZE(src), &tail);
 }
 
 static int vio_exec_with_resource(struct vaccel_session *sess, struct vaccel_resource *resource,
 				  const char *fn_symbol, struct vaccel_arg *read, size_t nr_read,
 				  struct vaccel_arg *write, size_t nr_write)
 {
-	uint8_t op = VACCEL_OP_EXEC_WITH_RESOURCE;
+	const struct vio_tail tail = {read, write, nr_read, nr_write};
 	int64_t rid;
 
-	if (!resource || !fn_symbol)
+	if (!resource)
 		return VACCEL_EINVAL;
 	/* The device knows the resource by the id it gave us. */
 	rid = resource->remote_id;
@@ -306,21 +310,22 @@ static int vio_exec_with_resource(struct vaccel_session *sess, struct vaccel_res
 		return VACCEL_ENOENT;
 	}
 
-	struct vio_arg head[] = {OPTYPE(op), RD(&rid, sizeof(rid), VACCEL_ARG_INT64),
-				 RD(fn_symbol, strlen(fn_symbol) + 1, VACCEL_ARG_STRING)};
+	const struct vio_src src[] = {VAL(rid), STR(fn_symbol)};
 
-	return genop_passthrough(sess, head, 3, read, nr_read, write, nr_write);
+	return vio_op(sess, VACCEL_OP_EXEC_WITH_RESOURCE, src, ARRAY_SIZE(src), &tail);
 }
 
+/* The first user arg selects the plugin's function; it travels as the user gave it. */
 static int vio_opencv(struct vaccel_session *sess, struct vaccel_arg *read, int nr_read,
 		      struct vaccel_arg *write, int nr_write)
 {
-	uint8_t op = VACCEL_OP_OPENCV;
-	struct vio_arg head[] = {OPTYPE(op)};
-
-	if (nr_read < 0 || nr_write < 0)
+	if (nr_read < 1 || !read || nr_write < 0)
 		return VACCEL_EINVAL;
-	return genop_passthrough(sess, head, 1, read, (size_t)nr_read, write, (size_t)nr_write);
+
+	const struct vio_src src[] = {USER(&read[0])};
+	const struct vio_tail tail = {read + 1, write, (size_t)nr_read - 1, (size_t)nr_write};
+
+	return vio_op(sess, VACCEL_OP_OPENCV, src, ARRAY_SIZE(src), &tail);
 }
 
 struct vaccel_op vio_ops[] = {
@@ -341,4 +346,4 @@ struct vaccel_op vio_ops[] = {
     VACCEL_OP_INIT(vio_ops[14], VACCEL_OP_OPENCV, vio_opencv),
 };
 
-const size_t vio_nr_ops = sizeof(vio_ops) / sizeof(vio_ops[0]);
+const size_t vio_nr_ops = ARRAY_SIZE(vio_ops);

@@ -255,6 +255,14 @@ out:
 	return ret;
 }
 
+/* Forget res's host copy: no session holds it there any more. Caller holds vio_res_lock. */
+static void res_forget(struct vaccel_resource *res, struct vio_res *rp)
+{
+	res->remote_id = 0;
+	res->plugin_priv = NULL;
+	free(rp);
+}
+
 static int vio_resource_register(struct vaccel_resource *res, struct vaccel_session *sess)
 {
 	struct vio_sess *sp;
@@ -299,9 +307,7 @@ static int vio_resource_register(struct vaccel_resource *res, struct vaccel_sess
 			     " (remote id %" PRId64 ")",
 			     sess->id, res->id, res->remote_id);
 	} else if (!rp->nr_regs) {
-		res->remote_id = 0;
-		res->plugin_priv = NULL;
-		free(rp);
+		res_forget(res, rp);
 	}
 out:
 	pthread_mutex_unlock(&vio_res_lock);
@@ -342,13 +348,9 @@ static int vio_resource_unregister(struct vaccel_resource *res, struct vaccel_se
 	/* On a device error the registration stays (the core keeps it too). */
 	if (ret)
 		goto out;
-	rp->nr_regs--;
-	if (!rp->nr_regs) {
-		/* The host releases a resource no session holds. */
-		res->remote_id = 0;
-		res->plugin_priv = NULL;
-		free(rp);
-	}
+	/* The host releases a resource no session holds. */
+	if (!--rp->nr_regs)
+		res_forget(res, rp);
 out:
 	pthread_mutex_unlock(&vio_res_lock);
 	return ret;

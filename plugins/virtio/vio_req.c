@@ -7,10 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIO_HDR_BYTES sizeof(struct virtio_accel_req_hdr)
-#define VIO_ARG_HDR_BYTES sizeof(struct virtio_accel_arg_hdr)
-#define VIO_RESP_BYTES sizeof(struct virtio_accel_resp_hdr)
-
 static bool add_ovf(uint64_t *acc, uint64_t v)
 {
 	return __builtin_add_overflow(*acc, v, acc);
@@ -18,7 +14,7 @@ static bool add_ovf(uint64_t *acc, uint64_t v)
 
 uint64_t vio_req_read_bytes(const struct vio_req *req)
 {
-	uint64_t n = VIO_HDR_BYTES + VIO_ARG_HDR_BYTES * ((uint64_t)req->nr_read + req->nr_write);
+	uint64_t n = VIRTIO_ACCEL_HDRS_SIZE((uint64_t)req->nr_read + req->nr_write);
 
 	for (unsigned i = 0; i < req->nr_read; i++)
 		if (add_ovf(&n, req->read[i].len))
@@ -28,7 +24,7 @@ uint64_t vio_req_read_bytes(const struct vio_req *req)
 
 uint64_t vio_req_write_bytes(const struct vio_req *req)
 {
-	uint64_t n = VIO_RESP_BYTES + 8 * (uint64_t)req->nr_write;
+	uint64_t n = VIRTIO_ACCEL_RESP_SIZE(req->nr_write);
 
 	for (unsigned i = 0; i < req->nr_write; i++)
 		if (add_ovf(&n, req->write[i].len))
@@ -138,7 +134,7 @@ int vio_layout_plan(struct vio_layout *l, const struct vio_req *req, uint64_t ow
 
 	/* Readable: header and arg headers first, always packed. */
 	run = 0;
-	pos = VIO_HDR_BYTES + VIO_ARG_HDR_BYTES * ((uint64_t)req->nr_read + req->nr_write);
+	pos = VIRTIO_ACCEL_HDRS_SIZE((uint64_t)req->nr_read + req->nr_write);
 	ret = plan_args(l, req->read, req->nr_read, l->rd_off, own_min, chunk, &pos, &run);
 	if (!ret && pos > run)
 		ret = add_seg(l, run, pos - run, chunk);
@@ -152,7 +148,7 @@ int vio_layout_plan(struct vio_layout *l, const struct vio_req *req, uint64_t ow
 	if (ret)
 		goto err;
 	l->resp_off = pos;
-	pos += VIO_RESP_BYTES + 8 * (uint64_t)req->nr_write;
+	pos += VIRTIO_ACCEL_RESP_SIZE(req->nr_write);
 	ret = add_seg(l, run, pos - run, chunk);
 	if (ret)
 		goto err;
@@ -214,7 +210,7 @@ int vio_layout_decode(const struct vio_layout *l, struct vio_req *req, const uin
 		      uint64_t used)
 {
 	struct virtio_accel_resp_hdr resp;
-	const uint8_t *lens = base + l->resp_off + sizeof(resp);
+	const uint8_t *lens = base + l->resp_off + VIRTIO_ACCEL_RESP_HDR_SIZE;
 
 	/* The device writes the whole writable part or reports 0. */
 	if (used < l->wr_bytes)
@@ -229,14 +225,14 @@ int vio_layout_decode(const struct vio_layout *l, struct vio_req *req, const uin
 	for (unsigned i = 0; i < req->nr_write; i++) {
 		uint64_t n;
 
-		memcpy(&n, lens + 8 * i, 8);
+		memcpy(&n, lens + VIRTIO_ACCEL_OUT_LEN_SIZE * i, sizeof(n));
 		if (le64toh(n) > req->write[i].len)
 			return -EPROTO;
 	}
 	for (unsigned i = 0; i < req->nr_write; i++) {
 		uint64_t n;
 
-		memcpy(&n, lens + 8 * i, 8);
+		memcpy(&n, lens + VIRTIO_ACCEL_OUT_LEN_SIZE * i, sizeof(n));
 		n = le64toh(n);
 		if (n)
 			memcpy(req->write[i].buf, base + l->wr_off[i], n);
@@ -257,8 +253,7 @@ int vio_limits_from_config(struct vio_limits *lim, const struct virtio_accel_con
 		return -EPROTONOSUPPORT;
 	if (lim->num_queues < 1 || lim->max_args < VIRTIO_ACCEL_MIN_ARGS ||
 	    lim->max_args > VIRTIO_ACCEL_MAX_ARGS_LIMIT || lim->max_segments < 4 ||
-	    lim->max_request_bytes <
-		sizeof(struct virtio_accel_req_hdr) + sizeof(struct virtio_accel_resp_hdr))
+	    lim->max_request_bytes < VIRTIO_ACCEL_REQ_HDR_SIZE + VIRTIO_ACCEL_RESP_SIZE(0))
 		return -EPROTO;
 	return 0;
 }

@@ -21,8 +21,9 @@ struct vio_arg {
 	uint64_t len;
 	uint32_t type;	    /* vaccel_arg_type_t */
 	uint32_t custom_id; /* for VACCEL_ARG_CUSTOM */
-	/* Write args only: the device sees the buffer's current contents
-	 * (as with the in-place kernel driver), e.g. sgemm's C. */
+	/* Write args only: the op reads the buffer first (its role in the op
+	 * table is in/out, e.g. sgemm's C), so its contents travel in too;
+	 * an out-only buffer is not copied to the device. */
 	bool inout;
 };
 

@@ -3,28 +3,10 @@
  * vaccel_genop(): the generic operation, and the entry point a VirtIO host
  * uses for every op a guest sends.
  *
- * Per-op layout (positions after read[0], the VACCEL_ARG_UINT8 op type; the
- * normative copy, with the notation, is in vaccel/ops/genop.h):
- *
- *   op                  read                               write
- *   NOOP                -                                  -
- *   EXEC                STRING lib, STRING sym, *any       *any
- *   EXEC_WITH_RESOURCE  INT64 res id, STRING sym, *any     *any
- *   IMAGE_CLASSIFY      BUFFER img                         UCHAR_ARRAY out_imgname,
- *                                                          UCHAR_ARRAY out_text
- *   IMAGE_DETECT/SEGMENT/POSE/DEPTH  BUFFER img            UCHAR_ARRAY out_imgname
- *   BLAS_SGEMM          INT64 m,n,k, FLOAT32 alpha,        FLOAT32_ARRAY c
- *                       FLOAT32_ARRAY a, INT64 lda,
- *                       FLOAT32_ARRAY b, INT64 ldb,
- *                       FLOAT32 beta, INT64 ldc
- *   MINMAX              f64[] indata, i32 ndata,           f64[] outdata, f64 min,
- *                       i32 low, i32 high                  f64 max
- *   FPGA_ARRAYCOPY      i32[] a                            i32[] out_a
- *   FPGA_MMULT          f32[] a, f32[] b                   f32[] c
- *   FPGA_PARALLEL       f32[] a, f32[] b                   f32[] add, f32[] mult
- *   FPGA_VECTORADD      f32[] a, f32[] b                   f32[] c
- *   OPENCV              selector, *any                     *any
- *   TF_*, TFLITE_*, TORCH_*: VACCEL_ENOTSUP.   op >= VACCEL_OP_MAX: VACCEL_EINVAL.
+ * read[0] is the op type; the op's row in the op table (lib/optable, the
+ * spec's §6.2 table is generated from it) says what the other args must be,
+ * optab_check() checks all of them against it, and only then the op's typed
+ * call (genop_unpack.c) runs.
  *
  * Differences from upstream, on purpose: NOOP is reachable (the transport
  * needs it); every size and count is checked (upstream read the untyped
@@ -32,25 +14,26 @@
  * well formed. Classify keeps upstream's WRITE order for compatibility.
  */
 
-#include "genop_args.h"
 #include "genop_unpack.h"
+#include "optab.h"
 #include "vaccel/error.h"
 #include "vaccel/log.h"
 #include "vaccel/ops/genop.h"
 #include <inttypes.h>
-#include <stdio.h>
 
 /* read[0]: the op type, a VACCEL_ARG_UINT8 of size 1. */
 static int ops_genop_op_type(const struct vaccel_arg *arg, vaccel_op_type_t *op)
 {
 	uint8_t value;
-	int ret;
 
-	ret = ops_genop_get_scalar(arg, VACCEL_ARG_UINT8, sizeof(value), false, &value,
-				   "operation type");
-	if (ret)
-		return ret;
-
+	if (arg->type != VACCEL_ARG_UINT8 || arg->size != sizeof(value) || !arg->buf) {
+		vaccel_error("genop: operation type: expected %s of 1 byte, got %s of %zu%s",
+			     vaccel_arg_type_to_str(VACCEL_ARG_UINT8),
+			     vaccel_arg_type_to_str(arg->type), arg->size,
+			     arg->buf ? "" : " at NULL");
+		return VACCEL_EINVAL;
+	}
+	value = *(const uint8_t *)arg->buf;
 	if (value >= VACCEL_OP_MAX) {
 		vaccel_error("genop: Invalid operation type %u", value);
 		return VACCEL_EINVAL;
@@ -63,9 +46,10 @@ static int ops_genop_op_type(const struct vaccel_arg *arg, vaccel_op_type_t *op)
 int vaccel_genop(struct vaccel_session *sess, struct vaccel_arg *read, int nr_read,
 		 struct vaccel_arg *write, int nr_write)
 {
-	char name[VACCEL_ENUM_STR_MAX];
-	char label[VACCEL_ENUM_STR_MAX + 8];
-	ops_genop_unpack_fn unpack;
+	struct optab_val vals[2 * OPTAB_MAX_FIXED];
+	const struct optab_op *row;
+	ops_genop_call_fn call;
+	struct optab_err err;
 	vaccel_op_type_t op;
 	int ret;
 
@@ -88,23 +72,29 @@ int vaccel_genop(struct vaccel_session *sess, struct vaccel_arg *read, int nr_re
 
 	vaccel_debug("session:%" PRId64 " genop: %s", sess->id, vaccel_op_type_to_str(op));
 
-	unpack = ops_genop_unpacker(op);
-	if (!unpack) {
+	row = optab_op(op);
+	call = ops_genop_caller(op);
+	if (!row || !call) {
 		vaccel_error("genop: Operation not implemented for %s", vaccel_op_type_to_str(op));
 		return VACCEL_ENOTSUP;
 	}
 
-	/* Shape checks on everything first, so no adapter sees a malformed arg. */
-	vaccel_op_type_to_lower(op, name, sizeof(name));
-	snprintf(label, sizeof(label), "%s: read", name);
-	ret = ops_genop_args_check(&read[1], (size_t)nr_read - 1, 1, true, label);
-	if (ret)
-		return ret;
+	/* Everything is checked first, so no typed call sees a malformed arg. */
+	if (optab_check(row, &read[1], (size_t)nr_read - 1, write, (size_t)nr_write, OPTAB_ALIGN,
+			vals, &err)) {
+		char why[256];
 
-	snprintf(label, sizeof(label), "%s: write", name);
-	ret = ops_genop_args_check(write, (size_t)nr_write, 0, false, label);
-	if (ret)
-		return ret;
+		optab_err_str(row, &err, why, sizeof(why));
+		vaccel_error("genop: %s", why);
+		return VACCEL_EINVAL;
+	}
 
-	return unpack(op, sess, &read[1], (size_t)nr_read - 1, write, (size_t)nr_write);
+	return call(&(struct ops_genop_call){.op = op,
+					     .sess = sess,
+					     .row = row,
+					     .v = vals,
+					     .read = &read[1],
+					     .nr_read = (size_t)nr_read - 1,
+					     .write = write,
+					     .nr_write = (size_t)nr_write});
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* VACCEL_OP_MINMAX (deprecated demo kernel). */
+/* VACCEL_OP_MINMAX (deprecated demo kernel). Flow and rules: ops.h. */
 
 #include "ops.h"
 #include "vaccel/ops/minmax.h"
@@ -8,35 +8,16 @@ typedef int (*minmax_fn)(struct vaccel_session *sess, const double *indata, int 
 			 int low_threshold, int high_threshold, double *outdata, double *min,
 			 double *max);
 
-static struct vaccel_prof_region minmax_prof[] = {
-    VACCEL_PROF_REGION_INIT("vaccel_minmax_op"),
-};
-
 int vaccel_minmax(struct vaccel_session *sess, const double *indata, int ndata, int low_threshold,
 		  int high_threshold, double *outdata, double *min, double *max)
 {
-	uint64_t t0;
-	void *func;
+	struct ops_call call;
 	int ret;
 
-	if (!sess)
-		return VACCEL_EINVAL;
-
-	ops_log_lookup(sess, VACCEL_OP_MINMAX);
-	t0 = ops_prof_begin();
-
-	ret = ops_get_func(sess, VACCEL_OP_MINMAX, &func);
+	ret = ops_enter(&call, sess, VACCEL_OP_MINMAX, NULL);
 	if (ret)
-		goto out;
+		return ret;
 
-	ret = ((minmax_fn)func)(sess, indata, ndata, low_threshold, high_threshold, outdata, min,
-				max);
-out:
-	ops_prof_end(&minmax_prof[0], t0);
-	return ret;
-}
-
-__attribute__((destructor)) static void minmax_prof_fini(void)
-{
-	ops_prof_regions_flush(minmax_prof, 1);
+	return ops_exit(&call, ((minmax_fn)call.func)(sess, indata, ndata, low_threshold,
+						      high_threshold, outdata, min, max));
 }

@@ -1,40 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-/* VACCEL_OP_NOOP: the debug op. */
+/* VACCEL_OP_NOOP: the debug op. Flow and rules: ops.h. */
 
 #include "ops.h"
 #include "vaccel/ops/noop.h"
 
 typedef int (*noop_fn)(struct vaccel_session *sess);
 
-static struct vaccel_prof_region noop_prof[] = {
-    VACCEL_PROF_REGION_INIT("vaccel_noop_op"),
-};
-
 int vaccel_noop(struct vaccel_session *sess)
 {
-	uint64_t t0;
-	void *func;
+	struct ops_call call;
 	int ret;
 
-	if (!sess)
-		return VACCEL_EINVAL;
-
-	ops_log_lookup(sess, VACCEL_OP_NOOP);
-
-	/* Upstream leaves the region running on ENOTSUP; every path stops it here. */
-	t0 = ops_prof_begin();
-
-	ret = ops_get_func(sess, VACCEL_OP_NOOP, &func);
+	/* Upstream leaves the region running on ENOTSUP; ops_enter() closes it. */
+	ret = ops_enter(&call, sess, VACCEL_OP_NOOP, NULL);
 	if (ret)
-		goto out;
+		return ret;
 
-	ret = ((noop_fn)func)(sess);
-out:
-	ops_prof_end(&noop_prof[0], t0);
-	return ret;
-}
-
-__attribute__((destructor)) static void noop_prof_fini(void)
-{
-	ops_prof_regions_flush(noop_prof, 1);
+	return ops_exit(&call, ((noop_fn)call.func)(sess));
 }

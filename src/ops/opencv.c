@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* VACCEL_OP_OPENCV: argument arrays passed through to the plugin. */
+/* VACCEL_OP_OPENCV: argument arrays passed through to the plugin. Flow and rules: ops.h. */
 
 #include "ops.h"
 #include "vaccel/ops/opencv.h"
@@ -8,15 +8,10 @@
 typedef int (*opencv_fn)(struct vaccel_session *sess, struct vaccel_arg *read, int nr_read,
 			 struct vaccel_arg *write, int nr_write);
 
-static struct vaccel_prof_region opencv_prof[] = {
-    VACCEL_PROF_REGION_INIT("vaccel_opencv_op"),
-};
-
 int vaccel_opencv(struct vaccel_session *sess, struct vaccel_arg *read, int nr_read,
 		  struct vaccel_arg *write, int nr_write)
 {
-	uint64_t t0;
-	void *func;
+	struct ops_call call;
 	int ret;
 
 	if (!sess)
@@ -28,26 +23,15 @@ int vaccel_opencv(struct vaccel_session *sess, struct vaccel_arg *read, int nr_r
 		return VACCEL_EINVAL;
 	}
 
-	ops_log_lookup(sess, VACCEL_OP_OPENCV);
-	t0 = ops_prof_begin();
-
-	ret = ops_get_func(sess, VACCEL_OP_OPENCV, &func);
+	ret = ops_enter(&call, sess, VACCEL_OP_OPENCV, NULL);
 	if (ret)
-		goto out;
+		return ret;
 
-	ret = ((opencv_fn)func)(sess, read, nr_read, write, nr_write);
-out:
-	ops_prof_end(&opencv_prof[0], t0);
-	return ret;
+	return ops_exit(&call, ((opencv_fn)call.func)(sess, read, nr_read, write, nr_write));
 }
 
 int vaccel_opencv_unpack(struct vaccel_session *sess, struct vaccel_arg *read, int nr_read,
 			 struct vaccel_arg *write, int nr_write)
 {
 	return vaccel_opencv(sess, read, nr_read, write, nr_write);
-}
-
-__attribute__((destructor)) static void opencv_prof_fini(void)
-{
-	ops_prof_regions_flush(opencv_prof, 1);
 }

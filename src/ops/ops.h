@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Internal helpers shared by the typed operation wrappers (the .c files in src/ops).
+ * The front and back of every typed operation wrapper (the .c files in src/ops).
  *
- * Every wrapper follows the same flow: NULL session -> EINVAL; debug
- * "Looking for func"; resource checks; start the family's profiling region;
- * look the function up in the session's plugin (missing -> ENOTSUP); call it
- * with exactly the public arguments; stop the region; return the plugin's
- * result unchanged.
+ * Rules for a wrapper:
+ * - Checks of its own arguments come first and are silent (VACCEL_EINVAL, nothing
+ *   logged), as upstream's; opencv's count check is the one that logs.
+ * - Then ops_enter(), which does the rest of upstream's flow (vaccel-api.md §2.2) in
+ *   upstream's order and with upstream's log lines. It fails without leaving anything
+ *   open; when it succeeds, the wrapper calls call.func with exactly the public
+ *   arguments and returns ops_exit(&call, <the plugin's result>), unchanged.
+ * - What differs per op (its profiling region, the resource it needs) is a row of the
+ *   table in ops.c, not code in the wrapper.
+ *
+ * Hot path (a call that succeeds, debug logging and profiling off): no allocation, no
+ * string work, one table row, one plugin lookup.
  */
 #ifndef VACCEL_SRC_OPS_OPS_H
 #define VACCEL_SRC_OPS_OPS_H
@@ -19,36 +26,45 @@
 #include "vaccel/session.h"
 #include <stdint.h>
 
-/* Debug "session:<id> Looking for func implementing op <op>". */
-void ops_log_lookup(const struct vaccel_session *sess, vaccel_op_type_t type);
+/* One op call in flight, from ops_enter() to ops_exit(). */
+struct ops_call {
+	void *func;			 /* the session's plugin's implementation */
+	struct vaccel_prof_region *prof; /* the op's profiling region */
+	uint64_t t0;			 /* start of its sample; 0 when profiling is off */
+};
 
 /*
- * Check that `res` is non-NULL, of type `type` (else VACCEL_EINVAL) and
- * registered to `sess` (else VACCEL_EPERM), logging why it is not.
+ * Start a call of `op` on `sess`. `res` is the op's resource argument (ignored by ops
+ * that take none). In order:
+ *   1. sess NULL, or a resource op's res NULL: VACCEL_EINVAL, nothing logged;
+ *   2. debug "session:<id> Looking for func implementing op <op>";
+ *   3. a resource op's res must have the op's resource type (else VACCEL_EINVAL) and be
+ *      registered to sess (else VACCEL_EPERM), logged as errors;
+ *   4. the profiling sample starts;
+ *   5. the session's plugin must implement op: a session without a plugin (never
+ *      initialized, or released) gives VACCEL_EINVAL, a plugin without the op
+ *      VACCEL_ENOTSUP, both logged; the sample is closed. Found: debug "Returning func
+ *      for op <op> from plugin <name>", call->func set, VACCEL_OK.
  */
-int ops_check_resource(const struct vaccel_session *sess, const struct vaccel_resource *res,
-		       vaccel_resource_type_t type);
+int ops_enter(struct ops_call *call, const struct vaccel_session *sess, vaccel_op_type_t op,
+	      const struct vaccel_resource *res);
 
 /*
- * Find the plugin function for `type` in the session's plugin. Returns
- * VACCEL_OK and sets *func, VACCEL_ENOTSUP (logged as an error) if the plugin
- * does not implement the op, or VACCEL_EINVAL if the session has no plugin
- * (never initialized or already released).
+ * Append a sample [t0, now) to `region`, whole, under a lock: concurrent calls (the host
+ * daemon runs ops on several threads) neither corrupt the region nor close each other's
+ * samples, which the prof API's start/stop pair cannot promise.
  */
-int ops_get_func(const struct vaccel_session *sess, vaccel_op_type_t type, void **func);
+void ops_prof_sample(struct vaccel_prof_region *region, uint64_t t0);
 
-/*
- * Profiling of one op call: t0 = ops_prof_begin() before the lookup, then
- * ops_prof_end(region, t0) on every path. The sample is appended whole under
- * a lock, so concurrent calls (the host daemon runs ops on several threads)
- * neither corrupt the region nor close each other's samples, which the
- * start/stop pair of the prof API cannot promise. No-ops when profiling is
- * off.
- */
-uint64_t ops_prof_begin(void);
-void ops_prof_end(struct vaccel_prof_region *region, uint64_t t0);
+/* Finish a call ops_enter() started: close its sample; pass the plugin's result on. */
+static inline int ops_exit(const struct ops_call *call, int ret)
+{
+	if (call->t0)
+		ops_prof_sample(call->prof, call->t0);
+	return ret;
+}
 
-/* Print and free a family's profiling regions (called from destructors). */
-void ops_prof_regions_flush(struct vaccel_prof_region *regions, int nr_regions);
+/* Tests: the profiling region `op` samples into (upstream's names). */
+const struct vaccel_prof_region *ops_prof_region(vaccel_op_type_t op);
 
 #endif /* VACCEL_SRC_OPS_OPS_H */

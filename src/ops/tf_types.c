@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-/* TensorFlow helper types: buffers, nodes, tensors and status. */
+/*
+ * TensorFlow helper types: buffers, nodes, tensors and status. Buffers and tensors are
+ * shims over tensor_core.c (rules there); nodes and status are TF's alone.
+ */
 
+#include "tensor_core.h"
 #include "vaccel/error.h"
-#include "vaccel/log.h"
 #include "vaccel/ops/tf.h"
 #include <stdlib.h>
 #include <string.h>
@@ -11,62 +14,36 @@
 
 int vaccel_tf_buffer_init(struct vaccel_tf_buffer *buffer, void *data, size_t size)
 {
-	if (!buffer)
-		return VACCEL_EINVAL;
-
-	buffer->data = data;
-	buffer->size = size;
-	return VACCEL_OK;
+	return ops_buffer_init(&tensor_buffer_kind_tf, buffer, data, size);
 }
 
 int vaccel_tf_buffer_release(struct vaccel_tf_buffer *buffer)
 {
-	if (!buffer)
-		return VACCEL_EINVAL;
-
-	free(buffer->data);
-	buffer->data = NULL;
-	buffer->size = 0;
-	return VACCEL_OK;
+	return ops_buffer_release(&tensor_buffer_kind_tf, buffer);
 }
 
 int vaccel_tf_buffer_new(struct vaccel_tf_buffer **buffer, void *data, size_t size)
 {
-	struct vaccel_tf_buffer *b;
+	void *b;
+	int ret;
 
 	if (!buffer)
 		return VACCEL_EINVAL;
 
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return VACCEL_ENOMEM;
-
-	vaccel_tf_buffer_init(b, data, size);
-	*buffer = b;
-	return VACCEL_OK;
+	ret = ops_buffer_new(&tensor_buffer_kind_tf, &b, data, size);
+	if (!ret)
+		*buffer = b;
+	return ret;
 }
 
 int vaccel_tf_buffer_delete(struct vaccel_tf_buffer *buffer)
 {
-	int ret = vaccel_tf_buffer_release(buffer);
-
-	if (ret)
-		return ret;
-
-	free(buffer);
-	return VACCEL_OK;
+	return ops_buffer_delete(&tensor_buffer_kind_tf, buffer);
 }
 
 int vaccel_tf_buffer_take_data(struct vaccel_tf_buffer *buffer, void **data, size_t *size)
 {
-	if (!buffer || !data || !size)
-		return VACCEL_EINVAL;
-
-	*data = buffer->data;
-	*size = buffer->size;
-	buffer->data = NULL;
-	buffer->size = 0;
-	return VACCEL_OK;
+	return ops_buffer_take_data(&tensor_buffer_kind_tf, buffer, data, size);
 }
 
 /* ---- nodes ---- */
@@ -133,121 +110,48 @@ int vaccel_tf_node_delete(struct vaccel_tf_node *node)
 int vaccel_tf_tensor_init(struct vaccel_tf_tensor *tensor, int nr_dims, const int64_t *dims,
 			  enum vaccel_tf_data_type type)
 {
-	if (!tensor || nr_dims < 1)
-		return VACCEL_EINVAL;
-
-	tensor->dims = calloc((size_t)nr_dims, sizeof(*tensor->dims));
-	if (!tensor->dims)
-		return VACCEL_ENOMEM;
-
-	if (dims)
-		memcpy(tensor->dims, dims, (size_t)nr_dims * sizeof(*tensor->dims));
-
-	tensor->nr_dims = nr_dims;
-	tensor->data_type = type;
-	tensor->data = NULL;
-	tensor->size = 0;
-	tensor->owned = false;
-	return VACCEL_OK;
+	return ops_tensor_init(&tensor_kind_tf, tensor, nr_dims, dims, type);
 }
 
 int vaccel_tf_tensor_release(struct vaccel_tf_tensor *tensor)
 {
-	if (!tensor)
-		return VACCEL_EINVAL;
-
-	if (tensor->owned)
-		free(tensor->data);
-	free(tensor->dims);
-
-	tensor->data = NULL;
-	tensor->size = 0;
-	tensor->owned = false;
-	tensor->nr_dims = 0;
-	tensor->dims = NULL;
-	return VACCEL_OK;
+	return ops_tensor_release(&tensor_kind_tf, tensor);
 }
 
 int vaccel_tf_tensor_new(struct vaccel_tf_tensor **tensor, int nr_dims, const int64_t *dims,
 			 enum vaccel_tf_data_type type)
 {
-	struct vaccel_tf_tensor *t;
-	int ret;
-
-	if (!tensor)
-		return VACCEL_EINVAL;
-
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return VACCEL_ENOMEM;
-
-	ret = vaccel_tf_tensor_init(t, nr_dims, dims, type);
-	if (ret) {
-		free(t);
-		return ret;
-	}
-
-	*tensor = t;
-	return VACCEL_OK;
+	return vaccel_tf_tensor_allocate(tensor, nr_dims, dims, type, 0);
 }
 
 int vaccel_tf_tensor_allocate(struct vaccel_tf_tensor **tensor, int nr_dims, const int64_t *dims,
 			      enum vaccel_tf_data_type type, size_t total_size)
 {
-	int ret = vaccel_tf_tensor_new(tensor, nr_dims, dims, type);
+	void *t;
+	int ret;
 
-	if (ret || !total_size)
-		return ret;
+	if (!tensor)
+		return VACCEL_EINVAL;
 
-	(*tensor)->data = calloc(1, total_size);
-	if (!(*tensor)->data) {
-		vaccel_tf_tensor_delete(*tensor);
-		*tensor = NULL;
-		return VACCEL_ENOMEM;
-	}
-
-	(*tensor)->size = total_size;
-	(*tensor)->owned = true;
-	return VACCEL_OK;
+	ret = ops_tensor_allocate(&tensor_kind_tf, &t, nr_dims, dims, type, total_size);
+	if (!ret)
+		*tensor = t;
+	return ret;
 }
 
 int vaccel_tf_tensor_delete(struct vaccel_tf_tensor *tensor)
 {
-	int ret = vaccel_tf_tensor_release(tensor);
-
-	if (ret)
-		return ret;
-
-	free(tensor);
-	return VACCEL_OK;
+	return ops_tensor_delete(&tensor_kind_tf, tensor);
 }
 
 int vaccel_tf_tensor_set_data(struct vaccel_tf_tensor *tensor, void *data, size_t size)
 {
-	if (!tensor)
-		return VACCEL_EINVAL;
-
-	/* Not freed: the caller may still use it; taking it back is take_data's job. */
-	if (tensor->owned)
-		vaccel_warn("Replacing owned TF tensor data; the old data is not freed");
-
-	tensor->data = data;
-	tensor->size = size;
-	tensor->owned = false;
-	return VACCEL_OK;
+	return ops_tensor_set_data(&tensor_kind_tf, tensor, data, size);
 }
 
 int vaccel_tf_tensor_take_data(struct vaccel_tf_tensor *tensor, void **data, size_t *size)
 {
-	if (!tensor || !data || !size)
-		return VACCEL_EINVAL;
-
-	*data = tensor->data;
-	*size = tensor->size;
-	tensor->data = NULL;
-	tensor->size = 0;
-	tensor->owned = false;
-	return VACCEL_OK;
+	return ops_tensor_take_data(&tensor_kind_tf, tensor, data, size);
 }
 
 /* ---- status ---- */

@@ -4,7 +4,8 @@
  * the noop plugin: exact dummy outputs, the noop plugin's debug lines in the
  * daemon's log, results equal to the same op run locally (the noop plugin
  * is also loaded in this process), generic ops that round-trip through the
- * runtime's genop, a 64 MiB argument, and limits.
+ * runtime's genop, write-arg roles (in/out contents travel, out-only ones
+ * start zeroed), a 64 MiB argument, and limits.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -93,6 +94,48 @@ static void test_noop(void **state)
 static const char dummy_tag[] = "This is a dummy classification tag!";
 static const char dummy_img[] = "This is a dummy imgname!";
 
+/* Bytes of buf[from, len) that are not zero. */
+static size_t nonzero_after(const unsigned char *buf, size_t from, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < len; i++)
+		n += buf[i] != 0;
+	return n;
+}
+
+/*
+ * Out-only write args (the op table's role; sgemm's in/out c is checked
+ * below) do not travel in, and the op gets them zeroed: classify's outputs
+ * come back as the op's text, then zeros, neither the caller's old bytes nor
+ * bytes an earlier request left in the shared memory they now occupy.
+ */
+static void out_args_start_zeroed(void)
+{
+	static unsigned char big[8192], img[4] = "img";
+	static unsigned char text[512], name[64], ltext[512], lname[64];
+	size_t tl, nl;
+
+	memset(big, 'S', sizeof(big));
+	assert_int_equal(vaccel_image_classification(&rs, big, text, name, sizeof(big), 16, 16),
+			 VACCEL_OK);
+	memset(text, 'X', sizeof(text));
+	memset(name, 'X', sizeof(name));
+	assert_int_equal(vaccel_image_classification(&rs, img, text, name, sizeof(img),
+						     sizeof(text), sizeof(name)),
+			 VACCEL_OK);
+	assert_int_equal(vaccel_image_classification(&ls, img, ltext, lname, sizeof(img),
+						     sizeof(ltext), sizeof(lname)),
+			 VACCEL_OK);
+	tl = strnlen((char *)ltext, sizeof(ltext));
+	nl = strnlen((char *)lname, sizeof(lname));
+	assert_true(tl > 0 && tl < sizeof(text) && nl > 0 && nl < sizeof(name));
+	assert_memory_equal(text, ltext, tl + 1);
+	assert_memory_equal(name, lname, nl + 1);
+	assert_int_equal(nonzero_after(text, tl + 1, sizeof(text)), 0);
+	assert_int_equal(nonzero_after(name, nl + 1, sizeof(name)), 0);
+}
+
 static void test_image_ops(void **state)
 {
 	char img[] = "not really a jpeg";
@@ -129,6 +172,7 @@ static void test_image_ops(void **state)
 	    vaccel_image_classification(&rs, img, NULL, name, sizeof(img), 0, sizeof(name)),
 	    VACCEL_OK);
 	assert_string_equal((char *)name, dummy_img);
+	out_args_start_zeroed();
 }
 
 /* An application-built generic op: the guest runtime unpacks it and calls

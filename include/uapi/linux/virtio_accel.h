@@ -107,6 +107,34 @@ struct virtio_accel_resp_hdr {
 			   /* followed by: __le64 out_len[nr_write]; */
 };
 
+/*
+ * Wire sizes in bytes (spec §4, §5.1, §5.2, §7): the structures above, and
+ * one out_len entry. Every part (driver, plugin, device) sizes requests with
+ * these; the static assertions tie them to the structures.
+ */
+#define VIRTIO_ACCEL_CONFIG_SIZE 24
+#define VIRTIO_ACCEL_REQ_HDR_SIZE 40
+#define VIRTIO_ACCEL_ARG_HDR_SIZE 24
+#define VIRTIO_ACCEL_RESP_HDR_SIZE 16
+#define VIRTIO_ACCEL_OUT_LEN_SIZE 8
+
+/* The headers that open the readable part, for nr_args = nr_read + nr_write (spec §5). */
+#define VIRTIO_ACCEL_HDRS_SIZE(nr_args)                                                            \
+	(VIRTIO_ACCEL_REQ_HDR_SIZE + VIRTIO_ACCEL_ARG_HDR_SIZE * (__u64)(nr_args))
+/* The response block that closes the writable part: header and out_len[nr_write] (spec §7). */
+#define VIRTIO_ACCEL_RESP_SIZE(nr_write)                                                           \
+	(VIRTIO_ACCEL_RESP_HDR_SIZE + VIRTIO_ACCEL_OUT_LEN_SIZE * (__u64)(nr_write))
+
+/* Argument types are vAccel's vaccel_arg_type_t values, all below this (spec §5.2). */
+#define VIRTIO_ACCEL_ARG_TYPE_MAX 30
+
+#if !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+_Static_assert(sizeof(struct virtio_accel_config) == VIRTIO_ACCEL_CONFIG_SIZE, "spec §4");
+_Static_assert(sizeof(struct virtio_accel_req_hdr) == VIRTIO_ACCEL_REQ_HDR_SIZE, "spec §5.1");
+_Static_assert(sizeof(struct virtio_accel_arg_hdr) == VIRTIO_ACCEL_ARG_HDR_SIZE, "spec §5.2");
+_Static_assert(sizeof(struct virtio_accel_resp_hdr) == VIRTIO_ACCEL_RESP_HDR_SIZE, "spec §7");
+#endif
+
 /* Limits every device honours at least (spec §4.1). */
 #define VIRTIO_ACCEL_MIN_ARGS 32
 #define VIRTIO_ACCEL_MAX_ARGS_LIMIT 1024

@@ -2,6 +2,7 @@
 /* Configuration objects and the environment reader. */
 #include "th.h"
 #include "capture.h"
+#include "vaccel_common.h"
 #include <vaccel.h>
 
 static const char *vars[] = {"VACCEL_PLUGINS",	      "VACCEL_BACKENDS",
@@ -12,7 +13,7 @@ static const char *vars[] = {"VACCEL_PLUGINS",	      "VACCEL_BACKENDS",
 static int clear_env(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(vars); i++)
 		unsetenv(vars[i]);
 	return 0;
 }
@@ -145,7 +146,7 @@ static void test_env_invalid(void **state)
 	char *w;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad_levels) / sizeof(bad_levels[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad_levels); i++) {
 		setenv("VACCEL_LOG_LEVEL", bad_levels[i], 1);
 		w = from_env(&c);
 		assert_int_equal(c.log_level, VACCEL_LOG_ERROR);

@@ -24,13 +24,6 @@ static int teardown_all(void **state)
 	return rmdir(dir);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	vaccel_cleanup();
-	return 0;
-}
-
 static int boot_log(const char *file, vaccel_log_level_t level)
 {
 	struct vaccel_config c;
@@ -269,12 +262,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_init_shutdown),
-	    cmocka_unit_test_teardown(test_format_and_file, teardown),
-	    cmocka_unit_test_teardown(test_levels, teardown),
-	    cmocka_unit_test_teardown(test_std_streams, teardown),
-	    cmocka_unit_test_teardown(test_relative_and_bad_file, teardown),
-	    cmocka_unit_test_teardown(test_reboot_reapplies, teardown),
-	    cmocka_unit_test_teardown(test_threads_and_long, teardown),
+	    cmocka_unit_test_teardown(test_format_and_file, th_cleanup),
+	    cmocka_unit_test_teardown(test_levels, th_cleanup),
+	    cmocka_unit_test_teardown(test_std_streams, th_cleanup),
+	    cmocka_unit_test_teardown(test_relative_and_bad_file, th_cleanup),
+	    cmocka_unit_test_teardown(test_reboot_reapplies, th_cleanup),
+	    cmocka_unit_test_teardown(test_threads_and_long, th_cleanup),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown_all);
 }

@@ -5,13 +5,6 @@
 #include "rt_plugin.h"
 #include <vaccel.h>
 
-static int teardown(void **state)
-{
-	(void)state;
-	vaccel_cleanup();
-	return 0;
-}
-
 static struct vaccel_plugin *loaded(const char *name)
 {
 	void *h = dlopen(th_plugin(name), RTLD_LAZY | RTLD_NOLOAD);
@@ -297,16 +290,16 @@ static void test_find(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_teardown(test_load_before_bootstrap, teardown),
-	    cmocka_unit_test_teardown(test_load_errors, teardown),
-	    cmocka_unit_test_teardown(test_load_ok_and_duplicate, teardown),
-	    cmocka_unit_test_teardown(test_fini_called_at_cleanup, teardown),
-	    cmocka_unit_test_teardown(test_versions, teardown),
+	    cmocka_unit_test_teardown(test_load_before_bootstrap, th_cleanup),
+	    cmocka_unit_test_teardown(test_load_errors, th_cleanup),
+	    cmocka_unit_test_teardown(test_load_ok_and_duplicate, th_cleanup),
+	    cmocka_unit_test_teardown(test_fini_called_at_cleanup, th_cleanup),
+	    cmocka_unit_test_teardown(test_versions, th_cleanup),
 	    cmocka_unit_test(test_parse_version),
-	    cmocka_unit_test_teardown(test_init_failure_no_fini, teardown),
-	    cmocka_unit_test_teardown(test_parse_and_load, teardown),
-	    cmocka_unit_test_teardown(test_register_ops_errors, teardown),
-	    cmocka_unit_test_teardown(test_find, teardown),
+	    cmocka_unit_test_teardown(test_init_failure_no_fini, th_cleanup),
+	    cmocka_unit_test_teardown(test_parse_and_load, th_cleanup),
+	    cmocka_unit_test_teardown(test_register_ops_errors, th_cleanup),
+	    cmocka_unit_test_teardown(test_find, th_cleanup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,13 +59,6 @@ static int boot(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	vaccel_cleanup();
-	return 0;
-}
-
 static void test_not_bootstrapped(void **state)
 {
 	struct vaccel_resource r, *rp;
@@ -492,14 +485,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_not_bootstrapped),
-	    cmocka_unit_test_setup_teardown(test_init_paths, boot, teardown),
-	    cmocka_unit_test_setup_teardown(test_register_local, boot, teardown),
-	    cmocka_unit_test_setup_teardown(test_hook_failures, boot, teardown),
-	    cmocka_unit_test_setup_teardown(test_register_virtio, boot, teardown),
-	    cmocka_unit_test_setup_teardown(test_from_buf, boot, teardown),
-	    cmocka_unit_test_setup_teardown(test_from_blobs, boot, teardown),
-	    cmocka_unit_test_setup_teardown(test_lookups_and_new, boot, teardown),
-	    cmocka_unit_test_setup_teardown(test_release_multi_session, boot, teardown),
+	    cmocka_unit_test_setup_teardown(test_init_paths, boot, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_register_local, boot, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_hook_failures, boot, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_register_virtio, boot, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_from_buf, boot, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_from_blobs, boot, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_lookups_and_new, boot, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_release_multi_session, boot, th_cleanup),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown_all);
 }

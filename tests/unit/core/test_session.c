@@ -18,13 +18,6 @@ static int boot_all(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	vaccel_cleanup();
-	return 0;
-}
-
 static void test_not_bootstrapped(void **state)
 {
 	struct vaccel_session s, *sp;
@@ -322,17 +315,17 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_not_bootstrapped),
-	    cmocka_unit_test_teardown(test_no_plugins, teardown),
-	    cmocka_unit_test_setup_teardown(test_init_release, boot_all, teardown),
-	    cmocka_unit_test_setup_teardown(test_hint_binding, boot_all, teardown),
-	    cmocka_unit_test_setup_teardown(test_id_reuse, boot_all, teardown),
-	    cmocka_unit_test_setup_teardown(test_virtio_session, boot_all, teardown),
-	    cmocka_unit_test_setup_teardown(test_virtio_failures, boot_all, teardown),
-	    cmocka_unit_test_teardown(test_remote_without_virtio_plugin, teardown),
-	    cmocka_unit_test_setup_teardown(test_update_local, boot_all, teardown),
-	    cmocka_unit_test_setup_teardown(test_new_delete_aliases, boot_all, teardown),
-	    cmocka_unit_test_setup_teardown(test_resource_lookups, boot_all, teardown),
-	    cmocka_unit_test_setup_teardown(test_cleanup_releases_sessions, boot_all, teardown),
+	    cmocka_unit_test_teardown(test_no_plugins, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_init_release, boot_all, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_hint_binding, boot_all, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_id_reuse, boot_all, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_virtio_session, boot_all, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_virtio_failures, boot_all, th_cleanup),
+	    cmocka_unit_test_teardown(test_remote_without_virtio_plugin, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_update_local, boot_all, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_new_delete_aliases, boot_all, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_resource_lookups, boot_all, th_cleanup),
+	    cmocka_unit_test_setup_teardown(test_cleanup_releases_sessions, boot_all, th_cleanup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

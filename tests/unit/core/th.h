@@ -47,6 +47,14 @@ static inline int th_boot(const char *plugins)
 	return ret;
 }
 
+/* cmocka teardown: the runtime goes back down (whatever the test left up). */
+static inline int th_cleanup(void **state)
+{
+	(void)state;
+	vaccel_cleanup();
+	return 0;
+}
+
 /* The exported state of a loaded test plugin. */
 static inline struct tp_state *th_state(const char *name)
 {

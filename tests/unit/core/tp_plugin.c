@@ -5,6 +5,7 @@
  * Its counters and failure switches live in the exported `tp_state`.
  */
 #include "tp_state.h"
+#include "vaccel_common.h"
 #include <stdlib.h>
 #include <vaccel.h>
 
@@ -43,7 +44,7 @@ static int tp_init(void)
 #ifdef TP_INIT_FAIL
 	return VACCEL_EBACKEND;
 #else
-	return vaccel_plugin_register_ops(ops, sizeof(ops) / sizeof(ops[0]));
+	return vaccel_plugin_register_ops(ops, ARRAY_SIZE(ops));
 #endif
 }
 

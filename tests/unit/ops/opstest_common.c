@@ -107,3 +107,54 @@ struct vaccel_resource *opstest_resource(struct opstest_fixture *f, int slot,
 
 	return res;
 }
+
+void opstest_assert_image_op(const struct opstest_fixture *f, vaccel_op_type_t op, const void *img,
+			     size_t len_img, const unsigned char *name, size_t len_name)
+{
+	assert_int_equal(f->st->last_op, op);
+	assert_int_equal(f->st->count[op], 1);
+	assert_ptr_equal(f->st->ptr[0], img);
+	assert_ptr_equal(f->st->ptr[1], name);
+	assert_int_equal(f->st->num[0], len_img);
+	assert_int_equal(f->st->num[1], len_name);
+	assert_string_equal((const char *)name, OPSTEST_IMGNAME);
+}
+
+void opstest_call_all_ops(struct vaccel_session *sess, struct vaccel_resource *lib,
+			  struct vaccel_resource *model, int want)
+{
+	unsigned char buf[8] = {0};
+	int ia[1] = {0};
+	float fa[1] = {0};
+	double da[1] = {0}, dmin, dmax;
+	struct vaccel_tf_tensor *tft = NULL;
+	struct vaccel_tflite_tensor *tlt = NULL;
+	struct vaccel_torch_tensor *tt = NULL;
+	uint8_t st;
+
+	assert_int_equal(vaccel_noop(sess), want);
+	assert_int_equal(vaccel_exec(sess, "lib", "sym", NULL, 0, NULL, 0), want);
+	assert_int_equal(vaccel_exec_with_resource(sess, lib, "sym", NULL, 0, NULL, 0), want);
+	assert_int_equal(vaccel_image_classification(sess, buf, buf, buf, 8, 8, 8), want);
+	assert_int_equal(vaccel_image_detection(sess, buf, buf, 8, 8), want);
+	assert_int_equal(vaccel_image_segmentation(sess, buf, buf, 8, 8), want);
+	assert_int_equal(vaccel_image_pose(sess, buf, buf, 8, 8), want);
+	assert_int_equal(vaccel_image_depth(sess, buf, buf, 8, 8), want);
+	assert_int_equal(vaccel_tf_model_load(sess, model, NULL), want);
+	assert_int_equal(vaccel_tf_model_unload(sess, model, NULL), want);
+	assert_int_equal(vaccel_tf_model_run(sess, model, NULL, NULL, &tft, 0, NULL, &tft, 0, NULL),
+			 want);
+	assert_int_equal(vaccel_tflite_model_load(sess, model), want);
+	assert_int_equal(vaccel_tflite_model_unload(sess, model), want);
+	assert_int_equal(vaccel_tflite_model_run(sess, model, &tlt, 0, &tlt, 0, &st), want);
+	assert_int_equal(vaccel_torch_model_load(sess, model), want);
+	assert_int_equal(vaccel_torch_model_run(sess, model, NULL, &tt, 0, &tt, 0), want);
+	assert_int_equal(vaccel_torch_sgemm(sess, &tt, &tt, &tt, 1, 1, 1, &tt), want);
+	assert_int_equal(vaccel_sgemm(sess, 1, 1, 1, 1, fa, 1, fa, 1, 0, fa, 1), want);
+	assert_int_equal(vaccel_fpga_arraycopy(sess, ia, ia, 1), want);
+	assert_int_equal(vaccel_fpga_mmult(sess, fa, fa, fa, 1), want);
+	assert_int_equal(vaccel_fpga_parallel(sess, fa, fa, fa, fa, 1), want);
+	assert_int_equal(vaccel_fpga_vadd(sess, fa, fa, fa, 1, 1), want);
+	assert_int_equal(vaccel_minmax(sess, da, 1, 0, 1, da, &dmin, &dmax), want);
+	assert_int_equal(vaccel_opencv(sess, NULL, 0, NULL, 0), want);
+}

@@ -33,6 +33,20 @@ int opstest_teardown(void **state);
 struct vaccel_resource *opstest_resource(struct opstest_fixture *f, int slot,
 					 vaccel_resource_type_t type, bool do_register);
 
+/*
+ * The last call reached the plugin as image op `op` (detect, segment, pose, depth) with
+ * exactly img/name and their lengths, and the plugin wrote its image name into name.
+ */
+void opstest_assert_image_op(const struct opstest_fixture *f, vaccel_op_type_t op, const void *img,
+			     size_t len_img, const unsigned char *name, size_t len_name);
+
+/*
+ * Call every typed op once on sess (the image ops: all five), with `lib` and `model` as
+ * their resources; expect `want` from each.
+ */
+void opstest_call_all_ops(struct vaccel_session *sess, struct vaccel_resource *lib,
+			  struct vaccel_resource *model, int want);
+
 /* A plugin stand-in with no ops (for the ENOTSUP paths). */
 extern struct vaccel_plugin opstest_empty_plugin;
 

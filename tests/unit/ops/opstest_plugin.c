@@ -7,6 +7,7 @@
  */
 
 #include "opstest_plugin.h"
+#include "vaccel_common.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,12 +49,13 @@ static int op_noop(struct vaccel_session *sess)
 	return state.ret;
 }
 
-static int op_exec(struct vaccel_session *sess, const char *library, const char *fn_symbol,
-		   struct vaccel_arg *read, size_t nr_read, struct vaccel_arg *write,
-		   size_t nr_write)
+/* exec and exec_with_resource: `target` is the library name or the LIB resource. */
+static int exec_common(vaccel_op_type_t op, struct vaccel_session *sess, const void *target,
+		       const char *fn_symbol, struct vaccel_arg *read, size_t nr_read,
+		       struct vaccel_arg *write, size_t nr_write)
 {
-	record(VACCEL_OP_EXEC, sess);
-	state.ptr[0] = library;
+	record(op, sess);
+	state.ptr[0] = target;
 	state.ptr[1] = fn_symbol;
 	state.ptr[2] = read;
 	state.num[0] = (int64_t)nr_read;
@@ -63,19 +65,20 @@ static int op_exec(struct vaccel_session *sess, const char *library, const char 
 	return state.ret;
 }
 
+static int op_exec(struct vaccel_session *sess, const char *library, const char *fn_symbol,
+		   struct vaccel_arg *read, size_t nr_read, struct vaccel_arg *write,
+		   size_t nr_write)
+{
+	return exec_common(VACCEL_OP_EXEC, sess, library, fn_symbol, read, nr_read, write,
+			   nr_write);
+}
+
 static int op_exec_res(struct vaccel_session *sess, struct vaccel_resource *resource,
 		       const char *fn_symbol, struct vaccel_arg *read, size_t nr_read,
 		       struct vaccel_arg *write, size_t nr_write)
 {
-	record(VACCEL_OP_EXEC_WITH_RESOURCE, sess);
-	state.ptr[0] = resource;
-	state.ptr[1] = fn_symbol;
-	state.ptr[2] = read;
-	state.num[0] = (int64_t)nr_read;
-	state.ptr[3] = write;
-	state.num[1] = (int64_t)nr_write;
-	echo_args(read, nr_read, write, nr_write);
-	return state.ret;
+	return exec_common(VACCEL_OP_EXEC_WITH_RESOURCE, sess, resource, fn_symbol, read, nr_read,
+			   write, nr_write);
 }
 
 static void put_text(unsigned char *out, size_t len, const char *text)
@@ -242,10 +245,11 @@ static int op_opencv(struct vaccel_session *sess, struct vaccel_arg *read, int n
 	return state.ret;
 }
 
-static int op_tf_load(struct vaccel_session *sess, struct vaccel_resource *model,
-		      struct vaccel_tf_status *status)
+/* The model ops without tensors: record the model and TF's status (filled in). */
+static int model_common(vaccel_op_type_t op, struct vaccel_session *sess,
+			struct vaccel_resource *model, struct vaccel_tf_status *status)
 {
-	record(VACCEL_OP_TF_MODEL_LOAD, sess);
+	record(op, sess);
 	state.ptr[0] = model;
 	state.ptr[1] = status;
 	if (status)
@@ -253,15 +257,16 @@ static int op_tf_load(struct vaccel_session *sess, struct vaccel_resource *model
 	return state.ret;
 }
 
+static int op_tf_load(struct vaccel_session *sess, struct vaccel_resource *model,
+		      struct vaccel_tf_status *status)
+{
+	return model_common(VACCEL_OP_TF_MODEL_LOAD, sess, model, status);
+}
+
 static int op_tf_unload(struct vaccel_session *sess, struct vaccel_resource *model,
 			struct vaccel_tf_status *status)
 {
-	record(VACCEL_OP_TF_MODEL_UNLOAD, sess);
-	state.ptr[0] = model;
-	state.ptr[1] = status;
-	if (status)
-		vaccel_tf_status_init(status, 0, OPSTEST_TF_MESSAGE);
-	return state.ret;
+	return model_common(VACCEL_OP_TF_MODEL_UNLOAD, sess, model, status);
 }
 
 static int op_tf_run(struct vaccel_session *sess, struct vaccel_resource *model,
@@ -296,16 +301,12 @@ static int op_tf_run(struct vaccel_session *sess, struct vaccel_resource *model,
 
 static int op_tflite_load(struct vaccel_session *sess, struct vaccel_resource *model)
 {
-	record(VACCEL_OP_TFLITE_MODEL_LOAD, sess);
-	state.ptr[0] = model;
-	return state.ret;
+	return model_common(VACCEL_OP_TFLITE_MODEL_LOAD, sess, model, NULL);
 }
 
 static int op_tflite_unload(struct vaccel_session *sess, struct vaccel_resource *model)
 {
-	record(VACCEL_OP_TFLITE_MODEL_UNLOAD, sess);
-	state.ptr[0] = model;
-	return state.ret;
+	return model_common(VACCEL_OP_TFLITE_MODEL_UNLOAD, sess, model, NULL);
 }
 
 static int op_tflite_run(struct vaccel_session *sess, struct vaccel_resource *model,
@@ -334,9 +335,7 @@ static int op_tflite_run(struct vaccel_session *sess, struct vaccel_resource *mo
 
 static int op_torch_load(struct vaccel_session *sess, struct vaccel_resource *model)
 {
-	record(VACCEL_OP_TORCH_MODEL_LOAD, sess);
-	state.ptr[0] = model;
-	return state.ret;
+	return model_common(VACCEL_OP_TORCH_MODEL_LOAD, sess, model, NULL);
 }
 
 static int op_torch_run(struct vaccel_session *sess, struct vaccel_resource *model,
@@ -406,7 +405,7 @@ static struct vaccel_op ops[] = {
 
 static int opstest_init(void)
 {
-	return vaccel_plugin_register_ops(ops, sizeof(ops) / sizeof(ops[0]));
+	return vaccel_plugin_register_ops(ops, ARRAY_SIZE(ops));
 }
 
 static int opstest_fini(void)

@@ -8,13 +8,13 @@
  */
 
 #include "opstest_common.h"
+#include "vaccel_common.h"
 #include <stdint.h>
 #include <string.h>
 
 #define F(state) ((struct opstest_fixture *)*(state))
 
 #define ARG(t, b, s) ((struct vaccel_arg){.buf = (void *)(b), .size = (s), .type = (t)})
-#define NARGS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static uint8_t opv[256]; /* opv[i] == i: storage for the op-type arg */
 #define OP(op) ARG(VACCEL_ARG_UINT8, &opv[op], 1)
@@ -75,7 +75,7 @@ static void bad_op_arg(void **state)
 	    ARG(VACCEL_ARG_UINT8, &opv[255], 1), /* far out of range */
 	};
 
-	for (int i = 0; i < NARGS(cases); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		REFUSED(f, &cases[i], 1, NULL, 0, VACCEL_EINVAL);
 }
 
@@ -170,7 +170,7 @@ static void exec_hostile(void **state)
 	REFUSED(f, read, 2, NULL, 0, VACCEL_EINVAL);
 	REFUSED(f, read, 1, NULL, 0, VACCEL_EINVAL);
 
-	for (int i = 0; i < NARGS(bad_strings); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad_strings); i++) {
 		read[1] = bad_strings[i];
 		read[2] = good_sym;
 		REFUSED(f, read, 3, NULL, 0, VACCEL_EINVAL);
@@ -181,7 +181,7 @@ static void exec_hostile(void **state)
 
 	read[1] = good_lib;
 	read[2] = good_sym;
-	for (int i = 0; i < NARGS(bad_extra); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad_extra); i++) {
 		read[3] = bad_extra[i];
 		REFUSED(f, read, 4, NULL, 0, VACCEL_EINVAL);
 		/* as write args, only the shape matters (string/bool contents are outputs) */

@@ -14,6 +14,7 @@
  */
 
 #include "opstest_common.h"
+#include "vaccel_common.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,7 +176,7 @@ static int64_t pick_int(void)
 					   INT64_MAX, INT64_MIN, 1LL << 32, 1LL << 62};
 
 	if (rnd_below(2))
-		return specials[rnd_below(sizeof(specials) / sizeof(specials[0]))];
+		return specials[rnd_below((unsigned int)ARRAY_SIZE(specials))];
 	return (int64_t)rnd_below(24) - 4;
 }
 

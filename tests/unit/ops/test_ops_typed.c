@@ -6,6 +6,7 @@
  */
 
 #include "opstest_common.h"
+#include "vaccel_common.h"
 #include <pthread.h>
 #include <string.h>
 
@@ -149,18 +150,12 @@ static void image_ops_ok(void **state)
 	};
 	unsigned char img[8] = "image";
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		unsigned char name[32] = {0};
 
 		assert_int_equal(cases[i].fn(&f->sess, img, name, sizeof(img), sizeof(name)),
 				 VACCEL_OK);
-		assert_int_equal(f->st->last_op, cases[i].op);
-		assert_int_equal(f->st->count[cases[i].op], 1);
-		assert_ptr_equal(f->st->ptr[0], img);
-		assert_ptr_equal(f->st->ptr[1], name);
-		assert_int_equal(f->st->num[0], sizeof(img));
-		assert_int_equal(f->st->num[1], sizeof(name));
-		assert_string_equal((char *)name, OPSTEST_IMGNAME);
+		opstest_assert_image_op(f, cases[i].op, img, sizeof(img), name, sizeof(name));
 	}
 }
 
@@ -430,51 +425,11 @@ static void model_ops_bad_resource(void **state)
 
 /* ---- every op: NULL session, no plugin op, no plugin ---- */
 
-/* Call every typed op once on sess; expect `want` from each. */
-static void call_all_ops(struct vaccel_session *sess, struct vaccel_resource *lib,
-			 struct vaccel_resource *model, int want)
-{
-	unsigned char buf[8] = {0};
-	int ia[1] = {0};
-	float fa[1] = {0};
-	double da[1] = {0}, dmin, dmax;
-	struct vaccel_tf_tensor *tft = NULL;
-	struct vaccel_tflite_tensor *tlt = NULL;
-	struct vaccel_torch_tensor *tt = NULL;
-	uint8_t st;
-
-	assert_int_equal(vaccel_noop(sess), want);
-	assert_int_equal(vaccel_exec(sess, "lib", "sym", NULL, 0, NULL, 0), want);
-	assert_int_equal(vaccel_exec_with_resource(sess, lib, "sym", NULL, 0, NULL, 0), want);
-	assert_int_equal(vaccel_image_classification(sess, buf, buf, buf, 8, 8, 8), want);
-	assert_int_equal(vaccel_image_detection(sess, buf, buf, 8, 8), want);
-	assert_int_equal(vaccel_image_segmentation(sess, buf, buf, 8, 8), want);
-	assert_int_equal(vaccel_image_pose(sess, buf, buf, 8, 8), want);
-	assert_int_equal(vaccel_image_depth(sess, buf, buf, 8, 8), want);
-	assert_int_equal(vaccel_tf_model_load(sess, model, NULL), want);
-	assert_int_equal(vaccel_tf_model_unload(sess, model, NULL), want);
-	assert_int_equal(vaccel_tf_model_run(sess, model, NULL, NULL, &tft, 0, NULL, &tft, 0, NULL),
-			 want);
-	assert_int_equal(vaccel_tflite_model_load(sess, model), want);
-	assert_int_equal(vaccel_tflite_model_unload(sess, model), want);
-	assert_int_equal(vaccel_tflite_model_run(sess, model, &tlt, 0, &tlt, 0, &st), want);
-	assert_int_equal(vaccel_torch_model_load(sess, model), want);
-	assert_int_equal(vaccel_torch_model_run(sess, model, NULL, &tt, 0, &tt, 0), want);
-	assert_int_equal(vaccel_torch_sgemm(sess, &tt, &tt, &tt, 1, 1, 1, &tt), want);
-	assert_int_equal(vaccel_sgemm(sess, 1, 1, 1, 1, fa, 1, fa, 1, 0, fa, 1), want);
-	assert_int_equal(vaccel_fpga_arraycopy(sess, ia, ia, 1), want);
-	assert_int_equal(vaccel_fpga_mmult(sess, fa, fa, fa, 1), want);
-	assert_int_equal(vaccel_fpga_parallel(sess, fa, fa, fa, fa, 1), want);
-	assert_int_equal(vaccel_fpga_vadd(sess, fa, fa, fa, 1, 1), want);
-	assert_int_equal(vaccel_minmax(sess, da, 1, 0, 1, da, &dmin, &dmax), want);
-	assert_int_equal(vaccel_opencv(sess, NULL, 0, NULL, 0), want);
-}
-
 static void null_session(void **state)
 {
 	struct opstest_fixture *f = F(state);
 
-	call_all_ops(NULL, NULL, NULL, VACCEL_EINVAL);
+	opstest_call_all_ops(NULL, NULL, NULL, VACCEL_EINVAL);
 	assert_int_equal(opstest_total_calls(f->st), 0);
 }
 
@@ -484,7 +439,7 @@ static void every_op_reaches_plugin(void **state)
 	struct vaccel_resource *lib = opstest_resource(f, 0, VACCEL_RESOURCE_LIB, true);
 	struct vaccel_resource *model = opstest_resource(f, 1, VACCEL_RESOURCE_MODEL, true);
 
-	call_all_ops(&f->sess, lib, model, VACCEL_OK);
+	opstest_call_all_ops(&f->sess, lib, model, VACCEL_OK);
 	for (int op = 0; op < VACCEL_OP_MAX; op++)
 		assert_int_equal(f->st->count[op], 1);
 }
@@ -497,7 +452,7 @@ static void missing_op_is_enotsup(void **state)
 	struct vaccel_plugin *real = f->sess.plugin;
 
 	f->sess.plugin = &opstest_empty_plugin;
-	call_all_ops(&f->sess, lib, model, VACCEL_ENOTSUP);
+	opstest_call_all_ops(&f->sess, lib, model, VACCEL_ENOTSUP);
 	f->sess.plugin = real;
 	assert_int_equal(opstest_total_calls(f->st), 0);
 }
@@ -511,7 +466,7 @@ static void session_without_plugin(void **state)
 	struct vaccel_plugin *real = f->sess.plugin;
 
 	f->sess.plugin = NULL;
-	call_all_ops(&f->sess, lib, model, VACCEL_EINVAL);
+	opstest_call_all_ops(&f->sess, lib, model, VACCEL_EINVAL);
 	f->sess.plugin = real;
 	assert_int_equal(opstest_total_calls(f->st), 0);
 }

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "vaccel_common.h"
 #include "vio_plugin.h"
 
 #define MAXA 16
@@ -134,8 +135,8 @@ static void test_ops_registered(void **state)
 	};
 
 	(void)state;
-	assert_int_equal(vio_nr_ops, sizeof(want) / sizeof(want[0]));
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+	assert_int_equal(vio_nr_ops, ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 		assert_non_null(op_fn(want[i]));
 	assert_null(op_fn(VACCEL_OP_TF_MODEL_RUN));
 }
@@ -332,13 +333,13 @@ static void test_status_mapping(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(st); i++) {
 		fk.status = st[i].status;
 		fk.vret = st[i].vret;
 		assert_int_equal(fn(&sess), st[i].want);
 	}
 	fk.status = 0;
-	for (size_t i = 0; i < sizeof(de) / sizeof(de[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(de); i++) {
 		fk.drv_ret = de[i].drv;
 		assert_int_equal(fn(&sess), de[i].want);
 	}
