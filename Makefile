@@ -52,7 +52,7 @@ demo:
 
 # DEBs and TARs for amd64, arm64, armhf; VM artifacts for amd64, arm64; SHA256SUMS.
 dist:
-	@scripts/install-deps.sh base vm cross pkg
+	@scripts/install-deps.sh base vm cross pkg qemu-cross-arm64
 	packaging/dist.sh --out dist
 
 clean:

@@ -98,13 +98,22 @@ fi
 [ -n "$kver" ] || nokernel "cannot determine the guest kernel version (apt-get update?)"
 kdir="$cache/kernel"
 mkdir -p "$kdir"
-deb="$(ls -1 "$kdir"/linux-image-"$kver"_*.deb 2>/dev/null | tail -n1 || true)"
-if [ -z "$deb" ]; then
-	log "downloading linux-image-$kver"
-	(cd "$kdir" && apt-get download -qq "linux-image-$kver$qual" 2>&1 | grep -v 'unsandboxed' >&2 || true)
-	deb="$(ls -1 "$kdir"/linux-image-"$kver"_*.deb 2>/dev/null | tail -n1 || true)"
-	[ -n "$deb" ] || nokernel "download of linux-image-$kver failed"
-fi
+# fetch_deb PKG GLOB: the newest .deb in $kdir matching GLOB, downloaded (apt-get
+# download PKG) when there is none; prints nothing if it cannot be had.
+fetch_deb() {
+	local f
+	# shellcheck disable=SC2086 # GLOB is a pattern
+	f="$(ls -1 "$kdir"/$2 2>/dev/null | tail -n1 || true)"
+	if [ -z "$f" ]; then
+		log "downloading $1"
+		(cd "$kdir" && apt-get download -qq "$1" 2>&1 | grep -v 'unsandboxed' >&2 || true)
+		# shellcheck disable=SC2086
+		f="$(ls -1 "$kdir"/$2 2>/dev/null | tail -n1 || true)"
+	fi
+	echo "$f"
+}
+deb="$(fetch_deb "linux-image-$kver$qual" "linux-image-${kver}_*.deb")"
+[ -n "$deb" ] || nokernel "download of linux-image-$kver failed"
 kroot="$kdir/$kver"
 if [ ! -f "$kroot/.unpacked" ]; then
 	log "unpacking $(basename "$deb")"
@@ -125,13 +134,8 @@ if [ "$foreign" -eq 1 ]; then
 		rm -rf "$hroot"
 		mkdir -p "$hroot"
 		for p in "linux-headers-$kver$qual" "linux-headers-${kver%-cloud-*}-common"; do
-			f="$(ls -1 "$kdir/${p%%:*}"_*.deb 2>/dev/null | tail -n1 || true)"
-			if [ -z "$f" ]; then
-				log "downloading $p"
-				(cd "$kdir" && apt-get download -qq "$p" 2>&1 | grep -v 'unsandboxed' >&2 || true)
-				f="$(ls -1 "$kdir/${p%%:*}"_*.deb 2>/dev/null | tail -n1 || true)"
-				[ -n "$f" ] || nokernel "download of $p failed"
-			fi
+			f="$(fetch_deb "$p" "${p%%:*}_*.deb")"
+			[ -n "$f" ] || nokernel "download of $p failed"
 			dpkg-deb -x "$f" "$hroot"
 		done
 		sed -i "s|^include /usr/src/|include $hroot/usr/src/|" "$hdr/Makefile"
@@ -156,13 +160,8 @@ busybox=/bin/busybox
 if [ "$foreign" -eq 1 ]; then
 	bbroot="$cache/busybox-$darch"
 	if [ ! -x "$bbroot/bin/busybox" ]; then
-		f="$(ls -1 "$kdir"/busybox-static_*_"$darch".deb 2>/dev/null | tail -n1 || true)"
-		if [ -z "$f" ]; then
-			log "downloading busybox-static$qual"
-			(cd "$kdir" && apt-get download -qq "busybox-static$qual" 2>&1 | grep -v 'unsandboxed' >&2 || true)
-			f="$(ls -1 "$kdir"/busybox-static_*_"$darch".deb 2>/dev/null | tail -n1 || true)"
-			[ -n "$f" ] || die "download of busybox-static$qual failed"
-		fi
+		f="$(fetch_deb "busybox-static$qual" "busybox-static_*_$darch.deb")"
+		[ -n "$f" ] || die "download of busybox-static$qual failed"
 		rm -rf "$bbroot"
 		dpkg-deb -x "$f" "$bbroot"
 	fi
