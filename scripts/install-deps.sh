@@ -40,7 +40,7 @@ pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-
 pkgs_bench=(gnuplot-nox)
 pkgs_cross=(crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user
 	libcmocka-dev:arm64 libcmocka-dev:armhf pkgconf:arm64 pkgconf:armhf)
-pkgs_pkg=(debhelper dh-dkms lintian dpkg-dev fakeroot debootstrap xz-utils systemd help2man)
+pkgs_pkg=(build-essential debhelper dh-dkms lintian dpkg-dev fakeroot debootstrap xz-utils systemd help2man)
 pkgs_qemu_cross_arm64=(libglib2.0-dev:arm64 libpixman-1-dev:arm64 zlib1g-dev:arm64 libfdt1:arm64)
 
 # Which apt sources each group needs besides the standard Debian 12 ones.

@@ -18,6 +18,15 @@ need_namespaces() {
 	[ "$(id -u)" -eq 0 ] || skip "$1 needs root"
 	command -v unshare >/dev/null || skip "no unshare (util-linux)"
 }
+# in_namespaces CMD...: CMD in new mount and PID namespaces, its mounts private
+# (nothing it mounts is seen outside; everything it starts dies with it). In a
+# chroot whose / is no mount point (fresh-machine-check), / cannot be made
+# private: the namespace around that chroot already is.
+in_namespaces() {
+	local prop=private
+	mountpoint -q / || prop=unchanged
+	unshare --mount --pid --fork --kill-child=SIGKILL --propagation "$prop" "$@"
+}
 work_dir() {
 	work="$build/tests/dist/$1"
 	rm -rf "$work"

@@ -33,10 +33,9 @@ done
 cp "$here/deb-install-guest.sh" "$src/tests/install/upstream_app.c" "$src/tests/install/upstream_app.out" \
 	"$src/tests/examples/expected/classify.out" "$root/root/t/"
 
-unshare --mount --pid --fork --kill-child=SIGKILL bash -c '
+in_namespaces bash -c '
 	set -e
 	root="$1"
-	mount --make-rprivate /
 	mount -t proc proc "$root/proc"
 	mount --rbind /dev "$root/dev"
 	mount -t tmpfs tmpfs "$root/run"

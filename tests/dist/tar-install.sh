@@ -22,13 +22,12 @@ tarball="$(ls "$work/dist"/vaccel-virtio_*_amd64.tar.gz)"
 cp "$src/tests/install/upstream_app.c" "$src/tests/install/upstream_app.out" \
 	"$src/tests/examples/expected/classify.out" "$work/"
 
-unshare --mount --pid --fork --kill-child=SIGKILL bash -c '
+in_namespaces bash -c '
 	set -u
 	tarball="$1" work="$2"
 	n=0
 	ok() { n=$((n + 1)); echo "ok - $*"; }
 	fail() { echo "not ok - $*"; exit 1; }
-	mount --make-rprivate /
 	mount -t tmpfs tmpfs /usr/local
 	mount -t tmpfs tmpfs /var/cache/ldconfig 2>/dev/null || true
 	tar xf "$tarball" --strip-components=2 -C /usr/local || fail "tar xf --strip-components=2 -C /usr/local"
