@@ -113,7 +113,7 @@ static void drop_res_locked(struct conn *c, struct conn_res *r)
 
 static void free_res(struct conn_res *r)
 {
-	int ret = vaccel_resource_delete(r->res);
+	int ret = hostrt_resource_delete(r->res);
 
 	if (ret)
 		vaccel_warn("Could not release resource %" PRId64 ": %d", r->id, ret);
@@ -175,7 +175,7 @@ static void release_sess(struct conn *c, struct conn_sess *s)
 	for (unsigned i = 0; i < nr_dead; i++)
 		free_res(dead[i]);
 	free(dead);
-	ret = vaccel_session_delete(s->sess);
+	ret = hostrt_session_delete(s->sess);
 	if (ret)
 		vaccel_warn("Could not release session %" PRId64 ": %d", s->id, ret);
 	free(s);

@@ -9,6 +9,7 @@
  *   handle.c  one request: decode, dispatch, respond
  *   genop.c   GENOP: args into host memory or in place, exec policy
  *   policy.c  the operator's exec allowlist
+ *   hostrt.c  sessions and resources on any vAccel host runtime (ours, upstream's)
  */
 #ifndef DAEMON_H
 #define DAEMON_H
@@ -106,6 +107,22 @@ int conn_unregister(struct conn *c, struct conn_sess *s, struct conn_res *r);
 void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res);
 /* Log live sessions/resources of connection conn_id at info; adds to the counts. */
 void conn_report(struct conn *c, unsigned conn_id, unsigned *nr_sess, unsigned *nr_res);
+
+/* ---------------------------------------------------------------- hostrt */
+
+/*
+ * Sessions and resources through names every host vAccel runtime exports (upstream
+ * 0.7.1 lacks vaccel_session_new/delete and vaccel_resource_from_blobs).
+ * hostrt_resource_new: a resource of `type` holding the n files (each blob's name,
+ * data and size; names checked by the caller), in that order. Delete with
+ * hostrt_resource_delete, which also removes the files. vAccel codes.
+ */
+int hostrt_session_new(struct vaccel_session **sess, uint32_t flags);
+int hostrt_session_delete(struct vaccel_session *sess);
+struct vaccel_blob;
+int hostrt_resource_new(struct vaccel_resource **res, const struct vaccel_blob *const *files,
+			unsigned n, int type);
+int hostrt_resource_delete(struct vaccel_resource *res);
 
 /* ---------------------------------------------------------------- daemon */
 

@@ -38,7 +38,7 @@ static void create_session(struct daemon *d, const struct wire_req *req, struct 
 		return;
 	}
 	/* The host runs it locally: a remote hint would pick a transport plugin. */
-	ret = vaccel_session_new(&s, req->flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE);
+	ret = hostrt_session_new(&s, req->flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE);
 	if (ret) {
 		o->vret = ret;
 		return;
@@ -49,7 +49,7 @@ static void create_session(struct daemon *d, const struct wire_req *req, struct 
 	 */
 	id = s->id;
 	if (conn_add_sess(&d->conn, s)) {
-		vaccel_session_delete(s);
+		hostrt_session_delete(s);
 		o->status = VIRTIO_ACCEL_S_ERR;
 		return;
 	}
@@ -160,12 +160,12 @@ static void register_new(struct daemon *d, const struct wire_req *req, struct co
 			wire_arg_gather(req, 2 * f + 1, bounce[f]);
 			data = bounce[f];
 		}
-		/* A MAPPED source is persisted into the resource's own directory. */
+		/* Name and contents: hostrt_resource_new() writes them to files. */
 		blobs[f] = (struct vaccel_blob){
 		    .type = VACCEL_BLOB_MAPPED, .name = names[f], .data = data, .size = ca->len};
 		bp[f] = &blobs[f];
 	}
-	ret = vaccel_resource_from_blobs(&res, bp, nfiles, (vaccel_resource_type_t)req->flags);
+	ret = hostrt_resource_new(&res, bp, nfiles, (int)req->flags);
 	if (ret) {
 		o->vret = ret;
 		goto out;
@@ -174,13 +174,13 @@ static void register_new(struct daemon *d, const struct wire_req *req, struct co
 	ret = vaccel_resource_register(res, s->sess);
 	pthread_mutex_unlock(&d->conn.lock);
 	if (ret) {
-		vaccel_resource_delete(res);
+		hostrt_resource_delete(res);
 		o->vret = ret;
 		goto out;
 	}
 	o->id = (uint64_t)res->id;
 	if (conn_add_res(&d->conn, res)) {
-		vaccel_resource_delete(res);
+		hostrt_resource_delete(res);
 		o->status = VIRTIO_ACCEL_S_ERR;
 		o->id = 0;
 	}

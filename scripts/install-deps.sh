@@ -5,8 +5,10 @@
 #
 # Groups (any order, any combination):
 #   base   compilers (C and C++), meson >= 1.5, ninja, cmocka: the tree and its tests
-#   vm     the VM path: guest image (busybox, cpio, mkfs.ext4 -d, depmod) and QEMU's
-#          build deps (QEMU 10.0 source from trixie's deb-src, see vmm/qemu/)
+#   vm     the VM path: guest image (busybox, cpio, mkfs.ext4 -d, depmod), the
+#          headers of both guest kernels the VM tests boot (Debian 12's cloud 6.1, and
+#          its 6.12 LTS kernel from bookworm-security), and QEMU's build deps (QEMU
+#          10.0 source from trixie's deb-src, see vmm/qemu/)
 #   bench  gnuplot for the benchmark plot
 #   cross  arm64 and armhf cross compilers, their cmocka and pkg-config, and
 #          qemu-user to run what they build (adds the two dpkg architectures)
@@ -36,7 +38,8 @@ pkgs_base=(gcc g++ make ninja-build pkg-config libcmocka-dev python3 file
 	meson/bookworm-backports)
 pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-system-data
 	qemu-system-common libglib2.0-dev libpixman-1-dev libfdt-dev flex bison python3-venv
-	python3-pycotap/bookworm-backports bzip2 patch)
+	python3-pycotap/bookworm-backports bzip2 patch
+	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 pkgs_bench=(gnuplot-nox)
 pkgs_cross=(crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user
 	libcmocka-dev:arm64 libcmocka-dev:armhf pkgconf:arm64 pkgconf:armhf)
@@ -99,9 +102,11 @@ missing=()
 for p in "${want[@]}"; do
 	satisfied "$p" || missing+=("$p")
 done
-# Outside bookworm (a newer Debian) the plain package is new enough.
+# Outside bookworm (a newer Debian) the plain package is new enough, and the
+# plain cloud headers are those of a kernel >= 6.12.
 if [ "$codename" != bookworm ]; then
 	missing=("${missing[@]%%/bookworm-backports}")
+	missing=("${missing[@]/#linux-headers-6.12-cloud-amd64/linux-headers-cloud-amd64}")
 fi
 
 # A source is ready when apt already sees what we take from it; otherwise its

@@ -3,6 +3,10 @@
  * Logger: `YYYY.MM.DD-hh:mm:ss.CC - <level> message` lines to stderr or a file.
  * A line is formatted completely first and written with one write() under a mutex, so
  * concurrent threads never interleave inside a line.
+ *
+ * Entry points: slog_print() (what the public log macros expand to, and the symbol
+ * upstream vAccel's plugins and programs import), vaccel_log_print[_loc]() (our own
+ * API) and rt_log_force() (configuration warnings, whatever the level).
  */
 #include "rt.h"
 
@@ -124,6 +128,36 @@ void vaccel_log_print_loc(vaccel_log_level_t level, const char *file, int line, 
 		return;
 	va_start(ap, fmt);
 	log_vprint(level, file ? file : "?", line, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The level of an slog flag value: the most severe flag present wins (a message
+ * slog would print if any of its flags were enabled), no known flag -> 0 (dropped).
+ */
+static vaccel_log_level_t slog_level(unsigned int flag)
+{
+	if (flag & (SLOG_ERROR | SLOG_FATAL))
+		return VACCEL_LOG_ERROR;
+	if (flag & SLOG_WARN)
+		return VACCEL_LOG_WARN;
+	if (flag & (SLOG_INFO | SLOG_NOTE | SLOG_NOTAG))
+		return VACCEL_LOG_INFO;
+	if (flag & (SLOG_DEBUG | SLOG_TRACE))
+		return VACCEL_LOG_DEBUG;
+	return (vaccel_log_level_t)0;
+}
+
+void slog_print(SLOG_FLAGS_E flag, uint8_t new_line, const char *fmt, ...)
+{
+	vaccel_log_level_t level = slog_level((unsigned int)flag);
+	va_list ap;
+
+	(void)new_line; /* every message is one whole line */
+	if (!vaccel_log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	log_vprint(level, NULL, 0, fmt, ap);
 	va_end(ap);
 }
 

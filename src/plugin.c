@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Plugin registry: loading (dlopen + the exported `vaccel_plugin` symbol), version
- * checks, op registration and plugin selection for sessions.
+ * Plugin registry: loading (dlopen + the exported `vaccel_plugin` symbol, checked by
+ * plugin_abi.c before use), version checks, op registration and plugin selection for
+ * sessions.
  */
 #include "rt.h"
 #include "rt_plugin.h"
@@ -270,7 +271,7 @@ static void *dlopen_installed(const char *lib, char *msg, size_t msg_size)
 
 int vaccel_plugin_load(const char *lib)
 {
-	struct vaccel_plugin *const *sym;
+	const void *sym;
 	struct vaccel_plugin *plugin;
 	char msg[512];
 	void *handle;
@@ -298,12 +299,17 @@ int vaccel_plugin_load(const char *lib)
 		return ret;
 	}
 	sym = dlsym(handle, "vaccel_plugin");
-	if (!sym || !*sym) {
+	if (!sym) {
 		vaccel_error("%s is not a vAccel plugin (no vaccel_plugin symbol)", lib);
 		dlclose(handle);
 		return VACCEL_ELIBBAD;
 	}
-	plugin = *sym;
+	/* Nothing of the plugin is read before its layout and memory are checked. */
+	ret = rt_plugin_abi_check(lib, sym, &plugin);
+	if (ret) {
+		dlclose(handle);
+		return ret;
+	}
 	ret = rt_plugin_register(plugin, handle);
 	if (ret) {
 		dlclose(handle);

@@ -18,12 +18,15 @@
 #   initrd-boot.cpio.gz   modules + /init only, to boot rootfs.img (vaccel.root=/dev/vda)
 #   rootfs.img            ext4 (mkfs.ext4 -d) with the same contents as initramfs.cpio.gz
 #   virtio_accel.ko       our module, built against the matching headers
-#   ARCH, KERNEL_VERSION, MANIFEST
+#   ARCH, KERNEL_VERSION, MANIFEST, KBUILD_ARGS (make arguments that build a module
+#                         for this kernel: KDIR=..., and ARCH, CROSS_COMPILE)
 #
 # Environment:
 #   VACCEL_CACHE        cache root for downloaded kernel packages (default $HOME/.cache/vaccel-virtio)
 #   VACCEL_GUEST_ARCH   x86_64 or aarch64 (as --arch)
-#   VACCEL_GUEST_KVER   kernel ABI, e.g. 6.1.0-56-cloud-amd64 (default: linux-image-cloud-<arch>'s)
+#   VACCEL_GUEST_KVER   kernel ABI, e.g. 6.1.0-56-cloud-amd64, or a series (6.1, 6.12: the
+#                       newest cloud kernel of it that apt knows); default:
+#                       linux-image-cloud-<arch>'s
 #   VACCEL_DRIVER_DIR   module source (default: <repo>/driver/linux)
 #   VACCEL_IMAGE_EXTRA  directory copied over the image root last (extra files)
 #
@@ -87,7 +90,18 @@ t0=$(date +%s)
 
 # 1. Kernel: the image package is downloaded and unpacked, never installed.
 kver="${VACCEL_GUEST_KVER:-}"
-if [ -z "$kver" ]; then
+if [[ "$kver" =~ ^[0-9]+\.[0-9]+$ ]]; then
+	# A series: the newest ABI that a cloud metapackage of any version
+	# depends on (6.12 on Debian 12: linux-image-6.12-cloud-amd64), else
+	# the newest one already cached.
+	series_re="${kver//./\\.}[.-]"
+	kver="$({ apt-cache show "linux-image-cloud-$darch$qual" "linux-image-$kver-cloud-$darch$qual" 2>/dev/null || true; } |
+		sed -n "s/^Depends: .*linux-image-\(${series_re}[^ ,]*-cloud-$darch\)\([ ,].*\)\{0,1\}$/\1/p" |
+		sort -V | tail -n1)"
+	[ -n "$kver" ] || kver="$({ ls -1 "$cache/kernel" 2>/dev/null || true; } |
+		sed -n "s/^linux-image-\(${series_re}.*-cloud-$darch\)_.*\.deb$/\1/p" | sort -V | tail -n1)"
+	[ -n "$kver" ] || nokernel "no cloud kernel of series $VACCEL_GUEST_KVER known to apt or cached"
+elif [ -z "$kver" ]; then
 	kver="$(apt-cache depends "linux-image-cloud-$darch$qual" 2>/dev/null |
 		sed -n "s/^ *Depends: linux-image-\(.*-cloud-$darch\)\(:$darch\)\{0,1\}\$/\1/p" | sort -V | tail -n1)"
 	if [ -z "$kver" ]; then
@@ -185,6 +199,8 @@ if [ -f "$driver_src/Makefile" ] || [ -f "$driver_src/Kbuild" ]; then
 	cp -a "$repo/include" "$tmp/driver/include"
 	kmake=(KDIR="$hdr")
 	[ "$foreign" -eq 0 ] || kmake+=(ARCH="$darch" CROSS_COMPILE="$cross")
+	# How to build a module for this kernel, for the VM tests' W=1 check.
+	printf '%s\n' "${kmake[@]}" >"$tmp/KBUILD_ARGS"
 	make -s -C "$tmp/driver/driver/linux" "${kmake[@]}" >"$tmp/driver.log" 2>&1 ||
 		{
 			tail -n 30 "$tmp/driver.log" >&2
@@ -241,10 +257,18 @@ for m in "${mods[@]}"; do
 done | awk '!seen[$0]++' | while read -r path; do
 	rel="${path#"$kroot"}"
 	mkdir -p "$root$(dirname "$rel")"
-	cp "$path" "$root$rel"
+	# Newer kernels (6.12) ship compressed modules: busybox insmod wants them plain.
+	case "$rel" in
+	*.ko.xz) xz -dc "$path" >"$root${rel%.xz}" && rel="${rel%.xz}" ;;
+	*.ko.zst) zstd -qdc "$path" >"$root${rel%.zst}" && rel="${rel%.zst}" ;;
+	*) cp "$path" "$root$rel" ;;
+	esac
 	echo "$rel" >>"$root/etc/vaccel/modules.list"
 done
-grep -q virtio_pci.ko "$root/etc/vaccel/modules.list" || die "virtio_pci.ko not found in the kernel package"
+# virtio_pci is a module in 6.1's cloud kernel, built in since 6.12's.
+grep -q virtio_pci.ko "$root/etc/vaccel/modules.list" ||
+	grep -q '/virtio_pci\.ko$' "$kroot/lib/modules/$kver/modules.builtin" ||
+	die "virtio_pci.ko not found in the kernel package"
 for f in modules.order modules.builtin modules.builtin.modinfo; do
 	[ -f "$kroot/lib/modules/$kver/$f" ] && cp "$kroot/lib/modules/$kver/$f" "$root/lib/modules/$kver/"
 done

@@ -64,21 +64,22 @@ if [ -n "$root" ] && [ -z "$VACCEL_SWITCHED" ]; then
 	say "cannot mount $root; staying in the initramfs"
 fi
 
-# Our driver: /dev/accel for the group vaccel only.
+# Our driver: /dev/vaccel (and /dev/accel where that name is free) for the
+# group vaccel only; without udev we do what driver/linux/60-virtio-accel.rules does.
 if [ -f /lib/modules/vaccel/virtio_accel.ko ] && ! grep -q '^virtio_accel ' /proc/modules; then
 	insmod /lib/modules/vaccel/virtio_accel.ko || say "cannot load virtio_accel.ko"
 fi
 grep -q '^vaccel:' /etc/group || echo 'vaccel:x:1000:vaccel' >>/etc/group
 i=0
-# Wait for /dev/accel only if there is a virtio-accel device (ID 57 = 0x0039).
+# Wait for the node only if there is a virtio-accel device (ID 57 = 0x0039).
 grep -qx 0x0039 /sys/bus/virtio/devices/*/device 2>/dev/null || i=20
-while [ ! -c /dev/accel ] && [ $i -lt 20 ] && grep -q '^virtio_accel ' /proc/modules; do
+while [ ! -c /dev/vaccel ] && [ $i -lt 20 ] && grep -q '^virtio_accel ' /proc/modules; do
 	sleep 0.1
 	i=$((i + 1))
 done
-if [ -c /dev/accel ]; then
-	chgrp vaccel /dev/accel && chmod 0660 /dev/accel
-fi
+for n in /dev/vaccel /dev/accel; do
+	[ -c "$n" ] && chgrp vaccel "$n" && chmod 0660 "$n"
+done
 
 if [ -n "$share" ]; then
 	mount -t virtiofs "$share" /data || say "cannot mount virtiofs '$share' at /data"

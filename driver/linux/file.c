@@ -9,6 +9,13 @@
  * the death of its process) destroys its remaining sessions, which releases
  * their resources on the host.
  *
+ * An id leaves the table when the request that ends it is sent, whatever
+ * becomes of that request (answered, killed, timed out): the file can never
+ * name it again, even if the device later hands the same number to someone
+ * else. All tables are emptied, the sessions destroyed, when the device is
+ * removed or suspended (main.c): the table then belongs to an older epoch
+ * and the file starts afresh in the new one.
+ *
  * Sessions are kept keyed by session id; resource registrations as
  * (session, resource) pairs keyed by resource id, so a resource stays
  * nameable while any session of the file holds it.
@@ -17,8 +24,9 @@
 
 #include "virtaccel.h"
 
-void virtaccel_own_init(struct virtaccel_file *vf)
+void virtaccel_own_init(struct virtaccel_file *vf, struct virtaccel *va)
 {
+	vf->va = va;
 	mutex_init(&vf->lock);
 	hash_init(vf->sessions);
 	hash_init(vf->regs);
@@ -51,19 +59,39 @@ static void virtaccel_forget(struct virtaccel_file *vf, struct virtaccel_id *id)
 	kfree(id);
 }
 
+static void virtaccel_forget_all(struct virtaccel_file *vf)
+{
+	struct virtaccel_id *id;
+	struct hlist_node *tmp;
+	unsigned int bkt;
+
+	hash_for_each_safe(vf->sessions, bkt, tmp, id, node)
+		virtaccel_forget(vf, id);
+	hash_for_each_safe(vf->regs, bkt, tmp, id, node)
+		virtaccel_forget(vf, id);
+}
+
 /**
  * virtaccel_own_check - may this file send this request?
  * @vf: the file
  * @req: the request, with its interpreted arguments already copied
  *
- * Return: 0, or -EPERM when the request names a session or resource this
- * file does not own.
+ * Records in @req the epoch its ids were checked in: the request is not
+ * sent once the device has moved on (queue.c).
+ * Return: 0; -EPERM when the request names a session or resource this file
+ * does not own; -ENODEV while the device is being removed or suspended.
  */
-int virtaccel_own_check(struct virtaccel_file *vf, const struct virtaccel_req *req)
+int virtaccel_own_check(struct virtaccel_file *vf, struct virtaccel_req *req)
 {
 	bool ok = true;
+	int ret = 0;
 
 	mutex_lock(&vf->lock);
+	if (vf->epoch != READ_ONCE(vf->va->epoch)) {
+		ret = -ENODEV;
+		goto out;
+	}
+	req->epoch = vf->epoch;
 	if (req->code != VIRTIO_ACCEL_C_CREATE_SESSION)
 		ok = virtaccel_find_session(vf, req->session_id);
 	switch (req->code) {
@@ -79,8 +107,11 @@ int virtaccel_own_check(struct virtaccel_file *vf, const struct virtaccel_req *r
 			ok = ok && virtaccel_find_reg(vf, 0, req->res_arg);
 		break;
 	}
+	if (!ok)
+		ret = -EPERM;
+out:
 	mutex_unlock(&vf->lock);
-	return ok ? 0 : -EPERM;
+	return ret;
 }
 
 /**
@@ -101,7 +132,7 @@ struct virtaccel_id *virtaccel_own_reserve(struct virtaccel_file *vf,
 	if (req->code != VIRTIO_ACCEL_C_CREATE_SESSION &&
 	    req->code != VIRTIO_ACCEL_C_REGISTER_RESOURCE)
 		return NULL;
-	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	id = kzalloc(sizeof(*id), GFP_KERNEL_ACCOUNT);
 	if (!id)
 		return ERR_PTR(-ENOMEM);
 	mutex_lock(&vf->lock);
@@ -125,87 +156,171 @@ void virtaccel_own_unreserve(struct virtaccel_file *vf, struct virtaccel_id *spa
 	kfree(spare);
 }
 
-static void virtaccel_forget_session(struct virtaccel_file *vf, u64 session)
+/**
+ * virtaccel_own_take - take out the ids a DESTROY / UNREGISTER is about to end
+ * @vf: the file
+ * @req: the request, checked by virtaccel_own_check()
+ * @taken: receives the entries
+ *
+ * From here on requests naming them fail with -EPERM. The caller hands them
+ * to virtaccel_own_untake() once it knows whether the request was sent.
+ */
+void virtaccel_own_take(struct virtaccel_file *vf, const struct virtaccel_req *req,
+			struct hlist_head *taken)
 {
 	struct virtaccel_id *id;
 	struct hlist_node *tmp;
 	unsigned int bkt;
 
-	id = virtaccel_find_session(vf, session);
-	if (id)
-		virtaccel_forget(vf, id);
-	/* The device unregisters a destroyed session's resources (spec §6.1). */
-	hash_for_each_safe(vf->regs, bkt, tmp, id, node)
-		if (id->session == session)
-			virtaccel_forget(vf, id);
+	INIT_HLIST_HEAD(taken);
+	mutex_lock(&vf->lock);
+	if (vf->epoch != req->epoch)
+		goto out;
+	switch (req->code) {
+	case VIRTIO_ACCEL_C_DESTROY_SESSION:
+		id = virtaccel_find_session(vf, req->session_id);
+		if (id) {
+			hash_del(&id->node);
+			hlist_add_head(&id->node, taken);
+		}
+		/* The device unregisters a destroyed session's resources (spec §6.1). */
+		hash_for_each_safe(vf->regs, bkt, tmp, id, node) {
+			if (id->session == req->session_id) {
+				hash_del(&id->node);
+				hlist_add_head(&id->node, taken);
+			}
+		}
+		break;
+	case VIRTIO_ACCEL_C_UNREGISTER_RESOURCE:
+		id = virtaccel_find_reg(vf, req->session_id, req->object_id);
+		if (id) {
+			hash_del(&id->node);
+			hlist_add_head(&id->node, taken);
+		}
+		break;
+	}
+out:
+	mutex_unlock(&vf->lock);
 }
 
 /**
- * virtaccel_own_commit - record what a completed request created or removed
+ * virtaccel_own_untake - settle what virtaccel_own_take() took
+ * @vf: the file
+ * @req: the request
+ * @taken: the entries
+ * @sent: the request reached the device: the ids are forgotten for good;
+ *        otherwise they go back (unless the table was emptied meanwhile)
+ */
+void virtaccel_own_untake(struct virtaccel_file *vf, const struct virtaccel_req *req,
+			  struct hlist_head *taken, bool sent)
+{
+	struct virtaccel_id *id;
+	struct hlist_node *tmp;
+
+	mutex_lock(&vf->lock);
+	hlist_for_each_entry_safe(id, tmp, taken, node) {
+		hlist_del(&id->node);
+		if (!sent && vf->epoch == req->epoch) {
+			if (id->resource)
+				hash_add(vf->regs, &id->node, id->resource);
+			else
+				hash_add(vf->sessions, &id->node, id->session);
+			continue;
+		}
+		vf->nr_ids--;
+		kfree(id);
+	}
+	mutex_unlock(&vf->lock);
+}
+
+/**
+ * virtaccel_own_commit - record the id a completed request created
  * @vf: the file
  * @req: a request the device answered with a well-formed response
  * @spare: the entry from virtaccel_own_reserve(); set to NULL when used
+ *
+ * Return: 1 when an id was recorded, 0 when there was none to record (or
+ * the answer said it is not usable), -ENODEV for a CREATE_SESSION or
+ * REGISTER_RESOURCE when the device was removed or suspended since the
+ * request was checked: the id names nothing now.
  */
-void virtaccel_own_commit(struct virtaccel_file *vf, const struct virtaccel_req *req,
-			  struct virtaccel_id **spare)
+int virtaccel_own_commit(struct virtaccel_file *vf, const struct virtaccel_req *req,
+			 struct virtaccel_id **spare)
 {
-	const struct virtio_accel_resp_hdr *resp = req->resp;
-	bool ok = resp->status == VIRTIO_ACCEL_S_OK && !resp->vaccel_ret;
-	u64 new_id = le64_to_cpu(resp->id);
-	struct virtaccel_id *id;
+	const struct virtaccel_answer *ans = &req->ans;
 	u64 res;
+	int ret = 0;
 
 	mutex_lock(&vf->lock);
+	if (vf->epoch != req->epoch) {
+		if (req->code == VIRTIO_ACCEL_C_CREATE_SESSION ||
+		    req->code == VIRTIO_ACCEL_C_REGISTER_RESOURCE)
+			ret = -ENODEV;
+		goto out;
+	}
 	switch (req->code) {
 	case VIRTIO_ACCEL_C_CREATE_SESSION:
-		if (!ok || !new_id || virtaccel_find_session(vf, new_id))
+		if (virtaccel_session_fate(ans->status, ans->vaccel_ret, ans->id) !=
+			    VIRTACCEL_SESSION_RECORD ||
+		    virtaccel_find_session(vf, ans->id))
 			break;
-		(*spare)->session = new_id;
-		hash_add(vf->sessions, &(*spare)->node, new_id);
+		(*spare)->session = ans->id;
+		hash_add(vf->sessions, &(*spare)->node, ans->id);
 		*spare = NULL;
+		ret = 1;
 		break;
 	case VIRTIO_ACCEL_C_REGISTER_RESOURCE:
-		res = req->object_id ? req->object_id : new_id;
-		if (!ok || !res || virtaccel_find_reg(vf, req->session_id, res))
+		res = req->object_id ? req->object_id : ans->id;
+		if (ans->status != VIRTIO_ACCEL_S_OK || ans->vaccel_ret || !res ||
+		    virtaccel_find_reg(vf, req->session_id, res))
 			break;
 		(*spare)->session = req->session_id;
 		(*spare)->resource = res;
 		hash_add(vf->regs, &(*spare)->node, res);
 		*spare = NULL;
-		break;
-	case VIRTIO_ACCEL_C_DESTROY_SESSION:
-		/* Kept if the host could not destroy it: release() retries. */
-		if (ok || resp->status == VIRTIO_ACCEL_S_INVSESS)
-			virtaccel_forget_session(vf, req->session_id);
-		break;
-	case VIRTIO_ACCEL_C_UNREGISTER_RESOURCE:
-		if (!ok && resp->status != VIRTIO_ACCEL_S_INVRES &&
-		    resp->status != VIRTIO_ACCEL_S_INVSESS)
-			break;
-		id = virtaccel_find_reg(vf, req->session_id, req->object_id);
-		if (id)
-			virtaccel_forget(vf, id);
+		ret = 1;
 		break;
 	}
+out:
+	mutex_unlock(&vf->lock);
+	return ret;
+}
+
+/**
+ * virtaccel_own_sweep - destroy the file's sessions before a device reset
+ * @vf: the file
+ * @epoch: the epoch that ends; the file moves to the next one
+ */
+void virtaccel_own_sweep(struct virtaccel_file *vf, u64 epoch)
+{
+	struct virtaccel_id *id;
+	unsigned int bkt;
+
+	mutex_lock(&vf->lock);
+	if (vf->epoch == epoch)
+		hash_for_each(vf->sessions, bkt, id, node)
+			virtaccel_send_destroy(vf->va, id->session);
+	virtaccel_forget_all(vf);
+	vf->epoch = epoch + 1;
 	mutex_unlock(&vf->lock);
 }
 
 /*
  * The file is gone: destroy its sessions on the device. No ioctl of the file
  * runs any more, but requests it abandoned may still be in flight; the
- * device defers the destruction until they finish (spec §8).
+ * device defers the destruction until they finish (spec §8). Nothing here
+ * waits for the device.
  */
 void virtaccel_own_release(struct virtaccel_file *vf)
 {
 	struct virtaccel_id *id;
-	struct hlist_node *tmp;
 	unsigned int bkt;
 
-	hash_for_each_safe(vf->sessions, bkt, tmp, id, node) {
-		virtaccel_send_destroy(vf->va, id->session);
-		virtaccel_forget(vf, id);
-	}
-	hash_for_each_safe(vf->regs, bkt, tmp, id, node)
-		virtaccel_forget(vf, id);
+	mutex_lock(&vf->lock);
+	if (vf->epoch == READ_ONCE(vf->va->epoch))
+		hash_for_each(vf->sessions, bkt, id, node)
+			virtaccel_send_destroy(vf->va, id->session);
+	virtaccel_forget_all(vf);
+	mutex_unlock(&vf->lock);
 	mutex_destroy(&vf->lock);
 }

@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-accel guest driver: module, probe and remove.
+ * virtio-accel guest driver: module, probe, remove and suspend.
  *
  * The device runs vAccel operations on the host (docs/virtio-accel.md).
- * Each device gets a misc node, /dev/accel for the first one, through which
- * processes send requests (chardev.c).
+ * Each device gets a misc node, /dev/vaccel for the first one, through which
+ * processes send requests (chardev.c). The first device also answers to the
+ * old name /dev/accel on kernels that cannot have DRM's compute-accelerator
+ * class (CONFIG_DRM_ACCEL, 6.2+), which owns /dev/accel/ as a directory.
+ *
+ * Before any reset of the device (remove(), suspend) the driver destroys the
+ * sessions of every open file and empties the files' tables: a reset alone
+ * does not reach a vhost-user backend everywhere (QEMU's vhost-user-base
+ * does not pass it on), and an id from before the reset must not name
+ * anything afterwards.
  */
 #include <linux/idr.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/virtio_config.h>
@@ -16,15 +26,24 @@
 
 #include "virtaccel.h"
 
-static char *node_name = "accel";
+/* The node name that DRM's accel class (CONFIG_DRM_ACCEL) uses as a directory. */
+#define VIRTACCEL_LEGACY_NAME "accel"
+
+static char *node_name = "vaccel";
 module_param(node_name, charp, 0444);
 MODULE_PARM_DESC(node_name,
-		 "name of the device node (default accel; further devices get accel1, ...)");
+		 "name of the device node (default vaccel; further devices get vaccel1, ...)");
 
 unsigned int virtaccel_request_timeout_ms;
 module_param_named(request_timeout_ms, virtaccel_request_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(request_timeout_ms,
 		 "give up waiting for a response after this many ms (0 = never, the default)");
+
+static bool indirect_desc = true;
+module_param(indirect_desc, bool, 0444);
+MODULE_PARM_DESC(
+	indirect_desc,
+	"use indirect descriptors when the device offers them (default 1; 0: chains go in the ring)");
 
 struct workqueue_struct *virtaccel_wq;
 static DEFINE_IDA(virtaccel_ida);
@@ -94,7 +113,7 @@ static int virtaccel_read_config(struct virtaccel *va)
 		va->nvqs = VIRTACCEL_MAX_QUEUES;
 	}
 	va->lim.max_args = max_args;
-	va->lim.max_segments = min_t(u32, max_segments, VIRTACCEL_MAX_SEGMENTS);
+	va->config_max_segments = max_segments;
 	va->lim.max_request_bytes = max_request_bytes;
 	va->indirect = virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC);
 	va->features = vdev->features;
@@ -105,84 +124,129 @@ static int virtaccel_read_config(struct virtaccel *va)
 	return 0;
 }
 
-/* Without indirect descriptors a chain must fit in the smallest ring. */
-static void virtaccel_clamp_segments(struct virtaccel *va)
+/*
+ * A chain never exceeds the smallest ring, indirect descriptors or not, nor
+ * VIRTACCEL_MAX_SEGMENTS. Called whenever the vqs are (re)created.
+ */
+static int virtaccel_clamp_segments(struct virtaccel *va)
 {
 	unsigned int i;
 
-	if (va->indirect)
-		return;
+	va->lim.max_segments = min_t(u32, va->config_max_segments, VIRTACCEL_MAX_SEGMENTS);
 	for (i = 0; i < va->nvqs; i++)
 		va->lim.max_segments =
 			min(va->lim.max_segments, virtqueue_get_vring_size(va->queues[i].vq));
+	if (va->lim.max_segments < 4) {
+		dev_err(&va->vdev->dev, "virtqueues too small\n");
+		return -EINVAL;
+	}
+	return 0;
 }
 
-static int virtaccel_probe(struct virtio_device *vdev)
+/* Set up the vqs (probe, restore) and the limits that depend on their size. */
+static int virtaccel_setup_queues(struct virtaccel *va)
 {
-	struct virtaccel *va;
+	int ret = virtaccel_queues_init(va);
+
+	if (ret)
+		return ret;
+	va->have_vqs = true;
+	return virtaccel_clamp_segments(va);
+}
+
+static int virtaccel_register_node(struct virtaccel *va, struct virtaccel_node *node,
+				   const char *name)
+{
+	strscpy(node->name, name, sizeof(node->name));
+	node->va = va;
+	node->misc.minor = MISC_DYNAMIC_MINOR;
+	node->misc.name = node->name;
+	node->misc.fops = &virtaccel_fops;
+	node->misc.mode = 0660;
+	node->misc.parent = &va->vdev->dev;
+	return misc_register(&node->misc);
+}
+
+/*
+ * The old name, for the first device only and only where it can never
+ * collide: without CONFIG_DRM_ACCEL nothing else creates /dev/accel. With
+ * it, even a free /dev/accel is left alone, because an accelerator probed
+ * later needs the directory.
+ */
+static void virtaccel_register_alias(struct virtaccel *va)
+{
 	int ret;
 
-	va = kzalloc(sizeof(*va), GFP_KERNEL);
-	if (!va)
-		return -ENOMEM;
-	kref_init(&va->ref);
-	va->vdev = vdev;
-	va->index = -1;
-	vdev->priv = va;
-	ret = init_srcu_struct(&va->srcu);
-	if (ret) {
-		kfree(va);
-		return ret;
-	}
-
-	ret = virtaccel_read_config(va);
+	if (IS_ENABLED(CONFIG_DRM_ACCEL) || va->index ||
+	    !strcmp(va->node.name, VIRTACCEL_LEGACY_NAME))
+		return;
+	ret = virtaccel_register_node(va, &va->alias, VIRTACCEL_LEGACY_NAME);
 	if (ret)
-		goto put;
-	ret = virtaccel_queues_init(va);
-	if (ret)
-		goto put;
-	va->have_vqs = true;
-	virtaccel_clamp_segments(va);
-	if (va->lim.max_segments < 4) {
-		dev_err(&vdev->dev, "virtqueues too small\n");
-		ret = -EINVAL;
-		goto del_vqs;
-	}
-
-	ret = ida_alloc(&virtaccel_ida, GFP_KERNEL);
-	if (ret < 0)
-		goto del_vqs;
-	va->index = ret;
-	if (va->index)
-		snprintf(va->node_name, sizeof(va->node_name), "%s%d", node_name, va->index);
+		dev_warn(&va->vdev->dev, "no /dev/%s alias: %d\n", VIRTACCEL_LEGACY_NAME, ret);
 	else
-		strscpy(va->node_name, node_name, sizeof(va->node_name));
-	va->misc.minor = MISC_DYNAMIC_MINOR;
-	va->misc.name = va->node_name;
-	va->misc.fops = &virtaccel_fops;
-	va->misc.mode = 0660;
-	va->misc.parent = &vdev->dev;
+		va->have_alias = true;
+}
 
-	/* The node may be opened and used as soon as it exists. */
-	virtio_device_ready(vdev);
-	ret = misc_register(&va->misc);
-	if (ret)
-		goto reset;
+static void virtaccel_deregister_nodes(struct virtaccel *va)
+{
+	if (va->have_alias)
+		misc_deregister(&va->alias.misc);
+	va->have_alias = false;
+	misc_deregister(&va->node.misc);
+}
 
-	dev_info(&vdev->dev, "/dev/%s: %u queues, max %u args, %u segments, %llu bytes%s\n",
-		 va->node_name, va->nvqs, va->lim.max_args, va->lim.max_segments,
-		 va->lim.max_request_bytes, va->indirect ? "" : ", no indirect descriptors");
-	return 0;
+/* Jiffies left until @deadline, at least 0. */
+static long virtaccel_left(unsigned long deadline)
+{
+	return max_t(long, (long)(deadline - jiffies), 0);
+}
 
-reset:
-	virtio_reset_device(vdev);
-	ida_free(&virtaccel_ida, va->index);
-del_vqs:
-	vdev->config->del_vqs(vdev);
-put:
-	vdev->priv = NULL;
-	virtaccel_put(va);
-	return ret;
+/*
+ * Destroy the sessions of every open file, and those that CREATE_SESSIONs
+ * still in flight make, and move the files to the next epoch, so that no id
+ * from before survives the coming reset; then wait for every DESTROY the
+ * driver sent, these and earlier ones (a closed file's). Called with user
+ * requests stopped (queues_close). Waits at most VIRTACCEL_SWEEP_MS in all:
+ * a device that does not answer keeps what is left until the reset (or the
+ * end of the connection) releases it.
+ */
+static void virtaccel_sweep(struct virtaccel *va)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(VIRTACCEL_SWEEP_MS);
+	struct virtaccel_req *req, *tmp;
+	struct virtaccel_file *vf;
+	LIST_HEAD(creating);
+	u64 epoch;
+
+	mutex_lock(&va->files_lock);
+	epoch = va->epoch;
+	/* From here on no request checked in the old epoch is sent (queue.c). */
+	WRITE_ONCE(va->epoch, epoch + 1);
+	list_for_each_entry(vf, &va->files, node)
+		virtaccel_own_sweep(vf, epoch);
+	mutex_unlock(&va->files_lock);
+
+	spin_lock_irq(&va->creating_lock);
+	list_for_each_entry(req, &va->creating, creating) {
+		kref_get(&req->ref);
+		list_add_tail(&req->sweep, &creating);
+	}
+	spin_unlock_irq(&va->creating_lock);
+	list_for_each_entry_safe(req, tmp, &creating, sweep) {
+		wait_event_timeout(req->done_wq, virtaccel_req_done(req), virtaccel_left(deadline));
+		if (virtaccel_req_done(req) && req->answered &&
+		    virtaccel_session_fate(req->ans.status, req->ans.vaccel_ret, req->ans.id) !=
+			    VIRTACCEL_SESSION_NONE)
+			virtaccel_send_destroy(va, req->ans.id);
+		list_del(&req->sweep);
+		virtaccel_req_put(req);
+	}
+
+	if (!wait_event_timeout(va->internal_wq, !atomic_read(&va->nr_internal),
+				virtaccel_left(deadline)) &&
+	    atomic_read(&va->nr_internal))
+		dev_warn(&va->vdev->dev, "%d session DESTROYs unanswered before the reset\n",
+			 atomic_read(&va->nr_internal));
 }
 
 /* Stop the device and fail what it held; remove() and freeze(). */
@@ -190,6 +254,10 @@ static void virtaccel_teardown(struct virtaccel *va)
 {
 	struct virtio_device *vdev = va->vdev;
 
+	/* No request from user space gets on a ring from here on. */
+	virtaccel_queues_close(va);
+	if (va->have_vqs)
+		virtaccel_sweep(va);
 	/* Fail new submissions and wait out the ones adding to a ring. */
 	virtaccel_queues_kill(va);
 	if (!va->have_vqs)
@@ -202,29 +270,12 @@ static void virtaccel_teardown(struct virtaccel *va)
 	va->have_vqs = false;
 }
 
-static void virtaccel_remove(struct virtio_device *vdev)
-{
-	struct virtaccel *va = vdev->priv;
-
-	/*
-	 * misc_deregister() takes misc_mtx, under which misc_open() runs our
-	 * open(): once it returns no new file can take a reference.
-	 */
-	misc_deregister(&va->misc);
-	virtaccel_teardown(va);
-	ida_free(&virtaccel_ida, va->index);
-	vdev->priv = NULL;
-	va->vdev = NULL;
-	/* Open files and unfinished requests keep the structure itself alive. */
-	virtaccel_put(va);
-}
-
 #ifdef CONFIG_PM_SLEEP
 /*
- * Suspend tears the queues down as remove() does, minus the node: requests
- * still in flight fail with -ENODEV, and so do new ones until restore. The
- * device forgets its sessions when reset (spec §8), so sessions created
- * before the suspend get INVSESS afterwards.
+ * Suspend tears the queues down as remove() does, minus the nodes: the open
+ * files' sessions are destroyed and their tables emptied, requests still in
+ * flight and requests sent while suspended fail with -ENODEV. Processes
+ * waiting in the driver freeze where they wait.
  */
 static int virtaccel_freeze(struct virtio_device *vdev)
 {
@@ -237,17 +288,132 @@ static int virtaccel_restore(struct virtio_device *vdev)
 	struct virtaccel *va = vdev->priv;
 	int ret;
 
-	ret = virtaccel_queues_init(va);
+	ret = virtaccel_setup_queues(va);
 	if (ret)
 		return ret;
-	va->have_vqs = true;
-	virtaccel_clamp_segments(va);
 	virtio_device_ready(vdev);
-	/* Pairs with the acquire in virtaccel_submit(): the new vqs are visible. */
+	/* Pairs with the acquires in virtaccel_may_submit(): the new vqs are visible. */
 	smp_store_release(&va->dead, false);
+	smp_store_release(&va->closed, false);
 	return 0;
 }
 #endif
+
+/*
+ * Power-off and reboot: destroy the open files' sessions on the host, as
+ * before any reset, since the reset that follows does not reach every
+ * backend. A reboot notifier, because the virtio bus's own shutdown (6.14,
+ * and backported to Debian's 6.1 and 6.12) resets the device without asking
+ * the driver.
+ */
+static int virtaccel_reboot(struct notifier_block *nb, unsigned long action, void *data)
+{
+	struct virtaccel *va = container_of(nb, struct virtaccel, reboot_nb);
+
+	if (va->have_vqs) {
+		virtaccel_queues_close(va);
+		virtaccel_sweep(va);
+	}
+	return NOTIFY_DONE;
+}
+
+static int virtaccel_probe(struct virtio_device *vdev)
+{
+	struct virtaccel *va;
+	char name[sizeof(va->node.name)];
+	int ret;
+
+	va = kzalloc(sizeof(*va), GFP_KERNEL);
+	if (!va)
+		return -ENOMEM;
+	kref_init(&va->ref);
+	va->vdev = vdev;
+	va->index = -1;
+	mutex_init(&va->files_lock);
+	INIT_LIST_HEAD(&va->files);
+	spin_lock_init(&va->pending_lock);
+	INIT_LIST_HEAD(&va->pending);
+	INIT_WORK(&va->pending_work, virtaccel_pending_work);
+	spin_lock_init(&va->creating_lock);
+	INIT_LIST_HEAD(&va->creating);
+	init_waitqueue_head(&va->internal_wq);
+	vdev->priv = va;
+	ret = init_srcu_struct(&va->srcu);
+	if (ret) {
+		kfree(va);
+		return ret;
+	}
+
+	ret = virtaccel_read_config(va);
+	if (ret)
+		goto put;
+	ret = virtaccel_setup_queues(va);
+	if (ret)
+		goto del_vqs;
+
+	ret = ida_alloc(&virtaccel_ida, GFP_KERNEL);
+	if (ret < 0)
+		goto del_vqs;
+	va->index = ret;
+	if (va->index)
+		snprintf(name, sizeof(name), "%s%d", node_name, va->index);
+	else
+		strscpy(name, node_name, sizeof(name));
+
+	/* The node may be opened and used as soon as it exists. */
+	virtio_device_ready(vdev);
+	ret = virtaccel_register_node(va, &va->node, name);
+	if (ret)
+		goto reset;
+	virtaccel_register_alias(va);
+	va->reboot_nb.notifier_call = virtaccel_reboot;
+	register_reboot_notifier(&va->reboot_nb);
+
+	dev_info(&vdev->dev,
+		 "/dev/%s%s%s: %u queues of %u, max %u args, %u segments, %llu bytes%s\n",
+		 va->node.name, va->have_alias ? " and /dev/" : "",
+		 va->have_alias ? va->alias.name : "", va->nvqs,
+		 virtqueue_get_vring_size(va->queues[0].vq), va->lim.max_args, va->lim.max_segments,
+		 va->lim.max_request_bytes, va->indirect ? "" : ", no indirect descriptors");
+	return 0;
+
+reset:
+	virtio_reset_device(vdev);
+	ida_free(&virtaccel_ida, va->index);
+del_vqs:
+	if (va->have_vqs)
+		vdev->config->del_vqs(vdev);
+put:
+	vdev->priv = NULL;
+	virtaccel_put(va);
+	return ret;
+}
+
+static void virtaccel_remove(struct virtio_device *vdev)
+{
+	struct virtaccel *va = vdev->priv;
+
+	/*
+	 * misc_deregister() takes misc_mtx, under which misc_open() runs our
+	 * open(): once it returns no new file can take a reference.
+	 */
+	unregister_reboot_notifier(&va->reboot_nb);
+	virtaccel_deregister_nodes(va);
+	virtaccel_teardown(va);
+	ida_free(&virtaccel_ida, va->index);
+	vdev->priv = NULL;
+	va->vdev = NULL;
+	/* Open files and unfinished requests keep the structure itself alive. */
+	virtaccel_put(va);
+}
+
+/* Indirect descriptors off (module parameter): every chain goes in the ring. */
+static int virtaccel_validate(struct virtio_device *vdev)
+{
+	if (!indirect_desc)
+		__virtio_clear_bit(vdev, VIRTIO_RING_F_INDIRECT_DESC);
+	return 0;
+}
 
 static void virtaccel_config_changed(struct virtio_device *vdev)
 {
@@ -271,6 +437,7 @@ static struct virtio_driver virtaccel_driver = {
 	.id_table = virtaccel_id_table,
 	.feature_table = virtaccel_features,
 	.feature_table_size = ARRAY_SIZE(virtaccel_features),
+	.validate = virtaccel_validate,
 	.probe = virtaccel_probe,
 	.remove = virtaccel_remove,
 	.config_changed = virtaccel_config_changed,
@@ -286,7 +453,7 @@ static int __init virtaccel_init(void)
 	int ret;
 
 	/* Room for an index suffix; a '/' would make a directory in /dev. */
-	if (!len || len > sizeof(((struct virtaccel *)NULL)->node_name) - 8 ||
+	if (!len || len > sizeof(((struct virtaccel_node *)NULL)->name) - 8 ||
 	    strchr(node_name, '/')) {
 		pr_err("virtio_accel: invalid node_name\n");
 		return -EINVAL;

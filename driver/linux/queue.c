@@ -6,18 +6,23 @@
  * of its CPU. Each queue has one spinlock around every virtqueue operation
  * (add, get_buf, detach), taken from the interrupt callback too. The
  * notification (an MMIO write or a vmexit) happens after the lock is
- * dropped. When the ring is full, submitters sleep on the queue's wait queue
- * until a completion frees descriptors: the caller never sees -ENOSPC.
+ * dropped.
+ *
+ * Ring full: a request from user space sleeps (killably and freezably) on
+ * the queue's wait queue until a completion frees descriptors; it never
+ * sees -ENOSPC. The driver's own DESTROYs (release(), a work item, remove()
+ * and suspend) never sleep: they try every queue and, when all are full,
+ * are parked on the device's pending list, which the next completion
+ * resubmits from a work item.
  */
 #include <linux/kernel.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/virtio_config.h>
 
+#include "compat.h"
 #include "virtaccel.h"
-
-/* Attempts to get an indirect table allocated before giving up with -ENOMEM. */
-#define VIRTACCEL_ALLOC_RETRIES 3
 
 static void virtaccel_vq_done(struct virtqueue *vq)
 {
@@ -36,7 +41,9 @@ static void virtaccel_vq_done(struct virtqueue *vq)
 	q->completions++;
 	spin_unlock_irqrestore(&q->lock, flags);
 
-	/* Descriptors were freed: submitters waiting for ring space retry. */
+	/* Descriptors were freed: parked DESTROYs and waiting submitters retry. */
+	if (atomic_read(&va->nr_pending))
+		queue_work(virtaccel_wq, &va->pending_work);
 	if (wq_has_sleeper(&q->space))
 		wake_up(&q->space);
 }
@@ -44,7 +51,6 @@ static void virtaccel_vq_done(struct virtqueue *vq)
 int virtaccel_queues_init(struct virtaccel *va)
 {
 	struct virtqueue **vqs;
-	vq_callback_t **cbs;
 	const char **names;
 	unsigned int i;
 	int ret = -ENOMEM;
@@ -63,26 +69,39 @@ int virtaccel_queues_init(struct virtaccel *va)
 		}
 	}
 	vqs = kcalloc(va->nvqs, sizeof(*vqs), GFP_KERNEL);
-	cbs = kcalloc(va->nvqs, sizeof(*cbs), GFP_KERNEL);
 	names = kcalloc(va->nvqs, sizeof(*names), GFP_KERNEL);
-	if (!vqs || !cbs || !names)
+	if (!vqs || !names)
 		goto out;
-
-	for (i = 0; i < va->nvqs; i++) {
-		cbs[i] = virtaccel_vq_done;
+	for (i = 0; i < va->nvqs; i++)
 		names[i] = va->queues[i].name;
-	}
 
-	ret = virtio_find_vqs(va->vdev, va->nvqs, vqs, cbs, names, NULL);
+	ret = virtaccel_find_vqs(va->vdev, va->nvqs, vqs, virtaccel_vq_done, names);
 	if (ret)
 		goto out;
 	for (i = 0; i < va->nvqs; i++)
 		va->queues[i].vq = vqs[i];
 out:
 	kfree(names);
-	kfree(cbs);
 	kfree(vqs);
 	return ret;
+}
+
+/* Set a submission gate and wait until no submitter is past it. */
+static void virtaccel_queues_gate(struct virtaccel *va, bool *gate)
+{
+	unsigned int i;
+
+	WRITE_ONCE(*gate, true);
+	/* Submitters test the gates inside an srcu read section that spans add + notify. */
+	synchronize_srcu(&va->srcu);
+	for (i = 0; i < va->nvqs; i++)
+		wake_up_all(&va->queues[i].space);
+}
+
+/* No request from user space reaches a ring after this returns. */
+void virtaccel_queues_close(struct virtaccel *va)
+{
+	virtaccel_queues_gate(va, &va->closed);
 }
 
 /*
@@ -91,109 +110,205 @@ out:
  */
 void virtaccel_queues_kill(struct virtaccel *va)
 {
-	unsigned int i;
-
-	WRITE_ONCE(va->dead, true);
-	/* Submitters test dead inside an srcu read section that spans add + notify. */
-	synchronize_srcu(&va->srcu);
-	for (i = 0; i < va->nvqs; i++)
-		wake_up_all(&va->queues[i].space);
+	virtaccel_queues_gate(va, &va->dead);
 }
 
 /*
- * Fail every request the device still held. Called after the device was
- * reset, so neither the device nor the callback touches the rings any more;
- * remove() no longer races with anyone here and takes no lock (the release of
- * a request may sleep).
+ * Fail every request the device still held, and the parked ones (their
+ * sessions go with the reset). Called after the device was reset, so
+ * neither the device nor the callback touches the rings any more and no
+ * callback queues the pending work again; remove() no longer races with
+ * anyone here and takes no queue lock (the release of a request may sleep).
  */
 void virtaccel_queues_drain(struct virtaccel *va)
 {
-	struct virtaccel_req *req;
+	struct virtaccel_req *req, *tmp;
+	LIST_HEAD(parked);
 	unsigned int i;
 
+	cancel_work_sync(&va->pending_work);
+	spin_lock(&va->pending_lock);
+	list_splice_init(&va->pending, &parked);
+	spin_unlock(&va->pending_lock);
+	list_for_each_entry_safe(req, tmp, &parked, pending) {
+		list_del_init(&req->pending);
+		atomic_dec(&va->nr_pending);
+		virtaccel_req_complete(req, 0, -ENODEV);
+	}
 	for (i = 0; i < va->nvqs; i++)
 		while ((req = virtqueue_detach_unused_buf(va->queues[i].vq)))
 			virtaccel_req_complete(req, 0, -ENODEV);
 }
 
-/**
- * virtaccel_submit - put a request on the ring and notify the device
- * @va: the device
- * @req: a request built by virtaccel_req_pin()
- * @killable: sleep for ring space killably (ioctl) or not (release paths,
- *            which must get their DESTROY out even for a dying process)
- *
- * Takes the device's reference on @req; the completion drops it.
- * Return: 0, -ENODEV (device removed), -EINTR (killed while the ring was
- * full), -ENOMEM (no memory for the indirect table), or an error from the
- * virtqueue.
- */
-int virtaccel_submit(struct virtaccel *va, struct virtaccel_req *req, bool killable)
+/* May @req go to the device now? Called under a queue lock, in an srcu section. */
+static bool virtaccel_may_submit(struct virtaccel *va, const struct virtaccel_req *req)
 {
-	struct virtaccel_queue *q = &va->queues[raw_smp_processor_id() % va->nvqs];
-	unsigned int tries = 0;
-	int ret;
+	/* Pairs with the release in restore(): the new vqs are visible. */
+	if (smp_load_acquire(&va->dead))
+		return false;
+	return req->internal ||
+	       (!smp_load_acquire(&va->closed) && req->epoch == READ_ONCE(va->epoch));
+}
+
+/*
+ * One attempt to put @req on @q. On success the ring holds a reference.
+ * Return: 0, -ENOSPC (not enough free descriptors; @seen says which
+ * completion count that was), -ENODEV, or an error from the virtqueue.
+ */
+static int virtaccel_try_add(struct virtaccel *va, struct virtaccel_queue *q,
+			     struct virtaccel_req *req, unsigned long *seen)
+{
+	bool notify = false;
+	unsigned long flags;
+	int idx, ret;
 
 	kref_get(&req->ref);
-	for (;;) {
-		bool notify = false, full = false, busy = false;
-		unsigned long flags, seen = 0;
-		int idx;
-
-		idx = srcu_read_lock(&va->srcu);
-		spin_lock_irqsave(&q->lock, flags);
-		if (smp_load_acquire(&va->dead)) {
-			ret = -ENODEV;
-		} else {
-			/* Under a spinlock: the indirect table must come from GFP_ATOMIC. */
-			ret = virtqueue_add_sgs(q->vq, req->sgs, req->nr_out, req->nr_in, req,
-						GFP_ATOMIC | __GFP_NOWARN);
-			if (!ret) {
-				req->submitted = true;
-				notify = virtqueue_kick_prepare(q->vq);
-			} else if (ret == -ENOSPC) {
-				/*
-				 * With indirect descriptors one free slot is
-				 * enough, so free slots mean the table
-				 * allocation failed.
-				 */
-				full = !q->vq->num_free ||
-				       (!va->indirect && q->vq->num_free < req->nr_segs);
-				busy = q->vq->num_free < virtqueue_get_vring_size(q->vq);
-				seen = q->completions;
+	idx = srcu_read_lock(&va->srcu);
+	spin_lock_irqsave(&q->lock, flags);
+	if (!virtaccel_may_submit(va, req)) {
+		ret = -ENODEV;
+	} else {
+		/*
+		 * Under a spinlock: an indirect table comes from GFP_ATOMIC. It
+		 * is at most VIRTACCEL_MAX_SEGMENTS descriptors (order 0); if
+		 * even that fails, the ring falls back to direct descriptors
+		 * and reports -ENOSPC only when too few are free.
+		 */
+		ret = virtqueue_add_sgs(q->vq, req->chain.sgs, 1, 1, req,
+					GFP_ATOMIC | __GFP_NOWARN);
+		if (!ret) {
+			req->submitted = true;
+			notify = virtqueue_kick_prepare(q->vq);
+			if (req->code == VIRTIO_ACCEL_C_CREATE_SESSION && !req->internal) {
+				spin_lock(&va->creating_lock);
+				list_add_tail(&req->creating, &va->creating);
+				spin_unlock(&va->creating_lock);
 			}
 		}
-		spin_unlock_irqrestore(&q->lock, flags);
-		if (notify)
-			virtqueue_notify(q->vq);
-		srcu_read_unlock(&va->srcu, idx);
-
-		if (ret != -ENOSPC)
-			break;
-		if (!full && ++tries <= VIRTACCEL_ALLOC_RETRIES) {
-			/*
-			 * Let a sleeping allocation reclaim or compact a block
-			 * of the table's size, then retry the atomic one.
-			 */
-			kfree(kmalloc_array(req->nr_segs, 16, GFP_KERNEL | __GFP_NOWARN));
-			continue;
-		}
-		if (!full && !busy) {
-			ret = -ENOMEM;
-			break;
-		}
-		if (killable) {
-			if (wait_event_killable(q->space, READ_ONCE(q->completions) != seen ||
-								  READ_ONCE(va->dead))) {
-				ret = -EINTR;
-				break;
-			}
-		} else {
-			wait_event(q->space,
-				   READ_ONCE(q->completions) != seen || READ_ONCE(va->dead));
-		}
+		*seen = q->completions;
 	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (notify)
+		virtqueue_notify(q->vq);
+	srcu_read_unlock(&va->srcu, idx);
 	if (ret)
 		virtaccel_req_put(req);
 	return ret;
+}
+
+/* The driver's own request: any queue with room, else -ENOSPC. Never sleeps. */
+static int virtaccel_submit_nowait(struct virtaccel *va, struct virtaccel_req *req)
+{
+	unsigned int first = raw_smp_processor_id() % va->nvqs, i;
+	unsigned long seen;
+	int ret = -ENOSPC;
+
+	for (i = 0; i < va->nvqs && ret == -ENOSPC; i++)
+		ret = virtaccel_try_add(va, &va->queues[(first + i) % va->nvqs], req, &seen);
+	return ret;
+}
+
+/* Park an internal request until a completion frees ring space. */
+static int virtaccel_park(struct virtaccel *va, struct virtaccel_req *req, bool at_head)
+{
+	int ret = 0;
+
+	spin_lock(&va->pending_lock);
+	/* After kill() nobody resubmits: the reset ends the session anyway. */
+	if (READ_ONCE(va->dead)) {
+		ret = -ENODEV;
+	} else if (at_head) {
+		list_add(&req->pending, &va->pending);
+	} else {
+		kref_get(&req->ref);
+		atomic_inc(&va->nr_pending);
+		list_add_tail(&req->pending, &va->pending);
+	}
+	spin_unlock(&va->pending_lock);
+	/*
+	 * A completion between the failed attempt and the count above did not
+	 * see this request: try once more now (the work parks it again if the
+	 * rings are still full, and completions from now on requeue it).
+	 */
+	if (!ret && !at_head)
+		queue_work(virtaccel_wq, &va->pending_work);
+	return ret;
+}
+
+/*
+ * Resubmit parked requests in order, until the rings are full again. A
+ * request stays counted in nr_pending while it is off the list here, so a
+ * completion in the meantime queues this work once more.
+ */
+void virtaccel_pending_work(struct work_struct *work)
+{
+	struct virtaccel *va = container_of(work, struct virtaccel, pending_work);
+	struct virtaccel_req *req;
+	int ret;
+
+	for (;;) {
+		spin_lock(&va->pending_lock);
+		req = list_first_entry_or_null(&va->pending, struct virtaccel_req, pending);
+		if (req)
+			list_del_init(&req->pending);
+		spin_unlock(&va->pending_lock);
+		if (!req)
+			return;
+
+		ret = virtaccel_submit_nowait(va, req);
+		if (ret == -ENOSPC) {
+			if (!virtaccel_park(va, req, true))
+				return;
+			ret = -ENODEV;
+		}
+		atomic_dec(&va->nr_pending);
+		if (ret)
+			virtaccel_req_complete(req, 0, ret); /* drops the list's reference */
+		else
+			virtaccel_req_put(req);
+	}
+}
+
+/**
+ * virtaccel_submit - put a request on a ring and notify the device
+ * @va: the device
+ * @req: a request built by virtaccel_chain_build()
+ *
+ * A request from user space waits for ring space (killably, freezably) on
+ * its CPU's queue. An internal one (req->internal) never waits: with every
+ * ring full it is parked and sent by the next completion; its completion
+ * then says what became of it.
+ * Return: 0 (on a ring, or parked), -ENODEV (device removed, suspended or
+ * reset since the request's ids were checked), -EINTR (killed while the
+ * ring was full), or an error from the virtqueue.
+ */
+int virtaccel_submit(struct virtaccel *va, struct virtaccel_req *req)
+{
+	struct virtaccel_queue *q;
+	unsigned long seen;
+	int ret;
+
+	if (req->internal) {
+		/* Counted until completed, so that the sweep can wait for it. */
+		atomic_inc(&va->nr_internal);
+		ret = virtaccel_submit_nowait(va, req);
+		if (ret == -ENOSPC)
+			ret = virtaccel_park(va, req, false);
+		if (ret && atomic_dec_and_test(&va->nr_internal))
+			wake_up_all(&va->internal_wq);
+		return ret;
+	}
+
+	q = &va->queues[raw_smp_processor_id() % va->nvqs];
+	for (;;) {
+		ret = virtaccel_try_add(va, q, req, &seen);
+		if (ret != -ENOSPC)
+			return ret;
+		/* A chain never exceeds the ring: the ring is busy, a completion will come. */
+		if (wait_event_state(q->space,
+				     READ_ONCE(q->completions) != seen || READ_ONCE(va->closed) ||
+					     READ_ONCE(va->dead),
+				     VIRTACCEL_WAIT_STATE))
+			return -EINTR;
+	}
 }

@@ -3,11 +3,15 @@
  * virtio-accel: request objects.
  *
  * A request is built from one copy of the user's ioctl structures, validated
- * once, then its user buffers are pinned in place and described by
- * scatter-gather tables: no bounce copies. Headers and the response live in
- * one kmalloc'd buffer. The request is refcounted: the waiter and the device
- * each hold a reference, and buffers and pins go only with the last one, so a
- * waiter that is killed or times out never frees memory the device writes.
+ * once; chain.c then pins the user buffers and describes them. Headers and
+ * the response live in one kmalloc'd buffer. The request is refcounted: the
+ * waiter and the device each hold a reference, and buffers and pins go only
+ * with the last one, so a waiter that is killed or times out never frees
+ * memory the device writes.
+ *
+ * The device writes the response; the driver reads each of its fields once
+ * (the header in the completion, the output lengths in the waiter) into
+ * kernel memory, checks the copy and uses only the copy.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -19,31 +23,27 @@
 
 static void virtaccel_req_free(struct virtaccel_req *req)
 {
-	unsigned int i;
+	unsigned long flags;
 
-	for (i = 0; i < req->nr_tables; i++)
-		sg_free_table(&req->tables[i]);
-	if (req->nr_pinned_read)
-		unpin_user_pages(req->pages, req->nr_pinned_read);
+	if (!list_empty(&req->creating)) {
+		spin_lock_irqsave(&req->va->creating_lock, flags);
+		list_del(&req->creating);
+		spin_unlock_irqrestore(&req->va->creating_lock, flags);
+	}
 	/* Only a submitted request can have had its write buffers written. */
-	if (req->nr_pinned_write)
-		unpin_user_pages_dirty_lock(req->pages + req->nr_pinned_read, req->nr_pinned_write,
-					    req->submitted);
-	kvfree(req->pages);
-	kfree(req->tables);
-	kfree(req->sgs);
+	virtaccel_chain_free(&req->chain, req->submitted);
 	kvfree(req->args);
 	kfree(req->buf);
 	virtaccel_put(req->va);
 	kfree(req);
 }
 
-/* The waiter gave up on a session it created: the session is unreachable. */
+/* The waiter gave up on a session the device created: nobody can name it. */
 static bool virtaccel_req_lost_session(struct virtaccel_req *req)
 {
-	return req->orphan && req->code == VIRTIO_ACCEL_C_CREATE_SESSION && !req->error &&
-	       !virtaccel_check_used(req->used_len, req->sz.write_bytes) &&
-	       req->resp->status == VIRTIO_ACCEL_S_OK && req->resp->id;
+	return req->orphan && req->code == VIRTIO_ACCEL_C_CREATE_SESSION && req->answered &&
+	       virtaccel_session_fate(req->ans.status, req->ans.vaccel_ret, req->ans.id) !=
+		       VIRTACCEL_SESSION_NONE;
 }
 
 static void virtaccel_req_work(struct work_struct *work)
@@ -51,7 +51,7 @@ static void virtaccel_req_work(struct work_struct *work)
 	struct virtaccel_req *req = container_of(work, struct virtaccel_req, work);
 
 	if (virtaccel_req_lost_session(req))
-		virtaccel_send_destroy(req->va, le64_to_cpu(req->resp->id));
+		virtaccel_send_destroy(req->va, req->ans.id);
 	virtaccel_req_free(req);
 }
 
@@ -75,23 +75,45 @@ void virtaccel_req_put(struct virtaccel_req *req)
 	kref_put(&req->ref, virtaccel_req_release);
 }
 
-/* Called once per submitted request: by the vq callback or by remove(). */
+bool virtaccel_req_done(struct virtaccel_req *req)
+{
+	/* Pairs with the release in virtaccel_req_complete(). */
+	return smp_load_acquire(&req->completed);
+}
+
+/*
+ * Called once per submitted request: by the vq callback, or with -ENODEV by
+ * remove() / suspend (also for a parked one). Drops the device's reference.
+ */
 void virtaccel_req_complete(struct virtaccel_req *req, unsigned int used_len, int error)
 {
+	const struct virtio_accel_resp_hdr *resp = req->resp;
+
 	req->used_len = used_len;
 	req->error = error;
-	complete(&req->done);
+	if (!error && !virtaccel_check_used(used_len, req->sz.write_bytes)) {
+		req->ans.status = READ_ONCE(resp->status);
+		req->ans.vaccel_ret = (s32)le32_to_cpu(READ_ONCE(resp->vaccel_ret));
+		req->ans.id = le64_to_cpu(READ_ONCE(resp->id));
+		req->answered = true;
+	}
+	smp_store_release(&req->completed, true);
+	wake_up(&req->done_wq);
+	if (req->internal && atomic_dec_and_test(&req->va->nr_internal))
+		wake_up_all(&req->va->internal_wq);
 	virtaccel_req_put(req);
 }
 
+/* Copy the argument arrays once; addresses lose their tag (arm64 TBI, x86 LAM). */
 static int virtaccel_copy_args(struct virtaccel_req *req, const struct virtio_accel_ioc_req *ir)
 {
 	size_t rd = (size_t)ir->nr_read * sizeof(*req->args);
 	size_t wr = (size_t)ir->nr_write * sizeof(*req->args);
+	unsigned int i;
 
 	if (!rd && !wr)
 		return 0;
-	req->args = kvmalloc(rd + wr, GFP_KERNEL);
+	req->args = kvmalloc(rd + wr, GFP_KERNEL_ACCOUNT);
 	if (!req->args)
 		return -ENOMEM;
 	if (rd && copy_from_user(req->args, u64_to_user_ptr(ir->read_args), rd))
@@ -99,6 +121,9 @@ static int virtaccel_copy_args(struct virtaccel_req *req, const struct virtio_ac
 	if (wr && copy_from_user((u8 *)req->args + rd, u64_to_user_ptr(ir->write_args), wr))
 		return -EFAULT;
 	req->uwrite = u64_to_user_ptr(ir->write_args);
+	/* The range checks and the pinning see the address the MMU uses. */
+	for (i = 0; i < (unsigned int)ir->nr_read + ir->nr_write; i++)
+		req->args[i].addr = untagged_addr(req->args[i].addr);
 	return 0;
 }
 
@@ -176,12 +201,15 @@ struct virtaccel_req *virtaccel_req_create(struct virtaccel *va,
 	size_t readable, resp_off;
 	int ret;
 
-	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	req = kzalloc(sizeof(*req), GFP_KERNEL_ACCOUNT);
 	if (!req)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&req->ref);
-	init_completion(&req->done);
+	init_waitqueue_head(&req->done_wq);
 	INIT_WORK(&req->work, virtaccel_req_work);
+	INIT_LIST_HEAD(&req->pending);
+	INIT_LIST_HEAD(&req->creating);
+	INIT_LIST_HEAD(&req->sweep);
 	virtaccel_get(va);
 	req->va = va;
 	req->code = ir->code;
@@ -204,7 +232,7 @@ struct virtaccel_req *virtaccel_req_create(struct virtaccel *va,
 	/* Keep the device-written response off the header's cache lines. */
 	readable = req->sz.hdr_bytes + req->inline_bytes;
 	resp_off = ALIGN(readable, SMP_CACHE_BYTES);
-	req->buf = kzalloc(resp_off + req->sz.resp_bytes, GFP_KERNEL);
+	req->buf = kzalloc(resp_off + req->sz.resp_bytes, GFP_KERNEL_ACCOUNT);
 	if (!req->buf) {
 		ret = -ENOMEM;
 		goto fail;
@@ -212,8 +240,6 @@ struct virtaccel_req *virtaccel_req_create(struct virtaccel *va,
 	req->resp = (struct virtio_accel_resp_hdr *)((u8 *)req->buf + resp_off);
 	req->out_len = (__le64 *)(req->resp + 1);
 	virtaccel_fill_headers(req, ir, inl);
-	sg_init_one(&req->hdr_sg, req->buf, readable);
-	sg_init_one(&req->resp_sg, req->resp, req->sz.resp_bytes);
 	return req;
 
 fail:
@@ -221,87 +247,15 @@ fail:
 	return ERR_PTR(ret);
 }
 
-/* Pin one user buffer and describe it, contiguous pages merged, in @sgt. */
-static int virtaccel_pin_arg(struct virtaccel_req *req, const struct virtio_accel_ioc_arg *a,
-			     bool write, struct sg_table *sgt)
-{
-	unsigned long start = (unsigned long)a->addr & PAGE_MASK;
-	unsigned int npages = virtaccel_arg_pages(a->addr, a->len, PAGE_SHIFT);
-	struct page **pages = req->pages + req->nr_pinned_read + req->nr_pinned_write;
-	unsigned int done = 0;
-	int n;
-
-	while (done < npages) {
-		n = pin_user_pages_fast(start + ((unsigned long)done << PAGE_SHIFT),
-					min_t(unsigned int, npages - done, INT_MAX),
-					write ? FOLL_WRITE : 0, pages + done);
-		if (n <= 0)
-			return n ? n : -EFAULT;
-		done += n;
-		/* Counted as they come, so a failure unpins exactly these. */
-		if (write)
-			req->nr_pinned_write += n;
-		else
-			req->nr_pinned_read += n;
-	}
-	return sg_alloc_table_from_pages_segment(sgt, pages, npages, offset_in_page(a->addr),
-						 a->len, req->va->max_seg_size, GFP_KERNEL);
-}
-
-/**
- * virtaccel_req_pin - pin the user buffers and build the descriptor list
- * @req: a request from virtaccel_req_create()
- *
- * Return: 0, -E2BIG when the merged segments exceed max_segments, -EFAULT
- * for unmapped or read-only (write arg) memory, -ENOMEM.
+/*
+ * Sleep until @req completed or @timeout jiffies passed, killably and
+ * freezably: a process waiting for the device does not hold up suspend
+ * (teardown then fails its request with -ENODEV). Returns as
+ * wait_event_killable_timeout() does.
  */
-int virtaccel_req_pin(struct virtaccel_req *req)
-{
-	unsigned int i, n = req->nr_read + req->nr_write;
-	u64 segs = 2; /* headers and response */
-	int ret;
-
-	if (req->sz.nr_pages > UINT_MAX)
-		return -E2BIG;
-	if (req->sz.nr_pages) {
-		req->pages = kvmalloc_array(req->sz.nr_pages, sizeof(*req->pages),
-					    GFP_KERNEL | __GFP_NOWARN);
-		if (!req->pages)
-			return -ENOMEM;
-	}
-	if (req->sz.nr_data) {
-		req->tables = kcalloc(req->sz.nr_data, sizeof(*req->tables), GFP_KERNEL);
-		if (!req->tables)
-			return -ENOMEM;
-	}
-	req->sgs = kcalloc(req->sz.nr_data + 2, sizeof(*req->sgs), GFP_KERNEL);
-	if (!req->sgs)
-		return -ENOMEM;
-
-	req->sgs[req->nr_out++] = &req->hdr_sg;
-	for (i = req->nr_inline; i < n; i++) {
-		bool write = i >= req->nr_read;
-		struct sg_table *sgt = &req->tables[req->nr_tables];
-
-		if (!req->args[i].len)
-			continue;
-		ret = virtaccel_pin_arg(req, &req->args[i], write, sgt);
-		if (ret)
-			return ret;
-		req->nr_tables++;
-		segs += sg_nents(sgt->sgl);
-		if (write)
-			req->sgs[req->nr_out + req->nr_in++] = sgt->sgl;
-		else
-			req->sgs[req->nr_out++] = sgt->sgl;
-	}
-	req->sgs[req->nr_out + req->nr_in++] = &req->resp_sg;
-
-	if (segs > req->va->lim.max_segments)
-		return -E2BIG;
-	req->nr_segs = segs;
-	return 0;
-}
+#define virtaccel_wait_completed(req, timeout)                                                     \
+	___wait_event((req)->done_wq, ___wait_cond_timeout(virtaccel_req_done(req)),               \
+		      VIRTACCEL_WAIT_STATE, 0, timeout, __ret = schedule_timeout(__ret))
 
 /**
  * virtaccel_req_wait - wait for the device to answer
@@ -310,40 +264,47 @@ int virtaccel_req_pin(struct virtaccel_req *req)
  * Only a fatal signal interrupts the wait, and request_timeout_ms (if set)
  * bounds it. A waiter that gives up marks the request orphaned and leaves it
  * to the device: buffers and pins stay until the device completes it.
- * Return: 0, -EINTR, -ETIMEDOUT or -ENODEV (device removed).
+ * Return: 0, -EINTR, -ETIMEDOUT or -ENODEV (device removed or suspended).
  */
 int virtaccel_req_wait(struct virtaccel_req *req)
 {
 	unsigned int tmo = READ_ONCE(virtaccel_request_timeout_ms);
 	long left;
 
-	if (tmo) {
-		left = wait_for_completion_killable_timeout(&req->done, msecs_to_jiffies(tmo));
-		if (!left) {
+	if (!virtaccel_req_done(req)) {
+		left = virtaccel_wait_completed(req,
+						tmo ? msecs_to_jiffies(tmo) : MAX_SCHEDULE_TIMEOUT);
+		if (left <= 0) {
 			req->orphan = true;
-			return -ETIMEDOUT;
+			return left ? -EINTR : -ETIMEDOUT;
 		}
-	} else {
-		left = wait_for_completion_killable(&req->done) ? -ERESTARTSYS : 1;
-	}
-	if (left < 0) {
-		req->orphan = true;
-		return -EINTR;
 	}
 	return req->error;
 }
 
-/* Return: 0 when the device answered with a well-formed response, else -EIO. */
+/**
+ * virtaccel_req_result - check the answer and take in what it produced
+ * @req: a completed request with req->error 0
+ *
+ * Each output length is read once and replaces the capacity in the copied
+ * write args; bounced write buffers are copied back to the user's pages.
+ * Return: 0 when the device answered with a well-formed response, else -EIO.
+ */
 int virtaccel_req_result(struct virtaccel_req *req)
 {
-	const struct virtio_accel_ioc_arg *wr = req->args + req->nr_read;
+	struct virtio_accel_ioc_arg *wr = req->args + req->nr_read;
 	unsigned int i;
+	u64 len;
 
-	if (virtaccel_check_used(req->used_len, req->sz.write_bytes))
+	if (!req->answered)
 		goto bad;
-	for (i = 0; i < req->nr_write; i++)
-		if (virtaccel_check_out_len(le64_to_cpu(req->out_len[i]), wr[i].len))
+	for (i = 0; i < req->nr_write; i++) {
+		len = le64_to_cpu(READ_ONCE(req->out_len[i]));
+		if (virtaccel_check_out_len(len, wr[i].len))
 			goto bad;
+		wr[i].len = len;
+	}
+	virtaccel_chain_copy_back(req);
 	return 0;
 bad:
 	pr_warn_ratelimited("virtio_accel: malformed response (used length %u, expected %llu)\n",
@@ -356,9 +317,10 @@ bad:
  * @va: the device
  * @session_id: the session
  *
- * Used when a file is released and when a created session lost its creator.
- * Waits (uninterruptibly) only for ring space, so it works for a process
- * that is being killed; the device completes the request on its own time.
+ * Used when a file is released, when a created session lost its creator,
+ * and by remove() and suspend, which wait for all such requests (bounded).
+ * Never sleeps for the device: with every ring full the request is parked
+ * and sent by the next completion.
  */
 void virtaccel_send_destroy(struct virtaccel *va, u64 session_id)
 {
@@ -367,18 +329,21 @@ void virtaccel_send_destroy(struct virtaccel *va, u64 session_id)
 		.session_id = session_id,
 	};
 	struct virtaccel_req *req;
+	int ret;
 
 	if (READ_ONCE(va->dead))
 		return;
 	req = virtaccel_req_create(va, &ir);
-	if (IS_ERR(req))
-		goto fail;
-	if (!virtaccel_req_pin(req) && !virtaccel_submit(va, req, false)) {
+	if (IS_ERR(req)) {
+		ret = PTR_ERR(req);
+	} else {
+		req->internal = true;
+		ret = virtaccel_chain_build(req);
+		if (!ret)
+			ret = virtaccel_submit(va, req);
 		virtaccel_req_put(req);
-		return;
 	}
-	virtaccel_req_put(req);
-fail:
-	if (!READ_ONCE(va->dead))
-		pr_warn_ratelimited("virtio_accel: could not destroy session %llu\n", session_id);
+	if (ret && !READ_ONCE(va->dead))
+		pr_warn_ratelimited("virtio_accel: could not destroy session %llu: %d\n",
+				    session_id, ret);
 }

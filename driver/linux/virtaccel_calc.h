@@ -119,10 +119,9 @@ static inline int virtaccel_sum_args(const struct virtio_accel_ioc_arg *args, un
  *
  * @addr_limit: first address past user space (buffers must end at or below it).
  * Fills @sz. Returns 0, -EFAULT (a buffer outside user space) or -E2BIG (the
- * request is larger than max_request_bytes, its writable part does not fit
- * the 32-bit used length, or it needs more segments than
- * max_segments even before pages are counted: one segment for the headers,
- * one for the response and at least one per non-empty argument).
+ * request is larger than max_request_bytes or its writable part does not fit
+ * the 32-bit used length). The number of descriptors is settled later, once
+ * the pages are pinned (virtaccel_plan_chain()).
  */
 static inline int virtaccel_check_args(const struct virtio_accel_ioc_arg *rd, unsigned int nr_read,
 				       const struct virtio_accel_ioc_arg *wr, unsigned int nr_write,
@@ -151,8 +150,6 @@ static inline int virtaccel_check_args(const struct virtio_accel_ioc_arg *rd, un
 	/* The used length that must cover the writable part is 32 bits wide. */
 	if (sz->write_bytes > 0xffffffffull)
 		return -E2BIG;
-	if ((__u64)sz->nr_data + 2 > lim->max_segments)
-		return -E2BIG;
 	return 0;
 }
 
@@ -172,6 +169,123 @@ static inline int virtaccel_check_used(__u64 used_len, __u64 write_bytes)
 static inline int virtaccel_check_out_len(__u64 out_len, __u64 capacity)
 {
 	return out_len <= capacity ? 0 : -EIO;
+}
+
+/*
+ * What the driver makes of a CREATE_SESSION answer (spec §6, §7). Any answer
+ * with status OK and a non-zero id names a session that now exists on the
+ * host: the file records it when vaccel_ret says the session is usable, and
+ * otherwise the driver destroys it, so that no answer leaks a session.
+ */
+enum virtaccel_session_fate {
+	VIRTACCEL_SESSION_NONE,	   /* nothing was created */
+	VIRTACCEL_SESSION_RECORD,  /* the caller's new session */
+	VIRTACCEL_SESSION_DESTROY, /* created but reported failed: destroy it */
+};
+
+static inline enum virtaccel_session_fate virtaccel_session_fate(__u8 status, __s32 vaccel_ret,
+								 __u64 id)
+{
+	if (status != VIRTIO_ACCEL_S_OK || !id)
+		return VIRTACCEL_SESSION_NONE;
+	return vaccel_ret ? VIRTACCEL_SESSION_DESTROY : VIRTACCEL_SESSION_RECORD;
+}
+
+/*
+ * The descriptor chain of a request (spec §5) is two byte streams, readable
+ * then writable, which the driver may cut anywhere. The pinned user pages
+ * give pieces: physically contiguous byte ranges, in stream order. A piece
+ * becomes one descriptor, unless the chain would be longer than the device
+ * allows (max_segments, which the driver caps by the ring size): then runs
+ * of short pieces are copied into bounce chunks of at most @chunk bytes, a
+ * chunk per descriptor.
+ */
+struct virtaccel_piece {
+	__u64 phys; /* physical address of the first byte */
+	__u32 len;
+	__u32 reserved;
+};
+
+/*
+ * virtaccel_add_piece - append [phys, phys + len) to @p[0..*n)
+ *
+ * Merged into the last piece when it is physically contiguous with it, the
+ * last piece is at or after @first (pieces of another stream never merge)
+ * and the result stays within @max_seg bytes.
+ */
+static inline void virtaccel_add_piece(struct virtaccel_piece *p, unsigned int *n,
+				       unsigned int first, __u64 phys, __u32 len, __u32 max_seg)
+{
+	if (*n > first) {
+		struct virtaccel_piece *last = &p[*n - 1];
+
+		if (last->phys + last->len == phys && last->len <= max_seg - len) {
+			last->len += len;
+			return;
+		}
+	}
+	p[*n].phys = phys;
+	p[*n].len = len;
+	p[*n].reserved = 0;
+	(*n)++;
+}
+
+/* Descriptors for one stream when pieces shorter than @copy_below are copied. */
+static inline __u64 virtaccel_stream_segments(const struct virtaccel_piece *p, unsigned int n,
+					      __u32 copy_below, __u64 chunk)
+{
+	__u64 segs = 0, run = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i].len < copy_below) {
+			run += p[i].len;
+			continue;
+		}
+		segs += (run + chunk - 1) / chunk + 1;
+		run = 0;
+	}
+	return segs + (run + chunk - 1) / chunk;
+}
+
+/*
+ * virtaccel_plan_chain - how much to copy so the chain fits
+ * @p: the readable stream's pieces, then the writable stream's
+ * @nr_read: pieces of the readable stream
+ * @n: all pieces
+ * @budget: descriptors for the pieces (max_segments minus headers and response)
+ * @page_size: smallest threshold tried is two pages
+ * @chunk: largest bounce chunk
+ * @copy_below: set to the smallest power-of-two threshold that fits (pieces
+ *	shorter than it are copied), or 0 when every piece gets its descriptor
+ *
+ * Copying the shortest pieces first keeps the copied bytes small: a buffer
+ * of huge pages with a few stray small pages copies only those.
+ * Return: 0, or -E2BIG when the chain does not fit even with every piece
+ * shorter than @chunk copied.
+ */
+static inline int virtaccel_plan_chain(const struct virtaccel_piece *p, unsigned int nr_read,
+				       unsigned int n, __u32 budget, __u32 page_size, __u32 chunk,
+				       __u32 *copy_below)
+{
+	__u32 t = 2 * page_size;
+
+	*copy_below = 0;
+	if (n <= budget)
+		return 0;
+	for (;;) {
+		if (t > chunk)
+			t = chunk;
+		if (virtaccel_stream_segments(p, nr_read, t, chunk) +
+			    virtaccel_stream_segments(p + nr_read, n - nr_read, t, chunk) <=
+		    budget) {
+			*copy_below = t;
+			return 0;
+		}
+		if (t == chunk)
+			return -E2BIG;
+		t *= 2;
+	}
 }
 
 #endif /* VIRTACCEL_CALC_H */

@@ -48,7 +48,8 @@ struct vio_drv {
 typedef int (*vio_ioctl_fn)(int fd, unsigned long request, void *arg);
 typedef int (*vio_open_fn)(const char *path, int flags);
 
-/* /dev/accel at path (NULL: $VACCEL_VIRTIO_DEVICE or "/dev/accel"). */
+/* The driver's node at path (NULL or "": $VACCEL_VIRTIO_DEVICE, else the
+ * first of /dev/vaccel and /dev/accel that exists). */
 int vio_drv_dev_new(struct vio_drv **drv, const char *path, vio_open_fn open_fn,
 		    vio_ioctl_fn ioctl_fn);
 

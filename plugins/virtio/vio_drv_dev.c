@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * vio_drv_dev: requests through the Linux driver's /dev/accel. The kernel
+ * vio_drv_dev: requests through the Linux driver's device node. The kernel
  * pins our buffers and hands them to the device in place, so this driver
  * only translates struct vio_req into struct virtio_accel_ioc_req.
+ *
+ * The node is $VACCEL_VIRTIO_DEVICE when set, else the first that exists of
+ * /dev/vaccel (the driver's name since DRM's accel class took /dev/accel/
+ * for a directory) and /dev/accel (older drivers, and the driver's alias
+ * where that name is free).
  */
 #include "vio_drv.h"
 
@@ -10,13 +15,18 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "vaccel_common.h"
+
+static const char *const default_paths[] = {"/dev/vaccel", "/dev/accel"};
+
 struct vio_dev {
 	struct vio_drv drv;
-	char path[PATH_MAX];
+	char path[PATH_MAX]; /* empty: the first of default_paths that exists */
 	vio_open_fn open_fn;
 	vio_ioctl_fn ioctl_fn;
 	pthread_mutex_t lock; /* guards fd and lim while opening */
@@ -37,6 +47,33 @@ static int sys_open(const char *path, int flags)
 	return open(path, flags);
 }
 
+/* Not this node (another may be): gone, or a directory such as DRM's /dev/accel/. */
+static bool node_absent(int err)
+{
+	return err == ENOENT || err == ENXIO || err == ENODEV || err == EISDIR || err == ENOTDIR;
+}
+
+/* Open d->path, or the first default path that exists. Returns the fd or -errno. */
+static int dev_open(struct vio_dev *d)
+{
+	const int flags = O_RDWR | O_CLOEXEC;
+	int fd;
+
+	if (d->path[0]) {
+		fd = d->open_fn(d->path, flags);
+		return fd >= 0 ? fd : node_absent(errno) ? -ENODEV : -errno;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(default_paths); i++) {
+		fd = d->open_fn(default_paths[i], flags);
+		if (fd >= 0)
+			return fd;
+		/* A node that exists but cannot be opened (EACCES) is the answer. */
+		if (!node_absent(errno))
+			return -errno;
+	}
+	return -ENODEV;
+}
+
 /* Open the device and read its limits once. Returns the fd or -errno. */
 static int dev_fd(struct vio_dev *d)
 {
@@ -48,11 +85,9 @@ static int dev_fd(struct vio_dev *d)
 		fd = d->fd;
 		goto out;
 	}
-	fd = d->open_fn(d->path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		fd = (errno == ENOENT || errno == ENXIO) ? -ENODEV : -errno;
+	fd = dev_open(d);
+	if (fd < 0)
 		goto out;
-	}
 	memset(&info, 0, sizeof(info));
 	if (d->ioctl_fn(fd, VIRTIO_ACCEL_IOC_INFO, &info) < 0) {
 		ret = -errno;
@@ -190,8 +225,8 @@ int vio_drv_dev_new(struct vio_drv **drv, const char *path, vio_open_fn open_fn,
 
 	if (!path)
 		path = getenv("VACCEL_VIRTIO_DEVICE");
-	if (!path || !*path)
-		path = "/dev/accel";
+	if (!path)
+		path = "";
 	if (strlen(path) >= PATH_MAX)
 		return -ENAMETOOLONG;
 	d = calloc(1, sizeof(*d));

@@ -220,8 +220,13 @@ static int res_upload(struct vaccel_resource *res, struct vaccel_session *sess, 
 		return VACCEL_ENOMEM;
 	for (size_t i = 0; i < res->nr_blobs; i++) {
 		struct vaccel_blob *b = res->blobs[i];
-		size_t size = 0;
-		uint8_t *data = b ? vaccel_blob_data(b, &size) : NULL;
+		/*
+		 * The runtime reads every file into memory before calling this hook of a
+		 * VirtIO plugin; reading the fields (not vaccel_blob_data(), which upstream
+		 * 0.7.1 lacks) keeps this plugin loadable by every vAccel runtime.
+		 */
+		size_t size = b ? b->size : 0;
+		uint8_t *data = b ? b->data : NULL;
 
 		if (!b || !blob_name_ok(b->name) || !data || !size) {
 			vaccel_error("[virtio] Resource %" PRId64 ": file %zu cannot be uploaded",

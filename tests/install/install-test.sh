@@ -2,8 +2,8 @@
 # Install the build into a scratch root, then:
 #  - build an upstream-style program with `pkg-config --cflags --libs vaccel`
 #    and run it with the installed noop plugin;
-#  - check libvaccel.so exports only the public API (vaccel_*) and never
-#    references exit();
+#  - check libvaccel.so exports only the public API (vaccel_*) and the
+#    upstream-compat names of src/libvaccel.map, and never references exit();
 #  - check the headers, plugins, examples and data are where users expect.
 # Usage: install-test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
@@ -30,10 +30,16 @@ for f in "$root$prefix/include/vaccel.h" "$root$prefix/include/vaccel/ops/genop.
 	[ -e "$f" ] || fail "not installed: ${f#$root}"
 done
 
-# Exports: only the public API.
+# Exports: only the public API, plus the upstream-compat names src/libvaccel.map lists.
 so=$(ls "$lib"/libvaccel.so.* | head -n1)
-bad=$(nm -D --defined-only "$so" | awk '{print $3}' | grep -v '^vaccel_' | grep -v '^_' || true)
+compat=$(sed -n '/global:/,/local:/p' "$src/src/libvaccel.map" | grep -o '^[[:space:]]*[a-z_]*;' | tr -d ' \t;')
+[ -n "$compat" ] || fail "no upstream-compat names found in src/libvaccel.map"
+exports=$(nm -D --defined-only "$so" | awk '{print $3}')
+bad=$(echo "$exports" | grep -v '^vaccel_' | grep -v '^_' | grep -vxF "$compat" || true)
 [ -z "$bad" ] || fail "libvaccel.so exports non-API symbols: $(echo $bad | head -c 300)"
+for name in $compat; do
+	echo "$exports" | grep -qx "$name" || fail "libvaccel.so lacks $name"
+done
 if nm -D --undefined-only "$so" | awk '{print $2}' | grep -Eq '^(exit|_exit|_Exit)(@|$)'; then
 	fail "libvaccel.so references exit()"
 fi
@@ -51,4 +57,4 @@ expected="$(cat "$src/tests/install/upstream_app.out")"
 $expected
 --- got
 $out"
-echo "install-test: ok (exports: $(nm -D --defined-only "$so" | grep -c ' T ') functions, all vaccel_*)"
+echo "install-test: ok (exports: $(nm -D --defined-only "$so" | grep -c ' T ') functions, vaccel_* and" $compat")"

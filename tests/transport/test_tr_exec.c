@@ -108,7 +108,7 @@ static void test_exec_generic(void **state)
 	assert_int_equal(out, 66);
 }
 
-/* Host-side uploads so far: the host runtime persists each uploaded file. */
+/* Host-side uploads so far: the daemon persists each uploaded file (hostrt.c). */
 static int uploads(void)
 {
 	return tr_log_count(&daemon_, "Persisting file libmytestlib.so");
@@ -205,6 +205,36 @@ static void test_resource_uploaded_once(void **state)
 	assert_int_equal(res.remote_id, 0);
 }
 
+#ifdef TR_EXTDEP
+/*
+ * A resource of two files crosses with their order and names: the host's exec plugin
+ * loads the dependency (first) with RTLD_GLOBAL, then the main library (last), whose
+ * extmain_triple() needs the dependency's extdep_factor().
+ */
+static void test_resource_two_files(void **state)
+{
+	static struct vaccel_resource res;
+	const char *paths[] = {TR_EXTDEP, TR_EXTMAIN};
+	int32_t in = 7, out = 0;
+	struct vaccel_arg rd = {.buf = &in, .size = sizeof(in), .type = VACCEL_ARG_INT32};
+	struct vaccel_arg wr = {.buf = &out, .size = sizeof(out), .type = VACCEL_ARG_INT32};
+	int dep = tr_log_count(&daemon_, "Persisting file libextdep.so");
+	int main_lib = tr_log_count(&daemon_, "Persisting file libextmain.so");
+
+	(void)state;
+	assert_int_equal(vaccel_resource_init_multi(&res, paths, 2, VACCEL_RESOURCE_LIB),
+			 VACCEL_OK);
+	assert_int_equal(vaccel_resource_register(&res, &s1), VACCEL_OK);
+	assert_int_equal(vaccel_exec_with_resource(&s1, &res, "extmain_triple", &rd, 1, &wr, 1),
+			 VACCEL_OK);
+	assert_int_equal(out, 21);
+	assert_int_equal(tr_log_count(&daemon_, "Persisting file libextdep.so"), dep + 1);
+	assert_int_equal(tr_log_count(&daemon_, "Persisting file libextmain.so"), main_lib + 1);
+	assert_int_equal(vaccel_resource_unregister(&res, &s1), VACCEL_OK);
+	assert_int_equal(vaccel_resource_release(&res), VACCEL_OK);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +243,9 @@ int main(void)
 	    cmocka_unit_test(test_resource_two_sessions),
 	    cmocka_unit_test(test_resource_from_buf),
 	    cmocka_unit_test(test_resource_uploaded_once),
+#ifdef TR_EXTDEP
+	    cmocka_unit_test(test_resource_two_files),
+#endif
 	};
 
 	alarm(300);

@@ -269,7 +269,7 @@ static void args_large_argument(void **state)
 	assert_int_equal(sz.write_bytes, 256 * MiB + 16 + 8);
 }
 
-static void args_segment_lower_bound(void **state)
+static void args_count_no_segments(void **state)
 {
 	struct virtio_accel_ioc_arg a[3] = {
 		{ .addr = 0x10000, .len = 1 },
@@ -280,12 +280,134 @@ static void args_segment_lower_bound(void **state)
 	struct virtaccel_sizes sz;
 
 	(void)state;
+	/* More args than descriptors is for the chain plan to settle (short args are copied). */
 	four.max_segments = 4;
-	assert_int_equal(virtaccel_check_args(a, 2, NULL, 0, &four, USER_LIMIT, PAGE_SHIFT_4K, &sz),
-			 0);
 	assert_int_equal(
-		virtaccel_check_args(a, 2, &a[2], 1, &four, USER_LIMIT, PAGE_SHIFT_4K, &sz),
-		-E2BIG);
+		virtaccel_check_args(a, 2, &a[2], 1, &four, USER_LIMIT, PAGE_SHIFT_4K, &sz), 0);
+	assert_int_equal(sz.nr_data, 3);
+}
+
+#define PG 4096u
+
+static void pieces_merge_contiguous(void **state)
+{
+	struct virtaccel_piece p[8];
+	unsigned int n = 0;
+
+	(void)state;
+	virtaccel_add_piece(p, &n, 0, 0x10100, PG - 0x100, 16 * PG);
+	virtaccel_add_piece(p, &n, 0, 0x11000, PG, 16 * PG); /* next page: merged */
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].phys, 0x10100);
+	assert_int_equal(p[0].len, 2 * PG - 0x100);
+	/* The same physical page again (aliased mapping): a new piece. */
+	virtaccel_add_piece(p, &n, 0, 0x11000, PG, 16 * PG);
+	assert_int_equal(n, 2);
+	/* Never across the start of another stream. */
+	virtaccel_add_piece(p, &n, 2, 0x12000, PG, 16 * PG);
+	assert_int_equal(n, 3);
+	/* Never beyond the largest segment. */
+	virtaccel_add_piece(p, &n, 3, 0x20000, PG, 2 * PG);
+	virtaccel_add_piece(p, &n, 3, 0x21000, PG, 2 * PG);
+	assert_int_equal(n, 4);
+	assert_int_equal(p[3].len, 2 * PG);
+	virtaccel_add_piece(p, &n, 3, 0x22000, PG, 2 * PG);
+	assert_int_equal(n, 5);
+}
+
+static void plan_keeps_short_chains(void **state)
+{
+	struct virtaccel_piece p[3] = { { .len = 1 }, { .len = PG }, { .len = 100 } };
+	uint32_t below = 99;
+
+	(void)state;
+	assert_int_equal(virtaccel_plan_chain(p, 2, 3, 3, PG, 4 * MiB, &below), 0);
+	assert_int_equal(below, 0);
+}
+
+/* A huge-page buffer with stray small pages: only the small ones are copied. */
+static void plan_copies_shortest_first(void **state)
+{
+	static struct virtaccel_piece p[300];
+	uint32_t below;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 300; i++)
+		p[i].len = i < 100 || i >= 228 ? PG : 2 * MiB; /* 128 huge pages between */
+	/* 100 small pages become one chunk, 72 more another: 1 + 128 + 1 descriptors. */
+	assert_int_equal(virtaccel_plan_chain(p, 300, 300, 254, PG, 4 * MiB, &below), 0);
+	assert_int_equal(below, 2 * PG);
+	assert_int_equal(virtaccel_stream_segments(p, 300, below, 4 * MiB), 130);
+}
+
+/* Every piece a page: the threshold grows until runs are merged into chunks. */
+static void plan_fragmented_buffer(void **state)
+{
+	static struct virtaccel_piece p[65536];
+	uint32_t below;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 65536; i++)
+		p[i].len = PG; /* 256 MiB */
+	assert_int_equal(virtaccel_plan_chain(p, 65536, 65536, 254, PG, 4 * MiB, &below), 0);
+	assert_int_equal(below, 2 * PG);
+	assert_int_equal(virtaccel_stream_segments(p, 65536, below, 4 * MiB), 64);
+	/* With 64 KiB chunks 256 MiB needs 4096 descriptors: it cannot fit. */
+	assert_int_equal(virtaccel_plan_chain(p, 65536, 65536, 254, PG, 64 * 1024, &below), -E2BIG);
+}
+
+/* Runs never cross from the readable into the writable stream. */
+static void plan_counts_streams_apart(void **state)
+{
+	struct virtaccel_piece p[6];
+	uint32_t below;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 6; i++)
+		p[i].len = 100;
+	/* One chunk per stream: 2 descriptors, never 1. */
+	assert_int_equal(virtaccel_plan_chain(p, 3, 6, 1, PG, 4 * MiB, &below), -E2BIG);
+	assert_int_equal(virtaccel_plan_chain(p, 3, 6, 2, PG, 4 * MiB, &below), 0);
+	assert_int_equal(below, 2 * PG);
+}
+
+/* Pieces of a chunk or more are never copied: too many of them cannot fit. */
+static void plan_large_pieces_stay(void **state)
+{
+	struct virtaccel_piece p[6];
+	uint32_t below;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		p[i].len = 4 * MiB;
+	p[4].len = 4 * MiB - 1;
+	p[5].len = 3 * MiB;
+	/* At the largest threshold the two short ones share two chunks: 6 descriptors. */
+	assert_int_equal(virtaccel_plan_chain(p, 6, 6, 5, PG, 4 * MiB, &below), -E2BIG);
+	assert_int_equal(virtaccel_plan_chain(p, 6, 6, 6, PG, 4 * MiB, &below), 0);
+	assert_int_equal(below, 0);
+	p[5].len = 1;
+	assert_int_equal(virtaccel_plan_chain(p, 6, 6, 5, PG, 4 * MiB, &below), 0);
+	assert_int_equal(below, 4 * MiB);
+}
+
+static void session_fates(void **state)
+{
+	(void)state;
+	assert_int_equal(virtaccel_session_fate(VIRTIO_ACCEL_S_OK, 0, 5), VIRTACCEL_SESSION_RECORD);
+	/* Created but reported failed: the driver must destroy it, never leak it. */
+	assert_int_equal(virtaccel_session_fate(VIRTIO_ACCEL_S_OK, 22, 5),
+			 VIRTACCEL_SESSION_DESTROY);
+	assert_int_equal(virtaccel_session_fate(VIRTIO_ACCEL_S_OK, -1, 5),
+			 VIRTACCEL_SESSION_DESTROY);
+	assert_int_equal(virtaccel_session_fate(VIRTIO_ACCEL_S_OK, 0, 0), VIRTACCEL_SESSION_NONE);
+	assert_int_equal(virtaccel_session_fate(VIRTIO_ACCEL_S_ERR, 0, 5), VIRTACCEL_SESSION_NONE);
+	assert_int_equal(virtaccel_session_fate(VIRTIO_ACCEL_S_INVSESS, 0, 5),
+			 VIRTACCEL_SESSION_NONE);
 }
 
 static void response_checks(void **state)
@@ -328,7 +450,14 @@ int main(void)
 		cmocka_unit_test(args_max_request_bytes),
 		cmocka_unit_test(args_write_part_fits_used_len),
 		cmocka_unit_test(args_large_argument),
-		cmocka_unit_test(args_segment_lower_bound),
+		cmocka_unit_test(args_count_no_segments),
+		cmocka_unit_test(pieces_merge_contiguous),
+		cmocka_unit_test(plan_keeps_short_chains),
+		cmocka_unit_test(plan_copies_shortest_first),
+		cmocka_unit_test(plan_fragmented_buffer),
+		cmocka_unit_test(plan_counts_streams_apart),
+		cmocka_unit_test(plan_large_pieces_stay),
+		cmocka_unit_test(session_fates),
 		cmocka_unit_test(response_checks),
 		cmocka_unit_test(wire_sizes_match_uapi),
 	};

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause */
 /*
- * virtio-accel: wire protocol and /dev/accel ioctl ABI.
+ * virtio-accel: wire protocol and the ioctl ABI of the driver's node (/dev/vaccel).
  *
  * This one header is shared, unchanged, by the Linux guest driver, guest
  * userspace (the vAccel VirtIO plugin) and the host device (vhost-user-accel).
@@ -140,7 +140,7 @@ _Static_assert(sizeof(struct virtio_accel_resp_hdr) == VIRTIO_ACCEL_RESP_HDR_SIZ
 #define VIRTIO_ACCEL_MAX_ARGS_LIMIT 1024
 
 /* ------------------------------------------------------------------------
- * /dev/accel ioctl ABI (spec §9). Fixed-width fields; addresses are user
+ * Device-node ioctl ABI (spec §9). Fixed-width fields; addresses are user
  * pointers carried as __u64.
  */
 

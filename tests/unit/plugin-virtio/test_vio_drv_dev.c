@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The /dev/accel driver against a fake device (injected open and ioctl). */
+/* The device-node driver against a fake device (injected open and ioctl). */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -24,11 +24,19 @@ static struct {
 	uint64_t out_len; /* reported for write arg 0 */
 	struct virtio_accel_ioc_req seen;
 	struct virtio_accel_ioc_arg seen_args[8];
+	const char *refused[2]; /* nodes whose open fails, and with what */
+	int refused_errno[2];
 } fake;
 
 static int fake_open(const char *path, int flags)
 {
 	(void)flags;
+	for (int i = 0; i < 2; i++) {
+		if (fake.refused[i] && !strcmp(path, fake.refused[i])) {
+			errno = fake.refused_errno[i];
+			return -1;
+		}
+	}
 	snprintf(fake.path, sizeof(fake.path), "%s", path);
 	fake.opens++;
 	return open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -215,11 +223,51 @@ static void test_env_path(void **state)
 	assert_int_equal(d->ops->submit(d, &req), 0);
 	assert_string_equal(fake.path, "/dev/from-env");
 	d->ops->close(d);
-	unsetenv("VACCEL_VIRTIO_DEVICE");
+	/* Set but empty: the default nodes. */
+	setenv("VACCEL_VIRTIO_DEVICE", "", 1);
 	assert_int_equal(vio_drv_dev_new(&d, NULL, fake_open, fake_ioctl), 0);
 	assert_int_equal(d->ops->submit(d, &req), 0);
-	assert_string_equal(fake.path, "/dev/accel");
+	assert_string_equal(fake.path, "/dev/vaccel");
 	d->ops->close(d);
+	unsetenv("VACCEL_VIRTIO_DEVICE");
+}
+
+/* Open the default nodes with @vaccel_errno / @accel_errno (0: present); submit's result. */
+static int submit_with_nodes(int vaccel_errno, int accel_errno)
+{
+	struct vio_req req = {.code = VIRTIO_ACCEL_C_CREATE_SESSION};
+	struct vio_drv *d;
+	int ret;
+
+	fake.path[0] = 0;
+	fake.refused[0] = vaccel_errno ? "/dev/vaccel" : NULL;
+	fake.refused_errno[0] = vaccel_errno;
+	fake.refused[1] = accel_errno ? "/dev/accel" : NULL;
+	fake.refused_errno[1] = accel_errno;
+	assert_int_equal(vio_drv_dev_new(&d, NULL, fake_open, fake_ioctl), 0);
+	ret = d->ops->submit(d, &req);
+	d->ops->close(d);
+	return ret;
+}
+
+static void test_default_nodes(void **state)
+{
+	(void)state;
+	unsetenv("VACCEL_VIRTIO_DEVICE");
+	/* The driver's name comes first. */
+	assert_int_equal(submit_with_nodes(0, 0), 0);
+	assert_string_equal(fake.path, "/dev/vaccel");
+	/* An older driver: /dev/accel. */
+	assert_int_equal(submit_with_nodes(ENOENT, 0), 0);
+	assert_string_equal(fake.path, "/dev/accel");
+	/* DRM's accel class owns /dev/accel/ as a directory: /dev/vaccel, or no device. */
+	assert_int_equal(submit_with_nodes(0, EISDIR), 0);
+	assert_string_equal(fake.path, "/dev/vaccel");
+	assert_int_equal(submit_with_nodes(ENOENT, EISDIR), -ENODEV);
+	assert_int_equal(submit_with_nodes(ENOENT, ENOENT), -ENODEV);
+	/* A node that exists but is not ours to open is the answer, not a reason to look on. */
+	assert_int_equal(submit_with_nodes(EACCES, 0), -EACCES);
+	assert_string_equal(fake.path, "");
 }
 
 int main(void)
@@ -229,6 +277,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_limits_checked_before_ioctl, setup),
 	    cmocka_unit_test_setup(test_errors, setup),
 	    cmocka_unit_test_setup(test_env_path, setup),
+	    cmocka_unit_test_setup(test_default_nodes, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

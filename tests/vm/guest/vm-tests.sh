@@ -3,10 +3,14 @@
 #   vm-tests.sh noop|exec HOST_MYTESTLIB HOST_VMTESTLIB [UPLOAD_LIB]
 # UPLOAD_LIB: the library exec_with_resource/exec_serialized upload from the guest
 # for the host to run (default /usr/local/lib/libmytestlib.so; a guest of another
-# architecture than the host's passes a host build, e.g. from a --share dir).
-# noop: every op through /dev/accel with the host's noop plugin, permissions,
-#       module unload/reload. exec: the host's exec plugin: exec ops, 64/256 MiB
-#       argument round trips, 4 processes at once, kill -9 during a long op.
+# architecture than the host's passes a host build of it).
+# noop: every op through /dev/vaccel with the host's noop plugin, permissions,
+#       the driver's smoke test (also without indirect descriptors, with
+#       suspend and unbind), module unload/reload, a /dev/accel directory
+#       (DRM accel) in the way. exec: the host's exec plugin: exec ops, 64/256 MiB
+#       argument round trips, 4 processes at once, kill -9 during a long op,
+#       the driver's smoke test against a slow device.
+# VMT_ALIAS=yes: the kernel cannot have DRM accel, so /dev/accel must be our alias.
 # Prints "ok - NAME" / "not ok - NAME" per check and "guest: N passed, N failed".
 mode="$1" mylib="$2" vmlib="$3" uplib="${4:-/usr/local/lib/libmytestlib.so}"
 img=/usr/local/share/vaccel/images/example.jpg
@@ -19,12 +23,14 @@ pass=0 fail=0
 check() { # check NAME CMD... : CMD's status decides; its output is kept in $out
 	name="$1"
 	shift
+	t0=$(date +%s)
 	if "$@" >"$out" 2>&1; then
 		pass=$((pass + 1))
-		echo "ok - $name"
+		echo "ok - $name ($(($(date +%s) - t0)) s)"
 	else
 		fail=$((fail + 1))
-		echo "not ok - $name"
+		echo "not ok - $name ($(($(date +%s) - t0)) s)"
+		grep -E '^FAIL' "$out" | head -n 20 | sed 's/^/#   /'
 		tail -n 20 "$out" | sed 's/^/#   /'
 	fi
 }
@@ -35,10 +41,14 @@ runs_with() { # runs_with PATTERN CMD... : CMD succeeds and prints PATTERN
 	cat /tmp/vmt.cmd
 	grep -q -- "$pat" /tmp/vmt.cmd || { echo "missing: $pat"; return 1; }
 }
-dev_ok() { [ -c /dev/accel ] && [ "$(stat -c '%a %G' /dev/accel)" = "660 vaccel" ]; }
+node_ok() { [ -c "$1" ] && [ "$(stat -c '%a %G' "$1")" = "660 vaccel" ]; }
+dev_ok() {
+	node_ok /dev/vaccel || return 1
+	if [ "${VMT_ALIAS:-no}" = yes ]; then node_ok /dev/accel; else [ ! -c /dev/accel ]; fi
+}
 outsider_denied() {
-	if su -s /bin/sh outsider -c 'exec 3</dev/accel' 2>/tmp/vmt.err; then
-		echo "outsider could open /dev/accel"
+	if su -s /bin/sh outsider -c 'exec 3</dev/vaccel' 2>/tmp/vmt.err; then
+		echo "outsider could open /dev/vaccel"
 		return 1
 	fi
 	cat /tmp/vmt.err
@@ -49,14 +59,74 @@ outsider_denied() {
 	echo "noop as outsider: exit status $rc"
 	[ $rc -ne 0 ] && [ $rc -lt 128 ]
 }
-reload_module() {
-	rmmod virtio_accel || return 1
-	[ ! -e /dev/accel ] || { echo "/dev/accel still there after rmmod"; return 1; }
-	insmod /lib/modules/vaccel/virtio_accel.ko || return 1
+load_module() { # load_module NODE [PARAM=VALUE...]: (re)load, wait for /dev/NODE, give it to vaccel
+	node="$1"
+	shift
+	if grep -q '^virtio_accel ' /proc/modules; then rmmod virtio_accel || return 1; fi
+	for n in vaccel accel; do
+		[ ! -c /dev/$n ] || { echo "/dev/$n still there after rmmod"; return 1; }
+	done
+	insmod /lib/modules/vaccel/virtio_accel.ko "$@" || return 1
 	i=0
-	while [ ! -c /dev/accel ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	chgrp vaccel /dev/accel && chmod 0660 /dev/accel || return 1
+	while [ ! -c "/dev/$node" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	for n in vaccel accel; do
+		if [ -c /dev/$n ]; then chgrp vaccel /dev/$n && chmod 0660 /dev/$n || return 1; fi
+	done
+	[ -c "/dev/$node" ]
+}
+reload_module() {
+	load_module vaccel || return 1
 	runs_with "classification tags: This is a dummy classification tag!" classify "$img"
+}
+no_indirect() { # chains straight in the ring: the smoke test, ring-full waits included
+	load_module vaccel indirect_desc=0 || return 1
+	dmesg | grep 'virtio_accel' | tail -n 1
+	dmesg | grep 'virtio_accel' | tail -n 1 | grep -q 'no indirect descriptors' || return 1
+	accel-smoke
+	rc=$?
+	load_module vaccel || return 1
+	return $rc
+}
+no_kernel_warnings() {
+	dmesg | grep -E '\] (BUG: |WARNING: |Oops|general protection|virtio_accel.*(could not|unanswered))' && return 1
+	return 0
+}
+slow_device() { # without indirect descriptors, so that a few long chains fill a ring
+	load_module vaccel indirect_desc=0 || return 1
+	accel-smoke -S "$mylib"
+	rc=$?
+	load_module vaccel || return 1
+	return $rc
+}
+hold_session() {
+	accel-smoke -H >/tmp/hold.log 2>&1 &
+	i=0
+	while ! grep -q '^holding session' /tmp/hold.log && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	cat /tmp/hold.log
+	grep -q '^holding session' /tmp/hold.log
+}
+drm_accel_in_the_way() { # DRM's accel class (6.2+) makes /dev/accel/ a directory
+	rc=0
+	rmmod virtio_accel || return 1
+	mkdir /dev/accel && : >/dev/accel/accel0 || return 1
+	if load_module vaccel && [ -f /dev/accel/accel0 ]; then
+		# The plugin finds the device by itself.
+		runs_with "Initialized session with id" env -u VACCEL_VIRTIO_DEVICE noop || rc=1
+	else
+		echo "no /dev/vaccel, or /dev/accel/ was touched"
+		rc=1
+	fi
+	rmmod virtio_accel
+	rm -rf /dev/accel
+	# An older driver's name only: the plugin falls back to /dev/accel.
+	if load_module accel node_name=accel && [ ! -e /dev/vaccel ]; then
+		runs_with "Initialized session with id" env -u VACCEL_VIRTIO_DEVICE noop || rc=1
+	else
+		echo "node_name=accel did not give /dev/accel alone"
+		rc=1
+	fi
+	load_module vaccel || rc=1
+	return $rc
 }
 concurrent() { # 4 processes at once, each several ops
 	pids=""
@@ -99,7 +169,7 @@ kill_mid_op() {
 }
 
 echo "guest: mode $mode, kernel $(uname -r), $(nproc) CPUs"
-check "/dev/accel is 0660 root:vaccel" dev_ok
+check "/dev/vaccel (and /dev/accel where free) is 0660 root:vaccel" dev_ok
 
 if [ "$mode" = noop ]; then
 	check "noop" runs_with "Initialized session with id: 1" noop
@@ -121,12 +191,18 @@ if [ "$mode" = noop ]; then
 	check "user in group vaccel" su -s /bin/sh vaccel -c \
 		"LD_LIBRARY_PATH=/usr/local/lib VACCEL_PLUGINS=libvaccel-virtio.so noop"
 	check "user outside group vaccel gets EACCES" outsider_denied
-	# Not -u (unbind with requests in flight): it passes in the guest, but the
-	# sessions of the unbound device's files stay on the host until the VM
-	# disconnects, which the leftover-session check below would (rightly) flag.
-	check "driver: ABI, ownership, 256 MiB, killed and timed-out waiters" accel-smoke -k -t
+	# -u leaves the unbound device's files with sessions: remove() must destroy
+	# them (the leftover-session check on the host would flag them).
+	check "driver: ABI, ownership, long chains, memlock, 256 MiB, killed and timed-out waiters, suspend, unbind" \
+		accel-smoke -k -t -P -u
+	check "driver without indirect descriptors: chains in the ring, ring-full waits" no_indirect
 	check "module unload and reload" reload_module
-	check "/dev/accel is 0660 root:vaccel after reload" dev_ok
+	check "/dev/vaccel (and /dev/accel where free) is 0660 root:vaccel after reload" dev_ok
+	check "a /dev/accel directory (DRM accel) in the way: /dev/vaccel, found by the plugin" \
+		drm_accel_in_the_way
+	# Still open at power-off: the driver destroys it as the guest shuts down
+	# (the host's leftover-session check).
+	check "a process holds a session through power-off" hold_session
 else
 	check "exec" runs_with "output: 20" "$exec_ex" "$mylib"
 	check "exec_generic" runs_with "output: 20" exec_generic "$mylib"
@@ -137,11 +213,16 @@ else
 	check "256 MiB argument round trip" runs_with "bigarg 256 MiB: ok" vm-guest-tool bigarg "$vmlib" 256
 	check "4 guest processes at once" concurrent
 	check "kill -9 during a long op, then new ops" kill_mid_op
+	check "driver against a slow device: stale ids, close() with full rings, freezable waits" \
+		slow_device
 	# The host harness answers this line with SIGUSR1 to the daemon, which then
 	# logs its live sessions: there must be none now.
 	echo "VMTEST-REPORT-NOW"
 	sleep 3
 fi
+
+# The console shows only emergencies: look at the kernel log itself.
+check "no kernel BUG, WARNING or Oops, no driver warning (dmesg)" no_kernel_warnings
 
 echo "guest: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,1 @@
+not a real model: the noop plugin never reads it
