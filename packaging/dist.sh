@@ -120,7 +120,7 @@ build_deb() {
 	mkdir -p "$dest.tmp"
 	cp "$w"/*.deb "$dest.tmp/"
 	# lintian: no error may remain; warnings are overridden with a reason in
-	# debian/*.lintian-overrides, so any other one is reported.
+	# debian/common.lintian-overrides, so any other one is reported.
 	lintian --tag-display-limit 0 "$dest.tmp"/*.deb >"$dest.tmp/lintian.txt" 2>&1 || true
 	if grep -q '^E: ' "$dest.tmp/lintian.txt"; then
 		cat "$dest.tmp/lintian.txt" >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # lintian on the amd64 packages (suite dist): no error, and no warning that
-# debian/*.lintian-overrides does not justify.
+# debian/common.lintian-overrides does not justify.
 #   deb-lintian.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
 # shellcheck source=tests/dist/common.sh
