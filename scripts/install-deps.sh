@@ -130,10 +130,12 @@ declare -A src_file=(
 	[backports]="$src_dir/vaccel-bookworm-backports.sources"
 	[trixie-src]="$src_dir/vaccel-trixie-src.sources"
 )
+# Whole outputs into grep: `apt-cache ... | grep -q` fails under pipefail when grep
+# stops reading first (apt-cache gets SIGPIPE), and a ready source looked missing.
 source_ready() {
 	case "$1" in
-	backports) apt-cache madison meson 2>/dev/null | grep -q bookworm-backports ;;
-	trixie-src) apt-cache showsrc qemu 2>/dev/null | grep -q '^Version: 1:10\.' ;;
+	backports) grep -q bookworm-backports <<<"$(apt-cache madison meson 2>/dev/null)" ;;
+	trixie-src) grep -q '^Version: 1:10\.' <<<"$(apt-cache showsrc qemu 2>/dev/null)" ;;
 	esac
 }
 new_sources=()
@@ -147,8 +149,9 @@ if [ "$codename" = bookworm ]; then
 fi
 
 new_arches=()
+foreign="$(dpkg --print-foreign-architectures)"
 for a in $(printf '%s\n' "${arches[@]+"${arches[@]}"}" | sort -u); do
-	dpkg --print-foreign-architectures | grep -qx "$a" || new_arches+=("$a")
+	grep -qx "$a" <<<"$foreign" || new_arches+=("$a")
 done
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#new_sources[@]} -eq 0 ] && [ ${#new_arches[@]} -eq 0 ]; then
