@@ -4,10 +4,12 @@
 # artifacts (dist/). Each target installs what it needs first.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 MESON_OPTS ?=
 TEST_OPTS ?= --print-errorlogs
 
-.PHONY: all deps deps-vm build check check-normal check-asan bench demo dist clean
+.PHONY: all deps deps-vm build check check-normal check-asan bench demo dist clean fuzz fuzz-build
 
 all: build
 
@@ -24,13 +26,14 @@ $(BUILD)/build.ninja:
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) $(MESON_OPTS) -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dvm_tests=false -Ddist_tests=false
+		-Db_lundef=false -Dvm_tests=false -Dlibfuzzer_tests=false -Ddist_tests=false
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-check-normal: deps-vm build
-	meson test -C $(BUILD) $(TEST_OPTS) || true
+# Its 'fuzz / libfuzzer-*' tests run each libFuzzer target briefly from FUZZ_BUILD.
+check-normal: deps-vm build fuzz-build
+	VACCEL_FUZZ_BUILD=$(abspath $(FUZZ_BUILD)) meson test -C $(BUILD) $(TEST_OPTS) || true
 
 check-asan: deps $(ASAN_BUILD)/build.ninja
 	@meson configure $(ASAN_BUILD) -Ddist_tests=false # also in ASan dirs made before the option
@@ -55,5 +58,23 @@ dist:
 	@scripts/install-deps.sh base vm cross pkg qemu-cross-arm64
 	packaging/dist.sh --out dist
 
+# libFuzzer targets (tests/fuzz): clang, ASan+UBSan, the runtime and plugins instrumented.
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) $(MESON_OPTS) -Dfuzzing=true \
+		-Db_sanitize=address,undefined -Db_lundef=false -Dvm_tests=false \
+		-Dexamples=false -Dlibfuzzer_tests=false -Ddist_tests=false
+
+fuzz-build:
+	@scripts/install-deps.sh base fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) fuzz-targets
+
+# Each target (tests/fuzz/meson.build lists them) for FUZZ_SECONDS; corpora are kept
+# in the cache (see tests/fuzz/run-fuzz.sh).
+fuzz: fuzz-build
+	@for t in $$(cd $(FUZZ_BUILD)/tests/fuzz && ls -p | grep '^fuzz-[a-z-]*$$'); do \
+		VACCEL_FUZZ_BUILD=$(abspath $(FUZZ_BUILD)) tests/fuzz/run-fuzz.sh $$t $(FUZZ_SECONDS) || exit 1; \
+	done
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

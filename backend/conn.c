@@ -1,14 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Per-connection state: the sessions and resources this frontend created.
+ * Per-connection state: the sessions and resources this frontend created,
+ * in one table per kind, and what they hold against its quotas.
  *
- * Ids on the wire are the host runtime's ids, but a request may only name
- * entries of these tables, so a driver never reaches another's objects.
- * Entries are pinned while a request uses them; DESTROY_SESSION (and the
- * release of an unregistered resource) marks the entry dying, which hides
- * it from lookups, and the last unpin performs the release. Runtime calls
- * that change registrations run under c->lock so the "is it still held"
- * decision and the registration itself cannot interleave.
+ * Ids: the device's own (spec §6), per connection, increasing, never
+ * reused; a request may only name entries of its own connection's tables,
+ * so a driver never reaches another's objects and a stale id never names a
+ * newer one. The host runtime's objects keep their own ids.
+ *
+ * Lifetime: entries are pinned while a request uses them; DESTROY_SESSION
+ * (and the release of an unregistered resource) marks the entry dying,
+ * which hides it from lookups, and the last unpin performs the release.
+ * Runtime calls that change registrations run under c->lock, so the "is it
+ * still held" decision and the registration itself cannot interleave.
+ *
+ * Quotas (--max-*): a new entry is reserved before its object is created,
+ * so a guest over quota costs the host nothing; what an entry holds is
+ * given back when it is released. Each quota is logged once per
+ * connection when first hit (the guest decides how often it hits it).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,9 +29,12 @@
 
 #include "daemon.h"
 
-int conn_init(struct conn *c)
+static const char *const kind_name[CONN_KINDS] = {"session", "resource"};
+
+int conn_init(struct conn *c, const struct conn_limits *lim)
 {
 	memset(c, 0, sizeof(*c));
+	c->lim = lim;
 	return pthread_mutex_init(&c->lock, NULL) ? -ENOMEM : 0;
 }
 
@@ -31,221 +43,288 @@ void conn_destroy(struct conn *c)
 	unsigned ns, nr;
 
 	conn_release_all(c, &ns, &nr);
-	free(c->sess);
-	free(c->res);
+	for (int k = 0; k < CONN_KINDS; k++)
+		free(c->tab[k].v);
 	pthread_mutex_destroy(&c->lock);
 }
 
-static int grow(void ***arr, unsigned *cap, unsigned need)
-{
-	void **n;
-	unsigned ncap;
+/* --------------------------------------------------------------- quotas */
 
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	n = realloc(*arr, (size_t)ncap * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	*arr = n;
-	*cap = ncap;
-	return 0;
+static unsigned count_limit(const struct conn *c, enum conn_kind k)
+{
+	return k == CONN_SESS ? c->lim->sessions : c->lim->resources;
 }
 
-int conn_add_sess(struct conn *c, struct vaccel_session *s)
+/* Log a quota the first time this connection hits it. Locked. */
+static void quota_hit(struct conn *c, unsigned bit, const char *what, uint64_t limit,
+		      const char *option)
 {
-	struct conn_sess *e = calloc(1, sizeof(*e));
-	int ret;
+	if (c->warned & (1u << bit))
+		return;
+	c->warned |= 1u << bit;
+	vaccel_warn("a frontend reached its %s quota (%" PRIu64 ", %s): its requests get "
+		    "NOSPACE",
+		    what, limit, option);
+}
 
-	if (!e)
-		return -ENOMEM;
-	e->id = s->id;
-	e->sess = s;
+int conn_reserve(struct conn *c, enum conn_kind k, const struct conn_charge *ch)
+{
+	struct conn_table *t = &c->tab[k];
+	const struct conn_limits *l = c->lim;
+	int ret = -ENOSPC;
+
 	pthread_mutex_lock(&c->lock);
-	ret = grow((void ***)&c->sess, &c->cap_sess, c->nr_sess + 1);
-	if (!ret)
-		c->sess[c->nr_sess++] = e;
+	if (t->nr + t->reserved >= count_limit(c, k))
+		quota_hit(c, k, kind_name[k], count_limit(c, k),
+			  k == CONN_SESS ? "--max-sessions" : "--max-resources");
+	else if (ch->bytes > l->upload_bytes - c->used.bytes)
+		quota_hit(c, 2, "upload", l->upload_bytes, "--max-upload-bytes");
+	else if (ch->files > l->mappings - c->used.files)
+		quota_hit(c, 3, "mapping", l->mappings, "--max-mappings");
+	else
+		ret = 0;
+	if (!ret) {
+		t->reserved++;
+		c->used.bytes += ch->bytes;
+		c->used.files += ch->files;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+/* Give back what an entry held (or was reserved for). Locked. */
+static void uncharge_locked(struct conn *c, const struct conn_charge *ch)
+{
+	c->used.bytes -= ch->bytes;
+	c->used.files -= ch->files;
+}
+
+void conn_unreserve(struct conn *c, enum conn_kind k, const struct conn_charge *ch)
+{
+	pthread_mutex_lock(&c->lock);
+	c->tab[k].reserved--;
+	uncharge_locked(c, ch);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void *conn_bounce_alloc(struct conn *c, uint64_t n, bool zeroed)
+{
+	uint64_t cur = __atomic_load_n(&c->bounce, __ATOMIC_RELAXED);
+	void *p;
+
+	do {
+		if (n > c->lim->bounce_bytes - cur) {
+			errno = ENOSPC;
+			return NULL;
+		}
+	} while (!__atomic_compare_exchange_n(&c->bounce, &cur, cur + n, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	p = zeroed ? calloc(1, (size_t)n) : malloc((size_t)n);
+	if (!p) {
+		__atomic_fetch_sub(&c->bounce, n, __ATOMIC_RELAXED);
+		errno = ENOMEM;
+	}
+	return p;
+}
+
+void conn_bounce_free(struct conn *c, void *p, uint64_t n)
+{
+	if (!p)
+		return;
+	free(p);
+	__atomic_fetch_sub(&c->bounce, n, __ATOMIC_RELAXED);
+}
+
+/* -------------------------------------------------------------- tables */
+
+/* Index of id in t, or of where it would go. Locked. */
+static unsigned find_locked(const struct conn_table *t, uint64_t id)
+{
+	unsigned lo = 0, hi = t->nr;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (t->v[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Take e out of its table and give back its quota. Locked. */
+static void drop_locked(struct conn *c, struct conn_entry *e)
+{
+	struct conn_table *t = &c->tab[e->kind];
+	unsigned i = find_locked(t, e->id);
+
+	if (i < t->nr && t->v[i] == e) {
+		memmove(&t->v[i], &t->v[i + 1], (t->nr - i - 1) * sizeof(*t->v));
+		t->nr--;
+	}
+	uncharge_locked(c, &e->charge);
+}
+
+int conn_add(struct conn *c, enum conn_kind k, void *obj, const struct conn_charge *ch,
+	     uint64_t *id)
+{
+	struct conn_entry *e = calloc(1, sizeof(*e));
+	struct conn_table *t = &c->tab[k];
+	int ret = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (e && t->nr == t->cap) {
+		unsigned cap = t->cap ? 2 * t->cap : 16;
+		struct conn_entry **v = realloc(t->v, cap * sizeof(*v));
+
+		if (v) {
+			t->v = v;
+			t->cap = cap;
+		}
+	}
+	t->reserved--;
+	if (!e || t->nr == t->cap) {
+		uncharge_locked(c, ch);
+		ret = -ENOMEM;
+	} else {
+		e->id = ++t->last_id;
+		e->kind = k;
+		if (k == CONN_SESS)
+			e->sess = obj;
+		else
+			e->res = obj;
+		e->charge = *ch;
+		t->v[t->nr++] = e; /* the largest id so far: the order holds */
+		*id = e->id;
+	}
 	pthread_mutex_unlock(&c->lock);
 	if (ret)
 		free(e);
 	return ret;
 }
 
-int conn_add_res(struct conn *c, struct vaccel_resource *r)
+struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
 {
-	struct conn_res *e = calloc(1, sizeof(*e));
-	int ret;
+	struct conn_table *t = &c->tab[k];
+	struct conn_entry *e = NULL;
+	unsigned i;
 
-	if (!e)
-		return -ENOMEM;
-	e->id = r->id;
-	e->res = r;
 	pthread_mutex_lock(&c->lock);
-	ret = grow((void ***)&c->res, &c->cap_res, c->nr_res + 1);
-	if (!ret)
-		c->res[c->nr_res++] = e;
+	i = find_locked(t, id);
+	if (i < t->nr && t->v[i]->id == id && !t->v[i]->dying) {
+		e = t->v[i];
+		e->inflight++;
+	}
 	pthread_mutex_unlock(&c->lock);
-	if (ret)
-		free(e);
-	return ret;
+	return e;
 }
 
-/* Locked helpers: remove an entry from its table (order does not matter). */
-static void drop_sess_locked(struct conn *c, struct conn_sess *s)
-{
-	for (unsigned i = 0; i < c->nr_sess; i++) {
-		if (c->sess[i] == s) {
-			c->sess[i] = c->sess[--c->nr_sess];
-			return;
-		}
-	}
-}
+/* ------------------------------------------------------------- release */
 
-static void drop_res_locked(struct conn *c, struct conn_res *r)
+static void free_entry(struct conn_entry *e)
 {
-	for (unsigned i = 0; i < c->nr_res; i++) {
-		if (c->res[i] == r) {
-			c->res[i] = c->res[--c->nr_res];
-			return;
-		}
-	}
-}
-
-static void free_res(struct conn_res *r)
-{
-	int ret = hostrt_resource_delete(r->res);
+	int ret =
+	    e->kind == CONN_SESS ? hostrt_session_delete(e->sess) : hostrt_resource_delete(e->res);
 
 	if (ret)
-		vaccel_warn("Could not release resource %" PRId64 ": %d", r->id, ret);
-	free(r);
+		vaccel_warn("could not release %s %" PRIu64 ": %d", kind_name[e->kind], e->id, ret);
+	free(e);
 }
 
 /*
- * A resource no session holds any more goes away now, or when its last
- * user finishes. Returns the entry to free now (outside the lock), or NULL.
+ * r (a resource of this connection) lost a session: once no session holds
+ * it, it goes away now, or when its last user finishes. Returns whether
+ * the caller must free it (it was dropped). Locked.
  */
-static struct conn_res *res_orphaned_locked(struct conn *c, struct conn_res *r)
+static bool orphaned_locked(struct conn *c, struct conn_entry *r)
 {
 	if (vaccel_resource_refcount(r->res) > 0)
-		return NULL;
+		return false;
 	r->dying = true;
 	if (r->inflight)
-		return NULL;
-	drop_res_locked(c, r);
-	return r;
+		return false;
+	drop_locked(c, r);
+	return true;
+}
+
+/* Unregister s from every resource of this connection it holds. Locked. */
+static void unregister_all_locked(struct conn *c, struct conn_entry *s)
+{
+	struct conn_table *t = &c->tab[CONN_RES];
+
+	for (unsigned i = 0; i < t->nr; i++) {
+		struct conn_entry *r = t->v[i];
+		int ret;
+
+		if (!vaccel_session_has_resource(s->sess, r->res))
+			continue;
+		ret = vaccel_resource_unregister(r->res, s->sess);
+		if (ret)
+			vaccel_warn("session %" PRIu64 ": could not unregister resource %" PRIu64
+				    ": %d",
+				    s->id, r->id, ret);
+	}
 }
 
 /*
- * Release a session no request uses: unregister this connection's
- * resources from it (releasing those left unheld), then the session.
+ * Move the resources no session holds any more (and nobody pins) from the
+ * table into out[] (room for the whole table). Locked.
  */
-static void release_sess(struct conn *c, struct conn_sess *s)
+static unsigned collect_orphans_locked(struct conn *c, struct conn_entry **out)
 {
-	struct conn_res **dead = NULL;
-	unsigned nr_dead = 0;
-	int ret;
+	struct conn_table *t = &c->tab[CONN_RES];
+	unsigned n = 0;
 
-	pthread_mutex_lock(&c->lock);
-	if (c->nr_res)
-		dead = calloc(c->nr_res, sizeof(*dead));
-	for (unsigned i = 0; i < c->nr_res;) {
-		struct conn_res *r = c->res[i], *d;
+	for (unsigned i = 0; i < t->nr;) {
+		struct conn_entry *r = t->v[i];
 
-		if (!vaccel_session_has_resource(s->sess, r->res)) {
-			i++;
-			continue;
-		}
-		ret = vaccel_resource_unregister(r->res, s->sess);
-		if (ret)
-			vaccel_warn("session %" PRId64 ": could not unregister resource %" PRId64
-				    ": %d",
-				    s->id, r->id, ret);
-		d = res_orphaned_locked(c, r);
-		if (!d) {
-			i++;
-			continue;
-		}
-		/* d was dropped: index i now holds another entry. */
-		if (dead)
-			dead[nr_dead++] = d;
+		if (orphaned_locked(c, r))
+			out[n++] = r; /* dropped: index i now holds the next entry */
 		else
-			free_res(d); /* no memory for the list: free under the lock */
+			i++;
 	}
+	return n;
+}
+
+/* Release a session no request uses (already out of its table), and what it orphans. */
+static void release_sess(struct conn *c, struct conn_entry *s)
+{
+	struct conn_entry **dead;
+	unsigned n = 0;
+
+	pthread_mutex_lock(&c->lock);
+	dead = calloc(c->tab[CONN_RES].nr + 1, sizeof(*dead));
+	unregister_all_locked(c, s);
+	if (dead)
+		n = collect_orphans_locked(c, dead);
 	pthread_mutex_unlock(&c->lock);
-	for (unsigned i = 0; i < nr_dead; i++)
-		free_res(dead[i]);
+	for (unsigned i = 0; i < n; i++)
+		free_entry(dead[i]);
 	free(dead);
-	ret = hostrt_session_delete(s->sess);
-	if (ret)
-		vaccel_warn("Could not release session %" PRId64 ": %d", s->id, ret);
-	free(s);
+	free_entry(s);
 }
 
-struct conn_sess *conn_get_sess(struct conn *c, int64_t id)
-{
-	struct conn_sess *found = NULL;
-
-	if (id <= 0)
-		return NULL;
-	pthread_mutex_lock(&c->lock);
-	for (unsigned i = 0; i < c->nr_sess; i++) {
-		if (c->sess[i]->id == id && !c->sess[i]->dying) {
-			found = c->sess[i];
-			found->inflight++;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&c->lock);
-	return found;
-}
-
-struct conn_res *conn_get_res(struct conn *c, int64_t id)
-{
-	struct conn_res *found = NULL;
-
-	if (id <= 0)
-		return NULL;
-	pthread_mutex_lock(&c->lock);
-	for (unsigned i = 0; i < c->nr_res; i++) {
-		if (c->res[i]->id == id && !c->res[i]->dying) {
-			found = c->res[i];
-			found->inflight++;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&c->lock);
-	return found;
-}
-
-void conn_put_sess(struct conn *c, struct conn_sess *s)
+void conn_put(struct conn *c, struct conn_entry *e)
 {
 	bool release;
 
 	pthread_mutex_lock(&c->lock);
-	release = --s->inflight == 0 && s->dying;
+	release = --e->inflight == 0 && e->dying;
 	if (release)
-		drop_sess_locked(c, s);
+		drop_locked(c, e);
 	pthread_mutex_unlock(&c->lock);
-	if (release)
-		release_sess(c, s);
+	if (!release)
+		return;
+	if (e->kind == CONN_SESS)
+		release_sess(c, e);
+	else
+		free_entry(e);
 }
 
-void conn_put_res(struct conn *c, struct conn_res *r)
+bool conn_destroy_sess(struct conn *c, uint64_t id)
 {
-	bool release;
-
-	pthread_mutex_lock(&c->lock);
-	release = --r->inflight == 0 && r->dying;
-	if (release)
-		drop_res_locked(c, r);
-	pthread_mutex_unlock(&c->lock);
-	if (release)
-		free_res(r);
-}
-
-bool conn_destroy_sess(struct conn *c, int64_t id)
-{
-	struct conn_sess *s = conn_get_sess(c, id);
+	struct conn_entry *s = conn_get(c, CONN_SESS, id);
 
 	if (!s)
 		return false;
@@ -253,84 +332,139 @@ bool conn_destroy_sess(struct conn *c, int64_t id)
 	s->dying = true;
 	pthread_mutex_unlock(&c->lock);
 	/* Our own pin is the last one unless an op runs: then that op releases it. */
-	conn_put_sess(c, s);
+	conn_put(c, s);
 	return true;
 }
 
-int conn_unregister(struct conn *c, struct conn_sess *s, struct conn_res *r)
+int conn_register(struct conn *c, struct conn_entry *s, struct conn_entry *r)
+{
+	int ret;
+
+	pthread_mutex_lock(&c->lock);
+	ret = vaccel_resource_register(r->res, s->sess);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int conn_unregister(struct conn *c, struct conn_entry *s, struct conn_entry *r)
 {
 	int ret;
 
 	pthread_mutex_lock(&c->lock);
 	ret = vaccel_resource_unregister(r->res, s->sess);
 	if (ret == VACCEL_OK && vaccel_resource_refcount(r->res) == 0)
-		r->dying = true; /* the caller's pin is released by conn_put_res */
+		r->dying = true; /* the caller's pin is released by conn_put */
 	pthread_mutex_unlock(&c->lock);
 	return ret;
 }
 
-void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
+/* Take the whole table of kind k (when nothing in it is pinned). Locked. */
+static struct conn_entry **take_all_locked(struct conn *c, enum conn_kind k, unsigned *n)
 {
-	*nr_sess = 0;
-	*nr_res = 0;
-	/* Queues are stopped: nothing is pinned any more. */
-	for (;;) {
-		struct conn_sess *s = NULL;
+	struct conn_table *t = &c->tab[k];
+	struct conn_entry **v = t->v;
 
-		pthread_mutex_lock(&c->lock);
-		if (c->nr_sess) {
-			s = c->sess[c->nr_sess - 1];
-			c->nr_sess--;
-		}
-		if (s && s->inflight)
-			vaccel_warn("session %" PRId64 " still in use at release", s->id);
-		pthread_mutex_unlock(&c->lock);
-		if (!s)
-			break;
-		/* Resources released with the session count too. */
-		pthread_mutex_lock(&c->lock);
-		unsigned before = c->nr_res;
-		pthread_mutex_unlock(&c->lock);
-		release_sess(c, s);
-		pthread_mutex_lock(&c->lock);
-		*nr_res += before - c->nr_res;
-		pthread_mutex_unlock(&c->lock);
-		(*nr_sess)++;
-	}
-	for (;;) {
-		struct conn_res *r = NULL;
-
-		pthread_mutex_lock(&c->lock);
-		if (c->nr_res)
-			r = c->res[--c->nr_res];
-		pthread_mutex_unlock(&c->lock);
-		if (!r)
-			break;
-		free_res(r);
-		(*nr_res)++;
-	}
+	*n = t->nr;
+	for (unsigned i = 0; i < t->nr; i++)
+		uncharge_locked(c, &v[i]->charge);
+	t->v = NULL;
+	t->nr = t->cap = 0;
+	return v;
 }
 
-void conn_report(struct conn *c, unsigned conn_id, unsigned *nr_sess, unsigned *nr_res)
+/*
+ * Some entry is pinned (a request that did not return): release only the
+ * sessions nobody uses, unregistered from this connection's resources
+ * first, and the resources that leaves unheld; the rest is marked dying
+ * and goes with its last user. Locked; *sv and *rv get what to free.
+ */
+static void take_unpinned_locked(struct conn *c, struct conn_entry **sv, unsigned *ns,
+				 struct conn_entry **rv, unsigned *nr)
 {
+	struct conn_table *t = &c->tab[CONN_SESS];
+
+	*ns = 0;
+	for (unsigned i = 0; i < t->nr;) {
+		struct conn_entry *s = t->v[i];
+
+		s->dying = true;
+		if (s->inflight) {
+			i++;
+			continue;
+		}
+		unregister_all_locked(c, s);
+		drop_locked(c, s); /* index i now holds the next entry */
+		sv[(*ns)++] = s;
+	}
+	*nr = collect_orphans_locked(c, rv);
+}
+
+void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
+{
+	struct conn_entry **sv = NULL, **rv = NULL;
+	bool pinned = false;
+	unsigned ns = 0, nr = 0;
+
+	pthread_mutex_lock(&c->lock);
+	for (int k = 0; k < CONN_KINDS; k++)
+		for (unsigned i = 0; i < c->tab[k].nr; i++)
+			pinned = pinned || c->tab[k].v[i]->inflight;
+	if (!pinned) {
+		sv = take_all_locked(c, CONN_SESS, &ns);
+		rv = take_all_locked(c, CONN_RES, &nr);
+	} else {
+		sv = calloc(c->tab[CONN_SESS].nr + 1, sizeof(*sv));
+		rv = calloc(c->tab[CONN_RES].nr + 1, sizeof(*rv));
+		if (sv && rv)
+			take_unpinned_locked(c, sv, &ns, rv, &nr);
+		vaccel_warn("connection state still in use by an op that did not return: "
+			    "released when it does");
+	}
+	pthread_mutex_unlock(&c->lock);
+	/* Out of every table now: nobody else can reach these. */
+	for (unsigned i = 0; i < ns; i++) {
+		for (unsigned j = 0; !pinned && j < nr; j++)
+			if (vaccel_session_has_resource(sv[i]->sess, rv[j]->res))
+				vaccel_resource_unregister(rv[j]->res, sv[i]->sess);
+		free_entry(sv[i]);
+	}
+	for (unsigned j = 0; j < nr; j++)
+		free_entry(rv[j]);
+	free(sv);
+	free(rv);
+	*nr_sess = ns;
+	*nr_res = nr;
+}
+
+/* "  sessions: 1 2 5(dying)", for SIGUSR1. Locked. */
+static void list_locked(const struct conn *c, enum conn_kind k)
+{
+	const struct conn_table *t = &c->tab[k];
 	char buf[512];
 	size_t len = 0;
 
+	if (!t->nr)
+		return;
+	for (unsigned i = 0; i < t->nr && len < sizeof(buf) - 48; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %" PRIu64 "%s", t->v[i]->id,
+					t->v[i]->dying ? "(dying)" : "");
+	vaccel_info("  %ss:%s%s", kind_name[k], buf, len >= sizeof(buf) - 48 ? " ..." : "");
+}
+
+void conn_usage(struct conn *c, struct conn_usage *u)
+{
 	pthread_mutex_lock(&c->lock);
-	vaccel_info("connection %u: live sessions: %u, live resources: %u", conn_id, c->nr_sess,
-		    c->nr_res);
-	*nr_sess += c->nr_sess;
-	*nr_res += c->nr_res;
-	for (unsigned i = 0; i < c->nr_sess && len < sizeof(buf) - 32; i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %" PRId64 "%s",
-					c->sess[i]->id, c->sess[i]->dying ? "(dying)" : "");
-	if (c->nr_sess)
-		vaccel_info("  sessions:%s", buf);
-	len = 0;
-	for (unsigned i = 0; i < c->nr_res && len < sizeof(buf) - 32; i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %" PRId64 "%s",
-					c->res[i]->id, c->res[i]->dying ? "(dying)" : "");
-	if (c->nr_res)
-		vaccel_info("  resources:%s", buf);
+	for (int k = 0; k < CONN_KINDS; k++)
+		u->count[k] = c->tab[k].nr;
+	u->up = c->used;
+	pthread_mutex_unlock(&c->lock);
+	u->bounce = __atomic_load_n(&c->bounce, __ATOMIC_RELAXED);
+}
+
+void conn_list(struct conn *c)
+{
+	pthread_mutex_lock(&c->lock);
+	for (int k = 0; k < CONN_KINDS; k++)
+		list_locked(c, (enum conn_kind)k);
 	pthread_mutex_unlock(&c->lock);
 }

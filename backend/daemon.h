@@ -4,8 +4,10 @@
  *
  *   main.c    CLI, runtime bootstrap, signals, the accept loop
  *   opts.c    command line parsing
- *   queue.c   per-queue worker pools (one epoll set per queue), polling
- *   conn.c    per-connection sessions and resources, deferred release
+ *   queue.c   per-queue worker pools (one epoll set per worker), polling,
+ *             ops that do not return
+ *   conn.c    per-connection sessions and resources (device ids), quotas,
+ *             deferred release
  *   handle.c  one request: decode, dispatch, respond
  *   genop.c   GENOP: args into host memory or in place, exec policy
  *   policy.c  the operator's exec allowlist
@@ -28,6 +30,16 @@ struct vaccel_resource;
 
 /* ------------------------------------------------------------------ opts */
 
+/* What one connection (a frontend, i.e. a VM) may hold at once (--max-*). */
+struct conn_limits {
+	unsigned sessions;
+	unsigned resources;
+	uint64_t upload_bytes; /* uploaded resource files, on host disk */
+	unsigned mappings;     /* uploaded resource files: each stays mapped */
+	uint64_t bounce_bytes; /* host copies of non-contiguous args, all requests */
+	unsigned inflight;     /* requests running: the connection's worker threads */
+};
+
 struct daemon_opts {
 	const char *socket_path; /* NULL with fd >= 0 */
 	int fd;
@@ -39,7 +51,10 @@ struct daemon_opts {
 	unsigned workers_per_queue;
 	unsigned poll_us;
 	unsigned max_connections; /* frontends served at once */
-	char **exec_allow;	  /* NULL-terminated, realpath'd; dirs end in '/' */
+	unsigned handshake_timeout_ms;
+	unsigned stuck_op_ms;
+	struct conn_limits limits;
+	char **exec_allow; /* NULL-terminated: realpath'd paths (dirs end in '/') or bare names */
 	unsigned nr_exec_allow;
 	bool allow_exec_upload;
 	bool print_capabilities;
@@ -54,59 +69,115 @@ void opts_usage(const char *prog);
 /* ---------------------------------------------------------------- policy */
 
 /*
- * Is `path` an allowed host library? On success writes its realpath into
- * resolved (PATH_MAX bytes) and returns true.
+ * May EXEC load `library` and call `symbol` in it? `library` must match an
+ * --exec-allow entry (a path entry: its realpath; a bare-name entry: the
+ * exact name), and `symbol` must be a function the library itself defines
+ * (not one of its dependencies'). On success writes what the runtime must
+ * load into resolved (PATH_MAX bytes) and returns 0; else a vAccel error
+ * (VACCEL_EPERM), logged once per request.
  */
-bool policy_exec_allowed(const struct daemon_opts *o, const char *path, char *resolved);
+int policy_exec(const struct daemon_opts *o, const char *library, const char *symbol,
+		char *resolved);
 
 /* ------------------------------------------------------------------ conn */
 
-struct conn_sess {
-	int64_t id;
-	struct vaccel_session *sess;
-	unsigned inflight; /* requests running in it */
-	bool dying;	   /* DESTROY seen: invisible, released when inflight drops to 0 */
+enum conn_kind { CONN_SESS, CONN_RES, CONN_KINDS };
+
+/* What an entry holds against its connection's quotas besides itself. */
+struct conn_charge {
+	uint64_t bytes; /* uploaded bytes */
+	unsigned files; /* uploaded files (each one mapping) */
 };
 
-struct conn_res {
-	int64_t id;
-	struct vaccel_resource *res;
-	unsigned inflight;
-	bool dying;
+/*
+ * A session or resource of one connection. The driver names it by id: the
+ * device's own, per connection, increasing, never reused (spec §6), so a
+ * stale id can never name a newer object. The host runtime's id is only
+ * for logs.
+ */
+struct conn_entry {
+	uint64_t id;
+	enum conn_kind kind;
+	union {
+		struct vaccel_session *sess;
+		struct vaccel_resource *res;
+	};
+	unsigned inflight; /* requests using it (pins) */
+	bool dying;	   /* invisible to lookups; released when the last pin goes */
+	struct conn_charge charge;
 };
 
-/* Sessions and resources of one frontend connection. */
+/* The entries of one kind, sorted by id (ids only grow: appending keeps the order). */
+struct conn_table {
+	struct conn_entry **v;
+	unsigned nr, cap;
+	unsigned reserved; /* conn_reserve()d, not yet added */
+	uint64_t last_id;
+};
+
+/* Sessions and resources of one frontend connection, and its quota usage. */
 struct conn {
 	pthread_mutex_t lock;
-	struct conn_sess **sess;
-	unsigned nr_sess, cap_sess;
-	struct conn_res **res;
-	unsigned nr_res, cap_res;
+	const struct conn_limits *lim;
+	struct conn_table tab[CONN_KINDS];
+	struct conn_charge used; /* uploads held, reserved ones included (lock) */
+	uint64_t bounce;	 /* bounce bytes held now (atomic) */
+	unsigned warned;	 /* quotas already reported in the log (lock) */
 };
 
-int conn_init(struct conn *c);
+/* Quota usage, for the SIGUSR1 report. */
+struct conn_usage {
+	unsigned count[CONN_KINDS];
+	struct conn_charge up;
+	uint64_t bounce;
+};
+
+int conn_init(struct conn *c, const struct conn_limits *lim);
 void conn_destroy(struct conn *c);
 
-/* Add a new session/resource (created by the caller). 0 or -ENOMEM. */
-int conn_add_sess(struct conn *c, struct vaccel_session *s);
-int conn_add_res(struct conn *c, struct vaccel_resource *r);
+/*
+ * Make room for a new entry (and its charge) before creating the object:
+ * 0, or -ENOSPC when a quota would be exceeded (logged once per quota).
+ */
+int conn_reserve(struct conn *c, enum conn_kind k, const struct conn_charge *ch);
+/* The object could not be created: give the reservation back. */
+void conn_unreserve(struct conn *c, enum conn_kind k, const struct conn_charge *ch);
+/*
+ * List a created object under its reservation; *id gets its new id. 0, or
+ * -ENOMEM (the reservation is given back; the caller releases obj).
+ */
+int conn_add(struct conn *c, enum conn_kind k, void *obj, const struct conn_charge *ch,
+	     uint64_t *id);
 
-/* Look up a live entry of this connection and pin it (inflight++); NULL if unknown. */
-struct conn_sess *conn_get_sess(struct conn *c, int64_t id);
-struct conn_res *conn_get_res(struct conn *c, int64_t id);
+/* Look up a live entry of this connection and pin it; NULL if unknown. */
+struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id);
 /* Unpin; performs a deferred release when it was the last user. */
-void conn_put_sess(struct conn *c, struct conn_sess *s);
-void conn_put_res(struct conn *c, struct conn_res *r);
+void conn_put(struct conn *c, struct conn_entry *e);
 
 /* DESTROY_SESSION: false if unknown. The release may be deferred. */
-bool conn_destroy_sess(struct conn *c, int64_t id);
-/* Unregister r from s; releases r when no session holds it any more. */
-int conn_unregister(struct conn *c, struct conn_sess *s, struct conn_res *r);
+bool conn_destroy_sess(struct conn *c, uint64_t id);
+/* Register r with s (both pinned), or unregister it (released when no session holds it). */
+int conn_register(struct conn *c, struct conn_entry *s, struct conn_entry *r);
+int conn_unregister(struct conn *c, struct conn_entry *s, struct conn_entry *r);
 
-/* Release everything (disconnect). Counts what was released. */
+/*
+ * A host copy of n bytes (zeroed, or as malloc leaves it) for one arg,
+ * within the connection's bounce budget (--max-bounce-bytes, all its
+ * requests together). NULL with errno ENOSPC (over budget) or ENOMEM. Free
+ * it with conn_bounce_free(n).
+ */
+void *conn_bounce_alloc(struct conn *c, uint64_t n, bool zeroed);
+void conn_bounce_free(struct conn *c, void *p, uint64_t n);
+
+/*
+ * Release everything (disconnect, device reset), in one lock round.
+ * Entries a request still pins (an op that did not return) are released
+ * when it does. Counts what was released now.
+ */
 void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res);
-/* Log live sessions/resources of connection conn_id at info; adds to the counts. */
-void conn_report(struct conn *c, unsigned conn_id, unsigned *nr_sess, unsigned *nr_res);
+/* Usage snapshot, for the SIGUSR1 report; conn_list logs the ids (at info). */
+void conn_usage(struct conn *c, struct conn_usage *u);
+void conn_list(struct conn *c);
 
 /* ---------------------------------------------------------------- hostrt */
 
@@ -130,7 +201,9 @@ struct daemon_queue;
 
 /*
  * One served frontend connection: its own vhost-user device state, queue
- * workers, sessions and resources (main.c keeps a list of them).
+ * workers, sessions and resources (main.c keeps a list of them). Freed
+ * when its connection thread and every worker it left behind (an op that
+ * never returned, queue.c) are done with it.
  */
 struct daemon {
 	struct daemon_opts *opts; /* shared, read-only */
@@ -141,8 +214,13 @@ struct daemon {
 	unsigned id;		     /* for the log */
 	int fd;			     /* the connection (vhu_dev_serve closes it) */
 	int shut_fd;		     /* a dup to shutdown() it from the signal thread */
+	unsigned refs;		     /* atomic: the connection thread + workers left behind */
+	unsigned threads;	     /* atomic: workers alive, left behind too (--max-inflight) */
 	struct daemon *next;	     /* main.c's list of live connections */
 };
+
+/* Drop a reference; the last one frees the connection's state (main.c). */
+void daemon_put(struct daemon *d);
 
 /* Per-worker scratch space, reused across requests. */
 struct worker_ctx {
@@ -154,6 +232,7 @@ struct worker_ctx {
 	void **bounce;
 	char *scratch; /* small-arg copies */
 	size_t scratch_cap;
+	struct conn *conn; /* whose bounce budget this worker spends */
 };
 
 int worker_ctx_init(struct worker_ctx *w, const struct daemon *d);
@@ -164,13 +243,25 @@ uint32_t handle_request(struct daemon *d, struct worker_ctx *w, const struct vq_
 
 /* GENOP (handle.c calls it with a decoded request and a pinned session). */
 int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req,
-	      struct conn_sess *s, int32_t *vret, uint64_t *out_len);
+	      struct conn_entry *s, int32_t *vret, uint64_t *out_len);
 
 /* ----------------------------------------------------------------- queue */
 
+/* What a connection's workers are doing, for the SIGUSR1 report. */
+struct queue_usage {
+	unsigned busy;	/* running a request */
+	unsigned stuck; /* ... for longer than --stuck-op-ms */
+};
+
 int queue_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick_fd, void *opaque);
 void queue_stop(struct vhu_dev *dev, unsigned index, void *opaque);
+/* vhu tick, every queues_tick_ms(): find stuck ops, replace them (within --max-inflight). */
+void queues_tick(struct vhu_dev *dev, void *opaque);
+unsigned queues_tick_ms(const struct daemon_opts *o);
 int queues_init(struct daemon *d);
 void queues_free(struct daemon *d);
+void queues_usage(struct daemon *d, struct queue_usage *u);
+/* Ops still running whose connection is gone (daemon-wide). */
+unsigned queues_left_behind(void);
 
 #endif /* DAEMON_H */

@@ -145,9 +145,10 @@ static int place_arg(const struct wire_req *req, struct worker_ctx *w, unsigned 
 	} else if (!(is_read && interpreted(a->type)) && (*buf = in_place(req, i))) {
 		/* zero-copy */
 	} else {
-		*buf = fresh ? calloc(1, a->len) : malloc(a->len);
+		/* Within the connection's bounce budget: -ENOSPC is NOSPACE. */
+		*buf = conn_bounce_alloc(w->conn, a->len, fresh);
 		if (!*buf)
-			return -ENOMEM;
+			return -errno;
 		*mallocd = *buf;
 		if (!fresh)
 			wire_arg_gather(req, i, *buf);
@@ -155,7 +156,7 @@ static int place_arg(const struct wire_req *req, struct worker_ctx *w, unsigned 
 	return 0;
 }
 
-/* Fill the vaccel_arg array; *row gets the op's row (or NULL). Returns 0 or -ENOMEM. */
+/* Fill the vaccel_arg array; *row gets the op's row (or NULL). Returns 0, -ENOMEM or -ENOSPC. */
 static int prepare(const struct wire_req *req, struct worker_ctx *w, struct vaccel_arg *va,
 		   void **mallocd, void **orig, const struct optab_op **row)
 {
@@ -168,14 +169,16 @@ static int prepare(const struct wire_req *req, struct worker_ctx *w, struct vacc
 	for (unsigned i = 0; i < nr; i++) {
 		const struct wire_arg *a = &req->args[i];
 		bool fresh = false;
+		int ret;
 
 		/* The read args are in: the op type says the write args' roles. */
 		if (i == req->nr_read)
 			*row = request_row(req, va);
 		if (i >= req->nr_read)
 			fresh = *row && optab_write_role(*row, i - req->nr_read) == OPTAB_OUT;
-		if (place_arg(req, w, i, fresh, &used, &orig[i], &mallocd[i]))
-			return -ENOMEM;
+		ret = place_arg(req, w, i, fresh, &used, &orig[i], &mallocd[i]);
+		if (ret)
+			return ret;
 		va[i] = (struct vaccel_arg){.buf = orig[i],
 					    .size = a->len,
 					    .type = (vaccel_arg_type_t)a->type,
@@ -219,7 +222,7 @@ static void finish_writes(const struct wire_req *req, struct vaccel_arg *wa, voi
  * Returns a status, or OK with *vret set for a malformed id.
  */
 static int hold_resources(struct daemon *d, const struct optab_op *row, const struct wire_req *req,
-			  const struct vaccel_arg *va, struct conn_res **res, int32_t *vret)
+			  const struct vaccel_arg *va, struct conn_entry **res, int32_t *vret)
 {
 	for (unsigned i = 0; row && i < row->nr_read; i++) {
 		const struct vaccel_arg *a = &va[1 + i]; /* va[0] is the op type */
@@ -232,9 +235,11 @@ static int hold_resources(struct daemon *d, const struct optab_op *row, const st
 			return VIRTIO_ACCEL_S_OK;
 		}
 		memcpy(&id, a->buf, sizeof(id));
-		res[i] = conn_get_res(&d->conn, id);
+		res[i] = conn_get(&d->conn, CONN_RES, (uint64_t)id);
 		if (!res[i])
 			return VIRTIO_ACCEL_S_INVRES;
+		/* The runtime knows it by its own id (a host copy: small). */
+		memcpy(a->buf, &res[i]->res->id, sizeof(id));
 	}
 	return VIRTIO_ACCEL_S_OK;
 }
@@ -244,16 +249,13 @@ static bool policy_allows(struct daemon *d, const struct wire_req *req, uint8_t 
 			  struct vaccel_arg *va, char *resolved, int32_t *vret)
 {
 	if (op == VACCEL_OP_EXEC) {
-		if (req->nr_read < 2 || !string_ok(&va[1])) {
+		if (req->nr_read < 3 || !string_ok(&va[1]) || !string_ok(&va[2])) {
 			*vret = VACCEL_EINVAL;
 			return false;
 		}
-		if (!policy_exec_allowed(d->opts, va[1].buf, resolved)) {
-			vaccel_warn("exec: host library '%s' is not allowed (see --exec-allow)",
-				    (const char *)va[1].buf);
-			*vret = VACCEL_EPERM;
+		*vret = policy_exec(d->opts, va[1].buf, va[2].buf, resolved);
+		if (*vret)
 			return false;
-		}
 		/* Load exactly what was checked. */
 		va[1].buf = resolved;
 		va[1].size = strlen(resolved) + 1;
@@ -269,19 +271,20 @@ static bool policy_allows(struct daemon *d, const struct wire_req *req, uint8_t 
 }
 
 int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req,
-	      struct conn_sess *s, int32_t *vret, uint64_t *out_len)
+	      struct conn_entry *s, int32_t *vret, uint64_t *out_len)
 {
 	struct vaccel_arg *va = w->vargs, *wa;
 	void **mallocd = w->bounce, **orig = w->bounce + d->opts->max_args;
 	unsigned nr = (unsigned)req->nr_read + req->nr_write;
-	struct conn_res *res[OPTAB_MAX_FIXED] = {0};
+	struct conn_entry *res[OPTAB_MAX_FIXED] = {0};
 	const struct optab_op *row;
 	char resolved[PATH_MAX];
-	int status = VIRTIO_ACCEL_S_OK;
+	int status = VIRTIO_ACCEL_S_OK, ret;
 
 	*vret = 0;
-	if (prepare(req, w, va, mallocd, orig, &row)) {
-		status = VIRTIO_ACCEL_S_ERR;
+	ret = prepare(req, w, va, mallocd, orig, &row);
+	if (ret) {
+		status = ret == -ENOSPC ? VIRTIO_ACCEL_S_NOSPACE : VIRTIO_ACCEL_S_ERR;
 		goto out;
 	}
 	wa = va + req->nr_read;
@@ -296,9 +299,9 @@ int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req
 out:
 	for (unsigned i = 0; i < ARRAY_SIZE(res); i++)
 		if (res[i])
-			conn_put_res(&d->conn, res[i]);
+			conn_put(&d->conn, res[i]);
 	for (unsigned i = 0; i < nr; i++) {
-		free(mallocd[i]);
+		conn_bounce_free(w->conn, mallocd[i], req->args[i].len);
 		mallocd[i] = NULL;
 	}
 	return status;

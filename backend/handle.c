@@ -27,34 +27,47 @@ static bool feature(struct daemon *d, unsigned bit)
 	return vhu_dev_features(d->dev) & (1ull << bit);
 }
 
+/* A quota hit is NOSPACE (spec §7); anything else the device failed at. */
+static uint8_t status_of(int err)
+{
+	return err == -ENOSPC ? VIRTIO_ACCEL_S_NOSPACE : VIRTIO_ACCEL_S_ERR;
+}
+
 static void create_session(struct daemon *d, const struct wire_req *req, struct outcome *o)
 {
+	static const struct conn_charge none;
 	struct vaccel_session *s;
-	int64_t id;
+	int64_t host_id;
 	int ret;
 
 	if (req->nr_read || req->nr_write) {
 		o->status = VIRTIO_ACCEL_S_BADMSG;
 		return;
 	}
+	ret = conn_reserve(&d->conn, CONN_SESS, &none);
+	if (ret) {
+		o->status = status_of(ret);
+		return;
+	}
 	/* The host runs it locally: a remote hint would pick a transport plugin. */
 	ret = hostrt_session_new(&s, req->flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE);
 	if (ret) {
+		conn_unreserve(&d->conn, CONN_SESS, &none);
 		o->vret = ret;
 		return;
 	}
 	/*
 	 * Once listed, a DESTROY_SESSION on another queue may release s at
-	 * once: never touch it after conn_add_sess.
+	 * once: never touch it after conn_add.
 	 */
-	id = s->id;
-	if (conn_add_sess(&d->conn, s)) {
+	host_id = s->id;
+	ret = conn_add(&d->conn, CONN_SESS, s, &none, &o->id);
+	if (ret) {
 		hostrt_session_delete(s);
-		o->status = VIRTIO_ACCEL_S_ERR;
+		o->status = status_of(ret);
 		return;
 	}
-	o->id = (uint64_t)id;
-	vaccel_debug("created session %" PRId64, id);
+	vaccel_debug("created session %" PRIu64 " (host session %" PRId64 ")", o->id, host_id);
 }
 
 static void destroy_session(struct daemon *d, const struct wire_req *req, struct outcome *o)
@@ -63,7 +76,7 @@ static void destroy_session(struct daemon *d, const struct wire_req *req, struct
 		o->status = VIRTIO_ACCEL_S_BADMSG;
 		return;
 	}
-	if (!conn_destroy_sess(&d->conn, (int64_t)req->session_id))
+	if (!conn_destroy_sess(&d->conn, req->session_id))
 		o->status = VIRTIO_ACCEL_S_INVSESS;
 }
 
@@ -114,16 +127,40 @@ fail:
 	return NULL;
 }
 
-/* REGISTER_RESOURCE with object_id 0: build a host resource from the uploaded files. */
-static void register_new(struct daemon *d, const struct wire_req *req, struct conn_sess *s,
+/* The files' contents: in place when contiguous, else a copy (*bounce). NULL: *status set. */
+static void *file_data(struct daemon *d, const struct wire_req *req, unsigned i, void **bounce,
+		       uint8_t *status)
+{
+	/* Contents are only copied into a file: in place is fine when contiguous. */
+	void *data = wire_arg_ptr(req, i);
+
+	if (data)
+		return data;
+	*bounce = conn_bounce_alloc(&d->conn, req->args[i].len, false);
+	if (!*bounce) {
+		*status = status_of(-errno);
+		return NULL;
+	}
+	wire_arg_gather(req, i, *bounce);
+	return *bounce;
+}
+
+/*
+ * REGISTER_RESOURCE with object_id 0: build a host resource from the
+ * uploaded files, within the connection's quotas (reserved first: a
+ * guest over quota costs no disk).
+ */
+static void register_new(struct daemon *d, const struct wire_req *req, struct conn_entry *s,
 			 struct outcome *o)
 {
 	unsigned nfiles = req->nr_read / 2;
+	struct conn_charge ch = {0, nfiles};
 	struct vaccel_blob *blobs = NULL;
 	const struct vaccel_blob **bp = NULL;
 	void **bounce = NULL;
 	char **names;
 	struct vaccel_resource *res = NULL;
+	bool reserved = true;
 	int ret;
 
 	if (req->nr_write || req->nr_read < 2 || req->nr_read % 2 ||
@@ -131,9 +168,16 @@ static void register_new(struct daemon *d, const struct wire_req *req, struct co
 		o->status = VIRTIO_ACCEL_S_BADMSG;
 		return;
 	}
+	for (unsigned f = 0; f < nfiles; f++)
+		ch.bytes += req->args[2 * f + 1].len; /* each <= max_request_bytes: no overflow */
+	ret = conn_reserve(&d->conn, CONN_RES, &ch);
+	if (ret) {
+		o->status = status_of(ret);
+		return;
+	}
 	names = collect_names(req, nfiles, &o->status);
 	if (!names)
-		return;
+		goto unreserve;
 	blobs = calloc(nfiles, sizeof(*blobs));
 	bp = calloc(nfiles, sizeof(*bp));
 	bounce = calloc(nfiles, sizeof(*bounce));
@@ -149,17 +193,9 @@ static void register_new(struct daemon *d, const struct wire_req *req, struct co
 			o->vret = VACCEL_EINVAL; /* vAccel has no empty blobs */
 			goto out;
 		}
-		/* Contents are only copied into a file: in place is fine when contiguous. */
-		data = wire_arg_ptr(req, 2 * f + 1);
-		if (!data) {
-			bounce[f] = malloc(ca->len);
-			if (!bounce[f]) {
-				o->status = VIRTIO_ACCEL_S_ERR;
-				goto out;
-			}
-			wire_arg_gather(req, 2 * f + 1, bounce[f]);
-			data = bounce[f];
-		}
+		data = file_data(d, req, 2 * f + 1, &bounce[f], &o->status);
+		if (!data)
+			goto out;
 		/* Name and contents: hostrt_resource_new() writes them to files. */
 		blobs[f] = (struct vaccel_blob){
 		    .type = VACCEL_BLOB_MAPPED, .name = names[f], .data = data, .size = ca->len};
@@ -178,28 +214,31 @@ static void register_new(struct daemon *d, const struct wire_req *req, struct co
 		o->vret = ret;
 		goto out;
 	}
-	o->id = (uint64_t)res->id;
-	if (conn_add_res(&d->conn, res)) {
+	/* The reservation is used up either way (conn_add gives it back on failure). */
+	reserved = false;
+	ret = conn_add(&d->conn, CONN_RES, res, &ch, &o->id);
+	if (ret) {
 		hostrt_resource_delete(res);
-		o->status = VIRTIO_ACCEL_S_ERR;
-		o->id = 0;
+		o->status = status_of(ret);
 	}
 out:
 	for (unsigned f = 0; f < nfiles; f++) {
 		free(names[f]);
 		if (bounce)
-			free(bounce[f]);
+			conn_bounce_free(&d->conn, bounce[f], req->args[2 * f + 1].len);
 	}
 	free(names);
 	free(bounce);
 	free(bp);
 	free(blobs);
+unreserve:
+	if (reserved)
+		conn_unreserve(&d->conn, CONN_RES, &ch);
 }
 
 static void register_resource(struct daemon *d, const struct wire_req *req, struct outcome *o)
 {
-	struct conn_sess *s;
-	struct conn_res *r;
+	struct conn_entry *s, *r;
 	int ret;
 
 	if (!feature(d, VIRTIO_ACCEL_F_RESOURCES)) {
@@ -210,35 +249,32 @@ static void register_resource(struct daemon *d, const struct wire_req *req, stru
 		o->status = VIRTIO_ACCEL_S_BADMSG;
 		return;
 	}
-	s = conn_get_sess(&d->conn, (int64_t)req->session_id);
+	s = conn_get(&d->conn, CONN_SESS, req->session_id);
 	if (!s) {
 		o->status = VIRTIO_ACCEL_S_INVSESS;
 		return;
 	}
 	if (!req->object_id) {
 		register_new(d, req, s, o);
-		conn_put_sess(&d->conn, s);
+		conn_put(&d->conn, s);
 		return;
 	}
-	r = conn_get_res(&d->conn, (int64_t)req->object_id);
+	r = conn_get(&d->conn, CONN_RES, req->object_id);
 	if (!r) {
 		o->status = VIRTIO_ACCEL_S_INVRES;
 	} else {
-		pthread_mutex_lock(&d->conn.lock);
-		ret = vaccel_resource_register(r->res, s->sess);
-		pthread_mutex_unlock(&d->conn.lock);
+		ret = conn_register(&d->conn, s, r);
 		o->vret = ret;
 		if (!ret)
-			o->id = (uint64_t)r->id;
-		conn_put_res(&d->conn, r);
+			o->id = r->id;
+		conn_put(&d->conn, r);
 	}
-	conn_put_sess(&d->conn, s);
+	conn_put(&d->conn, s);
 }
 
 static void unregister_resource(struct daemon *d, const struct wire_req *req, struct outcome *o)
 {
-	struct conn_sess *s;
-	struct conn_res *r;
+	struct conn_entry *s, *r;
 
 	if (!feature(d, VIRTIO_ACCEL_F_RESOURCES)) {
 		o->status = VIRTIO_ACCEL_S_NOTSUPP;
@@ -248,32 +284,32 @@ static void unregister_resource(struct daemon *d, const struct wire_req *req, st
 		o->status = VIRTIO_ACCEL_S_BADMSG;
 		return;
 	}
-	s = conn_get_sess(&d->conn, (int64_t)req->session_id);
+	s = conn_get(&d->conn, CONN_SESS, req->session_id);
 	if (!s) {
 		o->status = VIRTIO_ACCEL_S_INVSESS;
 		return;
 	}
-	r = conn_get_res(&d->conn, (int64_t)req->object_id);
+	r = conn_get(&d->conn, CONN_RES, req->object_id);
 	if (!r) {
 		o->status = VIRTIO_ACCEL_S_INVRES;
 	} else {
 		o->vret = conn_unregister(&d->conn, s, r);
-		conn_put_res(&d->conn, r);
+		conn_put(&d->conn, r);
 	}
-	conn_put_sess(&d->conn, s);
+	conn_put(&d->conn, s);
 }
 
 static void genop(struct daemon *d, struct worker_ctx *w, const struct wire_req *req,
 		  struct outcome *o)
 {
-	struct conn_sess *s = conn_get_sess(&d->conn, (int64_t)req->session_id);
+	struct conn_entry *s = conn_get(&d->conn, CONN_SESS, req->session_id);
 
 	if (!s) {
 		o->status = VIRTIO_ACCEL_S_INVSESS;
 		return;
 	}
 	o->status = (uint8_t)genop_run(d, w, req, s, &o->vret, w->out_len);
-	conn_put_sess(&d->conn, s);
+	conn_put(&d->conn, s);
 }
 
 uint32_t handle_request(struct daemon *d, struct worker_ctx *w, const struct vq_elem *elem)

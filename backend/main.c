@@ -30,6 +30,8 @@
 
 #include <vaccel.h>
 
+#include "vaccel_common.h"
+
 #include "daemon.h"
 
 /*
@@ -86,15 +88,39 @@ static void sleep_ms(long ms)
 		;
 }
 
-/* SIGUSR1: every connection's sessions and resources, then the totals. */
+/* One connection's usage against its limits, then its ids. */
+static void report_conn(struct daemon *d, unsigned *ns, unsigned *nr)
+{
+	const struct conn_limits *l = &d->opts->limits;
+	struct conn_usage u;
+	struct queue_usage q;
+	char stuck[32] = "";
+
+	conn_usage(&d->conn, &u);
+	queues_usage(d, &q);
+	if (q.stuck)
+		snprintf(stuck, sizeof(stuck), " (%u stuck)", q.stuck);
+	vaccel_info("connection %u: sessions %u/%u, resources %u/%u, uploaded %" PRIu64 "/%" PRIu64
+		    " bytes in %u/%u mappings, bounce %" PRIu64 "/%" PRIu64
+		    " bytes, in flight %u/%u%s",
+		    d->id, u.count[CONN_SESS], l->sessions, u.count[CONN_RES], l->resources,
+		    u.up.bytes, l->upload_bytes, u.up.files, l->mappings, u.bounce, l->bounce_bytes,
+		    q.busy, l->inflight, stuck);
+	conn_list(&d->conn);
+	*ns += u.count[CONN_SESS];
+	*nr += u.count[CONN_RES];
+}
+
+/* SIGUSR1: every connection's usage, then the totals. */
 static void report(void)
 {
 	unsigned ns = 0, nr = 0;
 
 	pthread_mutex_lock(&g.lock);
 	for (struct daemon *d = g.conns; d; d = d->next)
-		conn_report(&d->conn, d->id, &ns, &nr);
-	vaccel_info("%u connections; live sessions: %u, live resources: %u", g.nr_conns, ns, nr);
+		report_conn(d, &ns, &nr);
+	vaccel_info("%u connections; live sessions: %u, live resources: %u; %u ops left behind",
+		    g.nr_conns, ns, nr, queues_left_behind());
 	pthread_mutex_unlock(&g.lock);
 }
 
@@ -167,6 +193,12 @@ static void conn_free(struct daemon *d)
 	free(d);
 }
 
+void daemon_put(struct daemon *d)
+{
+	if (__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		conn_free(d);
+}
+
 /* A connection's state, ready to serve conn_fd (not yet listed). NULL on failure. */
 static struct daemon *conn_new(struct daemon_opts *o, int conn_fd)
 {
@@ -178,9 +210,10 @@ static struct daemon *conn_new(struct daemon_opts *o, int conn_fd)
 	d->opts = o;
 	d->fd = conn_fd;
 	d->shut_fd = -1;
+	d->refs = 1; /* the connection thread's */
 	d->wlim.max_args = o->max_args;
 	d->wlim.max_request_bytes = o->max_request_bytes;
-	if (conn_init(&d->conn)) {
+	if (conn_init(&d->conn, &o->limits)) {
 		free(d);
 		return NULL;
 	}
@@ -244,7 +277,7 @@ static void *conn_thread(void *arg)
 	if (ret)
 		vaccel_warn("frontend connection %u ended: %s", d->id, strerror(-ret));
 	conn_unlink(d);
-	conn_free(d);
+	daemon_put(d); /* ops left behind may still hold it */
 	return NULL;
 }
 
@@ -290,8 +323,41 @@ static void conn_accept(struct daemon_opts *o, int fd)
 	}
 }
 
+/*
+ * accept4() failed for want of a resource. Out of fds (EMFILE, ENFILE), a
+ * pending connection would keep the listening socket readable forever:
+ * take it with the fd kept spare for this and close it at once (that
+ * frontend fails fast, the backlog drains, no spinning), then keep
+ * serving the connections we have. Other shortages: wait a little.
+ */
+static void accept_starved(int lfd, int err, int *spare)
+{
+	static uint64_t last_log;
+	uint64_t now = vaccel_clock_ns(CLOCK_MONOTONIC);
+
+	if (now - last_log > 1000000000ull || !last_log) {
+		last_log = now;
+		vaccel_warn("accept: %s: %s connections until resources are free", strerror(err),
+			    err == EMFILE || err == ENFILE ? "out of file descriptors, refusing"
+							   : "out of memory, delaying");
+	}
+	if ((err == EMFILE || err == ENFILE) && *spare >= 0) {
+		int c;
+
+		close(*spare);
+		c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (c >= 0)
+			close(c);
+		*spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		return;
+	}
+	sleep_ms(100);
+}
+
 static int accept_loop(struct daemon_opts *o, int lfd)
 {
+	int spare = open("/dev/null", O_RDONLY | O_CLOEXEC), ret = 0;
+
 	while (!stopping()) {
 		struct pollfd pfd[2] = {{.fd = lfd, .events = POLLIN},
 					{.fd = g.stop_fd, .events = POLLIN}};
@@ -300,20 +366,39 @@ static int accept_loop(struct daemon_opts *o, int lfd)
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			ret = -errno;
+			break;
 		}
 		if (pfd[1].revents || stopping())
 			break;
 		conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (conn < 0) {
-			if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN)
-				continue;
-			vaccel_error("accept: %s", strerror(errno));
-			return -errno;
+		if (conn >= 0) {
+			conn_accept(o, conn);
+			continue;
 		}
-		conn_accept(o, conn);
+		switch (errno) {
+		case EINTR:
+		case EAGAIN:
+		case ECONNABORTED:
+		case EPROTO:
+		case EPERM: /* a security module said no to that one */
+			continue;
+		case EMFILE:
+		case ENFILE:
+		case ENOBUFS:
+		case ENOMEM:
+			accept_starved(lfd, errno, &spare);
+			continue;
+		default: /* the listening socket itself is unusable */
+			vaccel_error("accept: %s", strerror(errno));
+			ret = -errno;
+			break;
+		}
+		break;
 	}
-	return 0;
+	if (spare >= 0)
+		close(spare);
+	return ret;
 }
 
 /* End every connection and wait (bounded: the signal thread exits anyway) for them. */
@@ -353,12 +438,15 @@ static void setup_device(struct daemon_opts *o, struct virtio_accel_config *cfg)
 	dev_cfg.config_len = sizeof(*cfg);
 	dev_cfg.limits.max_segments = o->max_segments;
 	dev_cfg.limits.max_bytes = o->max_request_bytes;
+	dev_cfg.handshake_timeout_ms = o->handshake_timeout_ms;
+	dev_cfg.tick_ms = queues_tick_ms(o);
 }
 
 static const struct vhu_dev_ops dev_ops = {
     .queue_start = queue_start,
     .queue_stop = queue_stop,
     .disconnect = on_disconnect,
+    .tick = queues_tick,
 };
 
 int main(int argc, char **argv)
@@ -474,7 +562,7 @@ out:
 	 * _exit skips the runtime's destructor, so release the host runtime
 	 * (plugins, its run directory) here, once nothing can be using it.
 	 */
-	if (drained)
+	if (drained && !queues_left_behind())
 		vaccel_cleanup();
 	/* The signal thread may be in sigwait: leave without joining it. */
 	_exit(rc);

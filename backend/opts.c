@@ -2,54 +2,89 @@
 /*
  * Command line, following the vhost-user backend program conventions
  * (QEMU docs/interop/vhost-user.rst): --socket-path | --fd,
- * --print-capabilities. Every number is range-checked; a bad option is one
- * line on stderr and exit status 2 (the caller exits).
+ * --print-capabilities. Every number is range-checked against its row of
+ * num_opts (which also gives its default and its --help line); a bad
+ * option is one line on stderr and exit status 2 (the caller exits).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/virtio_accel.h>
 
+#include "vaccel_common.h"
+
 #include "daemon.h"
+
+/* A numeric option: where it goes, its bounds and default, its help line. */
+struct num_opt {
+	const char *name;
+	size_t off; /* of an unsigned (or, when wide, a uint64_t) in daemon_opts */
+	bool wide;
+	uint64_t lo, hi, def;
+	const char *help;
+};
+
+#define U(field) offsetof(struct daemon_opts, field), false
+#define W(field) offsetof(struct daemon_opts, field), true
+#define MIB (1ull << 20)
+
+static const struct num_opt num_opts[] = {
+    {"queues", U(queues), 1, VHU_MAX_QUEUES, 2, "request queues"},
+    {"queue-size", U(queue_size), 1, VQ_MAX_SIZE, 256,
+     "ring size hint, a power of two (the frontend picks the size)"},
+    {"max-args", U(max_args), VIRTIO_ACCEL_MIN_ARGS, VIRTIO_ACCEL_MAX_ARGS_LIMIT, 64,
+     "args per request"},
+    {"max-segments", U(max_segments), 4, VQ_MAX_SEGMENTS, 131072, "descriptors per request"},
+    /* The used length is 32-bit: a chain must stay below 4 GiB. */
+    {"max-request-bytes", W(max_request_bytes), 4096, UINT32_MAX, 1024 * MIB, "bytes per request"},
+    {"workers-per-queue", U(workers_per_queue), 1, 64, 2, "worker threads per queue"},
+    {"poll-us", U(poll_us), 0, 1000000, 0, "busy-poll the ring N us before sleeping"},
+    {"max-connections", U(max_connections), 1, 1024, 16,
+     "frontends served at once; more are accepted and closed at once"},
+    {"handshake-timeout-ms", U(handshake_timeout_ms), 100, 3600000, 10000,
+     "a frontend must send SET_OWNER this soon after connecting, and finish every "
+     "message it starts this soon"},
+    {"stuck-op-ms", U(stuck_op_ms), 10, 86400000, 5000,
+     "an op running longer is stuck: a new worker serves its queue, and a disconnect "
+     "waits no longer for it"},
+    /* Per connection (a frontend, i.e. a VM); hitting one is NOSPACE for that driver only. */
+    {"max-sessions", U(limits.sessions), 1, 65536, 256, "sessions per connection"},
+    {"max-resources", U(limits.resources), 1, 65536, 256, "resources per connection"},
+    {"max-upload-bytes", W(limits.upload_bytes), 1, UINT64_MAX / 2, 1024 * MIB,
+     "bytes of uploaded resource files per connection (host disk)"},
+    {"max-mappings", U(limits.mappings), 1, 65536, 1024,
+     "uploaded resource files per connection (each stays mapped in the daemon)"},
+    /* 0: --max-request-bytes, so any request the device accepts can run alone. */
+    {"max-bounce-bytes", W(limits.bounce_bytes), 4096, UINT64_MAX / 2, 0,
+     "host copies of non-contiguous args per connection, all requests together"},
+    {"max-inflight", U(limits.inflight), 1, 4096, 64,
+     "requests running at once per connection: its worker threads, stuck ones included "
+     "(at least queues x workers-per-queue)"},
+};
 
 enum {
 	OPT_SOCKET = 256,
 	OPT_FD,
 	OPT_CAPS,
-	OPT_QUEUES,
-	OPT_QSIZE,
-	OPT_MAX_ARGS,
-	OPT_MAX_SEGS,
-	OPT_MAX_BYTES,
-	OPT_WORKERS,
-	OPT_POLL,
-	OPT_MAX_CONN,
 	OPT_EXEC_ALLOW,
 	OPT_EXEC_UPLOAD,
 	OPT_HELP,
+	OPT_NUM, /* num_opts[i] is OPT_NUM + i */
 };
 
-static const struct option longopts[] = {
+static const struct option fixed_opts[] = {
     {"socket-path", required_argument, NULL, OPT_SOCKET},
     {"fd", required_argument, NULL, OPT_FD},
     {"print-capabilities", no_argument, NULL, OPT_CAPS},
-    {"queues", required_argument, NULL, OPT_QUEUES},
-    {"queue-size", required_argument, NULL, OPT_QSIZE},
-    {"max-args", required_argument, NULL, OPT_MAX_ARGS},
-    {"max-segments", required_argument, NULL, OPT_MAX_SEGS},
-    {"max-request-bytes", required_argument, NULL, OPT_MAX_BYTES},
-    {"workers-per-queue", required_argument, NULL, OPT_WORKERS},
-    {"poll-us", required_argument, NULL, OPT_POLL},
-    {"max-connections", required_argument, NULL, OPT_MAX_CONN},
     {"exec-allow", required_argument, NULL, OPT_EXEC_ALLOW},
     {"allow-exec-upload", no_argument, NULL, OPT_EXEC_UPLOAD},
     {"help", no_argument, NULL, OPT_HELP},
-    {NULL, 0, NULL, 0},
 };
 
 void opts_usage(const char *prog)
@@ -57,25 +92,35 @@ void opts_usage(const char *prog)
 	printf("Usage: %s (--socket-path=PATH | --fd=N) [options]\n"
 	       "vhost-user backend of the virtio-accel device: runs vAccel operations for a VM\n"
 	       "with the host vAccel runtime (plugins from VACCEL_PLUGINS, default\n"
-	       "libvaccel-noop.so; log level from VACCEL_LOG_LEVEL).\n\n"
-	       "  --socket-path=PATH       listen on this unix socket; each frontend that\n"
-	       "                           connects gets its own device state and threads\n"
-	       "  --fd=N                   use inherited socket fd N (listening or connected)\n"
-	       "  --print-capabilities     print the backend capabilities as JSON and exit\n"
-	       "  --queues=N               request queues (default 2, max %u)\n"
-	       "  --queue-size=N           ring size hint, power of two <= %u (default 256)\n"
-	       "  --max-args=N             args per request (default 64, %u..%u)\n"
-	       "  --max-segments=N         descriptors per request (default 131072)\n"
-	       "  --max-request-bytes=N    bytes per request (default 1073741824)\n"
-	       "  --workers-per-queue=N    worker threads per queue (default 2, max 64)\n"
-	       "  --poll-us=N              busy-poll the ring N us before sleeping (default 0)\n"
-	       "  --max-connections=N      frontends served at once (default 16, max 1024);\n"
-	       "                           more are accepted and closed at once\n"
-	       "  --exec-allow=P[:P...]    host libraries EXEC may load: files, or dirs ending /\n"
-	       "  --allow-exec-upload      allow EXEC_WITH_RESOURCE (runs guest-uploaded code)\n"
-	       "  --help                   this text\n",
-	       prog, VHU_MAX_QUEUES, VQ_MAX_SIZE, VIRTIO_ACCEL_MIN_ARGS,
-	       VIRTIO_ACCEL_MAX_ARGS_LIMIT);
+	       "libvaccel-noop.so; log level from VACCEL_LOG_LEVEL; kill -USR1 logs every\n"
+	       "connection's usage against the per-connection limits).\n\n"
+	       "  --socket-path=PATH        listen on this unix socket; each frontend that\n"
+	       "                            connects gets its own device state and threads\n"
+	       "  --fd=N                    use inherited socket fd N (listening or connected)\n"
+	       "  --print-capabilities      print the backend capabilities as JSON and exit\n"
+	       "  --exec-allow=E[:E...]     host libraries EXEC may load (none by default). An\n"
+	       "                            entry with a '/' is an absolute path: a file, or a\n"
+	       "                            directory ending in '/'; the request's library must\n"
+	       "                            resolve (realpath) to it. An entry without '/' is a\n"
+	       "                            bare name (e.g. mbench): it allows a request naming\n"
+	       "                            exactly that name, which the host plugin resolves\n"
+	       "                            itself. Either way only functions the library itself\n"
+	       "                            defines may be called.\n"
+	       "  --allow-exec-upload       allow EXEC_WITH_RESOURCE (runs guest-uploaded code)\n",
+	       prog);
+	for (size_t i = 0; i < ARRAY_SIZE(num_opts); i++) {
+		const struct num_opt *n = &num_opts[i];
+		char name[40], def[24];
+
+		snprintf(name, sizeof(name), "%s=N", n->name);
+		if (n->def)
+			snprintf(def, sizeof(def), "%" PRIu64, n->def);
+		else
+			snprintf(def, sizeof(def), "--max-request-bytes");
+		printf("  --%-23s %s (default %s, %" PRIu64 "..%" PRIu64 ")\n", name, n->help, def,
+		       n->lo, n->hi);
+	}
+	printf("  --help                    this text\n");
 }
 
 static int num(const char *name, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
@@ -98,63 +143,122 @@ bad:
 	return -1;
 }
 
-/* Resolve and store the ':'-separated allowlist. */
+static void num_store(struct daemon_opts *o, const struct num_opt *n, uint64_t v)
+{
+	char *p = (char *)o + n->off;
+
+	unsigned u = (unsigned)v;
+
+	if (n->wide)
+		memcpy(p, &v, sizeof(v));
+	else
+		memcpy(p, &u, sizeof(u));
+}
+
+/* One allowlist entry: an absolute path (resolved now) or a bare name. */
+static char *allow_entry(const char *tok)
+{
+	char real[PATH_MAX], *e;
+	size_t len = strlen(tok);
+	bool dir = len && tok[len - 1] == '/';
+
+	if (!strchr(tok, '/')) {
+		if (!strcmp(tok, ".") || !strcmp(tok, "..")) {
+			fprintf(stderr, "vhost-user-accel: --exec-allow: '%s' is no name\n", tok);
+			return NULL;
+		}
+		return strdup(tok);
+	}
+	if (tok[0] != '/') {
+		fprintf(stderr,
+			"vhost-user-accel: --exec-allow: '%s' is not absolute (a path needs a "
+			"leading '/', a bare name has no '/')\n",
+			tok);
+		return NULL;
+	}
+	if (!realpath(tok, real)) {
+		fprintf(stderr, "vhost-user-accel: --exec-allow: cannot resolve '%s': %s\n", tok,
+			strerror(errno));
+		return NULL;
+	}
+	len = strlen(real);
+	e = malloc(len + 2);
+	if (!e)
+		return NULL;
+	memcpy(e, real, len + 1);
+	if (dir && real[len - 1] != '/')
+		strcat(e, "/");
+	return e;
+}
+
+/* Store the ':'-separated allowlist. */
 static int parse_allow(struct daemon_opts *o, const char *list)
 {
 	char *copy = strdup(list), *save = NULL, *tok;
+	unsigned before = o->nr_exec_allow;
 
 	if (!copy)
 		return -1;
 	for (tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-		char real[PATH_MAX], **n;
-		size_t len = strlen(tok);
-		bool dir = len && tok[len - 1] == '/';
+		char **n = realloc(o->exec_allow, (o->nr_exec_allow + 2) * sizeof(*n));
 
-		if (tok[0] != '/') {
-			fprintf(stderr, "vhost-user-accel: --exec-allow: '%s' is not absolute\n",
-				tok);
-			goto fail;
-		}
-		if (!realpath(tok, real)) {
-			fprintf(stderr, "vhost-user-accel: --exec-allow: cannot resolve '%s': %s\n",
-				tok, strerror(errno));
-			goto fail;
-		}
-		n = realloc(o->exec_allow, (o->nr_exec_allow + 2) * sizeof(*n));
 		if (!n)
 			goto fail;
 		o->exec_allow = n;
-		len = strlen(real);
-		n[o->nr_exec_allow] = malloc(len + 2);
+		n[o->nr_exec_allow] = allow_entry(tok);
 		if (!n[o->nr_exec_allow])
 			goto fail;
-		memcpy(n[o->nr_exec_allow], real, len + 1);
-		if (dir && (len == 0 || real[len - 1] != '/'))
-			strcat(n[o->nr_exec_allow], "/");
-		o->nr_exec_allow++;
-		n[o->nr_exec_allow] = NULL;
+		n[++o->nr_exec_allow] = NULL;
 	}
 	free(copy);
+	if (o->nr_exec_allow == before) {
+		fprintf(stderr, "vhost-user-accel: --exec-allow: no entry in '%s'\n", list);
+		return -1;
+	}
 	return 0;
 fail:
 	free(copy);
 	return -1;
 }
 
+/* Defaults that follow other options, and checks between options, once all are read. */
+static int opts_check(struct daemon_opts *o)
+{
+	if (!o->limits.bounce_bytes)
+		o->limits.bounce_bytes = o->max_request_bytes;
+	if (o->queue_size & (o->queue_size - 1)) {
+		fprintf(stderr, "vhost-user-accel: --queue-size: not a power of two\n");
+		return -1;
+	}
+	if (o->limits.inflight < o->queues * o->workers_per_queue) {
+		fprintf(stderr,
+			"vhost-user-accel: --max-inflight=%u is below queues x workers-per-queue "
+			"(%u)\n",
+			o->limits.inflight, o->queues * o->workers_per_queue);
+		return -1;
+	}
+	if (!o->socket_path == (o->fd < 0)) {
+		fprintf(stderr, "vhost-user-accel: give exactly one of --socket-path and --fd\n");
+		return -1;
+	}
+	return 0;
+}
+
 int opts_parse(struct daemon_opts *o, int argc, char **argv)
 {
+	struct option longopts[ARRAY_SIZE(fixed_opts) + ARRAY_SIZE(num_opts) + 1];
 	uint64_t v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
-	o->queues = 2;
-	o->queue_size = 256;
-	o->max_args = 64;
-	o->max_segments = 131072;
-	o->max_request_bytes = 1ull << 30;
-	o->workers_per_queue = 2;
-	o->max_connections = 16;
+	memcpy(longopts, fixed_opts, sizeof(fixed_opts));
+	for (size_t i = 0; i < ARRAY_SIZE(num_opts); i++) {
+		longopts[ARRAY_SIZE(fixed_opts) + i] =
+		    (struct option){num_opts[i].name, required_argument, NULL, OPT_NUM + (int)i};
+		num_store(o, &num_opts[i], num_opts[i].def);
+	}
+	longopts[ARRAY_SIZE(longopts) - 1] = (struct option){NULL, 0, NULL, 0};
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -174,53 +278,6 @@ int opts_parse(struct daemon_opts *o, int argc, char **argv)
 		case OPT_CAPS:
 			o->print_capabilities = true;
 			break;
-		case OPT_QUEUES:
-			if (num("queues", optarg, 1, VHU_MAX_QUEUES, &v))
-				return -1;
-			o->queues = (unsigned)v;
-			break;
-		case OPT_QSIZE:
-			if (num("queue-size", optarg, 1, VQ_MAX_SIZE, &v))
-				return -1;
-			if (v & (v - 1)) {
-				fprintf(stderr,
-					"vhost-user-accel: --queue-size: not a power of two\n");
-				return -1;
-			}
-			o->queue_size = (unsigned)v;
-			break;
-		case OPT_MAX_ARGS:
-			if (num("max-args", optarg, VIRTIO_ACCEL_MIN_ARGS,
-				VIRTIO_ACCEL_MAX_ARGS_LIMIT, &v))
-				return -1;
-			o->max_args = (unsigned)v;
-			break;
-		case OPT_MAX_SEGS:
-			if (num("max-segments", optarg, 4, 1u << 20, &v))
-				return -1;
-			o->max_segments = (unsigned)v;
-			break;
-		case OPT_MAX_BYTES:
-			/* The used length is 32-bit: a chain must stay below 4 GiB. */
-			if (num("max-request-bytes", optarg, 4096, UINT32_MAX, &v))
-				return -1;
-			o->max_request_bytes = v;
-			break;
-		case OPT_WORKERS:
-			if (num("workers-per-queue", optarg, 1, 64, &v))
-				return -1;
-			o->workers_per_queue = (unsigned)v;
-			break;
-		case OPT_POLL:
-			if (num("poll-us", optarg, 0, 1000000, &v))
-				return -1;
-			o->poll_us = (unsigned)v;
-			break;
-		case OPT_MAX_CONN:
-			if (num("max-connections", optarg, 1, 1024, &v))
-				return -1;
-			o->max_connections = (unsigned)v;
-			break;
 		case OPT_EXEC_ALLOW:
 			if (parse_allow(o, optarg))
 				return -1;
@@ -232,6 +289,14 @@ int opts_parse(struct daemon_opts *o, int argc, char **argv)
 			o->help = true;
 			break;
 		default:
+			if (c >= OPT_NUM && c < OPT_NUM + (int)ARRAY_SIZE(num_opts)) {
+				const struct num_opt *n = &num_opts[c - OPT_NUM];
+
+				if (num(n->name, optarg, n->lo, n->hi, &v))
+					return -1;
+				num_store(o, n, v);
+				break;
+			}
 			if (optopt)
 				fprintf(stderr, "vhost-user-accel: bad or incomplete option '%s'\n",
 					argv[optind - 1]);
@@ -247,11 +312,7 @@ int opts_parse(struct daemon_opts *o, int argc, char **argv)
 	}
 	if (o->help || o->print_capabilities)
 		return 1;
-	if (!o->socket_path == (o->fd < 0)) {
-		fprintf(stderr, "vhost-user-accel: give exactly one of --socket-path and --fd\n");
-		return -1;
-	}
-	return 0;
+	return opts_check(o);
 }
 
 void opts_free(struct daemon_opts *o)

@@ -25,6 +25,27 @@
  *
  * Polling (--poll-us): at most one worker per queue spins on the avail
  * ring for the window before sleeping, with kicks suppressed.
+ *
+ * Every loop that pops looks at the stop flag on every round, so a guest
+ * that keeps publishing (malformed) chains cannot keep a worker from
+ * stopping.
+ *
+ * Ops that do not return (a host function that hangs): workers are
+ * detached threads that mark themselves busy for each request (two atomic
+ * stores, no lock). The connection's tick (vhu, every stuck-op-ms / 4)
+ * notices a worker busy with the same request for --stuck-op-ms: it is
+ * stuck, and while the connection has fewer than --max-inflight worker
+ * threads the queue gets a new worker in its place; the stuck one leaves
+ * after its request, if it ever ends. queue_stop waits for running
+ * requests up to --stuck-op-ms, then leaves the ones still running
+ * behind: they own a reference on the connection's state (freed after
+ * the last of them), guest memory is kept mapped for them (as anonymous
+ * memory once the frontend's is gone), and they never touch the queue
+ * again. They still count against --max-inflight until they return, so
+ * a driver that resets its device (stopping and restarting its queues)
+ * cannot pile up more of them: once all are taken, a queue does not
+ * start. So one op that never returns costs one thread, its session and
+ * the memory it holds; never another queue, connection or the daemon.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -41,6 +62,19 @@
 
 #include "daemon.h"
 
+enum worker_state { W_IDLE, W_BUSY, W_LEFT }; /* W_LEFT: left behind by queue_stop */
+
+struct worker {
+	struct daemon_queue *q;
+	struct worker_ctx ctx;
+	unsigned state;	      /* atomic: enum worker_state */
+	unsigned long served; /* atomic: requests started */
+	bool stuck;	      /* atomic: replaced; leaves after its request */
+	/* The tick's own view (wk_lock). */
+	unsigned long seen; /* served at the last tick */
+	unsigned ticks;	    /* ticks seen busy on the same request */
+};
+
 struct daemon_queue {
 	struct daemon *d;
 	unsigned index;
@@ -53,9 +87,14 @@ struct daemon_queue {
 	bool stopping;		  /* atomic */
 	bool warned;		  /* corrupt ring reported */
 	bool running;
-	unsigned nr_threads;
-	pthread_t *threads;
+	pthread_mutex_t wk_lock; /* workers[], nr_workers; workers leaving */
+	pthread_cond_t wk_gone;
+	struct worker **workers; /* opts->limits.inflight slots */
+	unsigned nr_workers;	 /* live, not left behind */
 };
+
+/* Ops still running whose queue stopped without them (daemon-wide). */
+static unsigned left_behind;
 
 static bool stopping(struct daemon_queue *q)
 {
@@ -80,14 +119,15 @@ static void poke(int fd)
 
 /*
  * Pop one request (pop lock held). Returns 1 (elem filled), 0 (ring empty,
- * kicks re-armed and nothing raced in) or -1 (ring broken: wait for stop).
+ * kicks re-armed and nothing raced in) or -1 (ring broken or queue
+ * stopping: wait for stop).
  */
 static int pop_locked(struct daemon_queue *q, struct worker_ctx *w, struct vq_elem *elem)
 {
 	for (;;) {
 		int r;
 
-		if (q->vq->broken)
+		if (q->vq->broken || stopping(q))
 			return -1;
 		r = vq_dev_pop(q->vq, elem, w->iov, w->iov_cap);
 		if (r == 1)
@@ -207,27 +247,124 @@ static int worker_epoll(struct daemon_queue *q)
 	return ep;
 }
 
+static void worker_free(struct worker *wk)
+{
+	worker_ctx_free(&wk->ctx);
+	free(wk);
+}
+
+/* A worker leaves its queue (stop, or replaced while stuck). */
+static void worker_leave(struct worker *wk)
+{
+	struct daemon_queue *q = wk->q;
+	unsigned slots = q->d->opts->limits.inflight;
+
+	pthread_mutex_lock(&q->wk_lock);
+	for (unsigned i = 0; i < slots; i++) {
+		if (q->workers[i] == wk) {
+			q->workers[i] = NULL;
+			q->nr_workers--;
+			__atomic_fetch_sub(&q->d->threads, 1, __ATOMIC_RELAXED);
+			break;
+		}
+	}
+	pthread_cond_broadcast(&q->wk_gone);
+	pthread_mutex_unlock(&q->wk_lock);
+	worker_free(wk);
+}
+
+/* A worker left behind finished its op at last: its queue is gone, its connection may be. */
+static void worker_late(struct worker *wk)
+{
+	struct daemon *d = wk->q->d;
+
+	vaccel_info("an op left behind by connection %u ended", d->id);
+	worker_free(wk);
+	__atomic_fetch_sub(&left_behind, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&d->threads, 1, __ATOMIC_RELAXED); /* counted until now */
+	daemon_put(d);
+}
+
 static void *worker(void *arg)
 {
-	struct daemon_queue *q = arg;
-	struct worker_ctx w;
+	struct worker *wk = arg;
+	struct daemon_queue *q = wk->q;
 	struct vq_elem elem;
 	int ep = worker_epoll(q);
 
 	if (ep < 0) {
 		vaccel_error("queue %u: worker epoll: %s", q->index, strerror(-ep));
+		worker_leave(wk);
 		return NULL;
 	}
-	if (worker_ctx_init(&w, q->d)) {
-		vaccel_error("queue %u: no memory for a worker", q->index);
-		close(ep);
-		return NULL;
+	while (take(q, ep, &wk->ctx, &elem) == 1) {
+		unsigned busy = W_BUSY;
+		uint32_t used;
+
+		__atomic_store_n(&wk->served, wk->served + 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&wk->state, W_BUSY, __ATOMIC_RELEASE);
+		used = handle_request(q->d, &wk->ctx, &elem);
+		if (!__atomic_compare_exchange_n(&wk->state, &busy, W_IDLE, false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE)) {
+			/* Left behind: the queue, its ring and its fds are gone. */
+			close(ep);
+			worker_late(wk);
+			return NULL;
+		}
+		complete(q, elem.head, used);
+		if (__atomic_load_n(&wk->stuck, __ATOMIC_ACQUIRE))
+			break; /* another worker took this one's place meanwhile */
 	}
-	while (take(q, ep, &w, &elem) == 1)
-		complete(q, elem.head, handle_request(q->d, &w, &elem));
-	worker_ctx_free(&w);
 	close(ep);
+	worker_leave(wk);
 	return NULL;
+}
+
+/*
+ * Start one more worker on q (wk_lock held): 0, -ENOSPC when the
+ * connection has --max-inflight threads already (ops left behind
+ * included), or another negative errno. Only the connection's thread
+ * spawns (queue start, tick), so the count cannot be overtaken.
+ */
+static int spawn_locked(struct daemon_queue *q)
+{
+	struct daemon *d = q->d;
+	unsigned slots = d->opts->limits.inflight, i;
+	pthread_attr_t attr;
+	struct worker *wk;
+	pthread_t tid;
+	int ret;
+
+	if (__atomic_load_n(&d->threads, __ATOMIC_RELAXED) >= slots)
+		return -ENOSPC;
+	for (i = 0; i < slots && q->workers[i]; i++)
+		;
+	if (i == slots)
+		return -ENOSPC;
+	wk = calloc(1, sizeof(*wk));
+	if (!wk)
+		return -ENOMEM;
+	wk->q = q;
+	if (worker_ctx_init(&wk->ctx, d)) {
+		free(wk);
+		return -ENOMEM;
+	}
+	wk->ctx.conn = &d->conn;
+	q->workers[i] = wk;
+	q->nr_workers++;
+	__atomic_fetch_add(&d->threads, 1, __ATOMIC_RELAXED);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	ret = pthread_create(&tid, &attr, worker, wk);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		q->workers[i] = NULL;
+		q->nr_workers--;
+		__atomic_fetch_sub(&d->threads, 1, __ATOMIC_RELAXED);
+		worker_free(wk);
+		return -ret;
+	}
+	return 0;
 }
 
 static void close_fds(struct daemon_queue *q)
@@ -244,7 +381,7 @@ int queue_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick
 	struct daemon *d = opaque;
 	struct daemon_queue *q;
 	unsigned n = d->opts->workers_per_queue;
-	int ret;
+	int ret = 0;
 
 	(void)dev;
 	if (index >= d->opts->queues)
@@ -261,33 +398,71 @@ int queue_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick
 	q->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (q->stop_fd < 0 || q->wake_fd < 0) {
 		ret = -errno;
-		goto fail;
+		close_fds(q);
+		return ret;
 	}
-	ret = -ENOMEM;
-	q->threads = calloc(n, sizeof(*q->threads));
-	if (!q->threads)
-		goto fail;
-	for (q->nr_threads = 0; q->nr_threads < n; q->nr_threads++)
-		if (pthread_create(&q->threads[q->nr_threads], NULL, worker, q))
-			break;
-	if (!q->nr_threads)
-		goto fail;
+	pthread_mutex_lock(&q->wk_lock);
+	for (unsigned i = 0; i < n && !ret; i++)
+		ret = spawn_locked(q);
+	if (!q->nr_workers) {
+		pthread_mutex_unlock(&q->wk_lock);
+		close_fds(q);
+		if (ret == -ENOSPC)
+			vaccel_warn(
+			    "queue %u (connection %u): not started: all %u worker threads "
+			    "of the connection run ops that never returned (--max-inflight)",
+			    index, d->id, d->opts->limits.inflight);
+		return ret ? ret : -ENOMEM;
+	}
+	pthread_mutex_unlock(&q->wk_lock);
 	q->running = true;
-	vaccel_debug("queue %u: started with %u workers", index, q->nr_threads);
+	vaccel_debug("queue %u: started with %u workers", index, q->nr_workers);
 	return 0;
-fail:
-	free(q->threads);
-	q->threads = NULL;
-	close_fds(q);
-	return ret;
+}
+
+/*
+ * Leave the workers still running a request behind (wk_lock held): they
+ * may finish some day, but not as workers of this queue. Returns how many.
+ */
+static unsigned leave_behind_locked(struct daemon_queue *q)
+{
+	unsigned slots = q->d->opts->limits.inflight, n = 0;
+
+	for (unsigned i = 0; i < slots; i++) {
+		struct worker *wk = q->workers[i];
+		unsigned busy = W_BUSY;
+
+		if (!wk || !__atomic_compare_exchange_n(&wk->state, &busy, W_LEFT, false,
+							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			continue; /* idle: it is on its way out */
+		q->workers[i] = NULL;
+		q->nr_workers--;
+		/* Still a thread of the connection (d->threads) until it returns. */
+		__atomic_fetch_add(&q->d->refs, 1, __ATOMIC_RELAXED); /* the worker's now */
+		__atomic_fetch_add(&left_behind, 1, __ATOMIC_RELAXED);
+		n++;
+	}
+	return n;
+}
+
+static void deadline_in(struct timespec *ts, unsigned ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
 }
 
 void queue_stop(struct vhu_dev *dev, unsigned index, void *opaque)
 {
 	struct daemon *d = opaque;
 	struct daemon_queue *q;
+	struct timespec until;
+	unsigned left = 0;
 
-	(void)dev;
 	if (index >= d->opts->queues)
 		return;
 	q = &d->queues[index];
@@ -295,15 +470,106 @@ void queue_stop(struct vhu_dev *dev, unsigned index, void *opaque)
 		return;
 	__atomic_store_n(&q->stopping, true, __ATOMIC_RELEASE);
 	poke(q->stop_fd);
-	/* Workers finish the request they run before they exit. */
-	for (unsigned i = 0; i < q->nr_threads; i++)
-		pthread_join(q->threads[i], NULL);
-	free(q->threads);
-	q->threads = NULL;
-	q->nr_threads = 0;
+	/* Workers finish the request they run before they leave: up to --stuck-op-ms. */
+	deadline_in(&until, d->opts->stuck_op_ms);
+	pthread_mutex_lock(&q->wk_lock);
+	while (q->nr_workers) {
+		if (pthread_cond_timedwait(&q->wk_gone, &q->wk_lock, &until) != ETIMEDOUT)
+			continue;
+		left += leave_behind_locked(q);
+		deadline_in(&until, 100); /* the idle ones are leaving: soon */
+	}
+	pthread_mutex_unlock(&q->wk_lock);
+	if (left) {
+		vaccel_warn("queue %u: %u ops still running after %u ms are left behind (each "
+			    "keeps its thread and session until it returns)",
+			    index, left, d->opts->stuck_op_ms);
+		vhu_dev_keep_mappings(dev);
+	}
 	close_fds(q);
 	q->running = false;
 	vaccel_debug("queue %u: stopped", index);
+}
+
+/* The tick's look at one queue: mark stuck workers, replace them (wk_lock held). */
+static void tick_locked(struct daemon_queue *q, unsigned stuck_ticks)
+{
+	struct daemon *d = q->d;
+	unsigned slots = d->opts->limits.inflight, available = 0, fresh = 0;
+
+	for (unsigned i = 0; i < slots; i++) {
+		struct worker *wk = q->workers[i];
+		unsigned long served;
+
+		if (!wk)
+			continue;
+		served = __atomic_load_n(&wk->served, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&wk->state, __ATOMIC_ACQUIRE) != W_BUSY || served != wk->seen) {
+			wk->seen = served;
+			wk->ticks = 0;
+		} else if (++wk->ticks >= stuck_ticks && !wk->stuck) {
+			__atomic_store_n(&wk->stuck, true, __ATOMIC_RELEASE);
+			fresh++;
+		}
+		if (!__atomic_load_n(&wk->stuck, __ATOMIC_ACQUIRE))
+			available++;
+	}
+	if (fresh)
+		vaccel_warn("queue %u (connection %u): %u ops running for over %u ms: stuck",
+			    q->index, d->id, fresh, d->opts->stuck_op_ms);
+	while (available < d->opts->workers_per_queue && spawn_locked(q) == 0)
+		available++;
+}
+
+unsigned queues_tick_ms(const struct daemon_opts *o)
+{
+	unsigned ms = o->stuck_op_ms / 4;
+
+	return ms < 10 ? 10 : ms > 1000 ? 1000 : ms;
+}
+
+void queues_tick(struct vhu_dev *dev, void *opaque)
+{
+	struct daemon *d = opaque;
+	unsigned tick = queues_tick_ms(d->opts);
+	unsigned n = (d->opts->stuck_op_ms + tick - 1) / tick; /* ticks that make it stuck */
+
+	(void)dev;
+	for (unsigned i = 0; i < d->opts->queues; i++) {
+		struct daemon_queue *q = &d->queues[i];
+
+		if (!q->running)
+			continue;
+		pthread_mutex_lock(&q->wk_lock);
+		tick_locked(q, n);
+		pthread_mutex_unlock(&q->wk_lock);
+	}
+}
+
+void queues_usage(struct daemon *d, struct queue_usage *u)
+{
+	unsigned slots = d->opts->limits.inflight;
+
+	memset(u, 0, sizeof(*u));
+	for (unsigned i = 0; i < d->opts->queues; i++) {
+		struct daemon_queue *q = &d->queues[i];
+
+		pthread_mutex_lock(&q->wk_lock);
+		for (unsigned j = 0; q->workers && j < slots; j++) {
+			struct worker *wk = q->workers[j];
+
+			if (!wk || __atomic_load_n(&wk->state, __ATOMIC_ACQUIRE) != W_BUSY)
+				continue;
+			u->busy++;
+			u->stuck += __atomic_load_n(&wk->stuck, __ATOMIC_ACQUIRE);
+		}
+		pthread_mutex_unlock(&q->wk_lock);
+	}
+}
+
+unsigned queues_left_behind(void)
+{
+	return __atomic_load_n(&left_behind, __ATOMIC_RELAXED);
 }
 
 int queues_init(struct daemon *d)
@@ -313,12 +579,21 @@ int queues_init(struct daemon *d)
 		return -ENOMEM;
 	for (unsigned i = 0; i < d->opts->queues; i++) {
 		struct daemon_queue *q = &d->queues[i];
+		pthread_condattr_t ca;
 
 		q->d = d;
 		q->index = i;
 		q->stop_fd = q->wake_fd = -1;
 		q->kick_fd = -1;
 		pthread_mutex_init(&q->pop_lock, NULL);
+		pthread_mutex_init(&q->wk_lock, NULL);
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&q->wk_gone, &ca);
+		pthread_condattr_destroy(&ca);
+		q->workers = calloc(d->opts->limits.inflight, sizeof(*q->workers));
+		if (!q->workers)
+			return -ENOMEM; /* queues_free() undoes the rest */
 	}
 	return 0;
 }
@@ -327,8 +602,14 @@ void queues_free(struct daemon *d)
 {
 	if (!d->queues)
 		return;
-	for (unsigned i = 0; i < d->opts->queues; i++)
-		pthread_mutex_destroy(&d->queues[i].pop_lock);
+	for (unsigned i = 0; i < d->opts->queues; i++) {
+		struct daemon_queue *q = &d->queues[i];
+
+		pthread_mutex_destroy(&q->pop_lock);
+		pthread_mutex_destroy(&q->wk_lock);
+		pthread_cond_destroy(&q->wk_gone);
+		free(q->workers);
+	}
 	free(d->queues);
 	d->queues = NULL;
 }

@@ -17,6 +17,9 @@
 #   qemu-cross-arm64  arm64 libraries QEMU links, to cross-compile QEMU for
 #          the arm64 vaccel-vm package (libfdt-dev is not multi-arch: it is
 #          unpacked by vmm/qemu/build-qemu.sh, never installed)
+#   fuzz   clang with libFuzzer and the sanitizer runtimes (libclang-rt-14-dev is
+#          only recommended by clang, and recommends are not installed), llvm-14
+#          (llvm-cov, llvm-profdata) for the fuzz coverage report
 #
 # Order of work, whatever the groups: (1) apt sources and dpkg architectures
 # every group needs (bookworm-backports, trixie deb-src; arm64, armhf), (2) one
@@ -45,25 +48,27 @@ pkgs_cross=(crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user
 	libcmocka-dev:arm64 libcmocka-dev:armhf pkgconf:arm64 pkgconf:armhf)
 pkgs_pkg=(build-essential debhelper dh-dkms lintian dpkg-dev fakeroot debootstrap xz-utils systemd help2man)
 pkgs_qemu_cross_arm64=(libglib2.0-dev:arm64 libpixman-1-dev:arm64 zlib1g-dev:arm64 libfdt1:arm64)
+pkgs_fuzz=(clang libclang-rt-14-dev llvm-14)
 
 # Which apt sources each group needs besides the standard Debian 12 ones.
 srcs_base=(backports)
 srcs_vm=(backports trixie-src)
 srcs_bench=()
+srcs_fuzz=()
 srcs_cross=()
 srcs_pkg=()
 srcs_qemu_cross_arm64=()
 # Foreign dpkg architectures each group needs.
-arches_base=() arches_vm=() arches_bench=() arches_pkg=()
+arches_base=() arches_vm=() arches_bench=() arches_pkg=() arches_fuzz=()
 arches_cross=(arm64 armhf)
 arches_qemu_cross_arm64=(arm64)
 
 want=() sources=() arches=()
 for g in "${groups[@]}"; do
 	case "$g" in
-	base | vm | bench | cross | pkg | qemu-cross-arm64) ;;
+	base | vm | bench | fuzz | cross | pkg | qemu-cross-arm64) ;;
 	*)
-		echo "install-deps: unknown group '$g' (base, vm, bench, cross, pkg, qemu-cross-arm64)" >&2
+		echo "install-deps: unknown group '$g' (base, vm, bench, fuzz, cross, pkg, qemu-cross-arm64)" >&2
 		exit 2
 		;;
 	esac

@@ -27,32 +27,61 @@
 #define VHU_MAX_QUEUES 64
 #define VHU_MAX_MEM_REGIONS 8
 
-/* Front-end message types (the subset we speak). */
+/*
+ * Front-end message types, each with its number, once: the enum and the
+ * names in logs (vhu_request_name) come from this list. The backend
+ * handles a subset (vhu_handle.c); the others are refused softly.
+ */
+#define VHU_REQUESTS(X)                                                                            \
+	X(GET_FEATURES, 1)                                                                         \
+	X(SET_FEATURES, 2)                                                                         \
+	X(SET_OWNER, 3)                                                                            \
+	X(RESET_OWNER, 4)                                                                          \
+	X(SET_MEM_TABLE, 5)                                                                        \
+	X(SET_LOG_BASE, 6)                                                                         \
+	X(SET_LOG_FD, 7)                                                                           \
+	X(SET_VRING_NUM, 8)                                                                        \
+	X(SET_VRING_ADDR, 9)                                                                       \
+	X(SET_VRING_BASE, 10)                                                                      \
+	X(GET_VRING_BASE, 11)                                                                      \
+	X(SET_VRING_KICK, 12)                                                                      \
+	X(SET_VRING_CALL, 13)                                                                      \
+	X(SET_VRING_ERR, 14)                                                                       \
+	X(GET_PROTOCOL_FEATURES, 15)                                                               \
+	X(SET_PROTOCOL_FEATURES, 16)                                                               \
+	X(GET_QUEUE_NUM, 17)                                                                       \
+	X(SET_VRING_ENABLE, 18)                                                                    \
+	X(SEND_RARP, 19)                                                                           \
+	X(NET_SET_MTU, 20)                                                                         \
+	X(SET_BACKEND_REQ_FD, 21)                                                                  \
+	X(IOTLB_MSG, 22)                                                                           \
+	X(SET_VRING_ENDIAN, 23)                                                                    \
+	X(GET_CONFIG, 24)                                                                          \
+	X(SET_CONFIG, 25)                                                                          \
+	X(CREATE_CRYPTO_SESSION, 26)                                                               \
+	X(CLOSE_CRYPTO_SESSION, 27)                                                                \
+	X(POSTCOPY_ADVISE, 28)                                                                     \
+	X(POSTCOPY_LISTEN, 29)                                                                     \
+	X(POSTCOPY_END, 30)                                                                        \
+	X(GET_INFLIGHT_FD, 31)                                                                     \
+	X(SET_INFLIGHT_FD, 32)                                                                     \
+	X(GPU_SET_SOCKET, 33)                                                                      \
+	X(RESET_DEVICE, 34)                                                                        \
+	X(VRING_KICK, 35)                                                                          \
+	X(GET_MAX_MEM_SLOTS, 36)                                                                   \
+	X(ADD_MEM_REG, 37)                                                                         \
+	X(REM_MEM_REG, 38)                                                                         \
+	X(SET_STATUS, 39)                                                                          \
+	X(GET_STATUS, 40)
+
 enum vhu_request {
-	VHU_GET_FEATURES = 1,
-	VHU_SET_FEATURES = 2,
-	VHU_SET_OWNER = 3,
-	VHU_RESET_OWNER = 4,
-	VHU_SET_MEM_TABLE = 5,
-	VHU_SET_LOG_BASE = 6,
-	VHU_SET_LOG_FD = 7,
-	VHU_SET_VRING_NUM = 8,
-	VHU_SET_VRING_ADDR = 9,
-	VHU_SET_VRING_BASE = 10,
-	VHU_GET_VRING_BASE = 11,
-	VHU_SET_VRING_KICK = 12,
-	VHU_SET_VRING_CALL = 13,
-	VHU_SET_VRING_ERR = 14,
-	VHU_GET_PROTOCOL_FEATURES = 15,
-	VHU_SET_PROTOCOL_FEATURES = 16,
-	VHU_GET_QUEUE_NUM = 17,
-	VHU_SET_VRING_ENABLE = 18,
-	VHU_GET_CONFIG = 24,
-	VHU_SET_CONFIG = 25,
-	VHU_GET_MAX_MEM_SLOTS = 36,
-	VHU_SET_STATUS = 39,
-	VHU_GET_STATUS = 40,
+#define VHU_REQUEST_ENUM(name, num) VHU_##name = num,
+	VHU_REQUESTS(VHU_REQUEST_ENUM)
+#undef VHU_REQUEST_ENUM
 };
+
+/* "SET_MEM_TABLE", ...; NULL for a number not in VHU_REQUESTS. */
+const char *vhu_request_name(uint32_t request);
 
 /* Protocol feature bits. */
 #define VHU_PROTOCOL_F_MQ 0
@@ -95,6 +124,12 @@ struct vhu_dev_ops {
 	 * May be called more than once per connection.
 	 */
 	void (*disconnect)(struct vhu_dev *dev, void *opaque);
+	/*
+	 * Called about every cfg.tick_ms from the thread that serves the
+	 * connection (the one that calls queue_start/queue_stop), between
+	 * messages. Optional.
+	 */
+	void (*tick)(struct vhu_dev *dev, void *opaque);
 };
 
 struct vhu_dev_config {
@@ -103,6 +138,13 @@ struct vhu_dev_config {
 	const void *config;  /* device config space served by GET_CONFIG */
 	uint32_t config_len;
 	struct vq_limits limits; /* applied to every queue */
+	/*
+	 * A frontend must send SET_OWNER within this long of connecting, and
+	 * finish every message within this long of its first byte, or the
+	 * connection ends (-ETIMEDOUT). 0: no limit.
+	 */
+	unsigned handshake_timeout_ms;
+	unsigned tick_ms; /* ops->tick period (0: no tick) */
 };
 
 /* Returns 0 or a negative errno. The config is copied. */
@@ -112,7 +154,9 @@ void vhu_dev_free(struct vhu_dev *dev);
 
 /*
  * Serve one connection on conn_fd until the peer closes it (returns 0) or
- * breaks the protocol (returns -EPROTO, or another negative errno). Before
+ * breaks the protocol (returns -EPROTO, or another negative errno:
+ * -ETIMEDOUT when it missed cfg.handshake_timeout_ms, -EFAULT when its
+ * memory faulted). Before
  * returning it stops every started queue, calls ops->disconnect, unmaps
  * guest memory and closes conn_fd and every fd it received. The device can
  * then serve the next connection.
@@ -128,13 +172,33 @@ int vhu_dev_serve(struct vhu_dev *dev, int conn_fd);
  * queue index out of range, missing fd, more fds than VHU_MAX_MEM_REGIONS,
  * unoffered (protocol) feature bits, ring size not a power of two up to
  * VQ_MAX_SIZE, base over 16 bits, a bad memory table (too many regions,
- * zero or wrapping sizes, overlap, fd not a regular file large enough).
+ * zero or wrapping sizes, overlap, fd not a regular file large enough,
+ * a memfd that could be sealed against shrinking but is not).
  * Soft failures (logged; failing REPLY_ACK when asked, else ignored):
  * unknown requests, SET_CONFIG (config is read-only), SET_LOG_BASE/FD,
- * a queue that cannot start (ring outside memory, misaligned), GET_CONFIG
+ * a queue that cannot start (ring outside memory, misaligned, ring parts
+ * sharing memory with each other), GET_CONFIG
  * outside the config space (answered with an empty payload, as the
  * protocol says).
  */
+
+/*
+ * Guest memory never takes the process down: the backend installs a
+ * SIGBUS handler (once per process, chaining to the one before it for
+ * any other address). A fault in guest memory (a file truncated under the
+ * mapping, a hugetlb page that cannot be allocated) replaces that
+ * region's mapping with anonymous zero memory, the access goes on there,
+ * and serve() ends the connection (-EFAULT) at its next wake-up.
+ */
+
+/*
+ * Call from queue_stop when a thread you could not stop may still touch
+ * guest memory (an operation that does not return): from then on, guest
+ * memory this device unmaps is replaced by anonymous memory instead (the
+ * address range stays reserved, the frontend's memory is let go), so that
+ * thread never faults.
+ */
+void vhu_dev_keep_mappings(struct vhu_dev *dev);
 
 /*
  * Interrupt the driver of queue `index` (write to its call eventfd).

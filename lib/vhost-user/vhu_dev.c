@@ -4,12 +4,16 @@
  * Message semantics live in vhu_handle.c, framing in vhu_msg.c.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "vaccel_common.h"
 
 #include "vhu_priv.h"
 
@@ -26,6 +30,7 @@ int vhu_dev_new(struct vhu_dev **devp, const struct vhu_dev_config *cfg,
 	if (cfg->config_len > VHU_MAX_CONFIG || (cfg->config_len && !cfg->config))
 		return -EINVAL;
 
+	vhu_mem_guard_init();
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
@@ -102,25 +107,62 @@ static uint64_t used_bytes(uint16_t num)
 	return 6ull + 8ull * num;
 }
 
+/* One ring part: where it lies, as the memory it is (file pages), not as an address. */
+struct ring_part {
+	const struct vhu_region *r;
+	uint64_t off, len; /* in the region */
+	void *host;
+};
+
+static bool locate_part(const struct vhu_dev *dev, uint64_t uva, uint64_t len, struct ring_part *p)
+{
+	if (!vhu_mem_locate(dev, uva, len, &p->r, &p->off))
+		return false;
+	p->len = len;
+	p->host = p->r->host + p->off;
+	return true;
+}
+
+/*
+ * Whether two parts share memory: the same file pages, through one region
+ * or through two that map the same file range. A device writing the used
+ * ring must never move the avail index or rewrite descriptors.
+ */
+static bool parts_overlap(const struct ring_part *a, const struct ring_part *b)
+{
+	uint64_t fa = a->r->file_off + a->off, fb = b->r->file_off + b->off;
+
+	if (a->r->file_dev != b->r->file_dev || a->r->file_ino != b->r->file_ino)
+		return false;
+	return fa < fb + b->len && fb < fa + a->len; /* offsets are far below 2^63 */
+}
+
 int vhu_queue_try_start(struct vhu_dev *dev, unsigned index)
 {
 	struct vhu_queue *q = &dev->queues[index];
-	void *desc, *avail, *used;
+	struct ring_part desc, avail, used;
 	bool event_idx;
 	int ret;
 
 	if (q->started || !q->num || !q->addr_set || !q->kick_set || q->kick_fd < 0 || !q->enabled)
 		return 0;
-	desc = vhu_dev_uva_to_va(dev, q->desc_uva, desc_bytes(q->num));
-	avail = vhu_dev_uva_to_va(dev, q->avail_uva, avail_bytes(q->num));
-	used = vhu_dev_uva_to_va(dev, q->used_uva, used_bytes(q->num));
-	if (!desc || !avail || !used) {
+	if (!locate_part(dev, q->desc_uva, desc_bytes(q->num), &desc) ||
+	    !locate_part(dev, q->avail_uva, avail_bytes(q->num), &avail) ||
+	    !locate_part(dev, q->used_uva, used_bytes(q->num), &used)) {
 		vhu_log(LOG_WARNING, "queue %u: ring addresses outside the memory table", index);
 		return -EINVAL;
 	}
+	if (parts_overlap(&desc, &avail) || parts_overlap(&desc, &used) ||
+	    parts_overlap(&avail, &used)) {
+		vhu_log(LOG_WARNING,
+			"queue %u: ring parts overlap (desc, avail and used must not "
+			"share memory): not started",
+			index);
+		return -EINVAL;
+	}
 	event_idx = vhu_dev_features(dev) & (1ull << VIRTIO_RING_F_EVENT_IDX);
-	ret = vq_dev_init(&q->vq, q->num, desc, avail, used, q->base, event_idx, &dev->cfg.limits,
-			  map_gpa, dev);
+	ret = vq_dev_init(&q->vq, q->num, desc.host, avail.host, used.host, q->base, event_idx,
+			  &dev->cfg.limits, map_gpa, dev);
 	if (ret) {
 		vhu_log(LOG_WARNING, "queue %u: bad ring layout (%d)", index, ret);
 		return ret;
@@ -158,7 +200,7 @@ void vhu_dev_reset(struct vhu_dev *dev, bool disconnect)
 		vhu_queue_stop(dev, i);
 	if (disconnect && dev->ops->disconnect)
 		dev->ops->disconnect(dev, dev->opaque);
-	vhu_mem_unmap(dev->regions, dev->nregions);
+	vhu_mem_unmap(dev, dev->regions, dev->nregions);
 	dev->nregions = 0;
 	for (i = 0; i < dev->cfg.num_queues; i++) {
 		struct vhu_queue *q = &dev->queues[i];
@@ -204,24 +246,98 @@ static bool reply_ack_on(const struct vhu_dev *dev)
 	return dev->protocol_features & (1ull << VHU_PROTOCOL_F_REPLY_ACK);
 }
 
+void vhu_dev_keep_mappings(struct vhu_dev *dev)
+{
+	dev->keep_mappings = true;
+}
+
+static uint64_t now_ms(void)
+{
+	return vaccel_clock_ns(CLOCK_MONOTONIC) / 1000000u;
+}
+
+/* How long serve() may sleep before it must look at the clock or its memory again. */
+#define SERVE_MAX_SLEEP_MS 1000u
+
+/*
+ * Wait for the next message. Returns 1 (readable), 0 (woke for a tick) or
+ * a negative errno that ends the connection: the handshake was not done in
+ * time, or guest memory faulted.
+ */
+static int serve_wait(struct vhu_dev *dev, int conn_fd, uint64_t hello_by, bool greeted,
+		      uint64_t *next_tick)
+{
+	struct pollfd p = {.fd = conn_fd, .events = POLLIN};
+	uint64_t now = now_ms(), wake = now + SERVE_MAX_SLEEP_MS;
+	int r;
+
+	if (!greeted && hello_by && hello_by < wake)
+		wake = hello_by;
+	if (dev->cfg.tick_ms && *next_tick < wake)
+		wake = *next_tick;
+	r = poll(&p, 1, wake > now ? (int)(wake - now) : 0);
+	if (r < 0 && errno != EINTR)
+		return -errno;
+	if (__atomic_load_n(&dev->mem_fault, __ATOMIC_ACQUIRE)) {
+		vhu_log(LOG_WARNING, "guest memory faulted (truncated, or no huge page to back "
+				     "it): closing the connection");
+		return -EFAULT;
+	}
+	now = now_ms();
+	if (dev->cfg.tick_ms && now >= *next_tick) {
+		if (dev->ops->tick)
+			dev->ops->tick(dev, dev->opaque);
+		*next_tick = now + dev->cfg.tick_ms;
+	}
+	if (r > 0)
+		return 1;
+	if (!greeted && hello_by && now >= hello_by) {
+		vhu_log(LOG_WARNING, "frontend sent no SET_OWNER within %u ms: closing",
+			dev->cfg.handshake_timeout_ms);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
 int vhu_dev_serve(struct vhu_dev *dev, int conn_fd)
 {
 	struct vhu_msg msg, reply;
 	int fds[VHU_MAX_FDS];
 	unsigned nfds;
+	uint64_t hello_by = 0, next_tick;
+	int msg_timeout = -1;
+	bool greeted = false;
 	int ret;
 
 	if (!dev || conn_fd < 0)
 		return -EINVAL;
+	next_tick = now_ms() + dev->cfg.tick_ms;
+	if (dev->cfg.handshake_timeout_ms) {
+		hello_by = now_ms() + dev->cfg.handshake_timeout_ms;
+		msg_timeout = (int)dev->cfg.handshake_timeout_ms;
+	}
+	__atomic_store_n(&dev->mem_fault, 0, __ATOMIC_RELEASE);
 	for (;;) {
 		bool has_reply = false;
 		int r;
 
-		r = vhu_msg_recv(conn_fd, &msg, fds, &nfds);
+		r = serve_wait(dev, conn_fd, hello_by, greeted, &next_tick);
+		if (r < 0) {
+			ret = r;
+			break;
+		}
+		if (r == 0)
+			continue;
+		r = vhu_msg_recv(conn_fd, &msg, fds, &nfds, msg_timeout);
+		if (r == -ETIMEDOUT)
+			vhu_log(LOG_WARNING, "frontend message not completed within %d ms: closing",
+				msg_timeout);
 		if (r <= 0) {
 			ret = r;
 			break;
 		}
+		/* Once set up, a frontend may stay silent as long as it likes (an idle VM). */
+		greeted = greeted || msg.hdr.request == VHU_SET_OWNER;
 		memset(&reply.hdr, 0, sizeof(reply.hdr));
 		r = vhu_dev_handle(dev, &msg, fds, nfds, &reply, &has_reply);
 		if (r == -EPROTO) {

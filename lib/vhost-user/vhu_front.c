@@ -89,7 +89,7 @@ static int recv_reply(struct vhu_front *f, uint32_t request, struct vhu_msg *msg
 	unsigned nfds, i;
 	int ret;
 
-	ret = vhu_msg_recv(f->fd, msg, fds, &nfds);
+	ret = vhu_msg_recv(f->fd, msg, fds, &nfds, -1);
 	if (ret == 0)
 		return -ECONNRESET;
 	if (ret < 0)

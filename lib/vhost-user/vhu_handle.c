@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include <linux/virtio_config.h>
+
 #include "vhu_priv.h"
 
 #define OFFERED_PROTOCOL_FEATURES                                                                  \
@@ -39,9 +41,11 @@ static int take_fd(int *fds, unsigned nfds, unsigned i)
 
 static int need_size(const struct vhu_msg *msg, uint32_t size)
 {
+	char rb[VHU_REQ_STR];
+
 	if (msg->hdr.size != size) {
-		vhu_log(LOG_WARNING, "request %u: payload size %u, expected %u", msg->hdr.request,
-			msg->hdr.size, size);
+		vhu_log(LOG_WARNING, "%s: payload size %u, expected %u",
+			vhu_req_str(msg->hdr.request, rb), msg->hdr.size, size);
 		return -EPROTO;
 	}
 	return 0;
@@ -57,8 +61,11 @@ static int need_empty(const struct vhu_msg *msg)
 
 static int queue_index(const struct vhu_dev *dev, uint32_t index, uint32_t request)
 {
+	char rb[VHU_REQ_STR];
+
 	if (index >= dev->cfg.num_queues) {
-		vhu_log(LOG_WARNING, "request %u: queue index %u out of range", request, index);
+		vhu_log(LOG_WARNING, "%s: queue index %u out of range", vhu_req_str(request, rb),
+			index);
 		return -EPROTO;
 	}
 	return 0;
@@ -208,20 +215,21 @@ static int set_vring_fd(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds
 	unsigned index = v & VHU_VRING_IDX_MASK;
 	bool nofd = v & VHU_VRING_NOFD;
 	struct vhu_queue *q;
+	char rb[VHU_REQ_STR];
 	int fd = -1, ret = 0;
 
 	if (need_size(msg, sizeof(uint64_t)))
 		return -EPROTO;
 	if (v & ~(uint64_t)(VHU_VRING_IDX_MASK | VHU_VRING_NOFD)) {
-		vhu_log(LOG_WARNING, "request %u: bad vring fd word 0x%llx", msg->hdr.request,
-			(unsigned long long)v);
+		vhu_log(LOG_WARNING, "%s: bad vring fd word 0x%llx",
+			vhu_req_str(msg->hdr.request, rb), (unsigned long long)v);
 		return -EPROTO;
 	}
 	if (queue_index(dev, index, msg->hdr.request))
 		return -EPROTO;
 	if (!nofd) {
 		if (nfds < 1) {
-			vhu_log(LOG_WARNING, "request %u: missing fd", msg->hdr.request);
+			vhu_log(LOG_WARNING, "%s: missing fd", vhu_req_str(msg->hdr.request, rb));
 			return -EPROTO;
 		}
 		fd = take_fd(fds, nfds, 0);
@@ -231,7 +239,7 @@ static int set_vring_fd(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds
 		 * notifying thread while it holds the queue's call lock.
 		 */
 		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
-			vhu_log(LOG_WARNING, "request %u: unusable fd", msg->hdr.request);
+			vhu_log(LOG_WARNING, "%s: unusable fd", vhu_req_str(msg->hdr.request, rb));
 			vhu_close_fd(&fd);
 			return -EPROTO;
 		}
@@ -294,11 +302,13 @@ static int set_vring_enable(struct vhu_dev *dev, const struct vhu_msg *msg)
 static int config_framing(const struct vhu_msg *msg)
 {
 	const struct vhu_wire_config *c = &msg->payload.config;
+	char rb[VHU_REQ_STR];
 
 	if (msg->hdr.size < VHU_CONFIG_HDR)
 		return need_size(msg, VHU_CONFIG_HDR);
 	if (c->size > VHU_MAX_CONFIG) {
-		vhu_log(LOG_WARNING, "request %u: config size %u", msg->hdr.request, c->size);
+		vhu_log(LOG_WARNING, "%s: config size %u", vhu_req_str(msg->hdr.request, rb),
+			c->size);
 		return -EPROTO;
 	}
 	return need_size(msg, VHU_CONFIG_HDR + c->size);
@@ -340,7 +350,7 @@ static void set_status(struct vhu_dev *dev, uint64_t status)
 {
 	unsigned i;
 
-	if (status == 0 && (dev->status & 4 /* VIRTIO_CONFIG_S_DRIVER_OK */)) {
+	if (status == 0 && (dev->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
 		for (i = 0; i < dev->cfg.num_queues; i++)
 			vhu_queue_stop(dev, i);
 		if (dev->ops->disconnect)
@@ -354,12 +364,13 @@ int vhu_dev_handle(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds, uns
 		   struct vhu_msg *reply, bool *has_reply)
 {
 	uint32_t req = msg->hdr.request;
+	char rb[VHU_REQ_STR];
 	unsigned i;
 	int ret = 0;
 
 	*has_reply = false;
 	if (msg->hdr.flags & VHU_FLAG_REPLY) {
-		vhu_log(LOG_WARNING, "request %u: reply flag set on a request", req);
+		vhu_log(LOG_WARNING, "%s: reply flag set on a request", vhu_req_str(req, rb));
 		ret = -EPROTO;
 		goto out;
 	}
@@ -460,7 +471,8 @@ int vhu_dev_handle(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds, uns
 		break;
 	default:
 		/* SET_LOG_BASE / SET_LOG_FD included: dirty logging is never offered. */
-		vhu_log(LOG_INFO, "request %u (size %u) not supported", req, msg->hdr.size);
+		vhu_log(LOG_INFO, "%s (size %u) not supported", vhu_req_str(req, rb),
+			msg->hdr.size);
 		ret = -ENOTSUP;
 		break;
 	}

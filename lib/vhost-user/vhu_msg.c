@@ -4,11 +4,37 @@
  * payload, SCM_RIGHTS fds. Shared by the backend and the frontend.
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "vaccel_common.h"
+
 #include "vhu_priv.h"
+
+static const char *const request_names[] = {
+#define VHU_REQUEST_NAME(name, num) [num] = #name,
+    VHU_REQUESTS(VHU_REQUEST_NAME)
+#undef VHU_REQUEST_NAME
+};
+
+const char *vhu_request_name(uint32_t request)
+{
+	return request < ARRAY_SIZE(request_names) ? request_names[request] : NULL;
+}
+
+const char *vhu_req_str(uint32_t request, char buf[VHU_REQ_STR])
+{
+	const char *name = vhu_request_name(request);
+
+	if (name)
+		return name;
+	snprintf(buf, VHU_REQ_STR, "request %u", request);
+	return buf;
+}
 
 void vhu_close_fd(int *fd)
 {
@@ -26,12 +52,33 @@ static void close_fds(int *fds, unsigned *nfds)
 	*nfds = 0;
 }
 
+/* Wait until fd is readable or the deadline (CLOCK_MONOTONIC ns; 0: none) passes. */
+static int wait_readable(int fd, uint64_t deadline)
+{
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		uint64_t now;
+		int r;
+
+		if (!deadline)
+			return 0;
+		now = vaccel_clock_ns(CLOCK_MONOTONIC);
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)((deadline - now + 999999) / 1000000));
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
 /*
- * Receive exactly len bytes, appending any fds that arrive to fds[] (at most
- * VHU_MAX_FDS). Returns bytes read (< len only at EOF), -EPROTO when fds
- * overflow, or -errno.
+ * Receive exactly len bytes by the deadline (0: none), appending any fds
+ * that arrive to fds[] (at most VHU_MAX_FDS). Returns bytes read (< len
+ * only at EOF), -EPROTO when fds overflow, -ETIMEDOUT, or -errno.
  */
-static ssize_t recv_full(int fd, void *buf, size_t len, int *fds, unsigned *nfds)
+static ssize_t recv_full(int fd, void *buf, size_t len, int *fds, unsigned *nfds, uint64_t deadline)
 {
 	union {
 		char buf[CMSG_SPACE(VHU_MAX_FDS * sizeof(int))];
@@ -50,6 +97,9 @@ static ssize_t recv_full(int fd, void *buf, size_t len, int *fds, unsigned *nfds
 		mh.msg_iovlen = 1;
 		mh.msg_control = ctl.buf;
 		mh.msg_controllen = sizeof(ctl.buf);
+		r = wait_readable(fd, deadline);
+		if (r < 0)
+			return r;
 		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
 		if (r < 0) {
 			if (errno == EINTR)
@@ -86,14 +136,18 @@ static ssize_t recv_full(int fd, void *buf, size_t len, int *fds, unsigned *nfds
 	return (ssize_t)got;
 }
 
-int vhu_msg_recv(int fd, struct vhu_msg *msg, int *fds, unsigned *nfds)
+int vhu_msg_recv(int fd, struct vhu_msg *msg, int *fds, unsigned *nfds, int timeout_ms)
 {
+	uint64_t deadline = 0;
+	char rb[VHU_REQ_STR];
 	ssize_t r;
 	int ret;
 
+	if (timeout_ms >= 0)
+		deadline = vaccel_clock_ns(CLOCK_MONOTONIC) + (uint64_t)timeout_ms * 1000000u;
 	*nfds = 0;
 	memset(&msg->hdr, 0, sizeof(msg->hdr));
-	r = recv_full(fd, &msg->hdr, sizeof(msg->hdr), fds, nfds);
+	r = recv_full(fd, &msg->hdr, sizeof(msg->hdr), fds, nfds, deadline);
 	if (r < 0) {
 		ret = (int)r;
 		goto fail;
@@ -106,25 +160,25 @@ int vhu_msg_recv(int fd, struct vhu_msg *msg, int *fds, unsigned *nfds)
 		goto fail;
 	}
 	if ((msg->hdr.flags & VHU_VERSION_MASK) != VHU_VERSION) {
-		vhu_log(LOG_WARNING, "request %u: bad version flags 0x%x", msg->hdr.request,
-			msg->hdr.flags);
+		vhu_log(LOG_WARNING, "%s: bad version flags 0x%x",
+			vhu_req_str(msg->hdr.request, rb), msg->hdr.flags);
 		ret = -EPROTO;
 		goto fail;
 	}
 	if (msg->hdr.size > VHU_MSG_MAX_PAYLOAD) {
-		vhu_log(LOG_WARNING, "request %u: payload size %u over %u", msg->hdr.request,
-			msg->hdr.size, VHU_MSG_MAX_PAYLOAD);
+		vhu_log(LOG_WARNING, "%s: payload size %u over %u",
+			vhu_req_str(msg->hdr.request, rb), msg->hdr.size, VHU_MSG_MAX_PAYLOAD);
 		ret = -EPROTO;
 		goto fail;
 	}
 	memset(&msg->payload, 0, sizeof(msg->payload));
-	r = recv_full(fd, &msg->payload, msg->hdr.size, fds, nfds);
+	r = recv_full(fd, &msg->payload, msg->hdr.size, fds, nfds, deadline);
 	if (r < 0) {
 		ret = (int)r;
 		goto fail;
 	}
 	if ((size_t)r < msg->hdr.size) {
-		vhu_log(LOG_WARNING, "request %u: truncated payload", msg->hdr.request);
+		vhu_log(LOG_WARNING, "%s: truncated payload", vhu_req_str(msg->hdr.request, rb));
 		ret = -EPROTO;
 		goto fail;
 	}

@@ -86,9 +86,11 @@ struct vhu_msg {
 /*
  * Read one message. Returns 1 (msg and fds[0..*nfds) filled, the caller owns
  * the fds), 0 (peer closed between messages), -EPROTO (truncated, oversized,
- * bad version, too many fds) or another -errno. On error no fd is left open.
+ * bad version, too many fds), -ETIMEDOUT (timeout_ms >= 0 passed before the
+ * whole message arrived; counted from the call) or another -errno. On error
+ * no fd is left open.
  */
-int vhu_msg_recv(int fd, struct vhu_msg *msg, int *fds, unsigned *nfds);
+int vhu_msg_recv(int fd, struct vhu_msg *msg, int *fds, unsigned *nfds, int timeout_ms);
 /* Send header + hdr.size payload bytes, with optional fds. 0 or -errno. */
 int vhu_msg_send(int fd, const struct vhu_msg *msg, const int *fds, unsigned nfds);
 /* Write or read exactly len bytes (EINTR and short transfers handled). */
@@ -97,6 +99,10 @@ int vhu_write_all(int fd, const void *buf, size_t len, const int *fds, unsigned 
 /* ------------------------------------------------------------------- log */
 
 void vhu_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A request for logs: its name ("SET_MEM_TABLE"), else "request N" written into buf. */
+#define VHU_REQ_STR 24
+const char *vhu_req_str(uint32_t request, char buf[VHU_REQ_STR]);
 
 /* --------------------------------------------------------------- backend */
 
@@ -107,6 +113,9 @@ struct vhu_region {
 	void *map_base; /* what mmap returned */
 	size_t map_len;
 	uint8_t *host; /* our address of gpa */
+	/* Which memory it is: the same file pages may be mapped by two regions. */
+	uint64_t file_dev, file_ino, file_off; /* file_off: of gpa in the file */
+	int guard;			       /* SIGBUS guard slot (vhu_mem.c), -1: none */
 };
 
 struct vhu_queue {
@@ -138,6 +147,8 @@ struct vhu_dev {
 
 	struct vhu_region regions[VHU_MAX_MEM_REGIONS];
 	unsigned nregions;
+	bool keep_mappings; /* unmapping replaces with anonymous memory instead */
+	int mem_fault;	    /* set (atomic) by the SIGBUS handler: end the connection */
 
 	struct vhu_queue *queues; /* cfg.num_queues entries */
 };
@@ -160,7 +171,15 @@ void vhu_queue_stop(struct vhu_dev *dev, unsigned index);
 
 /* Memory table. */
 int vhu_mem_set(struct vhu_dev *dev, const struct vhu_wire_memory *mem, unsigned n, int *fds);
-void vhu_mem_unmap(struct vhu_region *regions, unsigned n);
+void vhu_mem_unmap(struct vhu_dev *dev, struct vhu_region *regions, unsigned n);
+/*
+ * Where [addr, addr + len) of the frontend's address space (uva) lies: its
+ * region and offset in it. Returns false unless inside one region.
+ */
+bool vhu_mem_locate(const struct vhu_dev *dev, uint64_t uva, uint64_t len,
+		    const struct vhu_region **region, uint64_t *off);
+/* Install the SIGBUS handler guarding guest memory (once per process). */
+void vhu_mem_guard_init(void);
 
 void vhu_close_fd(int *fd);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The exec plugin: runs user functions from host libraries or from LIB resources. */
 #include "exec.h"
+#include "vaccel_common.h"
 #include <inttypes.h>
 
 static void exec_dump_args(const char *dir, const struct vaccel_arg *args, size_t nr)
@@ -92,7 +93,7 @@ static struct vaccel_op exec_ops[] = {
 static int exec_init(void)
 {
 	exec_dl_configure();
-	return vaccel_plugin_register_ops(exec_ops, sizeof(exec_ops) / sizeof(exec_ops[0]));
+	return vaccel_plugin_register_ops(exec_ops, ARRAY_SIZE(exec_ops));
 }
 
 static int exec_fini(void)

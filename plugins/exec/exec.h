@@ -13,6 +13,11 @@
  * VACCEL_EINVAL otherwise (not a loadable object, missing dependency, ...); symbol not
  * found -> VACCEL_ENOSYS; the function returned non-zero -> VACCEL_EBACKEND.
  *
+ * Symbols: only functions the library itself defines are called (lib/common/vaccel_dl.h).
+ * dlsym() on a handle also searches the library's dependencies, so a name from a request
+ * would otherwise reach libc's abort, exit or pause; a data symbol is not a function
+ * either. Both are "not found" (VACCEL_ENOSYS).
+ *
  * Environment (read at init):
  *   VACCEL_EXEC_DLOPEN_MODE      lazy | now (case-insensitive; default now)
  *   VACCEL_EXEC_DLCLOSE_ENABLED  0/false: never dlclose (libraries stay loaded for the
@@ -40,7 +45,7 @@ int exec_dl_open(const char *path, int mode, void **handle);
 /* Cached handle for `library` (opened on first use). */
 int exec_dl_get(const char *library, void **handle);
 void exec_dl_close_all(void);
-/* Resolve `symbol` in `handle` as a user function (VACCEL_ENOSYS if missing). */
+/* Resolve `symbol` as a function of `handle`'s own library (VACCEL_ENOSYS if not one). */
 int exec_dl_sym(void *handle, const char *symbol, exec_fn_t *fn);
 
 /* exec_res.c: handle sets cached per LIB resource */

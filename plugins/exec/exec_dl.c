@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* exec plugin: dlopen settings, error mapping and the per-path handle cache. */
 #include "exec.h"
+#include "vaccel_dl.h"
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
@@ -152,12 +153,10 @@ void exec_dl_close_all(void)
 
 int exec_dl_sym(void *handle, const char *symbol, exec_fn_t *fn)
 {
-	void *sym;
+	void *sym = vaccel_dl_own_function(handle, symbol);
 
-	dlerror();
-	sym = dlsym(handle, symbol);
 	if (!sym) {
-		vaccel_error("[exec] Could not find symbol %s: %s", symbol, dlerror());
+		vaccel_error("[exec] Could not find function %s in the library itself", symbol);
 		return VACCEL_ENOSYS;
 	}
 	/* POSIX guarantees a data pointer from dlsym can hold a function address. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,12 +185,30 @@ static void fz_disconnect(struct vhu_dev *dev, void *opaque)
 	(void)opaque;
 }
 
-static const struct vhu_dev_ops fz_ops = {fz_start, fz_stop, fz_disconnect};
+static const struct vhu_dev_ops fz_ops = {
+    .queue_start = fz_start, .queue_stop = fz_stop, .disconnect = fz_disconnect};
 
 static void quiet(int level, const char *msg)
 {
 	(void)level;
 	(void)msg;
+}
+
+/*
+ * Guest memory as a frontend must give it: a memfd sealed against
+ * shrinking and growing (anything else is refused at SET_MEM_TABLE, and
+ * nothing past it would be fuzzed), holding mem[0..mem_len) zero-padded.
+ */
+static int guest_memfd(const uint8_t *mem, size_t mem_len)
+{
+	int fd = memfd_create("fuzz-mem", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	size_t n = mem_len < FUZZ_MEM_SIZE ? mem_len : FUZZ_MEM_SIZE;
+
+	CHECK(fd >= 0);
+	CHECK(ftruncate(fd, FUZZ_MEM_SIZE) == 0);
+	CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) == 0);
+	CHECK(!n || pwrite(fd, mem, n, 0) == (ssize_t)n);
+	return fd;
 }
 
 int fuzz_vhu_messages(const uint8_t *msgs, size_t len, const uint8_t *mem, size_t mem_len)
@@ -209,14 +228,7 @@ int fuzz_vhu_messages(const uint8_t *msgs, size_t len, const uint8_t *mem, size_
 	size_t off = 0;
 
 	vhu_set_log(quiet);
-	memfd = memfd_create("fuzz-mem", MFD_CLOEXEC);
-	CHECK(memfd >= 0);
-	CHECK(ftruncate(memfd, FUZZ_MEM_SIZE) == 0);
-	if (mem_len) {
-		size_t n = mem_len < FUZZ_MEM_SIZE ? mem_len : FUZZ_MEM_SIZE;
-
-		CHECK(pwrite(memfd, mem, n, 0) == (ssize_t)n);
-	}
+	memfd = guest_memfd(mem, mem_len);
 	CHECK(vhu_dev_new(&dev, &cfg, &fz_ops, &fb) == 0);
 
 	while (len - off >= sizeof(struct vhu_hdr)) {
@@ -287,4 +299,112 @@ int fuzz_vhu_input(const uint8_t *data, size_t size)
 {
 	/* The same bytes are the message stream and the guest memory image. */
 	return fuzz_vhu_messages(data, size, data, size);
+}
+
+/* ----------------------------------------------------- queue start + pop */
+
+#define START_UVA 0x7f3400000000ull
+#define START_ALIAS_GPA (FUZZ_GPA_BASE + 0x100000ull)
+
+/* Feed one message (payload p of size bytes, fds made up as a frontend would). */
+static int feed(struct vhu_dev *dev, uint32_t req, const void *p, uint32_t size, int fd_src)
+{
+	struct vhu_msg msg, reply;
+	int fds[VHU_MAX_FDS];
+	unsigned nfds = 0;
+	bool has_reply;
+	int r;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.hdr = (struct vhu_hdr){req, VHU_VERSION, size};
+	memcpy(&msg.payload, p, size);
+	if (req == VHU_SET_MEM_TABLE)
+		for (; nfds < msg.payload.memory.nregions; nfds++)
+			fds[nfds] = dup(fd_src);
+	if (req == VHU_SET_VRING_KICK || req == VHU_SET_VRING_CALL)
+		fds[nfds++] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	r = vhu_dev_handle(dev, &msg, fds, nfds, &reply, &has_reply);
+	for (unsigned i = 0; i < nfds; i++)
+		CHECK(fds[i] == -1);
+	return r;
+}
+
+static void feed_state(struct vhu_dev *dev, uint32_t req, uint32_t index, uint32_t num)
+{
+	struct vhu_vring_state st = {index, num};
+
+	feed(dev, req, &st, sizeof(st), -1);
+}
+
+/*
+ * A frontend that does everything right up to the rings: features, a
+ * sealed memory table (one region, or two mapping the same pages), then a
+ * ring whose size, part addresses and start index come from params, over
+ * memory holding mem. Queue start (translation, alignment, the overlap
+ * check) and, when it starts, every pop run on fuzzed data.
+ *
+ * params: [0] ring size log2 (0..8), [1] bit 0 EVENT_IDX, bit 1 a second
+ * region aliasing the first, bit 2 ring parts addressed through it,
+ * [2..7] desc/avail/used offsets (16-bit each, 2-byte units), [8..9]
+ * start index, [10] max segments, [11..13] max bytes.
+ */
+int fuzz_vq_start(const uint8_t params[16], const uint8_t *mem, size_t mem_len)
+{
+	struct vhu_dev_config cfg = {
+	    .features = (1ull << 32) | (1ull << VIRTIO_RING_F_EVENT_IDX) |
+			(1ull << VIRTIO_RING_F_INDIRECT_DESC),
+	    .num_queues = 1,
+	};
+	struct vhu_wire_memory m = {1, 0, {{FUZZ_GPA_BASE, FUZZ_MEM_SIZE, START_UVA, 0}}};
+	uint16_t num = (uint16_t)(1u << (params[0] % 9)), off[3], base;
+	bool alias = params[1] & 2;
+	uint64_t feat = 1ull << 32, via = alias && (params[1] & 4) ? FUZZ_MEM_SIZE : 0;
+	struct vhu_vring_addr a = {0};
+	struct fuzz_backend fb = {0};
+	struct vhu_dev *dev;
+	int memfd;
+
+	vhu_set_log(quiet);
+	cfg.limits.max_segments = params[10] ? params[10] : 1;
+	cfg.limits.max_bytes =
+	    ((uint64_t)params[11] << 16) | ((uint64_t)params[12] << 8) | params[13];
+	for (int i = 0; i < 3; i++) {
+		memcpy(&off[i], params + 2 + 2 * i, 2);
+		off[i] = (uint16_t)(off[i] * 2u);
+	}
+	memcpy(&base, params + 8, 2);
+	if (params[1] & 1)
+		feat |= 1ull << VIRTIO_RING_F_EVENT_IDX;
+	if (alias) /* the same pages again, right after the first view */
+		m.regions[m.nregions++] = (struct vhu_wire_region){START_ALIAS_GPA, FUZZ_MEM_SIZE,
+								   START_UVA + FUZZ_MEM_SIZE, 0};
+	memfd = guest_memfd(mem, mem_len);
+	CHECK(vhu_dev_new(&dev, &cfg, &fz_ops, &fb) == 0);
+	CHECK(feed(dev, VHU_SET_FEATURES, &feat, sizeof(feat), -1) == 0);
+	CHECK(feed(dev, VHU_SET_MEM_TABLE, &m, 8 + 32 * m.nregions, memfd) == 0);
+	feed_state(dev, VHU_SET_VRING_NUM, 0, num);
+	a.desc = START_UVA + off[0];
+	a.avail = START_UVA + via + off[1];
+	a.used = START_UVA + off[2];
+	feed(dev, VHU_SET_VRING_ADDR, &a, sizeof(a), -1);
+	feed_state(dev, VHU_SET_VRING_BASE, 0, base);
+	feed(dev, VHU_SET_VRING_CALL, &(uint64_t){0}, 8, -1);
+	feed(dev, VHU_SET_VRING_KICK, &(uint64_t){0}, 8, -1); /* starts it when all is right */
+	/* Restart on the same rings: indexes resume from guest memory. */
+	feed_state(dev, VHU_GET_VRING_BASE, 0, 0);
+	feed(dev, VHU_SET_VRING_KICK, &(uint64_t){0}, 8, -1);
+	vhu_dev_free(dev);
+	CHECK(fb.starts == fb.stops);
+	close(memfd);
+	return 0;
+}
+
+int fuzz_vq_start_input(const uint8_t *data, size_t size)
+{
+	uint8_t params[16] = {0};
+
+	if (size < sizeof(params))
+		return 0;
+	memcpy(params, data, sizeof(params));
+	return fuzz_vq_start(params, data + sizeof(params), size - sizeof(params));
 }

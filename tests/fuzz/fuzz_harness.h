@@ -31,8 +31,17 @@ int fuzz_vhu_messages(const uint8_t *msgs, size_t len, const uint8_t *mem, size_
  */
 int fuzz_vq_pop(const uint8_t params[8], const uint8_t *mem, size_t mem_len);
 
+/*
+ * A well-behaved frontend up to the rings, whose size, part addresses and
+ * start index come from params[0..16) (see fuzz_harness.c), over a sealed
+ * memory image mem: queue start (translation, alignment, overlap checks)
+ * and pop on fuzzed rings.
+ */
+int fuzz_vq_start(const uint8_t params[16], const uint8_t *mem, size_t mem_len);
+
 /* libFuzzer-style wrappers: split one input into the pieces above. */
 int fuzz_vhu_input(const uint8_t *data, size_t size);
 int fuzz_vq_input(const uint8_t *data, size_t size);
+int fuzz_vq_start_input(const uint8_t *data, size_t size);
 
 #endif /* FUZZ_HARNESS_H */

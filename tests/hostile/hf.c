@@ -20,172 +20,7 @@
 
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* ---------------------------------------------------------------- daemon */
-
-int hf_daemon_start(struct hf_daemon *d, const char *const *extra)
-{
-	return hf_daemon_start_with(d, "libvaccel-noop.so", extra);
-}
-
-int hf_daemon_start_with(struct hf_daemon *d, const char *plugin, const char *const *extra)
-{
-	const char *argv[20];
-	char sockarg[160];
-	int n = 0;
-
-	memset(d, 0, sizeof(*d));
-	snprintf(d->dir, sizeof(d->dir), "/tmp/vaccel-hostile-XXXXXX");
-	if (!mkdtemp(d->dir))
-		return -errno;
-	snprintf(d->sock, sizeof(d->sock), "%s/accel.sock", d->dir);
-	snprintf(d->log, sizeof(d->log), "%s/daemon.log", d->dir);
-	snprintf(sockarg, sizeof(sockarg), "--socket-path=%s", d->sock);
-	argv[n++] = HF_DAEMON;
-	argv[n++] = sockarg;
-	for (int i = 0; extra && extra[i] && n < 18; i++)
-		argv[n++] = extra[i];
-	argv[n] = NULL;
-	d->pid = fork();
-	if (d->pid < 0)
-		return -errno;
-	if (d->pid == 0) {
-		int fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-
-		if (fd < 0)
-			_exit(127);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		unsetenv("VACCEL_BOOTSTRAP_ENABLED");
-		unsetenv("VACCEL_LOG_FILE");
-		setenv("LD_LIBRARY_PATH", HF_NOOP_DIR, 1);
-		setenv("VACCEL_PLUGINS", plugin, 1);
-		setenv("VACCEL_LOG_LEVEL", "3", 1);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	for (int i = 0; i < 1000; i++) {
-		struct stat st;
-
-		if (stat(d->sock, &st) == 0 && S_ISSOCK(st.st_mode))
-			return 0;
-		if (waitpid(d->pid, NULL, WNOHANG) == d->pid) {
-			d->pid = 0;
-			hf_log_dump(d);
-			return -ECHILD;
-		}
-		sleep_ms(10);
-	}
-	return -ETIMEDOUT;
-}
-
-bool hf_daemon_alive(const struct hf_daemon *d)
-{
-	return d->pid > 0 && waitpid(d->pid, NULL, WNOHANG) == 0;
-}
-
-int hf_daemon_stop(struct hf_daemon *d)
-{
-	long t0 = now_ms();
-	int ms = -1;
-
-	if (d->pid <= 0)
-		return -1;
-	kill(d->pid, SIGTERM);
-	for (int i = 0; i < 500; i++) {
-		if (waitpid(d->pid, NULL, WNOHANG) == d->pid) {
-			ms = (int)(now_ms() - t0);
-			d->pid = 0;
-			break;
-		}
-		sleep_ms(2);
-	}
-	if (d->pid > 0) {
-		kill(d->pid, SIGKILL);
-		waitpid(d->pid, NULL, 0);
-		d->pid = 0;
-	}
-	if (!getenv("HF_KEEP_LOGS")) {
-		unlink(d->sock);
-		unlink(d->log);
-		rmdir(d->dir);
-	}
-	return ms;
-}
-
-long hf_daemon_rss_kib(const struct hf_daemon *d)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)d->pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
-
-static char *read_log(const struct hf_daemon *d)
-{
-	FILE *f = fopen(d->log, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf) {
-		n = (long)fread(buf, 1, (size_t)n, f);
-		buf[n] = '\0';
-	}
-	fclose(f);
-	return buf;
-}
-
-bool hf_log_wait(const struct hf_daemon *d, const char *needle, int ms)
-{
-	for (int t = 0; t <= ms; t += 10) {
-		char *log = read_log(d);
-		bool found = log && strstr(log, needle);
-
-		free(log);
-		if (found)
-			return true;
-		sleep_ms(10);
-	}
-	return false;
-}
-
-void hf_log_dump(const struct hf_daemon *d)
-{
-	char *log = read_log(d);
-
-	fprintf(stderr, "---- daemon log ----\n%s\n---- end ----\n", log ? log : "(none)");
-	free(log);
-}
+#include <vaccel.h>
 
 /* -------------------------------------------------------------- frontend */
 
@@ -228,9 +63,63 @@ uint64_t hf_alloc(struct hf *h, size_t len, void **p)
 	return HF_GPA + off;
 }
 
-static int open_conn(struct hf *h, const char *sock, bool sealed)
+/* Guest memory as cfg says: h->memfd (an fd to hand over) and h->mem. */
+static int make_memory(struct hf *h, const struct hf_cfg *cfg)
 {
-	struct vhu_mem_region region;
+	if (cfg->backing == HF_DISK_FILE) {
+		snprintf(h->file, sizeof(h->file), "%s/hf-guest-XXXXXX", cfg->dir);
+		h->memfd = mkostemp(h->file, O_CLOEXEC);
+	} else {
+		h->memfd = memfd_create("hf-guest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	}
+	if (h->memfd < 0 || ftruncate(h->memfd, HF_MEM) < 0)
+		return -errno;
+	/* As QEMU's memory-backend-memfd: the size is sealed, so the daemon can trust it. */
+	if (cfg->backing == HF_MEMFD_SEALED &&
+	    fcntl(h->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
+		return -errno;
+	h->mem = mmap(NULL, HF_MEM, PROT_READ | PROT_WRITE, MAP_SHARED, h->memfd, 0);
+	if (h->mem == MAP_FAILED) {
+		h->mem = NULL;
+		return -errno;
+	}
+	if (cfg->rings == HF_RING_USED_ALIASED) {
+		h->alias = mmap(NULL, HF_MEM, PROT_READ | PROT_WRITE, MAP_SHARED, h->memfd, 0);
+		if (h->alias == MAP_FAILED) {
+			h->alias = NULL;
+			return -errno;
+		}
+	}
+	if (cfg->extra_fd >= 0) {
+		/* Never touched by us: only the daemon faults its pages in. */
+		h->extra = mmap(NULL, cfg->extra_size, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_NORESERVE, cfg->extra_fd, 0);
+		if (h->extra == MAP_FAILED) {
+			h->extra = NULL;
+			return -errno;
+		}
+		h->extra_size = cfg->extra_size;
+	}
+	return 0;
+}
+
+static int send_mem_table(struct hf *h, const struct hf_cfg *cfg)
+{
+	struct vhu_mem_region r[3];
+	unsigned n = 0;
+
+	r[n++] = (struct vhu_mem_region){HF_GPA, HF_MEM, (uint64_t)(uintptr_t)h->mem, 0, h->memfd};
+	if (h->alias) /* the same pages again, 64 MiB further up in both address spaces */
+		r[n++] = (struct vhu_mem_region){HF_GPA + (64u << 20), HF_MEM,
+						 (uint64_t)(uintptr_t)h->alias, 0, h->memfd};
+	if (h->extra)
+		r[n++] = (struct vhu_mem_region){HF_EXTRA_GPA, h->extra_size,
+						 (uint64_t)(uintptr_t)h->extra, 0, cfg->extra_fd};
+	return vhu_front_set_mem_table(h->f, r, n);
+}
+
+int hf_open_cfg(struct hf *h, const char *sock, const struct hf_cfg *cfg)
+{
 	struct vhu_vring_setup s;
 	uint64_t feat, pfeat, d, a, u;
 	struct timeval tv = {5, 0};
@@ -248,24 +137,8 @@ static int open_conn(struct hf *h, const char *sock, bool sealed)
 		 h->f, pfeat & ((1ull << VHU_PROTOCOL_F_CONFIG) | (1ull << VHU_PROTOCOL_F_MQ)))))
 		goto fail;
 	h->features = feat & ~(1ull << VIRTIO_RING_F_EVENT_IDX);
-	if ((ret = vhu_front_set_features(h->f, h->features)))
-		goto fail;
-	/* As QEMU's memory-backend-memfd: the size is sealed, so the daemon can trust it. */
-	h->memfd = memfd_create("hf-guest", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (h->memfd < 0 || ftruncate(h->memfd, HF_MEM) < 0 ||
-	    (sealed &&
-	     fcntl(h->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)) {
-		ret = -errno;
-		goto fail;
-	}
-	h->mem = mmap(NULL, HF_MEM, PROT_READ | PROT_WRITE, MAP_SHARED, h->memfd, 0);
-	if (h->mem == MAP_FAILED) {
-		h->mem = NULL;
-		ret = -errno;
-		goto fail;
-	}
-	region = (struct vhu_mem_region){HF_GPA, HF_MEM, (uint64_t)(uintptr_t)h->mem, 0, h->memfd};
-	if ((ret = vhu_front_set_mem_table(h->f, &region, 1)))
+	if ((ret = vhu_front_set_features(h->f, h->features)) || (ret = make_memory(h, cfg)) ||
+	    (ret = send_mem_table(h, cfg)))
 		goto fail;
 	hf_reset_alloc(h);
 	for (unsigned q = 0; q < 2; q++) {
@@ -285,23 +158,61 @@ static int open_conn(struct hf *h, const char *sock, bool sealed)
 					     .base = 0,
 					     .kick_fd = *kf,
 					     .call_fd = *cf};
+		if (q == 0 && cfg->rings != HF_RING_NORMAL) {
+			/*
+			 * Published before the queue starts: HF_RING / 2 chains whose
+			 * descriptors lie outside guest memory (gpa 0). With the used
+			 * ring on the avail ring, the device's used index starts there.
+			 */
+			for (unsigned i = 0; i < HF_RING; i++)
+				vq->desc[i] = (struct vring_desc){0, 16, 0, 0};
+			vq->avail->idx = htole16(HF_RING / 2);
+		}
+		if (q == 0 && cfg->rings == HF_RING_USED_ON_AVAIL)
+			s.used_uva = s.avail_uva;
+		if (q == 0 && cfg->rings == HF_RING_USED_ALIASED)
+			s.used_uva = s.avail_uva - (uint64_t)(uintptr_t)h->mem +
+				     (uint64_t)(uintptr_t)h->alias;
 		if ((ret = vhu_front_setup_vring(h->f, q, &s)))
 			goto fail;
 	}
+	/* One round trip: the daemon has handled everything above (queues started). */
+	if ((ret = vhu_front_get_features(h->f, &feat)))
+		goto fail;
 	return 0;
 fail:
 	hf_close(h);
 	return ret ? ret : -EIO;
 }
 
-int hf_open(struct hf *h, const char *sock)
+int hf_restart_queue(struct hf *h, unsigned q)
 {
-	return open_conn(h, sock, true);
+	struct vq_drv *vq = q ? &h->vq1 : &h->vq;
+	struct vhu_vring_setup s;
+	uint64_t d, a, u, feat;
+	uint16_t base;
+	int ret;
+
+	if ((ret = vhu_front_stop_vring(h->f, q, &base)))
+		return ret;
+	vq_drv_ring_addrs(vq, &d, &a, &u);
+	s = (struct vhu_vring_setup){.num = HF_RING,
+				     .desc_uva = (uint64_t)(uintptr_t)hf_ptr(h, d),
+				     .avail_uva = (uint64_t)(uintptr_t)hf_ptr(h, a),
+				     .used_uva = (uint64_t)(uintptr_t)hf_ptr(h, u),
+				     .base = base,
+				     .kick_fd = q ? h->kick1 : h->kick_fd,
+				     .call_fd = q ? h->call1 : h->call_fd};
+	if ((ret = vhu_front_setup_vring(h->f, q, &s)))
+		return ret;
+	return vhu_front_get_features(h->f, &feat); /* handled (started or refused) */
 }
 
-int hf_open_unsealed(struct hf *h, const char *sock)
+int hf_open(struct hf *h, const char *sock)
 {
-	return open_conn(h, sock, false);
+	static const struct hf_cfg sealed = {.extra_fd = -1};
+
+	return hf_open_cfg(h, sock, &sealed);
 }
 
 void hf_close(struct hf *h)
@@ -314,8 +225,14 @@ void hf_close(struct hf *h)
 		vq_drv_destroy(&h->vq1);
 	if (h->mem)
 		munmap(h->mem, HF_MEM);
+	if (h->alias)
+		munmap(h->alias, HF_MEM);
+	if (h->extra)
+		munmap(h->extra, h->extra_size);
 	if (h->memfd >= 0)
 		close(h->memfd);
+	if (h->file[0])
+		unlink(h->file);
 	if (h->kick_fd >= 0)
 		close(h->kick_fd);
 	if (h->call_fd >= 0)
@@ -377,22 +294,35 @@ int hf_submit(struct hf *h, const struct vq_buf *bufs, unsigned nr, unsigned nw)
 
 int hf_submit_raw(struct hf *h, uint16_t head)
 {
+	return hf_submit_raw_ms(h, head, 2000);
+}
+
+int hf_submit_raw_ms(struct hf *h, uint16_t head, int ms)
+{
 	struct vring_avail *av = h->vq.avail;
 	uint16_t idx = av->idx;
 	uint16_t want = (uint16_t)(h->vq.used->idx + 1);
+	unsigned cur = h->cur;
+	bool done;
 
+	h->cur = 0; /* raw descriptors live in queue 0 */
 	av->ring[idx % HF_RING] = head;
 	__atomic_store_n(&av->idx, (uint16_t)(idx + 1), __ATOMIC_RELEASE);
 	kick(h);
-	if (!wait_used(h, want))
+	done = wait_used_ms(h, want, ms);
+	h->cur = cur;
+	if (!done)
 		return -ETIMEDOUT;
 	return (int)h->vq.used->ring[(uint16_t)(want - 1) % HF_RING].len;
 }
 
 void hf_raw_avail_idx(struct hf *h, uint16_t idx)
 {
+	uint64_t one = 1;
+
 	__atomic_store_n(&h->vq.avail->idx, idx, __ATOMIC_RELEASE);
-	kick(h);
+	if (write(h->kick_fd, &one, sizeof(one)) < 0)
+		perror("kick");
 }
 
 /*
@@ -535,8 +465,8 @@ struct hf_pending *hf_reap(struct hf *h, int ms)
 bool hf_healthy(struct hf *h)
 {
 	struct hf_resp r;
-	uint8_t op = 0;
-	struct hf_arg a = {&op, 1, 9 /* UINT8 */};
+	uint8_t op = VACCEL_OP_NOOP;
+	struct hf_arg a = {&op, 1, VACCEL_ARG_UINT8};
 	uint64_t sid;
 
 	if (hf_request(h, VIRTIO_ACCEL_C_CREATE_SESSION, 0, 0, 0, NULL, 0, NULL, 0, 0, &r) < 0 ||

@@ -2,8 +2,8 @@
 /*
  * hf: a hostile vhost-user-accel frontend for tests. It owns a memfd "guest
  * memory", one queue, and can submit well-formed requests through vq_drv or
- * write raw descriptors and avail entries by hand. It also starts and stops
- * a real daemon process.
+ * write raw descriptors and avail entries by hand. The daemon it talks to
+ * runs under the shared harness (tests/lib/td.h).
  */
 #ifndef HF_H
 #define HF_H
@@ -32,33 +32,52 @@ struct hf {
 	unsigned cur;  /* queue the submit functions use: 0 or 1 */
 	bool no_reset; /* hf_request keeps allocating (requests are pending) */
 	uint64_t features;
-	size_t next; /* bump allocator over mem, past the rings */
+	size_t next;	/* bump allocator over mem, past the rings */
+	char file[128]; /* HF_DISK_FILE: the file (removed at close) */
+	void *alias;	/* a second view of mem (HF_RING_USED_ALIASED) */
+	void *extra;	/* our view of the extra region */
+	uint64_t extra_size;
 };
 
-/* Daemon process. */
-struct hf_daemon {
-	pid_t pid;
-	char dir[64], sock[128], log[128];
+/* What backs guest memory. */
+enum hf_backing {
+	HF_MEMFD_SEALED,   /* memfd sealed against shrinking and growing (as QEMU's) */
+	HF_MEMFD_UNSEALED, /* memfd the frontend can still shrink */
+	HF_DISK_FILE,	   /* a regular file (not shmem): no seals exist for it */
 };
-
-int hf_daemon_start(struct hf_daemon *d, const char *const *extra);
-/* Same with another host plugin (a path) in VACCEL_PLUGINS. */
-int hf_daemon_start_with(struct hf_daemon *d, const char *plugin, const char *const *extra);
-/* SIGTERM; returns milliseconds until it exited (or -1). */
-int hf_daemon_stop(struct hf_daemon *d);
-bool hf_daemon_alive(const struct hf_daemon *d);
-long hf_daemon_rss_kib(const struct hf_daemon *d);
-bool hf_log_wait(const struct hf_daemon *d, const char *needle, int ms);
-void hf_log_dump(const struct hf_daemon *d);
 
 /*
- * Connect and set up queues 0 and 1 (features as offered, minus EVENT_IDX).
- * Guest memory is a memfd sealed against shrinking and growing.
+ * Where queue 0's used ring goes. Other than NORMAL, queue 0 starts with
+ * HF_RING / 2 chains published whose descriptors lie outside guest memory.
+ */
+enum hf_ring_layout {
+	HF_RING_NORMAL,
+	HF_RING_USED_ON_AVAIL, /* used ring at the avail ring's address */
+	HF_RING_USED_ALIASED,  /* used ring on the avail ring's pages, seen through a
+				* second region mapping the same memory elsewhere */
+};
+
+/* Second region placed at HF_EXTRA_GPA (e.g. hugetlb); fd < 0: none. */
+#define HF_EXTRA_GPA 0x40000000ull
+
+struct hf_cfg {
+	enum hf_backing backing;
+	const char *dir; /* HF_DISK_FILE: a directory on a disk file system */
+	enum hf_ring_layout rings;
+	int extra_fd; /* owned by the caller; mapped by hf for its own view */
+	uint64_t extra_size;
+};
+
+/*
+ * Connect and set up queues 0 and 1 (features as offered, minus EVENT_IDX)
+ * on HF_MEM bytes of sealed memfd guest memory.
  */
 int hf_open(struct hf *h, const char *sock);
-/* The same with an unsealed memfd (h->memfd can then be shrunk under the daemon). */
-int hf_open_unsealed(struct hf *h, const char *sock);
+/* The same with another memory backing or ring layout. */
+int hf_open_cfg(struct hf *h, const char *sock, const struct hf_cfg *cfg);
 void hf_close(struct hf *h);
+/* Stop queue q (GET_VRING_BASE) and set it up again where it stopped: a driver's reset. */
+int hf_restart_queue(struct hf *h, unsigned q);
 
 /* Reset the buffer allocator (between requests). */
 void hf_reset_alloc(struct hf *h);
@@ -76,6 +95,8 @@ int hf_submit(struct hf *h, const struct vq_buf *bufs, unsigned nr, unsigned nw)
  * len or -errno. Only on a connection not otherwise used through vq_drv.
  */
 int hf_submit_raw(struct hf *h, uint16_t head);
+/* The same, waiting up to ms for the used entry. */
+int hf_submit_raw_ms(struct hf *h, uint16_t head, int ms);
 /* Raw: set avail->idx directly and kick (ring corruption). */
 void hf_raw_avail_idx(struct hf *h, uint16_t idx);
 

@@ -21,7 +21,7 @@
 
 #include "tr_common.h"
 
-static struct tr_daemon daemon_;
+static struct td daemon_;
 static struct vaccel_session s1, s2;
 
 static int group_setup(void **state)
@@ -46,7 +46,7 @@ static int group_teardown(void **state)
 	vaccel_session_release(&s2);
 	vaccel_session_release(&s1);
 	vaccel_cleanup();
-	tr_daemon_stop(&daemon_);
+	td_stop(&daemon_);
 	return 0;
 }
 
@@ -111,7 +111,7 @@ static void test_exec_generic(void **state)
 /* Host-side uploads so far: the daemon persists each uploaded file (hostrt.c). */
 static int uploads(void)
 {
-	return tr_log_count(&daemon_, "Persisting file libmytestlib.so");
+	return td_log_count(&daemon_, "Persisting file libmytestlib.so");
 }
 
 static void test_resource_two_sessions(void **state)
@@ -218,8 +218,8 @@ static void test_resource_two_files(void **state)
 	int32_t in = 7, out = 0;
 	struct vaccel_arg rd = {.buf = &in, .size = sizeof(in), .type = VACCEL_ARG_INT32};
 	struct vaccel_arg wr = {.buf = &out, .size = sizeof(out), .type = VACCEL_ARG_INT32};
-	int dep = tr_log_count(&daemon_, "Persisting file libextdep.so");
-	int main_lib = tr_log_count(&daemon_, "Persisting file libextmain.so");
+	int dep = td_log_count(&daemon_, "Persisting file libextdep.so");
+	int main_lib = td_log_count(&daemon_, "Persisting file libextmain.so");
 
 	(void)state;
 	assert_int_equal(vaccel_resource_init_multi(&res, paths, 2, VACCEL_RESOURCE_LIB),
@@ -228,8 +228,8 @@ static void test_resource_two_files(void **state)
 	assert_int_equal(vaccel_exec_with_resource(&s1, &res, "extmain_triple", &rd, 1, &wr, 1),
 			 VACCEL_OK);
 	assert_int_equal(out, 21);
-	assert_int_equal(tr_log_count(&daemon_, "Persisting file libextdep.so"), dep + 1);
-	assert_int_equal(tr_log_count(&daemon_, "Persisting file libextmain.so"), main_lib + 1);
+	assert_int_equal(td_log_count(&daemon_, "Persisting file libextdep.so"), dep + 1);
+	assert_int_equal(td_log_count(&daemon_, "Persisting file libextmain.so"), main_lib + 1);
 	assert_int_equal(vaccel_resource_unregister(&res, &s1), VACCEL_OK);
 	assert_int_equal(vaccel_resource_release(&res), VACCEL_OK);
 }
@@ -249,5 +249,5 @@ int main(void)
 	};
 
 	alarm(300);
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

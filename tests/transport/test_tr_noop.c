@@ -22,8 +22,9 @@
 #include <vaccel.h>
 
 #include "tr_common.h"
+#include "vaccel_common.h"
 
-static struct tr_daemon daemon_;
+static struct td daemon_;
 static struct vaccel_session rs; /* remote (virtio) */
 static struct vaccel_session ls; /* local (noop in this process) */
 
@@ -49,7 +50,7 @@ static int group_teardown(void **state)
 	vaccel_session_release(&ls);
 	vaccel_session_release(&rs);
 	vaccel_cleanup();
-	tr_daemon_stop(&daemon_);
+	td_stop(&daemon_);
 	return 0;
 }
 
@@ -58,9 +59,9 @@ static void expect_log(const char *fmt, int n)
 {
 	char line[256];
 
-	snprintf(line, sizeof(line), fmt, rs.remote_id);
-	if (!tr_log_wait(&daemon_, line, n, 5000)) {
-		tr_log_dump(&daemon_);
+	snprintf(line, sizeof(line), fmt, tr_host_session(&daemon_, rs.remote_id));
+	if (!td_log_wait(&daemon_, line, n, 5000)) {
+		td_log_dump(&daemon_);
 		fail_msg("daemon log lacks \"%s\" x%d", line, n);
 	}
 }
@@ -155,7 +156,7 @@ static void test_image_ops(void **state)
 	assert_string_equal((char *)name, dummy_img);
 	expect_log(TR_NOOP_LINE_CLASSIFY, 1);
 	expect_log("[noop] will return a dummy result", 1);
-	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fns); i++) {
 		static const char *const what[] = {"detection", "segmentation", "pose", "depth"};
 		char fmt[96];
 
@@ -408,5 +409,5 @@ int main(void)
 	};
 
 	alarm(300); /* a hang fails the test instead of stalling the suite */
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

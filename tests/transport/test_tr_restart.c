@@ -25,7 +25,7 @@
 
 #include "tr_common.h"
 
-static struct tr_daemon daemon_;
+static struct td daemon_;
 
 static int group_setup(void **state)
 {
@@ -42,7 +42,7 @@ static int group_teardown(void **state)
 {
 	(void)state;
 	vaccel_cleanup();
-	tr_daemon_stop(&daemon_);
+	td_stop(&daemon_);
 	return 0;
 }
 
@@ -71,14 +71,14 @@ static void test_too_big(void **state)
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_int_equal(vaccel_session_init(&s, VACCEL_PLUGIN_REMOTE), VACCEL_OK);
-	sent = tr_log_count(&daemon_, "Calling fpga_arraycopy");
+	sent = td_log_count(&daemon_, "Calling fpga_arraycopy");
 	/* 64 MiB of request, 16 MiB of shared memory: refused at once. */
 	assert_int_equal(vaccel_fpga_arraycopy(&s, a, b, n), VACCEL_ENOSPC);
 	/* 10 MiB fits our memory but not the device's 8 MiB request limit. */
 	assert_int_equal(vaccel_fpga_arraycopy(&s, a, b, (5u << 20) / sizeof(int)), VACCEL_ENOSPC);
 	assert_true(now_s() - t0 < 5.0);
 	/* Neither reached the device. */
-	assert_int_equal(tr_log_count(&daemon_, "Calling fpga_arraycopy"), sent);
+	assert_int_equal(td_log_count(&daemon_, "Calling fpga_arraycopy"), sent);
 	/* 6 MiB fits both. */
 	a[1000] = 77;
 	assert_int_equal(vaccel_fpga_arraycopy(&s, a, b, (3u << 20) / sizeof(int)), VACCEL_OK);
@@ -145,7 +145,7 @@ static void test_killed_mid_run_then_restarted(void **state)
 	}
 	wait_all_running(l, 3);
 	t0 = now_s();
-	tr_daemon_kill(&daemon_, SIGKILL);
+	td_kill(&daemon_, SIGKILL);
 	/* Every thread comes back with an error, promptly. */
 	for (int i = 0; i < 3; i++) {
 		pthread_join(t[i], NULL);
@@ -161,7 +161,7 @@ static void test_killed_mid_run_then_restarted(void **state)
 	assert_true(now_s() - t0 < 5.0);
 
 	/* Restarted: new sessions work; the old one is gone on the host. */
-	assert_int_equal(tr_daemon_restart(&daemon_), 0);
+	assert_int_equal(td_restart(&daemon_), 0);
 	assert_int_equal(vaccel_session_init(&s2, VACCEL_PLUGIN_REMOTE), VACCEL_OK);
 	assert_int_equal(vaccel_noop(&s2), VACCEL_OK);
 	assert_int_equal(vaccel_noop(&s), VACCEL_ESESS);
@@ -178,10 +178,10 @@ static void test_killed_between_requests(void **state)
 	(void)state;
 	assert_int_equal(vaccel_session_init(&s, VACCEL_PLUGIN_REMOTE), VACCEL_OK);
 	assert_int_equal(vaccel_noop(&s), VACCEL_OK);
-	tr_daemon_kill(&daemon_, SIGKILL);
+	td_kill(&daemon_, SIGKILL);
 	ret = vaccel_noop(&s);
 	assert_true(is_transport_error(ret));
-	assert_int_equal(tr_daemon_restart(&daemon_), 0);
+	assert_int_equal(td_restart(&daemon_), 0);
 	assert_int_equal(vaccel_noop(&s), VACCEL_ESESS);
 	assert_int_equal(vaccel_session_release(&s), VACCEL_OK);
 	assert_int_equal(vaccel_session_init(&s, VACCEL_PLUGIN_REMOTE), VACCEL_OK);
@@ -198,5 +198,5 @@ int main(void)
 	};
 
 	alarm(300);
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

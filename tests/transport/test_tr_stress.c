@@ -23,7 +23,7 @@
 #define NTHREADS 4
 #define NOPS 10000
 
-static struct tr_daemon daemon_;
+static struct td daemon_;
 static struct vaccel_session shared;
 
 static int group_setup(void **state)
@@ -41,7 +41,7 @@ static int group_teardown(void **state)
 	(void)state;
 	vaccel_session_release(&shared);
 	vaccel_cleanup();
-	tr_daemon_stop(&daemon_);
+	td_stop(&daemon_);
 	return 0;
 }
 
@@ -126,5 +126,5 @@ int main(void)
 	};
 
 	alarm(600);
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

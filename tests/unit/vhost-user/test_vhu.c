@@ -147,7 +147,8 @@ static void q_disconnect(struct vhu_dev *dev, void *opaque)
 	b->disconnects++;
 }
 
-static const struct vhu_dev_ops ops = {q_start, q_stop, q_disconnect};
+static const struct vhu_dev_ops ops = {
+    .queue_start = q_start, .queue_stop = q_stop, .disconnect = q_disconnect};
 
 static struct backend *backend_new(void)
 {
