@@ -307,14 +307,16 @@ void td_log_dump(const struct td *d)
 	free(log);
 }
 
-/* Remove a daemon's directory: its socket and log, nothing else. */
+/* Remove a daemon's directory: its socket and log, nothing else. The
+ * precision bounds dir by started[]'s size, which 32-bit gcc loses when
+ * it inlines this (-Wformat-truncation on armhf). */
 static void remove_dir(const char *dir)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "%s/accel.sock", dir);
+	snprintf(path, sizeof(path), "%.64s/accel.sock", dir);
 	unlink(path);
-	snprintf(path, sizeof(path), "%s/daemon.log", dir);
+	snprintf(path, sizeof(path), "%.64s/daemon.log", dir);
 	unlink(path);
 	rmdir(dir);
 }
