@@ -3,21 +3,27 @@
 #
 #   vmm/qemu/build-qemu.sh [--target x86_64|aarch64] [--host ARCH] [--print-path] [--force]
 #
-# --target  the guest architecture (default x86_64): qemu-system-x86_64 (pc,
-#           microvm) or qemu-system-aarch64 (virt, virtio-mmio and PCI)
-# --host    Debian architecture the binary runs on (default: this machine's).
+# --target  the guest architecture whose binary's path is printed (default: the
+#           host's first target): qemu-system-x86_64 (pc, microvm) or
+#           qemu-system-aarch64 (virt and sbsa-ref only: virtio-mmio and PCI)
+# --host    Debian architecture the binaries run on (default: this machine's).
 #           Another one (arm64) is cross-compiled, for the arm64 vaccel-vm package;
 #           it needs scripts/install-deps.sh qemu-cross-<arch>.
+#
+# One configure and one build make every target of the host (amd64: x86_64 and
+# aarch64; arm64: aarch64), into one cache dir: the target-independent half of
+# QEMU is compiled once for both, and whichever target is asked for first pays
+# for the other (the VM suites need both).
 #
 # QEMU's source comes from Debian's own source package (trixie, QEMU 10.0.x,
 # with Debian's patches applied by dpkg-source); our patches in vmm/qemu/*.patch
 # go on top. The result is cached in
 #   ${VACCEL_CACHE:-$HOME/.cache/vaccel-virtio}/qemu-<version>-<hash>/bin/qemu-system-<target>
 #   (cross builds: .../host-<arch>/qemu-<version>-<hash>/bin/...)
-# where <hash> covers the patches and the configure flags (target and host
-# included), so each target is built once per patch hash, a second run costs
-# nothing and only prints the path (the last line of stdout is always the path
-# of the binary).
+# where <hash> covers the patches and the configure flags (targets and host
+# included), so each host's targets are built once per patch hash, a second run
+# costs nothing and only prints the path (the last line of stdout is always the
+# path of the binary asked for; the others are next to it).
 #
 # Environment:
 #   VACCEL_CACHE          cache root (default $HOME/.cache/vaccel-virtio)
@@ -34,7 +40,7 @@ cache="${VACCEL_CACHE:-$HOME/.cache/vaccel-virtio}"
 jobs="${QEMU_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 print_only=0
 force=0
-target=x86_64
+target=""
 native_arch="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
 host_arch="$native_arch"
 
@@ -60,10 +66,20 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-case "$target" in
-x86_64 | aarch64) ;;
+# The guests each host's vaccel-vm runs (the arm64 package: aarch64 only).
+case "$host_arch" in
+amd64) targets=(x86_64 aarch64) ;;
+arm64) targets=(aarch64) ;;
 *)
-	echo "build-qemu: unknown target '$target' (x86_64, aarch64)" >&2
+	echo "build-qemu: no QEMU targets for host '$host_arch' (amd64, arm64)" >&2
+	exit 2
+	;;
+esac
+[ -n "$target" ] || target="${targets[0]}"
+case " ${targets[*]} " in
+*" $target "*) ;;
+*)
+	echo "build-qemu: unknown target '$target' for host $host_arch (${targets[*]})" >&2
 	exit 2
 	;;
 esac
@@ -85,8 +101,12 @@ die() {
 }
 
 # Configure flags: part of the cache key, so changing them rebuilds (and each
-# target or host has its own build).
-cfg_flags=(--python=/usr/bin/python3 --target-list="$target"-softmmu)
+# host has its own build). aarch64 takes the 'minimal' device set (the virt and
+# sbsa-ref machines), not every 32-bit ARM board: what we boot, at a fraction of
+# the compile time.
+target_list="$(printf '%s-softmmu,' "${targets[@]}")"
+cfg_flags=(--python=/usr/bin/python3 --target-list="${target_list%,}")
+case " ${targets[*]} " in *" aarch64 "*) cfg_flags+=(--with-devices-aarch64=minimal) ;; esac
 [ -z "$cross_prefix" ] || cfg_flags+=(--cross-prefix="$cross_prefix")
 cfg_flags+=(--without-default-features --enable-tcg --enable-kvm --enable-vhost-user
 	--enable-fdt=system --disable-install-blobs --disable-download --disable-docs
@@ -108,9 +128,11 @@ root="$cache"
 [ -z "$cross_prefix" ] || root="$cache/host-$host_arch"
 bin_name="qemu-system-$target"
 find_cached() {
-	local d best=""
+	local d best="" t
 	for d in "$root"/qemu-*-"$key"; do
-		[ -x "$d/bin/$bin_name" ] || continue
+		for t in "${targets[@]}"; do
+			[ -x "$d/bin/qemu-system-$t" ] || continue 2
+		done
 		if [ -n "${QEMU_DEB_VERSION:-}" ] && [ "$(cat "$d/DEB_VERSION" 2>/dev/null)" != "$QEMU_DEB_VERSION" ]; then
 			continue
 		fi
@@ -201,9 +223,10 @@ mkdir -p "$work/src/build"
 		tail -n 30 "$work/configure.log" >&2
 		die "configure failed (log: $work/configure.log)"
 	}
-log "building with make -j$jobs (log: $work/build.log); this takes several minutes on 2 cores"
+bins=("${targets[@]/#/qemu-system-}")
+log "building ${bins[*]} with make -j$jobs (log: $work/build.log); this takes several minutes on 2 cores"
 set +o pipefail
-(make -C "$work/src/build" -j"$jobs" "$bin_name" 2>&1; echo "rc=$?") | tee "$work/build.log" |
+(make -C "$work/src/build" -j"$jobs" "${bins[@]}" 2>&1; echo "rc=$?") | tee "$work/build.log" |
 	grep --line-buffered -E '^\[[0-9]+/[0-9]+\]' | awk '{ split($1, a, "[/\\[\\]]"); n = a[2]; t = a[3];
 		if (n % 250 == 0 || n == t) { printf "build-qemu: %s\n", $1; fflush() } }' >&2
 set -o pipefail
@@ -211,23 +234,26 @@ if ! grep -q '^rc=0$' "$work/build.log"; then
 	grep -E 'error|Error' "$work/build.log" | head -n 20 >&2
 	die "build failed (log: $work/build.log)"
 fi
-bin="$work/src/build/$bin_name"
-[ -x "$bin" ] || die "no binary at $bin"
-if [ -z "$cross_prefix" ]; then
-	"$bin" -device help 2>/dev/null | grep -q '"vhost-user-accel-pci"' ||
-		die "built QEMU has no vhost-user-accel-pci device"
-else # cannot run it here: the device's type name must be in the binary
-	grep -q 'vhost-user-accel-pci' "$bin" || die "built QEMU has no vhost-user-accel-pci device"
-fi
-
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp/bin"
-cp "$bin" "$out.tmp/bin/"
-"${cross_prefix}strip" "$out.tmp/bin/$bin_name" 2>/dev/null || true
+for b in "${bins[@]}"; do
+	bin="$work/src/build/$b"
+	[ -x "$bin" ] || die "no binary at $bin"
+	if [ -z "$cross_prefix" ]; then
+		# The whole list into grep: a grep -q that stops reading early makes
+		# QEMU die of SIGPIPE, and pipefail fails the check.
+		grep -q '"vhost-user-accel-pci"' <<<"$("$bin" -device help 2>/dev/null)" ||
+			die "built $b has no vhost-user-accel-pci device"
+	else # cannot run it here: the device's type name must be in the binary
+		grep -q 'vhost-user-accel-pci' "$bin" || die "built $b has no vhost-user-accel-pci device"
+	fi
+	cp "$bin" "$out.tmp/bin/"
+	"${cross_prefix}strip" "$out.tmp/bin/$b" 2>/dev/null || true
+done
 echo "$ver" >"$out.tmp/DEB_VERSION"
 {
 	echo "qemu_deb_version=$ver"
-	echo "target=$target host=$host_arch"
+	echo "targets=${targets[*]} host=$host_arch"
 	echo "patch_hash=$key"
 	echo "patches=$(for p in "${patches[@]}"; do basename "$p"; done | tr '\n' ' ')"
 	echo "configure=${cfg_flags[*]}"
