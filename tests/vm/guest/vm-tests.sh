@@ -168,8 +168,18 @@ kill_mid_op() {
 	runs_with "output: 20" exec_generic "$mylib"
 }
 
-echo "guest: mode $mode, kernel $(uname -r), $(nproc) CPUs"
+on_bus() { # where the device virtio_accel drives sits; aarch64 guests (-M virt) must be on virtio-mmio
+	d="$(readlink -f /sys/bus/virtio/drivers/virtio_accel/virtio* 2>/dev/null | head -n 1)"
+	echo "virtio_accel device: ${d:-none}"
+	[ -n "$d" ] || return 1
+	[ "$(uname -m)" != aarch64 ] && return 0
+	case "$d" in */*.virtio_mmio/virtio*) return 0 ;; esac
+	return 1
+}
+
+echo "guest: mode $mode, kernel $(uname -r), $(uname -m), $(nproc) CPUs"
 check "/dev/vaccel (and /dev/accel where free) is 0660 root:vaccel" dev_ok
+check "virtio_accel bound ($(uname -m): virtio-mmio on aarch64)" on_bus
 
 if [ "$mode" = noop ]; then
 	check "noop" runs_with "Initialized session with id: 1" noop
