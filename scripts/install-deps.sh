@@ -17,6 +17,11 @@
 #   qemu-cross-arm64  arm64 libraries QEMU links, to cross-compile QEMU for
 #          the arm64 vaccel-vm package (libfdt-dev is not multi-arch: it is
 #          unpacked by vmm/qemu/build-qemu.sh, never installed)
+#   blas   OpenBLAS (pthread variant) for plugins/blas
+#   torch  libtorch (C++) for plugins/torch, python3-torch to make its digits model,
+#          OpenCV's image codecs to decode the images it classifies
+#   vision OpenCV objdetect + its face cascades (opencv-data), dlib + its 68-point
+#          face landmark model (libdlib-data) for plugins/vision
 #   fuzz   clang with libFuzzer and the sanitizer runtimes (libclang-rt-14-dev is
 #          only recommended by clang, and recommends are not installed), llvm-14
 #          (llvm-cov, llvm-profdata) for the fuzz coverage report
@@ -48,27 +53,37 @@ pkgs_cross=(crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user
 	libcmocka-dev:arm64 libcmocka-dev:armhf pkgconf:arm64 pkgconf:armhf)
 pkgs_pkg=(build-essential debhelper dh-dkms lintian dpkg-dev fakeroot debootstrap xz-utils systemd help2man)
 pkgs_qemu_cross_arm64=(libglib2.0-dev:arm64 libpixman-1-dev:arm64 zlib1g-dev:arm64 libfdt1:arm64)
+# The real plugins (docs/real-plugins.md). Sizes installed on Debian 12, 2 cores:
+# blas ~160 MB, torch ~700 MB, vision ~350 MB (timings in docs/real-plugins.md).
+pkgs_blas=(libopenblas-dev libopenblas0-pthread)
+pkgs_torch=(libtorch-dev python3-torch libopencv-imgcodecs-dev libopencv-imgproc-dev)
+pkgs_vision=(libopencv-objdetect-dev libopencv-imgcodecs-dev libopencv-imgproc-dev opencv-data
+	libdlib-dev libdlib-data)
 pkgs_fuzz=(clang libclang-rt-14-dev llvm-14)
 
 # Which apt sources each group needs besides the standard Debian 12 ones.
 srcs_base=(backports)
 srcs_vm=(backports trixie-src)
 srcs_bench=()
+srcs_blas=()
+srcs_torch=()
+srcs_vision=()
 srcs_fuzz=()
 srcs_cross=()
 srcs_pkg=()
 srcs_qemu_cross_arm64=()
 # Foreign dpkg architectures each group needs.
 arches_base=() arches_vm=() arches_bench=() arches_pkg=() arches_fuzz=()
+arches_blas=() arches_torch=() arches_vision=()
 arches_cross=(arm64 armhf)
 arches_qemu_cross_arm64=(arm64)
 
 want=() sources=() arches=()
 for g in "${groups[@]}"; do
 	case "$g" in
-	base | vm | bench | fuzz | cross | pkg | qemu-cross-arm64) ;;
+	base | vm | bench | fuzz | blas | torch | vision | cross | pkg | qemu-cross-arm64) ;;
 	*)
-		echo "install-deps: unknown group '$g' (base, vm, bench, fuzz, cross, pkg, qemu-cross-arm64)" >&2
+		echo "install-deps: unknown group '$g' (base, vm, bench, fuzz, blas, torch, vision, cross, pkg, qemu-cross-arm64)" >&2
 		exit 2
 		;;
 	esac
