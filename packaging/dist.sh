@@ -133,15 +133,19 @@ build_deb() {
 # An incremental /usr/local build of ARCH, shared by its TAR and VM artifacts.
 build_local() {
 	local arch="$1" b="$repo/build-dist-$1" cross=()
+	# No auto feature (the real plugins): the TAR's contents must not depend on
+	# what this machine has installed, nor need libtorch, OpenCV or dlib.
+	local opts=(-Dprefix=/usr/local -Dlibdir=lib -Dauto_features=disabled -Dtests=disabled -Dvm_tests=false)
 	[ "$arch" = "$native" ] || cross=(--cross-file "$repo/cross/$arch.ini")
 	if [ ! -f "$b/build.ninja" ]; then
-		meson setup "$b" "$repo" "${cross[@]}" --prefix=/usr/local --libdir=lib \
-			-Dtests=disabled -Dvm_tests=false >"$b.setup.log" 2>&1 ||
+		meson setup "$b" "$repo" "${cross[@]}" "${opts[@]}" >"$b.setup.log" 2>&1 ||
 			{
 				cat "$b.setup.log" >&2
 				die "meson setup $b failed"
 			}
 		rm -f "$b.setup.log"
+	else # a dir set up with other options before gets these
+		meson configure "$b" "${opts[@]}" >/dev/null || die "meson configure $b failed"
 	fi
 	ninja -C "$b" >"$b.ninja.log" 2>&1 || {
 		tail -n 30 "$b.ninja.log" >&2
