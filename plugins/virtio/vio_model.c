@@ -305,6 +305,21 @@ static int take_results(struct mcall *m, int ret, void **out)
 	return VACCEL_OK;
 }
 
+/*
+ * The ops: each takes exactly the parameters of its public wrapper
+ * (include/vaccel/ops/), which these declarations make the compiler check;
+ * the definitions name the parameters for what the transport does with them.
+ */
+static __typeof__(vaccel_tf_model_load) vio_tf_model_load;
+static __typeof__(vaccel_tf_model_unload) vio_tf_model_unload;
+static __typeof__(vaccel_tf_model_run) vio_tf_model_run;
+static __typeof__(vaccel_tflite_model_load) vio_tflite_model_load;
+static __typeof__(vaccel_tflite_model_unload) vio_tflite_model_unload;
+static __typeof__(vaccel_tflite_model_run) vio_tflite_model_run;
+static __typeof__(vaccel_torch_model_load) vio_torch_model_load;
+static __typeof__(vaccel_torch_model_run) vio_torch_model_run;
+static __typeof__(vaccel_torch_sgemm) vio_torch_sgemm;
+
 /* ------------------------------------------------------------------ TF */
 
 /* TF's status slots, and the caller's status they go to (NULL: none). */
@@ -461,24 +476,23 @@ out:
 }
 
 static int vio_tf_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
-			    const struct vaccel_tf_buffer *run_options,
+			    const struct vaccel_tf_buffer *opts,
 			    const struct vaccel_tf_node *in_nodes,
-			    struct vaccel_tf_tensor *const *in_tensors, int nr_inputs,
-			    const struct vaccel_tf_node *out_nodes,
-			    struct vaccel_tf_tensor **out_tensors, int nr_outputs,
-			    struct vaccel_tf_status *status)
+			    struct vaccel_tf_tensor *const *in, int nr_in,
+			    const struct vaccel_tf_node *out_nodes, struct vaccel_tf_tensor **out,
+			    int nr_out, struct vaccel_tf_status *status)
 {
 	struct tf_status st = {.caller = status};
 
 	return model_run(sess, &(const struct run){.op = VACCEL_OP_TF_MODEL_RUN,
 						   .model = model,
 						   .has_opts = true,
-						   .opts = run_options ? run_options->data : NULL,
-						   .opts_size = run_options ? run_options->size : 0,
-						   .in = in_tensors,
-						   .nr_in = nr_inputs,
-						   .out = out_tensors,
-						   .nr_out = nr_outputs,
+						   .opts = opts ? opts->data : NULL,
+						   .opts_size = opts ? opts->size : 0,
+						   .in = in,
+						   .nr_in = nr_in,
+						   .out = out,
+						   .nr_out = nr_out,
 						   .tf = true,
 						   .in_nodes = in_nodes,
 						   .out_nodes = out_nodes,
@@ -498,18 +512,17 @@ static int vio_tflite_model_unload(struct vaccel_session *sess, struct vaccel_re
 }
 
 static int vio_tflite_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
-				struct vaccel_tflite_tensor *const *inputs, int nr_inputs,
-				struct vaccel_tflite_tensor **outputs, int nr_outputs,
-				uint8_t *status)
+				struct vaccel_tflite_tensor *const *in, int nr_in,
+				struct vaccel_tflite_tensor **out, int nr_out, uint8_t *status)
 {
 	uint8_t ignored = 0;
 
 	return model_run(sess, &(const struct run){.op = VACCEL_OP_TFLITE_MODEL_RUN,
 						   .model = model,
-						   .in = inputs,
-						   .nr_in = nr_inputs,
-						   .out = outputs,
-						   .nr_out = nr_outputs,
+						   .in = in,
+						   .nr_in = nr_in,
+						   .out = out,
+						   .nr_out = nr_out,
 						   .status = status ? status : &ignored});
 }
 
@@ -521,19 +534,19 @@ static int vio_torch_model_load(struct vaccel_session *sess, struct vaccel_resou
 }
 
 static int vio_torch_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
-			       const struct vaccel_torch_buffer *run_options,
-			       struct vaccel_torch_tensor *const *inputs, int nr_inputs,
-			       struct vaccel_torch_tensor **outputs, int nr_outputs)
+			       const struct vaccel_torch_buffer *opts,
+			       struct vaccel_torch_tensor *const *in, int nr_in,
+			       struct vaccel_torch_tensor **out, int nr_out)
 {
 	return model_run(sess, &(const struct run){.op = VACCEL_OP_TORCH_MODEL_RUN,
 						   .model = model,
 						   .has_opts = true,
-						   .opts = run_options ? run_options->data : NULL,
-						   .opts_size = run_options ? run_options->size : 0,
-						   .in = inputs,
-						   .nr_in = nr_inputs,
-						   .out = outputs,
-						   .nr_out = nr_outputs});
+						   .opts = opts ? opts->data : NULL,
+						   .opts_size = opts ? opts->size : 0,
+						   .in = in,
+						   .nr_in = nr_in,
+						   .out = out,
+						   .nr_out = nr_out});
 }
 
 /* Each tensor argument points at one tensor; *out gets the result (NULL: none). */
