@@ -274,18 +274,17 @@ void hcase_response_area(void **state)
 void hcase_unknown_sessions_and_resources(void **state)
 {
 	struct hf_resp r;
-	uint8_t op = VACCEL_OP_NOOP;
-	struct hf_arg noop = {&op, 1, VACCEL_ARG_UINT8};
 	uint64_t sid;
 
 	(void)state;
-	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, 0, 0, &noop, 1, NULL, 0, 0, &r) > 0);
-	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
 	assert_true(
-	    hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, 999999, 0, &noop, 1, NULL, 0, 0, &r) > 0);
+	    hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, 0, 0, &hf_noop_arg, 1, NULL, 0, 0, &r) > 0);
 	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
-	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, UINT64_MAX, 0, &noop, 1, NULL, 0, 0,
-			       &r) > 0);
+	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, 999999, 0, &hf_noop_arg, 1, NULL, 0,
+			       0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
+	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, UINT64_MAX, 0, &hf_noop_arg, 1, NULL,
+			       0, 0, &r) > 0);
 	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
 	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_DESTROY_SESSION, 0, 4242, 0, NULL, 0, NULL, 0,
 			       0, &r) > 0);
@@ -317,8 +316,8 @@ void hcase_unknown_sessions_and_resources(void **state)
 	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_DESTROY_SESSION, 0, sid, 0, NULL, 0, NULL, 0,
 			       0, &r) > 0);
 	assert_int_equal(r.status, VIRTIO_ACCEL_S_OK);
-	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &noop, 1, NULL, 0, 0, &r) >
-		    0);
+	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &hf_noop_arg, 1, NULL, 0, 0,
+			       &r) > 0);
 	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
 	assert_true(hf_healthy(&C->h));
 }

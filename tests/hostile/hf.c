@@ -462,18 +462,19 @@ struct hf_pending *hf_reap(struct hf *h, int ms)
 	return p;
 }
 
+static const uint8_t hf_noop_op = VACCEL_OP_NOOP;
+const struct hf_arg hf_noop_arg = {&hf_noop_op, sizeof(hf_noop_op), VACCEL_ARG_UINT8};
+
 bool hf_healthy(struct hf *h)
 {
 	struct hf_resp r;
-	uint8_t op = VACCEL_OP_NOOP;
-	struct hf_arg a = {&op, 1, VACCEL_ARG_UINT8};
 	uint64_t sid;
 
 	if (hf_request(h, VIRTIO_ACCEL_C_CREATE_SESSION, 0, 0, 0, NULL, 0, NULL, 0, 0, &r) < 0 ||
 	    r.status != VIRTIO_ACCEL_S_OK || r.vret != 0 || r.id == 0)
 		return false;
 	sid = r.id;
-	if (hf_request(h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &a, 1, NULL, 0, 0, &r) < 0 ||
+	if (hf_request(h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &hf_noop_arg, 1, NULL, 0, 0, &r) < 0 ||
 	    r.status != VIRTIO_ACCEL_S_OK || r.vret != 0)
 		return false;
 	if (hf_request(h, VIRTIO_ACCEL_C_DESTROY_SESSION, 0, sid, 0, NULL, 0, NULL, 0, 0, &r) < 0 ||
