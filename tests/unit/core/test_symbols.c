@@ -7,8 +7,8 @@
 #include <ctype.h>
 #include <elf.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <link.h> /* ElfW(): this ABI's ELF class (32-bit on armhf) */
+#include <stdbool.h>
 #include <sys/mman.h>
 
 #if __SIZEOF_POINTER__ == 8
