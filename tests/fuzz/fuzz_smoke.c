@@ -144,38 +144,13 @@ static void test_vhu_messages_smoke(void **state)
 /* ------------------------------------------------------------ real sockets */
 
 struct sock_run {
+	struct fuzz_backend fb; /* the backend's opaque */
 	struct vhu_dev *dev;
 	int fd;
 	int result;
-	unsigned starts, stops;
 	const struct stream *s;
 	int memfd;
 };
-
-static int sk_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick_fd,
-		    void *opaque)
-{
-	struct sock_run *r = opaque;
-	struct iovec iov[16];
-	struct vq_elem elem;
-	int n = 0, ret;
-
-	(void)kick_fd;
-	r->starts++;
-	while (n++ < 64 && (ret = vq_dev_pop(vq, &elem, iov, 16)) != 0 && ret != -EPROTO)
-		if (vq_dev_push(vq, elem.head, 0))
-			vhu_dev_notify(dev, index);
-	return 0;
-}
-
-static void sk_stop(struct vhu_dev *dev, unsigned index, void *opaque)
-{
-	struct sock_run *r = opaque;
-
-	(void)dev;
-	(void)index;
-	r->stops++;
-}
 
 static void *sk_serve(void *arg)
 {
@@ -223,7 +198,6 @@ static void *sk_write(void *arg)
 
 static void test_socket_smoke(void **state)
 {
-	static const struct vhu_dev_ops sk_ops = {.queue_start = sk_start, .queue_stop = sk_stop};
 	struct vhu_dev_config cfg = {
 	    .features = (1ull << 32) | (1ull << 29), .num_queues = 4, .limits = {16, 1 << 16}};
 	struct stream *s = malloc(sizeof(*s));
@@ -240,7 +214,7 @@ static void test_socket_smoke(void **state)
 	assert_int_equal(ftruncate(r.memfd, FUZZ_MEM_SIZE), 0);
 	mem = mmap(NULL, FUZZ_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, r.memfd, 0);
 	assert_true(mem != MAP_FAILED);
-	assert_int_equal(vhu_dev_new(&r.dev, &cfg, &sk_ops, &r), 0);
+	assert_int_equal(vhu_dev_new(&r.dev, &cfg, &fuzz_backend_ops, &r.fb), 0);
 	fds_before = fd_count_open();
 	for (i = 0; i < 400; i++) {
 		pthread_t ts, tw;
@@ -269,7 +243,7 @@ static void test_socket_smoke(void **state)
 		close(sv[0]);
 		assert_true(r.result == 0 || r.result == -EPROTO || r.result == -EPIPE ||
 			    r.result == -ECONNRESET);
-		assert_int_equal(r.starts, r.stops);
+		assert_int_equal(r.fb.starts, r.fb.stops);
 		assert_int_equal(vhu_dev_features(r.dev), 0);
 	}
 	vhu_dev_free(r.dev);
