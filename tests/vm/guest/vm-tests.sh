@@ -6,7 +6,8 @@
 #       suspend and unbind), module unload/reload, a /dev/accel directory
 #       (DRM accel) in the way. exec: the host's exec plugin: exec ops, 64/256 MiB
 #       argument round trips, 4 processes at once, kill -9 during a long op,
-#       the driver's smoke test against a slow device.
+#       the driver's smoke test against a slow device, the daemon killed and
+#       restarted under the running guest.
 # VMT_ALIAS=yes: the kernel cannot have DRM accel, so /dev/accel must be our alias.
 # Prints "ok - NAME" / "not ok - NAME" per check and "guest: N passed, N failed".
 mode="$1" mylib="$2" vmlib="$3"
@@ -164,6 +165,65 @@ kill_mid_op() {
 	sleep 4 # let the killed op finish on the host before the VM goes away
 	runs_with "output: 20" exec_generic "$mylib"
 }
+# Ask the host launcher (vaccel-vm --daemon-control) to kill or start the daemon.
+daemon_ctl() { echo "VACCEL-VM-DAEMON: $1"; }
+restarted_msg='host device restarted'
+# Fail unless FILE shows the restart error and STATUS is a clean failure.
+failed_restarted() { # failed_restarted NAME STATUS FILE
+	cat "$3"
+	echo "$1: exit status $2"
+	[ "$2" -ne 0 ] && [ "$2" -lt 128 ] && grep -q "$restarted_msg" "$3"
+}
+# The daemon dies (kill -9) under an op, stays away, then a new one starts on
+# the same socket: no guest call hangs, each fails with the restart error
+# within the bound (backend_wait_ms), and ops work again once it is back.
+backend_restart() {
+	param=/sys/module/virtio_accel/parameters/backend_wait_ms
+	old=$(cat $param) rc=0
+	echo 3000 >$param || return 1
+	runs_with "output: 20" "$exec_ex" "$mylib" || return 1
+	# An op in flight (20 s on the host) when the daemon dies.
+	vm-guest-tool sleep "$mylib" 20000 >/tmp/inflight.out 2>&1 &
+	p=$!
+	i=0
+	while ! grep -q 'calling mytestfunc_sleep' /tmp/inflight.out && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 1
+	t0=$(date +%s)
+	daemon_ctl kill
+	wait "$p"
+	st=$?
+	el=$(($(date +%s) - t0))
+	failed_restarted "op in flight, after ${el} s" $st /tmp/inflight.out || rc=1
+	[ $el -lt 15 ] || { echo "the op in flight took $el s to fail"; rc=1; }
+	# While it is away: three processes at once, each fails within 3 s (+ TCG slack).
+	t0=$(date +%s)
+	pids=""
+	for i in 1 2 3; do
+		"$exec_ex" "$mylib" >"/tmp/away.$i" 2>&1 &
+		pids="$pids $!"
+	done
+	i=0
+	for p in $pids; do
+		i=$((i + 1))
+		wait "$p"
+		failed_restarted "process $i while away" $? "/tmp/away.$i" || rc=1
+	done
+	el=$(($(date +%s) - t0))
+	echo "3 processes while away: all done after $el s (bound 3 s)"
+	[ $el -le 10 ] || rc=1
+	# A new daemon: the next ops wait for it (at most 60 s) and work.
+	echo 60000 >$param
+	daemon_ctl start
+	runs_with "output: 20" "$exec_ex" "$mylib" || rc=1
+	runs_with "output: 20" exec_generic "$mylib" || rc=1
+	runs_with "output: 20" "$exec_ex" "$mylib" 5 || rc=1
+	dmesg | grep 'virtio_accel' | tail -n 5
+	echo "$old" >$param
+	return $rc
+}
 
 echo "guest: mode $mode, kernel $(uname -r), $(nproc) CPUs"
 check "/dev/vaccel (and /dev/accel where free) is 0660 root:vaccel" dev_ok
@@ -212,6 +272,8 @@ else
 	check "kill -9 during a long op, then new ops" kill_mid_op
 	check "driver against a slow device: stale ids, close() with full rings, freezable waits" \
 		slow_device
+	check "daemon kill -9 under an op, away, restarted: bounded errors, then ops work" \
+		backend_restart
 	# The host harness answers this line with SIGUSR1 to the daemon, which then
 	# logs its live sessions: there must be none now.
 	echo "VMTEST-REPORT-NOW"
