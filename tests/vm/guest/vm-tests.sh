@@ -165,8 +165,10 @@ kill_mid_op() {
 	sleep 4 # let the killed op finish on the host before the VM goes away
 	runs_with "output: 20" exec_generic "$mylib"
 }
-# Ask the host launcher (vaccel-vm --daemon-control) to kill or start the daemon.
-daemon_ctl() { echo "VACCEL-VM-DAEMON: $1"; }
+# Ask the host launcher (vaccel-vm --daemon-control) to kill or start the daemon,
+# on the console itself (fd 3): check() keeps a command's output in a file.
+exec 3>&1
+daemon_ctl() { echo "VACCEL-VM-DAEMON: $1" >&3; }
 restarted_msg='host device restarted'
 # Fail unless FILE shows the restart error and STATUS is a clean failure.
 failed_restarted() { # failed_restarted NAME STATUS FILE
