@@ -178,7 +178,8 @@ failed_restarted() { # failed_restarted NAME STATUS FILE
 }
 # The daemon dies (kill -9) under an op, stays away, then a new one starts on
 # the same socket: no guest call hangs, each fails with the restart error
-# within the bound (backend_wait_ms), and ops work again once it is back.
+# within the bound (backend_wait_ms), and ops work again once it is back. Then
+# killed while idle and started again at once.
 backend_restart() {
 	param=/sys/module/virtio_accel/parameters/backend_wait_ms
 	old=$(cat $param) rc=0
@@ -222,7 +223,20 @@ backend_restart() {
 	runs_with "output: 20" "$exec_ex" "$mylib" || rc=1
 	runs_with "output: 20" exec_generic "$mylib" || rc=1
 	runs_with "output: 20" "$exec_ex" "$mylib" 5 || rc=1
-	dmesg | grep 'virtio_accel' | tail -n 5
+	# Idle, killed and started again at once (the new daemon may connect before
+	# the guest has reset the device): once the guest has seen it, ops work.
+	n=$(dmesg | grep -c 'host backend restarted')
+	daemon_ctl kill
+	daemon_ctl start
+	i=0
+	while [ "$(dmesg | grep -c 'host backend restarted')" -le "$n" ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ $i -lt 300 ] || { echo "the guest did not see the second restart"; rc=1; }
+	runs_with "output: 20" "$exec_ex" "$mylib" || rc=1
+	runs_with "output: 20" exec_generic "$mylib" || rc=1
+	dmesg | grep 'virtio_accel' | tail -n 8
 	echo "$old" >$param
 	return $rc
 }
