@@ -141,16 +141,19 @@ concurrent() { # 4 processes at once, each several ops
 	done
 	return $rc
 }
-kill_mid_op() {
-	vm-guest-tool sleep "$mylib" 4000 >/tmp/kill.out 2>&1 &
+start_sleeper() { # start_sleeper MS FILE: a host op of MS ms under way; its pid in $p
+	vm-guest-tool sleep "$mylib" "$1" >"$2" 2>&1 &
 	p=$!
 	i=0
-	while ! grep -q 'calling mytestfunc_sleep' /tmp/kill.out && [ $i -lt 50 ]; do
+	while ! grep -q 'calling mytestfunc_sleep' "$2" && [ $i -lt 50 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	sleep 1
-	grep -q 'calling mytestfunc_sleep' /tmp/kill.out || { cat /tmp/kill.out; return 1; }
+	grep -q 'calling mytestfunc_sleep' "$2" || { cat "$2"; return 1; }
+}
+kill_mid_op() {
+	start_sleeper 4000 /tmp/kill.out || return 1
 	kill -9 "$p"
 	wait "$p"
 	st=$?
@@ -186,14 +189,7 @@ backend_restart() {
 	echo 3000 >$param || return 1
 	runs_with "output: 20" "$exec_ex" "$mylib" || return 1
 	# An op in flight (20 s on the host) when the daemon dies.
-	vm-guest-tool sleep "$mylib" 20000 >/tmp/inflight.out 2>&1 &
-	p=$!
-	i=0
-	while ! grep -q 'calling mytestfunc_sleep' /tmp/inflight.out && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	sleep 1
+	start_sleeper 20000 /tmp/inflight.out || return 1
 	t0=$(date +%s)
 	daemon_ctl kill
 	wait "$p"
