@@ -456,6 +456,8 @@ static int virtaccel_probe(struct virtio_device *vdev)
 
 	/* The node may be opened and used as soon as it exists. */
 	virtio_device_ready(vdev);
+	/* A backend already gone: requests wait for it, bounded (spec §4.2). */
+	virtaccel_update_presence(va);
 	ret = virtaccel_register_node(va, &va->node, name);
 	if (ret)
 		goto reset;
