@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs inside the guest (installed into /usr/local/bin by vm/build-image.sh).
 #   vm-tests.sh noop|exec HOST_MYTESTLIB HOST_VMTESTLIB
-# noop: every op through /dev/vaccel with the host's noop plugin, permissions,
+# noop: every op through /dev/vaccel with the host's noop plugin, a daemon
+#       restart between two noops, permissions,
 #       the driver's smoke test (also without indirect descriptors, with
 #       suspend and unbind), module unload/reload, a /dev/accel directory
 #       (DRM accel) in the way. exec: the host's exec plugin: exec ops, 64/256 MiB
@@ -179,6 +180,30 @@ failed_restarted() { # failed_restarted NAME STATUS FILE
 	echo "$1: exit status $2"
 	[ "$2" -ne 0 ] && [ "$2" -lt 128 ] && grep -q "$restarted_msg" "$3"
 }
+restarts_seen() { dmesg | grep -c 'host backend restarted'; }
+wait_restart() { # wait_restart N: until the driver has reset for a lost backend more than N times
+	i=0
+	while [ "$(restarts_seen)" -le "$1" ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ $i -lt 300 ] || { echo "the guest did not see the daemon go"; return 1; }
+}
+# The scenario: noop, the daemon killed (kill -9) and a new one started
+# on the same socket, noop again (it waits for the new daemon, bounded).
+noop_across_restart() {
+	param=/sys/module/virtio_accel/parameters/backend_wait_ms
+	old=$(cat $param) rc=0
+	runs_with "Initialized session with id" noop || return 1
+	n=$(restarts_seen)
+	daemon_ctl kill
+	wait_restart "$n" || return 1
+	echo 60000 >$param
+	daemon_ctl start
+	runs_with "Initialized session with id" noop || rc=1
+	echo "$old" >$param
+	return $rc
+}
 # The daemon dies (kill -9) under an op, stays away, then a new one starts on
 # the same socket: no guest call hangs, each fails with the restart error
 # within the bound (backend_wait_ms), and ops work again once it is back. Then
@@ -221,15 +246,10 @@ backend_restart() {
 	runs_with "output: 20" "$exec_ex" "$mylib" 5 || rc=1
 	# Idle, killed and started again at once (the new daemon may connect before
 	# the guest has reset the device): once the guest has seen it, ops work.
-	n=$(dmesg | grep -c 'host backend restarted')
+	n=$(restarts_seen)
 	daemon_ctl kill
 	daemon_ctl start
-	i=0
-	while [ "$(dmesg | grep -c 'host backend restarted')" -le "$n" ] && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ $i -lt 300 ] || { echo "the guest did not see the second restart"; rc=1; }
+	wait_restart "$n" || rc=1
 	runs_with "output: 20" "$exec_ex" "$mylib" || rc=1
 	runs_with "output: 20" exec_generic "$mylib" || rc=1
 	dmesg | grep 'virtio_accel' | tail -n 8
@@ -243,6 +263,7 @@ check "/dev/vaccel (and /dev/accel where free) is 0660 root:vaccel" dev_ok
 if [ "$mode" = noop ]; then
 	check "noop" runs_with "Initialized session with id: 1" noop
 	check "noop x10" noop 10
+	check "noop, daemon kill -9 and a new daemon, noop" noop_across_restart
 	check "classify" runs_with "classification imagename: This is a dummy imgname!" classify "$img"
 	check "classify_generic" runs_with "This is a dummy classification tag!" classify_generic "$img"
 	for e in detect segment pose depth; do
