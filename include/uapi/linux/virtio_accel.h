@@ -50,7 +50,12 @@ struct virtio_accel_config {
  */
 #define VIRTIO_ACCEL_CONFIG_S_BACKEND_AWAY 1u
 
-/* Request codes (spec §6). */
+/*
+ * Request codes (spec §6). A GENOP's read arg 0 is the vAccel op type (a
+ * UINT8; devices also take upstream 0.7.1's 4-byte form), its other args as
+ * the op's row in spec §6.2 lays them out; the model ops (TF, TFLite,
+ * Torch) carry tensors as {dims, data type, data} args (spec §6.3).
+ */
 enum virtio_accel_code {
 	VIRTIO_ACCEL_C_CREATE_SESSION = 1,
 	VIRTIO_ACCEL_C_DESTROY_SESSION = 2,
