@@ -39,6 +39,12 @@ module_param_named(request_timeout_ms, virtaccel_request_timeout_ms, uint, 0644)
 MODULE_PARM_DESC(request_timeout_ms,
 		 "give up waiting for a response after this many ms (0 = never, the default)");
 
+unsigned int virtaccel_backend_wait_ms = 10000;
+module_param_named(backend_wait_ms, virtaccel_backend_wait_ms, uint, 0644);
+MODULE_PARM_DESC(
+	backend_wait_ms,
+	"while the host backend is away, a request waits this many ms for it, then fails with ESHUTDOWN (default 10000)");
+
 static bool indirect_desc = true;
 module_param(indirect_desc, bool, 0444);
 MODULE_PARM_DESC(
@@ -202,6 +208,24 @@ static long virtaccel_left(unsigned long deadline)
 }
 
 /*
+ * Move every open file to the next epoch: each destroys its sessions (unless
+ * the queues are dead already, then nothing is sent) and forgets its ids.
+ */
+static void virtaccel_next_epoch(struct virtaccel *va)
+{
+	struct virtaccel_file *vf;
+	u64 epoch;
+
+	mutex_lock(&va->files_lock);
+	epoch = va->epoch;
+	/* From here on no request checked in the old epoch is sent (queue.c). */
+	WRITE_ONCE(va->epoch, epoch + 1);
+	list_for_each_entry(vf, &va->files, node)
+		virtaccel_own_sweep(vf, epoch);
+	mutex_unlock(&va->files_lock);
+}
+
+/*
  * Destroy the sessions of every open file, and those that CREATE_SESSIONs
  * still in flight make, and move the files to the next epoch, so that no id
  * from before survives the coming reset; then wait for every DESTROY the
@@ -214,17 +238,9 @@ static void virtaccel_sweep(struct virtaccel *va)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(VIRTACCEL_SWEEP_MS);
 	struct virtaccel_req *req, *tmp;
-	struct virtaccel_file *vf;
 	LIST_HEAD(creating);
-	u64 epoch;
 
-	mutex_lock(&va->files_lock);
-	epoch = va->epoch;
-	/* From here on no request checked in the old epoch is sent (queue.c). */
-	WRITE_ONCE(va->epoch, epoch + 1);
-	list_for_each_entry(vf, &va->files, node)
-		virtaccel_own_sweep(vf, epoch);
-	mutex_unlock(&va->files_lock);
+	virtaccel_next_epoch(va);
 
 	spin_lock_irq(&va->creating_lock);
 	list_for_each_entry(req, &va->creating, creating) {
@@ -249,26 +265,58 @@ static void virtaccel_sweep(struct virtaccel *va)
 			 atomic_read(&va->nr_internal));
 }
 
-/* Stop the device and fail what it held; remove() and freeze(). */
+/*
+ * Stop the device and fail what it held; remove() and freeze(). A reset
+ * for a lost backend (restart_work) sends no DESTROY: there is nobody to
+ * receive it. The files' ids still end with it: a new backend numbers its
+ * sessions afresh, and an old id must not name another process's session
+ * (the ioctl then fails with -EPERM).
+ */
 static void virtaccel_teardown(struct virtaccel *va)
 {
 	struct virtio_device *vdev = va->vdev;
+	bool restart = READ_ONCE(va->restarting);
 
-	/* No request from user space gets on a ring from here on. */
-	virtaccel_queues_close(va);
-	if (va->have_vqs)
-		virtaccel_sweep(va);
+	if (!restart) {
+		/* No request from user space gets on a ring from here on. */
+		virtaccel_queues_close(va);
+		if (va->have_vqs)
+			virtaccel_sweep(va);
+	}
 	/* Fail new submissions and wait out the ones adding to a ring. */
 	virtaccel_queues_kill(va);
+	if (restart)
+		virtaccel_next_epoch(va);
 	if (!va->have_vqs)
 		return;
 	/* After the reset the device no longer writes guest memory. */
 	virtio_reset_device(vdev);
-	/* Waiters get -ENODEV; orphaned requests are freed. */
-	virtaccel_queues_drain(va);
+	/* Waiters get -ENODEV (-ESHUTDOWN); orphaned requests are freed. */
+	virtaccel_queues_drain(va, restart ? -ESHUTDOWN : -ENODEV);
 	vdev->config->del_vqs(vdev);
 	va->have_vqs = false;
 }
+
+/* Is the host backend there? Read from config status (spec §4.2). */
+static void virtaccel_update_presence(struct virtaccel *va)
+{
+	u32 status;
+	bool away;
+
+	virtio_cread_le(va->vdev, struct virtio_accel_config, status, &status);
+	away = status & VIRTIO_ACCEL_CONFIG_S_BACKEND_AWAY;
+	if (away == READ_ONCE(va->away))
+		return;
+	WRITE_ONCE(va->away, away);
+	if (away) {
+		dev_warn(&va->vdev->dev, "host backend away\n");
+		return;
+	}
+	dev_info(&va->vdev->dev, "host backend back\n");
+	wake_up_all(&va->backend_wq);
+}
+
+static void virtaccel_config_changed(struct virtio_device *vdev);
 
 #ifdef CONFIG_PM_SLEEP
 /*
@@ -279,7 +327,17 @@ static void virtaccel_teardown(struct virtaccel *va)
  */
 static int virtaccel_freeze(struct virtio_device *vdev)
 {
-	virtaccel_teardown(vdev->priv);
+	struct virtaccel *va = vdev->priv;
+
+	/*
+	 * restart_work comes here too; suspend waits for it or cancels it, and
+	 * then tears down as always (resume finds out about the backend).
+	 */
+	if (current_work() != &va->restart_work) {
+		cancel_work_sync(&va->restart_work);
+		WRITE_ONCE(va->restarting, false);
+	}
+	virtaccel_teardown(va);
 	return 0;
 }
 
@@ -295,7 +353,41 @@ static int virtaccel_restore(struct virtio_device *vdev)
 	/* Pairs with the acquires in virtaccel_may_submit(): the new vqs are visible. */
 	smp_store_release(&va->dead, false);
 	smp_store_release(&va->closed, false);
+	/* The backend may have left (again) or come back meanwhile. */
+	WRITE_ONCE(va->restarting, false);
+	virtaccel_config_changed(vdev);
 	return 0;
+}
+
+/*
+ * The device asked for a reset (its backend went away, spec §4.2): reset it
+ * as suspend and resume do, through the virtio core, so that features are
+ * negotiated again, but keep every id (teardown). What the rings held fails
+ * with -ESHUTDOWN: it may or may not have run on the old backend, and must
+ * not run on a new one unasked. Then learn whether a backend is there.
+ */
+static void virtaccel_restart_work(struct work_struct *work)
+{
+	struct virtaccel *va = container_of(work, struct virtaccel, restart_work);
+	struct virtio_device *vdev = va->vdev;
+	int ret;
+
+	dev_warn(&vdev->dev, "host backend restarted: failing requests in flight, resetting\n");
+	ret = virtio_device_freeze(vdev);
+	if (!ret)
+		ret = virtio_device_restore(vdev);
+	if (ret) {
+		/* Requests keep failing after backend_wait_ms; nothing hangs. */
+		dev_err(&vdev->dev, "reset after the backend restart failed: %d\n", ret);
+		WRITE_ONCE(va->restarting, false);
+	}
+}
+#else
+static void virtaccel_restart_work(struct work_struct *work)
+{
+	struct virtaccel *va = container_of(work, struct virtaccel, restart_work);
+
+	dev_err(&va->vdev->dev, "host backend restarted: cannot reset without CONFIG_PM_SLEEP\n");
 }
 #endif
 
@@ -337,6 +429,8 @@ static int virtaccel_probe(struct virtio_device *vdev)
 	spin_lock_init(&va->creating_lock);
 	INIT_LIST_HEAD(&va->creating);
 	init_waitqueue_head(&va->internal_wq);
+	init_waitqueue_head(&va->backend_wq);
+	INIT_WORK(&va->restart_work, virtaccel_restart_work);
 	vdev->priv = va;
 	ret = init_srcu_struct(&va->srcu);
 	if (ret) {
@@ -362,6 +456,8 @@ static int virtaccel_probe(struct virtio_device *vdev)
 
 	/* The node may be opened and used as soon as it exists. */
 	virtio_device_ready(vdev);
+	/* A backend already gone: requests wait for it, bounded (spec §4.2). */
+	virtaccel_update_presence(va);
 	ret = virtaccel_register_node(va, &va->node, name);
 	if (ret)
 		goto reset;
@@ -399,6 +495,8 @@ static void virtaccel_remove(struct virtio_device *vdev)
 	 */
 	unregister_reboot_notifier(&va->reboot_nb);
 	virtaccel_deregister_nodes(va);
+	cancel_work_sync(&va->restart_work);
+	WRITE_ONCE(va->restarting, false);
 	virtaccel_teardown(va);
 	ida_free(&virtaccel_ida, va->index);
 	vdev->priv = NULL;
@@ -415,10 +513,23 @@ static int virtaccel_validate(struct virtio_device *vdev)
 	return 0;
 }
 
+/*
+ * The limits are fixed for the device's lifetime (spec §4); what changes is
+ * whether the host backend is there (§4.2). In interrupt context.
+ */
 static void virtaccel_config_changed(struct virtio_device *vdev)
 {
-	/* The limits are fixed for the device's lifetime (spec §4). */
-	dev_warn_ratelimited(&vdev->dev, "ignoring a config change\n");
+	struct virtaccel *va = vdev->priv;
+
+	if (!va || READ_ONCE(va->restarting))
+		return;
+	if (vdev->config->get_status(vdev) & VIRTIO_CONFIG_S_NEEDS_RESET) {
+		WRITE_ONCE(va->away, true);
+		WRITE_ONCE(va->restarting, true);
+		queue_work(virtaccel_wq, &va->restart_work);
+		return;
+	}
+	virtaccel_update_presence(va);
 }
 
 static const unsigned int virtaccel_features[] = {

@@ -15,6 +15,7 @@
  * are parked on the device's pending list, which the next completion
  * resubmits from a work item.
  */
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -114,13 +115,13 @@ void virtaccel_queues_kill(struct virtaccel *va)
 }
 
 /*
- * Fail every request the device still held, and the parked ones (their
- * sessions go with the reset). Called after the device was reset, so
+ * Fail every request the device still held, and the parked ones, with
+ * @error (-ENODEV; -ESHUTDOWN when the backend went away). Called after the device was reset, so
  * neither the device nor the callback touches the rings any more and no
  * callback queues the pending work again; remove() no longer races with
  * anyone here and takes no queue lock (the release of a request may sleep).
  */
-void virtaccel_queues_drain(struct virtaccel *va)
+void virtaccel_queues_drain(struct virtaccel *va, int error)
 {
 	struct virtaccel_req *req, *tmp;
 	LIST_HEAD(parked);
@@ -133,11 +134,11 @@ void virtaccel_queues_drain(struct virtaccel *va)
 	list_for_each_entry_safe(req, tmp, &parked, pending) {
 		list_del_init(&req->pending);
 		atomic_dec(&va->nr_pending);
-		virtaccel_req_complete(req, 0, -ENODEV);
+		virtaccel_req_complete(req, 0, error);
 	}
 	for (i = 0; i < va->nvqs; i++)
 		while ((req = virtqueue_detach_unused_buf(va->queues[i].vq)))
-			virtaccel_req_complete(req, 0, -ENODEV);
+			virtaccel_req_complete(req, 0, error);
 }
 
 /* May @req go to the device now? Called under a queue lock, in an srcu section. */
@@ -153,7 +154,8 @@ static bool virtaccel_may_submit(struct virtaccel *va, const struct virtaccel_re
 /*
  * One attempt to put @req on @q. On success the ring holds a reference.
  * Return: 0, -ENOSPC (not enough free descriptors; @seen says which
- * completion count that was), -ENODEV, or an error from the virtqueue.
+ * completion count that was), -ENODEV, -ESHUTDOWN (a user request while the
+ * backend is away), or an error from the virtqueue.
  */
 static int virtaccel_try_add(struct virtaccel *va, struct virtaccel_queue *q,
 			     struct virtaccel_req *req, unsigned long *seen)
@@ -166,7 +168,10 @@ static int virtaccel_try_add(struct virtaccel *va, struct virtaccel_queue *q,
 	idx = srcu_read_lock(&va->srcu);
 	spin_lock_irqsave(&q->lock, flags);
 	if (!virtaccel_may_submit(va, req)) {
-		ret = -ENODEV;
+		/* A reset for a lost backend: the submitter waits for it (bounded). */
+		ret = READ_ONCE(va->away) && !req->internal ? -ESHUTDOWN : -ENODEV;
+	} else if (READ_ONCE(va->away) && !req->internal) {
+		ret = -ESHUTDOWN;
 	} else {
 		/*
 		 * Under a spinlock: an indirect table comes from GFP_ATOMIC. It
@@ -269,6 +274,24 @@ void virtaccel_pending_work(struct work_struct *work)
 	}
 }
 
+/*
+ * While the backend is away, wait for it until @deadline (killably,
+ * freezably). Return: 0 (it is there), -ESHUTDOWN (not back in time), -EINTR.
+ */
+static int virtaccel_wait_backend(struct virtaccel *va, unsigned long deadline)
+{
+	long left;
+
+	if (!READ_ONCE(va->away))
+		return 0;
+	left = max_t(long, (long)(deadline - jiffies), 0);
+	left = ___wait_event(va->backend_wq, ___wait_cond_timeout(!READ_ONCE(va->away)),
+			     VIRTACCEL_WAIT_STATE, 0, left, __ret = schedule_timeout(__ret));
+	if (left < 0)
+		return -EINTR;
+	return READ_ONCE(va->away) ? -ESHUTDOWN : 0;
+}
+
 /**
  * virtaccel_submit - put a request on a ring and notify the device
  * @va: the device
@@ -278,14 +301,17 @@ void virtaccel_pending_work(struct work_struct *work)
  * its CPU's queue. An internal one (req->internal) never waits: with every
  * ring full it is parked and sent by the next completion; its completion
  * then says what became of it.
+ * While the host backend is away a request from user space waits for it at
+ * most backend_wait_ms.
  * Return: 0 (on a ring, or parked), -ENODEV (device removed, suspended or
- * reset since the request's ids were checked), -EINTR (killed while the
- * ring was full), or an error from the virtqueue.
+ * reset since the request's ids were checked), -ESHUTDOWN (the backend is
+ * away and did not come back in time), -EINTR (killed while waiting), or an
+ * error from the virtqueue.
  */
 int virtaccel_submit(struct virtaccel *va, struct virtaccel_req *req)
 {
 	struct virtaccel_queue *q;
-	unsigned long seen;
+	unsigned long seen, deadline;
 	int ret;
 
 	if (req->internal) {
@@ -300,14 +326,20 @@ int virtaccel_submit(struct virtaccel *va, struct virtaccel_req *req)
 	}
 
 	q = &va->queues[raw_smp_processor_id() % va->nvqs];
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(virtaccel_backend_wait_ms));
 	for (;;) {
+		ret = virtaccel_wait_backend(va, deadline);
+		if (ret)
+			return ret;
 		ret = virtaccel_try_add(va, q, req, &seen);
+		if (ret == -ESHUTDOWN)
+			continue;
 		if (ret != -ENOSPC)
 			return ret;
 		/* A chain never exceeds the ring: the ring is busy, a completion will come. */
 		if (wait_event_state(q->space,
 				     READ_ONCE(q->completions) != seen || READ_ONCE(va->closed) ||
-					     READ_ONCE(va->dead),
+					     READ_ONCE(va->dead) || READ_ONCE(va->away),
 				     VIRTACCEL_WAIT_STATE))
 			return -EINTR;
 	}

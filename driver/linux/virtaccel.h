@@ -2,7 +2,8 @@
 /*
  * virtio-accel guest driver: private definitions shared by its files.
  *
- *   main.c     module init/exit, probe/remove, suspend, config space, device refcount
+ *   main.c     module init/exit, probe/remove, suspend, config space, device refcount,
+ *              reset after the host backend went away (docs/restart.md)
  *   queue.c    virtqueues: submission, ring-full waits, completion callback,
  *              the driver's own DESTROYs that wait for ring space
  *   request.c  request objects: copy + validate, wait, response, release
@@ -101,6 +102,18 @@ struct virtaccel {
 	bool closed;
 	bool dead;
 	struct srcu_struct srcu;
+
+	/*
+	 * The host backend is gone (config status BACKEND_AWAY, or the device
+	 * asked for a reset): user requests wait on backend_wq, at most
+	 * backend_wait_ms, then fail with -ESHUTDOWN. restart_work resets the
+	 * device without sending a DESTROY (the backend is gone), ends the
+	 * files' ids, and fails what the rings held with -ESHUTDOWN.
+	 */
+	bool away;
+	bool restarting; /* restart_work is resetting: teardown sends nothing */
+	wait_queue_head_t backend_wq;
+	struct work_struct restart_work;
 
 	/*
 	 * Open files, and the epoch their ids belong to. remove() and suspend
@@ -255,6 +268,7 @@ struct virtaccel_file {
 
 /* main.c */
 extern unsigned int virtaccel_request_timeout_ms;
+extern unsigned int virtaccel_backend_wait_ms;
 extern struct workqueue_struct *virtaccel_wq;
 void virtaccel_get(struct virtaccel *va);
 void virtaccel_put(struct virtaccel *va);
@@ -263,7 +277,7 @@ void virtaccel_put(struct virtaccel *va);
 int virtaccel_queues_init(struct virtaccel *va);
 void virtaccel_queues_close(struct virtaccel *va);
 void virtaccel_queues_kill(struct virtaccel *va);
-void virtaccel_queues_drain(struct virtaccel *va);
+void virtaccel_queues_drain(struct virtaccel *va, int error);
 int virtaccel_submit(struct virtaccel *va, struct virtaccel_req *req);
 void virtaccel_pending_work(struct work_struct *work);
 

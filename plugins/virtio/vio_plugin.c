@@ -52,6 +52,11 @@ static int map_drv_error(int drv_ret)
 	case -ENODEV:
 		vaccel_error("[virtio] Cannot reach the virtio-accel device");
 		return VACCEL_ENODEV;
+	case -ESHUTDOWN:
+		/* The driver's error while the host backend is away (docs/restart.md). */
+		vaccel_error("[virtio] The host device restarted: the request did not complete "
+			     "(it may or may not have run); try again");
+		return VACCEL_EAGAIN;
 	default:
 		vaccel_error("[virtio] Transport failure: %s", strerror(-drv_ret));
 		return VACCEL_EIO;

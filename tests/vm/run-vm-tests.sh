@@ -175,8 +175,8 @@ execargs=(--daemon-arg "--exec-allow=$mylib:$vmlib" --daemon-arg --allow-exec-up
 if "$daemon" --help 2>&1 | grep -q -- '--stuck-op-ms'; then
 	execargs+=(--daemon-arg --stuck-op-ms=30000)
 fi
-boot noop libvaccel-noop.so -m 1024 "${execargs[@]}" -c "VMT_ALIAS=$alias vm-tests.sh noop $mylib $vmlib"
-boot exec libvaccel-exec.so -m 1536 "${execargs[@]}" -c "VMT_ALIAS=$alias vm-tests.sh exec $mylib $vmlib $uplib"
+boot noop libvaccel-noop.so -m 1024 "${execargs[@]}" --daemon-control -c "VMT_ALIAS=$alias vm-tests.sh noop $mylib $vmlib"
+boot exec libvaccel-exec.so -m 1536 "${execargs[@]}" --daemon-control -c "VMT_ALIAS=$alias vm-tests.sh exec $mylib $vmlib $uplib"
 
 # Launcher contract: bad options are a one-line error with exit 2.
 "$src/vm/vaccel-vm" --bogus >"$work/usage.log" 2>&1

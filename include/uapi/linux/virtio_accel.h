@@ -39,9 +39,16 @@ struct virtio_accel_config {
 	__le16 num_queues;	  /* request queues, >= 1 */
 	__le16 max_args;	  /* read + write args per request */
 	__le32 max_segments;	  /* descriptors per request chain */
-	__le32 reserved;	  /* 0 */
+	__le32 status;		  /* VIRTIO_ACCEL_CONFIG_S_*, set by the VMM; a backend sends 0 */
 	__le64 max_request_bytes; /* payload bytes per request, both parts */
 };
+
+/*
+ * Config status bits (spec §4.2). BACKEND_AWAY: the VMM has lost its backend
+ * (crash, restart, upgrade) and has not got one back; the other fields are
+ * the last ones the backend gave.
+ */
+#define VIRTIO_ACCEL_CONFIG_S_BACKEND_AWAY 1u
 
 /*
  * Request codes (spec §6). A GENOP's read arg 0 is the vAccel op type (a

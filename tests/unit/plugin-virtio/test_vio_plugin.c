@@ -327,9 +327,9 @@ static void test_status_mapping(void **state)
 		int drv;
 		int want;
 	} de[] = {
-	    {-E2BIG, VACCEL_ENOSPC}, {-ESTALE, VACCEL_ESESS},  {-ENODEV, VACCEL_ENODEV},
-	    {-EIO, VACCEL_EIO},	     {-ENOMEM, VACCEL_ENOMEM}, {-EPERM, VACCEL_ESESS},
-	    {-EPROTO, VACCEL_EIO},
+	    {-E2BIG, VACCEL_ENOSPC}, {-ESTALE, VACCEL_ESESS},	  {-ENODEV, VACCEL_ENODEV},
+	    {-EIO, VACCEL_EIO},	     {-ENOMEM, VACCEL_ENOMEM},	  {-EPERM, VACCEL_ESESS},
+	    {-EPROTO, VACCEL_EIO},   {-ESHUTDOWN, VACCEL_EAGAIN},
 	};
 
 	(void)state;

@@ -4,12 +4,14 @@
 # UPLOAD_LIB: the library exec_with_resource/exec_serialized upload from the guest
 # for the host to run (default /usr/local/lib/libmytestlib.so; a guest of another
 # architecture than the host's passes a host build of it).
-# noop: every op through /dev/vaccel with the host's noop plugin, permissions,
+# noop: every op through /dev/vaccel with the host's noop plugin, a daemon
+#       restart between two noops, permissions,
 #       the driver's smoke test (also without indirect descriptors, with
 #       suspend and unbind), module unload/reload, a /dev/accel directory
 #       (DRM accel) in the way. exec: the host's exec plugin: exec ops, 64/256 MiB
 #       argument round trips, 4 processes at once, kill -9 during a long op,
-#       the driver's smoke test against a slow device.
+#       the driver's smoke test against a slow device, the daemon killed and
+#       restarted under the running guest.
 # VMT_ALIAS=yes: the kernel cannot have DRM accel, so /dev/accel must be our alias.
 # Prints "ok - NAME" / "not ok - NAME" per check and "guest: N passed, N failed".
 mode="$1" mylib="$2" vmlib="$3" uplib="${4:-/usr/local/lib/libmytestlib.so}"
@@ -143,16 +145,19 @@ concurrent() { # 4 processes at once, each several ops
 	done
 	return $rc
 }
-kill_mid_op() {
-	vm-guest-tool sleep "$mylib" 4000 >/tmp/kill.out 2>&1 &
+start_sleeper() { # start_sleeper MS FILE: a host op of MS ms under way; its pid in $p
+	vm-guest-tool sleep "$mylib" "$1" >"$2" 2>&1 &
 	p=$!
 	i=0
-	while ! grep -q 'calling mytestfunc_sleep' /tmp/kill.out && [ $i -lt 50 ]; do
+	while ! grep -q 'calling mytestfunc_sleep' "$2" && [ $i -lt 50 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	sleep 1
-	grep -q 'calling mytestfunc_sleep' /tmp/kill.out || { cat /tmp/kill.out; return 1; }
+	grep -q 'calling mytestfunc_sleep' "$2" || { cat "$2"; return 1; }
+}
+kill_mid_op() {
+	start_sleeper 4000 /tmp/kill.out || return 1
 	kill -9 "$p"
 	wait "$p"
 	st=$?
@@ -166,6 +171,93 @@ kill_mid_op() {
 	runs_with "output: 20" "$exec_ex" "$mylib" 3 || return 1
 	sleep 4 # let the killed op finish on the host before the VM goes away
 	runs_with "output: 20" exec_generic "$mylib"
+}
+# Ask the host launcher (vaccel-vm --daemon-control) to kill or start the daemon,
+# on the console itself (fd 3): check() keeps a command's output in a file.
+exec 3>&1
+daemon_ctl() { echo "VACCEL-VM-DAEMON: $1" >&3; }
+restarted_msg='host device restarted'
+# Fail unless FILE shows the restart error and STATUS is a clean failure.
+failed_restarted() { # failed_restarted NAME STATUS FILE
+	cat "$3"
+	echo "$1: exit status $2"
+	[ "$2" -ne 0 ] && [ "$2" -lt 128 ] && grep -q "$restarted_msg" "$3"
+}
+restarts_seen() { dmesg | grep -c 'host backend restarted'; }
+wait_restart() { # wait_restart N: until the driver has reset for a lost backend more than N times
+	i=0
+	while [ "$(restarts_seen)" -le "$1" ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ $i -lt 300 ] || { echo "the guest did not see the daemon go"; return 1; }
+}
+# The scenario: noop, the daemon killed (kill -9) and a new one started
+# on the same socket, noop again (it waits for the new daemon, bounded).
+noop_across_restart() {
+	param=/sys/module/virtio_accel/parameters/backend_wait_ms
+	old=$(cat $param) rc=0
+	runs_with "Initialized session with id" noop || return 1
+	n=$(restarts_seen)
+	daemon_ctl kill
+	wait_restart "$n" || return 1
+	echo 60000 >$param
+	daemon_ctl start
+	runs_with "Initialized session with id" noop || rc=1
+	echo "$old" >$param
+	return $rc
+}
+# The daemon dies (kill -9) under an op, stays away, then a new one starts on
+# the same socket: no guest call hangs, each fails with the restart error
+# within the bound (backend_wait_ms), and ops work again once it is back. Then
+# killed while idle and started again at once.
+backend_restart() {
+	param=/sys/module/virtio_accel/parameters/backend_wait_ms
+	old=$(cat $param) rc=0
+	echo 3000 >$param || return 1
+	runs_with "output: 20" "$exec_ex" "$mylib" || return 1
+	# An op in flight (20 s on the host) when the daemon dies.
+	start_sleeper 20000 /tmp/inflight.out || return 1
+	t0=$(date +%s)
+	daemon_ctl kill
+	wait "$p"
+	st=$?
+	el=$(($(date +%s) - t0))
+	failed_restarted "op in flight, after ${el} s" $st /tmp/inflight.out || rc=1
+	[ $el -lt 15 ] || { echo "the op in flight took $el s to fail"; rc=1; }
+	# While it is away: three processes at once, each fails within 3 s (+ TCG slack).
+	t0=$(date +%s)
+	pids=""
+	for i in 1 2 3; do
+		"$exec_ex" "$mylib" >"/tmp/away.$i" 2>&1 &
+		pids="$pids $!"
+	done
+	i=0
+	for p in $pids; do
+		i=$((i + 1))
+		wait "$p"
+		failed_restarted "process $i while away" $? "/tmp/away.$i" || rc=1
+	done
+	el=$(($(date +%s) - t0))
+	echo "3 processes while away: all done after $el s (bound 3 s)"
+	[ $el -le 10 ] || rc=1
+	# A new daemon: the next ops wait for it (at most 60 s) and work.
+	echo 60000 >$param
+	daemon_ctl start
+	runs_with "output: 20" "$exec_ex" "$mylib" || rc=1
+	runs_with "output: 20" exec_generic "$mylib" || rc=1
+	runs_with "output: 20" "$exec_ex" "$mylib" 5 || rc=1
+	# Idle, killed and started again at once (the new daemon may connect before
+	# the guest has reset the device): once the guest has seen it, ops work.
+	n=$(restarts_seen)
+	daemon_ctl kill
+	daemon_ctl start
+	wait_restart "$n" || rc=1
+	runs_with "output: 20" "$exec_ex" "$mylib" || rc=1
+	runs_with "output: 20" exec_generic "$mylib" || rc=1
+	dmesg | grep 'virtio_accel' | tail -n 8
+	echo "$old" >$param
+	return $rc
 }
 
 on_bus() { # where the device virtio_accel drives sits; aarch64 guests (-M virt) must be on virtio-mmio
@@ -184,6 +276,7 @@ check "virtio_accel bound to its device (on virtio-mmio in aarch64 guests)" on_b
 if [ "$mode" = noop ]; then
 	check "noop" runs_with "Initialized session with id: 1" noop
 	check "noop x10" noop 10
+	check "noop, daemon kill -9 and a new daemon, noop" noop_across_restart
 	check "classify" runs_with "classification imagename: This is a dummy imgname!" classify "$img"
 	check "classify_generic" runs_with "This is a dummy classification tag!" classify_generic "$img"
 	for e in detect segment pose depth; do
@@ -226,6 +319,8 @@ else
 	check "kill -9 during a long op, then new ops" kill_mid_op
 	check "driver against a slow device: stale ids, close() with full rings, freezable waits" \
 		slow_device
+	check "daemon kill -9 under an op, away, restarted: bounded errors, then ops work" \
+		backend_restart
 	# The host harness answers this line with SIGUSR1 to the daemon, which then
 	# logs its live sessions: there must be none now.
 	echo "VMTEST-REPORT-NOW"
