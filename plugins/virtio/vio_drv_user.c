@@ -48,6 +48,9 @@
 /* Args this large get their own 64-byte aligned descriptor(s): the device
  * can use them in place, naturally aligned. Smaller ones are packed. */
 #define VIO_OWN_SEG_MIN 4096
+/* Bounce chunk a queue keeps for its small requests (a 4 KiB arg each way fits). */
+#define VIO_SPARE_BYTES (16u * 1024)
+#define VIO_NO_SPARE UINT64_MAX
 
 struct vio_queue {
 	struct vq_drv vq;
@@ -57,6 +60,9 @@ struct vio_queue {
 	int kick_fd;
 	int call_fd;
 	int ep_fd; /* call_fd, edge-triggered */
+	/* A free VIO_SPARE_BYTES bounce chunk kept for this queue's next small request, or
+	 * VIO_NO_SPARE: steady-state small requests skip the heap's lock and first-fit walk. */
+	_Atomic uint64_t spare;
 };
 
 struct vio_conn {
@@ -341,6 +347,7 @@ static int conn_open(struct vio_user *u, uint64_t gen, struct vio_conn **cp)
 	}
 	for (unsigned i = 0; i < c->nq; i++) {
 		c->q[i].kick_fd = c->q[i].call_fd = c->q[i].ep_fd = -1;
+		atomic_init(&c->q[i].spare, VIO_NO_SPARE);
 		pthread_mutex_init(&c->q[i].lock, NULL);
 		pthread_cond_init(&c->q[i].cond, NULL);
 	}
@@ -503,12 +510,56 @@ out:
 	return ret;
 }
 
+/* Give every queue's spare chunk back to the heap (a request needs the room). */
+static void spares_reclaim(struct vio_conn *c)
+{
+	for (unsigned i = 0; i < c->nq; i++) {
+		uint64_t off = atomic_exchange(&c->q[i].spare, VIO_NO_SPARE);
+
+		if (off != VIO_NO_SPARE)
+			vio_shm_free(&c->shm, off, VIO_SPARE_BYTES);
+	}
+}
+
+/* Bounce space for `size` bytes: q's spare chunk when small and free, else from the heap. */
+static int bounce_get(struct vio_conn *c, struct vio_queue *q, uint64_t size, uint64_t *off)
+{
+	int ret;
+
+	if (size <= VIO_SPARE_BYTES) {
+		*off = atomic_exchange_explicit(&q->spare, VIO_NO_SPARE, memory_order_acquire);
+		if (*off != VIO_NO_SPARE)
+			return 0;
+		size = VIO_SPARE_BYTES;
+	}
+	ret = vio_shm_try_alloc(&c->shm, size, off);
+	if (ret != -EAGAIN)
+		return ret;
+	/* Spares idle on other queues must not make this request wait forever. */
+	spares_reclaim(c);
+	return vio_shm_alloc(&c->shm, size, off);
+}
+
+static void bounce_put(struct vio_conn *c, struct vio_queue *q, uint64_t size, uint64_t off)
+{
+	if (size <= VIO_SPARE_BYTES) {
+		uint64_t none = VIO_NO_SPARE;
+
+		if (atomic_compare_exchange_strong_explicit(
+			&q->spare, &none, off, memory_order_release, memory_order_relaxed))
+			return;
+		size = VIO_SPARE_BYTES;
+	}
+	vio_shm_free(&c->shm, off, size);
+}
+
 static int user_submit(struct vio_drv *drv, struct vio_req *req)
 {
 	struct vio_user *u = (struct vio_user *)drv;
 	struct vq_buf bufs[VIO_MAX_SEGS];
 	struct vio_token tok = {0};
-	struct vio_layout l = {0};
+	struct vio_layout l;
+	struct vio_queue *q;
 	unsigned max_segs;
 	struct vio_conn *c;
 	uint64_t off;
@@ -542,7 +593,10 @@ static int user_submit(struct vio_drv *drv, struct vio_req *req)
 		ret = -E2BIG;
 		goto out_layout;
 	}
-	ret = vio_shm_alloc(&c->shm, l.size, &off);
+	if (tls_slot == UINT32_MAX)
+		tls_slot = atomic_fetch_add(&next_slot, 1);
+	q = &c->q[tls_slot % c->nq];
+	ret = bounce_get(c, q, l.size, &off);
 	if (ret) {
 		ret = ret == -ECANCELED ? -EIO : ret;
 		goto out_layout;
@@ -552,10 +606,7 @@ static int user_submit(struct vio_drv *drv, struct vio_req *req)
 		bufs[i] =
 		    (struct vq_buf){.addr = off + l.seg[i].off, .len = (uint32_t)l.seg[i].len};
 
-	if (tls_slot == UINT32_MAX)
-		tls_slot = atomic_fetch_add(&next_slot, 1);
-	ret = queue_submit(c, &c->q[tls_slot % c->nq], bufs, l.nr_rd_seg, l.nr_seg - l.nr_rd_seg,
-			   &tok);
+	ret = queue_submit(c, q, bufs, l.nr_rd_seg, l.nr_seg - l.nr_rd_seg, &tok);
 	if (!ret)
 		ret = vio_layout_decode(&l, req, c->shm.base + off, tok.used);
 	if (ret == -EPROTO) {
@@ -563,7 +614,7 @@ static int user_submit(struct vio_drv *drv, struct vio_req *req)
 		conn_break(c);
 		ret = -EIO;
 	}
-	vio_shm_free(&c->shm, off, l.size);
+	bounce_put(c, q, l.size, off);
 out_layout:
 	vio_layout_free(&l);
 out_put:

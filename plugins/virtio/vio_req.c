@@ -72,11 +72,14 @@ static int add_seg(struct vio_layout *l, uint64_t off, uint64_t len, uint64_t ch
 		uint64_t n = len < chunk ? len : chunk;
 
 		if (l->nr_seg == l->cap_seg) {
-			unsigned cap = l->cap_seg ? 2 * l->cap_seg : 8;
-			struct vio_seg *s = realloc(l->seg, cap * sizeof(*s));
+			unsigned cap = 2 * l->cap_seg;
+			bool inline_seg = l->seg == l->seg_inline;
+			struct vio_seg *s = realloc(inline_seg ? NULL : l->seg, cap * sizeof(*s));
 
 			if (!s)
 				return -ENOMEM;
+			if (inline_seg)
+				memcpy(s, l->seg_inline, sizeof(l->seg_inline));
 			l->seg = s;
 			l->cap_seg = cap;
 		}
@@ -122,13 +125,18 @@ int vio_layout_plan(struct vio_layout *l, const struct vio_req *req, uint64_t ow
 	uint64_t pos, run;
 	int ret = -ENOMEM;
 
-	memset(l, 0, sizeof(*l));
 	if (!chunk)
 		chunk = UINT64_MAX;
+	l->size = l->resp_off = 0;
+	l->nr_seg = l->nr_rd_seg = 0;
 	l->rd_bytes = vio_req_read_bytes(req);
 	l->wr_bytes = vio_req_write_bytes(req);
-	l->rd_off = calloc(req->nr_read ? req->nr_read : 1, sizeof(*l->rd_off));
-	l->wr_off = calloc(req->nr_write ? req->nr_write : 1, sizeof(*l->wr_off));
+	l->seg = l->seg_inline;
+	l->cap_seg = VIO_LAYOUT_INLINE;
+	l->rd_off = req->nr_read <= VIO_LAYOUT_INLINE ? l->rd_off_inline
+						      : calloc(req->nr_read, sizeof(*l->rd_off));
+	l->wr_off = req->nr_write <= VIO_LAYOUT_INLINE ? l->wr_off_inline
+						       : calloc(req->nr_write, sizeof(*l->wr_off));
 	if (!l->rd_off || !l->wr_off)
 		goto err;
 
@@ -161,10 +169,15 @@ err:
 
 void vio_layout_free(struct vio_layout *l)
 {
-	free(l->rd_off);
-	free(l->wr_off);
-	free(l->seg);
-	memset(l, 0, sizeof(*l));
+	if (l->rd_off != l->rd_off_inline)
+		free(l->rd_off);
+	if (l->wr_off != l->wr_off_inline)
+		free(l->wr_off);
+	if (l->seg != l->seg_inline)
+		free(l->seg);
+	l->rd_off = l->wr_off = NULL;
+	l->seg = NULL;
+	l->nr_seg = l->nr_rd_seg = l->cap_seg = 0;
 }
 
 static void encode_arg(struct virtio_accel_arg_hdr *h, const struct vio_arg *a, uint8_t dir)
