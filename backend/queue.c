@@ -59,6 +59,7 @@
 #include <vaccel.h>
 
 #include "vaccel_common.h"
+#include "vaccel_spin.h"
 
 #include "daemon.h"
 
@@ -84,6 +85,7 @@ struct daemon_queue {
 	int wake_fd;		  /* peer wake-up: more requests pending */
 	pthread_mutex_t pop_lock; /* vq_dev_pop / set_notify / the broken warning */
 	bool spinning;		  /* a worker busy-polls (atomic) */
+	struct vaccel_spin spin;  /* adaptive window: only the worker that set `spinning` */
 	bool stopping;		  /* atomic */
 	bool warned;		  /* corrupt ring reported */
 	bool running;
@@ -151,25 +153,34 @@ static int pop_locked(struct daemon_queue *q, struct worker_ctx *w, struct vq_el
 	}
 }
 
-/* Busy-poll the avail ring for the window, kicks suppressed. */
-static void spin(struct daemon_queue *q, unsigned poll_us)
+/*
+ * Busy-poll the avail ring for the adaptive window (vaccel_spin.h), kicks
+ * suppressed. The caller set q->spinning: the window's state is ours.
+ */
+static void spin(struct daemon_queue *q)
 {
-	uint64_t end = vaccel_clock_ns(CLOCK_MONOTONIC) + (uint64_t)poll_us * 1000;
+	uint64_t window = vaccel_spin_window(&q->spin), start, now;
 
+	if (!window)
+		return; /* the driver has not been answering while we spin: sleep */
+	start = now = vaccel_clock_ns(CLOCK_MONOTONIC);
 	pthread_mutex_lock(&q->pop_lock);
 	vq_dev_set_notify(q->vq, false);
 	pthread_mutex_unlock(&q->pop_lock);
-	while (!stopping(q) && vaccel_clock_ns(CLOCK_MONOTONIC) < end) {
+	while (!stopping(q) && (now = vaccel_clock_ns(CLOCK_MONOTONIC)) - start < window) {
 		bool pending;
 
 		/* Under the lock: another worker may pop meanwhile. */
 		pthread_mutex_lock(&q->pop_lock);
 		pending = vq_dev_avail_pending(q->vq);
 		pthread_mutex_unlock(&q->pop_lock);
-		if (pending)
-			break;
+		if (pending) {
+			vaccel_spin_hit(&q->spin, now - start);
+			return;
+		}
 		vaccel_cpu_relax();
 	}
+	vaccel_spin_miss(&q->spin);
 	/* The next pop_locked() re-arms kicks before anyone sleeps. */
 }
 
@@ -199,7 +210,7 @@ static int take(struct daemon_queue *q, int ep, struct worker_ctx *w, struct vq_
 		}
 		if (r == 0 && poll_us && !spun &&
 		    !__atomic_exchange_n(&q->spinning, true, __ATOMIC_ACQ_REL)) {
-			spin(q, poll_us);
+			spin(q);
 			__atomic_store_n(&q->spinning, false, __ATOMIC_RELEASE);
 			spun = true;
 			continue;
@@ -393,6 +404,7 @@ int queue_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick
 	q->kick_fd = kick_fd;
 	q->stopping = false;
 	q->spinning = false;
+	vaccel_spin_init(&q->spin, (uint64_t)d->opts->poll_us * 1000);
 	q->warned = false;
 	q->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	q->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

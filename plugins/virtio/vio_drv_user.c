@@ -26,6 +26,7 @@
 #include "vhu.h"
 #include "vq.h"
 #include "vaccel_common.h"
+#include "vaccel_spin.h"
 
 #include <errno.h>
 #include <linux/virtio_config.h>
@@ -54,9 +55,10 @@
 
 struct vio_queue {
 	struct vq_drv vq;
-	pthread_mutex_t lock; /* guards vq, reaper, every token on this queue */
-	pthread_cond_t cond;  /* a completion was reaped, or the reaper left */
-	bool reaper;	      /* a waiter sleeps in epoll_wait() for this queue */
+	pthread_mutex_t lock;	 /* guards vq, reaper, every token on this queue */
+	pthread_cond_t cond;	 /* a completion was reaped, or the reaper left */
+	bool reaper;		 /* a waiter sleeps in epoll_wait() for this queue */
+	struct vaccel_spin spin; /* this queue's adaptive polling window (under lock) */
 	int kick_fd;
 	int call_fd;
 	int ep_fd; /* call_fd, edge-triggered */
@@ -348,6 +350,7 @@ static int conn_open(struct vio_user *u, uint64_t gen, struct vio_conn **cp)
 	for (unsigned i = 0; i < c->nq; i++) {
 		c->q[i].kick_fd = c->q[i].call_fd = c->q[i].ep_fd = -1;
 		atomic_init(&c->q[i].spare, VIO_NO_SPARE);
+		vaccel_spin_init(&c->q[i].spin, c->poll_ns);
 		pthread_mutex_init(&c->q[i].lock, NULL);
 		pthread_cond_init(&c->q[i].cond, NULL);
 	}
@@ -446,19 +449,30 @@ static void reap_locked(struct vio_queue *q)
 /* Wait until tok completes or the connection breaks; caller holds q->lock. */
 static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token *tok)
 {
-	uint64_t spin_end = c->poll_ns ? vaccel_clock_ns(CLOCK_MONOTONIC) + c->poll_ns : 0;
+	uint64_t window = vaccel_spin_window(&q->spin), start = 0, now = 0;
+	bool spinning = window != 0;
 
+	if (spinning)
+		start = now = vaccel_clock_ns(CLOCK_MONOTONIC);
 	for (;;) {
 		reap_locked(q);
-		if (tok->done)
+		if (tok->done) {
+			if (spinning)
+				vaccel_spin_hit(&q->spin, now - start);
 			return 0;
+		}
 		if (atomic_load(&c->broken))
 			return -EIO;
-		if (spin_end && vaccel_clock_ns(CLOCK_MONOTONIC) < spin_end) {
+		if (spinning && (now = vaccel_clock_ns(CLOCK_MONOTONIC)) - start < window) {
 			pthread_mutex_unlock(&q->lock);
 			vaccel_cpu_relax();
 			pthread_mutex_lock(&q->lock);
 			continue;
+		}
+		if (spinning || c->poll_ns) {
+			/* No answer within the window (or none tried): spinning did not pay. */
+			vaccel_spin_miss(&q->spin);
+			spinning = false;
 		}
 		if (q->reaper) {
 			pthread_cond_wait(&q->cond, &q->lock);
