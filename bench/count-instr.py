@@ -93,8 +93,14 @@ def diff_per_trip(a, b, dn):
     return {k: (b.get(k, 0) - a.get(k, 0)) / dn for k in keys}
 
 
+# Process and thread entry points: as inclusive as the whole side, they say nothing.
+WRAPPERS = re.compile(r"^(\(below main\)|0x[0-9a-f]+|__libc_start_(main|call_main).*|main|"
+                      r"start_thread|clone3?)$")
+
+
 def top(d, n=TOP):
-    rows = sorted(((v, k) for k, v in d.items() if v > 0), reverse=True)[:n]
+    rows = sorted(((v, k) for k, v in d.items() if v > 0 and not WRAPPERS.match(k)),
+                  reverse=True)[:n]
     return [[k, round(v, 1)] for v, k in rows]
 
 

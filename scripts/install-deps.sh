@@ -9,7 +9,7 @@
 #          headers of both guest kernels the VM tests boot (Debian 12's cloud 6.1, and
 #          its 6.12 LTS kernel from bookworm-security), and QEMU's build deps (QEMU
 #          10.0 source from trixie's deb-src, see vmm/qemu/)
-#   bench  gnuplot for the benchmark plot
+#   bench  gnuplot for the benchmark plot, valgrind (callgrind: instructions per round trip)
 #   fuzz   clang with libFuzzer and the sanitizer runtimes (libclang-rt-14-dev is
 #          only recommended by clang, and recommends are not installed), llvm-14
 #          (llvm-cov, llvm-profdata) for the fuzz coverage report
@@ -36,7 +36,7 @@ pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-
 	qemu-system-common libglib2.0-dev libpixman-1-dev libfdt-dev flex bison python3-venv
 	python3-pycotap/bookworm-backports bzip2 patch
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
-pkgs_bench=(gnuplot-nox)
+pkgs_bench=(gnuplot-nox valgrind)
 pkgs_fuzz=(clang libclang-rt-14-dev llvm-14)
 
 # Which apt sources each group needs besides the standard Debian 12 ones.
