@@ -59,6 +59,7 @@
 #include <vaccel.h>
 
 #include "vaccel_common.h"
+#include "vaccel_lock.h"
 #include "vaccel_spin.h"
 
 #include "daemon.h"
@@ -82,12 +83,12 @@ struct daemon_queue {
 	struct vq_dev *vq;
 	int kick_fd;
 	int stop_fd;
-	int wake_fd;		  /* peer wake-up: more requests pending */
-	pthread_mutex_t pop_lock; /* vq_dev_pop / set_notify / the broken warning */
-	bool spinning;		  /* a worker busy-polls (atomic) */
-	struct vaccel_spin spin;  /* adaptive window: only the worker that set `spinning` */
-	bool stopping;		  /* atomic */
-	bool warned;		  /* corrupt ring reported */
+	int wake_fd;		     /* peer wake-up: more requests pending */
+	struct vaccel_lock pop_lock; /* vq_dev_pop / set_notify / the broken warning */
+	bool spinning;		     /* a worker busy-polls (atomic) */
+	struct vaccel_spin spin;     /* adaptive window: only the worker that set `spinning` */
+	bool stopping;		     /* atomic */
+	bool warned;		     /* corrupt ring reported */
 	bool running;
 	pthread_mutex_t wk_lock; /* workers[], nr_workers; workers leaving */
 	pthread_cond_t wk_gone;
@@ -164,16 +165,16 @@ static void spin(struct daemon_queue *q)
 	if (!window)
 		return; /* the driver has not been answering while we spin: sleep */
 	start = now = vaccel_clock_ns(CLOCK_MONOTONIC);
-	pthread_mutex_lock(&q->pop_lock);
+	vaccel_lock(&q->pop_lock);
 	vq_dev_set_notify(q->vq, false);
-	pthread_mutex_unlock(&q->pop_lock);
+	vaccel_unlock(&q->pop_lock);
 	while (!stopping(q) && (now = vaccel_clock_ns(CLOCK_MONOTONIC)) - start < window) {
 		bool pending;
 
 		/* Under the lock: another worker may pop meanwhile. */
-		pthread_mutex_lock(&q->pop_lock);
+		vaccel_lock(&q->pop_lock);
 		pending = vq_dev_avail_pending(q->vq);
-		pthread_mutex_unlock(&q->pop_lock);
+		vaccel_unlock(&q->pop_lock);
 		if (pending) {
 			vaccel_spin_hit(&q->spin, now - start);
 			return;
@@ -197,11 +198,11 @@ static int take(struct daemon_queue *q, int ep, struct worker_ctx *w, struct vq_
 
 		if (stopping(q))
 			return 0;
-		pthread_mutex_lock(&q->pop_lock);
+		vaccel_lock(&q->pop_lock);
 		r = pop_locked(q, w, elem);
 		if (r == 1)
 			more = vq_dev_avail_pending(q->vq);
-		pthread_mutex_unlock(&q->pop_lock);
+		vaccel_unlock(&q->pop_lock);
 		if (r == 1) {
 			/* A sleeping peer takes the next one while we run this. */
 			if (more)
@@ -597,7 +598,7 @@ int queues_init(struct daemon *d)
 		q->index = i;
 		q->stop_fd = q->wake_fd = -1;
 		q->kick_fd = -1;
-		pthread_mutex_init(&q->pop_lock, NULL);
+		vaccel_lock_init(&q->pop_lock);
 		pthread_mutex_init(&q->wk_lock, NULL);
 		pthread_condattr_init(&ca);
 		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -617,7 +618,6 @@ void queues_free(struct daemon *d)
 	for (unsigned i = 0; i < d->opts->queues; i++) {
 		struct daemon_queue *q = &d->queues[i];
 
-		pthread_mutex_destroy(&q->pop_lock);
 		pthread_mutex_destroy(&q->wk_lock);
 		pthread_cond_destroy(&q->wk_gone);
 		free(q->workers);

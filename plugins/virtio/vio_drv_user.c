@@ -26,6 +26,7 @@
 #include "vhu.h"
 #include "vq.h"
 #include "vaccel_common.h"
+#include "vaccel_lock.h"
 #include "vaccel_spin.h"
 
 #include <errno.h>
@@ -87,7 +88,7 @@ struct vio_user {
 	struct vio_drv drv;
 	struct vio_user_opts opts;
 	char *path;
-	pthread_mutex_t lock; /* guards conn and gen */
+	struct vaccel_lock lock; /* guards conn and gen */
 	struct vio_conn *conn;
 	uint64_t gen;
 };
@@ -397,7 +398,7 @@ static int conn_get(struct vio_user *u, struct vio_conn **cp)
 	struct vio_conn *c;
 	int ret = 0;
 
-	pthread_mutex_lock(&u->lock);
+	vaccel_lock(&u->lock);
 	c = u->conn;
 	if (c && atomic_load(&c->broken)) {
 		conn_break(c);
@@ -415,7 +416,7 @@ static int conn_get(struct vio_user *u, struct vio_conn **cp)
 	atomic_fetch_add(&c->refs, 1);
 	*cp = c;
 out:
-	pthread_mutex_unlock(&u->lock);
+	vaccel_unlock(&u->lock);
 	return ret;
 }
 
@@ -656,7 +657,6 @@ static void user_close(struct vio_drv *drv)
 
 	if (u->conn)
 		conn_put(u->conn);
-	pthread_mutex_destroy(&u->lock);
 	free(u->path);
 	free(u);
 }
@@ -687,7 +687,7 @@ int vio_drv_user_new(struct vio_drv **drv, const struct vio_user_opts *opts)
 	u->drv.ops = &user_ops;
 	u->opts = *opts;
 	u->opts.socket_path = u->path;
-	pthread_mutex_init(&u->lock, NULL);
+	vaccel_lock_init(&u->lock);
 	*drv = &u->drv;
 	return 0;
 }
