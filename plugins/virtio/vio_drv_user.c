@@ -59,6 +59,7 @@ struct vio_queue {
 	pthread_mutex_t lock;	 /* guards vq, reaper, every token on this queue */
 	pthread_cond_t cond;	 /* a completion was reaped, or the reaper left */
 	bool reaper;		 /* a waiter sleeps in epoll_wait() for this queue */
+	unsigned sleepers;	 /* waiters in pthread_cond_wait() on cond: none, no broadcast */
 	struct vaccel_spin spin; /* this queue's adaptive polling window (under lock) */
 	int kick_fd;
 	int call_fd;
@@ -422,6 +423,14 @@ out:
 
 /* ------------------------------------------------------------- requests */
 
+/* Sleep on q->cond, counted so that wakers know whether anyone listens; caller holds q->lock. */
+static void cond_wait(struct vio_queue *q)
+{
+	q->sleepers++;
+	pthread_cond_wait(&q->cond, &q->lock);
+	q->sleepers--;
+}
+
 /* Mark every completed request of q done; caller holds q->lock. */
 static void reap_locked(struct vio_queue *q)
 {
@@ -443,7 +452,7 @@ static void reap_locked(struct vio_queue *q)
 		if (!any || !q->reaper || vq_drv_enable_cb(&q->vq))
 			break;
 	}
-	if (any)
+	if (any && q->sleepers)
 		pthread_cond_broadcast(&q->cond);
 }
 
@@ -476,7 +485,7 @@ static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token
 			spinning = false;
 		}
 		if (q->reaper) {
-			pthread_cond_wait(&q->cond, &q->lock);
+			cond_wait(q);
 			continue;
 		}
 		if (!vq_drv_enable_cb(&q->vq))
@@ -492,7 +501,8 @@ static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token
 		q->reaper = false;
 		vq_drv_disable_cb(&q->vq);
 		/* Another waiter may have to take over the reaper's job. */
-		pthread_cond_broadcast(&q->cond);
+		if (q->sleepers)
+			pthread_cond_broadcast(&q->cond);
 	}
 }
 
@@ -509,7 +519,7 @@ static int queue_submit(struct vio_conn *c, struct vio_queue *q, const struct vq
 			ret = -EIO;
 			goto out;
 		}
-		pthread_cond_wait(&q->cond, &q->lock);
+		cond_wait(q);
 	}
 	if (ret)
 		goto out;
