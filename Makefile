@@ -1,6 +1,7 @@
 # Thin wrapper over meson/ninja. `make` builds, `make check` runs every test
-# (normal build, then ASan+UBSan build), `make bench` the benchmarks and
-# `make demo` the VM demo. Each target installs what it needs first.
+# (normal build, then ASan+UBSan build), `make bench` the benchmarks,
+# `make demo` the VM demo and `make demo-real` the VM demo with real plugins.
+# Each target installs what it needs first.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
@@ -8,7 +9,7 @@ FUZZ_SECONDS ?= 60
 MESON_OPTS ?=
 TEST_OPTS ?= --print-errorlogs
 
-.PHONY: all deps deps-vm build check check-normal check-asan bench demo clean fuzz fuzz-build
+.PHONY: all deps deps-vm deps-real build check check-normal check-asan bench demo demo-real clean fuzz fuzz-build
 
 all: build
 
@@ -18,6 +19,12 @@ deps:
 # The VM tests in `make check` build QEMU and a guest image: their packages too.
 deps-vm:
 	@scripts/install-deps.sh base vm
+
+# The real plugins (BLAS, Torch, vision) and their tests: before the first meson
+# setup, so the plugins' `auto` features find them (an older build dir needs
+# `meson setup --reconfigure`).
+deps-real:
+	@scripts/install-deps.sh base blas torch vision
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS)
@@ -30,10 +37,10 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 # Its 'fuzz / libfuzzer-*' tests run each libFuzzer target briefly from FUZZ_BUILD.
-check-normal: deps-vm build fuzz-build
+check-normal: deps-vm deps-real build fuzz-build
 	VACCEL_FUZZ_BUILD=$(abspath $(FUZZ_BUILD)) meson test -C $(BUILD) $(TEST_OPTS) || true
 
-check-asan: deps $(ASAN_BUILD)/build.ninja
+check-asan: deps deps-real $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		meson test -C $(ASAN_BUILD) $(TEST_OPTS) || true
@@ -42,13 +49,19 @@ check-asan: deps $(ASAN_BUILD)/build.ninja
 check: check-normal check-asan
 	@scripts/test-summary.sh $(BUILD) $(ASAN_BUILD)
 
-bench: build
+bench: deps-real build
 	@scripts/install-deps.sh bench
 	bench/run-bench.sh $(BUILD)
+	bench/run-bench-real.sh $(BUILD)
 
 # The main job: build everything and classify an image inside a VM.
 demo:
 	vm/demo.sh $(BUILD)
+
+# A real model classifies a digit, real faces are found, a real sgemm is checked,
+# all from inside the VM, with the host running the real plugins.
+demo-real:
+	vm/demo-real.sh $(BUILD)
 
 # libFuzzer targets (tests/fuzz): clang, ASan+UBSan, the runtime and plugins instrumented.
 $(FUZZ_BUILD)/build.ninja:

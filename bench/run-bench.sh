@@ -21,17 +21,11 @@ export VACCEL_LOG_LEVEL=1
 floor="$build/bench/bench-floor"
 ops="$build/bench/bench-ops"
 daemon="$build/backend/vhost-user-accel"
-tmp=$(mktemp -d)
-dpid=""
-cleanup() {
-	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
+tag=bench
+. "$src/bench/bench-lib.sh"
 
 results="$tmp/results.jsonl"
 : > "$results"
-run() { echo "bench: $*" >&2; "$@" | tee -a "$results" >&2; }
 # As run, recording the measurement under another name.
 run_as() {
 	local name=$1
@@ -40,16 +34,7 @@ run_as() {
 	"$@" | sed "s/\"name\":\"[^\"]*\"/\"name\":\"$name\"/" | tee -a "$results" >&2
 }
 
-start_daemon() { # poll_us [cmd prefix]; sets $sock and $dpid (no subshell: the trap must stay ours)
-	sock="$tmp/accel.sock"
-	rm -f "$sock"
-	VACCEL_PLUGINS=libvaccel-noop.so ${2:-} "$daemon" --socket-path="$sock" --poll-us="$1" \
-		2>"$tmp/daemon.log" &
-	dpid=$!
-	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
-	[ -S "$sock" ] || { cat "$tmp/daemon.log" >&2; echo "bench: daemon did not start" >&2; exit 1; }
-}
-stop_daemon() { kill "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=""; }
+start_daemon() { start_daemon_with libvaccel-noop.so "${2:-}" --poll-us="$1"; } # poll_us [cmd prefix]
 
 # CPU seconds (user+system) a process has used.
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz}' "/proc/$1/stat"; }

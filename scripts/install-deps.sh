@@ -10,6 +10,11 @@
 #          its 6.12 LTS kernel from bookworm-security), and QEMU's build deps (QEMU
 #          10.0 source from trixie's deb-src, see vmm/qemu/)
 #   bench  gnuplot for the benchmark plot, valgrind (callgrind: instructions per round trip)
+#   blas   OpenBLAS (pthread variant) for plugins/blas
+#   torch  libtorch (C++) for plugins/torch, python3-torch to make its digits model,
+#          OpenCV's image codecs to decode the images it classifies
+#   vision OpenCV objdetect + its face cascades (opencv-data), dlib + its 68-point
+#          face landmark model (libdlib-data) for plugins/vision
 #   fuzz   clang with libFuzzer and the sanitizer runtimes (libclang-rt-14-dev is
 #          only recommended by clang, and recommends are not installed), llvm-14
 #          (llvm-cov, llvm-profdata) for the fuzz coverage report
@@ -37,20 +42,29 @@ pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-
 	python3-pycotap/bookworm-backports bzip2 patch
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 pkgs_bench=(gnuplot-nox valgrind)
+# The real plugins (docs/real-plugins.md). Sizes installed on Debian 12, 2 cores:
+# blas ~160 MB, torch ~700 MB, vision ~350 MB (timings in docs/real-plugins.md).
+pkgs_blas=(libopenblas-dev libopenblas0-pthread)
+pkgs_torch=(libtorch-dev python3-torch libopencv-imgcodecs-dev libopencv-imgproc-dev)
+pkgs_vision=(libopencv-objdetect-dev libopencv-imgcodecs-dev libopencv-imgproc-dev opencv-data
+	libdlib-dev libdlib-data)
 pkgs_fuzz=(clang libclang-rt-14-dev llvm-14)
 
 # Which apt sources each group needs besides the standard Debian 12 ones.
 srcs_base=(backports)
 srcs_vm=(backports trixie-src)
 srcs_bench=()
+srcs_blas=()
+srcs_torch=()
+srcs_vision=()
 srcs_fuzz=()
 
 want=() sources=()
 for g in "${groups[@]}"; do
 	case "$g" in
-	base | vm | bench | fuzz) ;;
+	base | vm | bench | fuzz | blas | torch | vision) ;;
 	*)
-		echo "install-deps: unknown group '$g' (base, vm, bench, fuzz)" >&2
+		echo "install-deps: unknown group '$g' (base, vm, bench, fuzz, blas, torch, vision)" >&2
 		exit 2
 		;;
 	esac
