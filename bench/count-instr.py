@@ -15,7 +15,8 @@ allocator (malloc, calloc, realloc, free, ...), so "no allocation in steady
 state" is checked, and for noop the top 10 functions by inclusive and by
 self count on each side.
 
-Usage: count-instr.py BUILD_DIR   (COUNT_N1, COUNT_N2 override 2000/4000)
+Usage: count-instr.py BUILD_DIR   (COUNT_N1, COUNT_N2 override 2000/4000;
+COUNT_KEEP=1 keeps the callgrind profiles; COUNT_LOG_LEVEL, see below)
 Prints one JSON object per workload on stdout.
 """
 import json
@@ -112,7 +113,12 @@ class Counter:
         libpath = ":".join(os.path.join(build, d) for d in ("src", "plugins/noop", "plugins/virtio"))
         self.env["LD_LIBRARY_PATH"] = libpath + (":" + os.environ["LD_LIBRARY_PATH"]
                                                  if os.environ.get("LD_LIBRARY_PATH") else "")
-        self.env["VACCEL_LOG_LEVEL"] = "1"
+        # As run-bench.sh: errors only (COUNT_LOG_LEVEL=default: the runtime's own default).
+        level = os.environ.get("COUNT_LOG_LEVEL", "1")
+        if level == "default":
+            self.env.pop("VACCEL_LOG_LEVEL", None)
+        else:
+            self.env["VACCEL_LOG_LEVEL"] = level
         self.count = os.path.join(build, "bench", "bench-count")
         self.daemon = os.path.join(build, "backend", "vhost-user-accel")
 
