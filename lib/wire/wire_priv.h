@@ -19,9 +19,19 @@ struct wire_pos wire_pos_advance(const struct iovec *iov, unsigned n, struct wir
 static inline struct wire_pos wire_pos_step(const struct iovec *iov, unsigned n,
 					    struct wire_pos pos, uint64_t len)
 {
-	if (pos.idx < n && len < iov[pos.idx].iov_len - pos.off) {
-		pos.off += len;
-		return pos;
+	if (pos.idx < n) {
+		size_t room = iov[pos.idx].iov_len - pos.off;
+
+		if (len < room) {
+			pos.off += len;
+			return pos;
+		}
+		/* Exactly to the end of this iovec: the next one, unless empties need skipping. */
+		if (len == room && (pos.idx + 1 >= n || iov[pos.idx + 1].iov_len)) {
+			pos.idx++;
+			pos.off = 0;
+			return pos;
+		}
 	}
 	return wire_pos_advance(iov, n, pos, len);
 }
