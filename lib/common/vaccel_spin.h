@@ -11,8 +11,14 @@
  * the running average of the waits that ended while spinning, never more
  * than the configured maximum. After VACCEL_SPIN_GIVE_UP windows in a row
  * ended without an answer we stop spinning (sleep at once) and only probe
- * with a full window every VACCEL_SPIN_PROBE waits, to notice that answers
- * have become fast again.
+ * with the full configured window every VACCEL_SPIN_PROBE waits, to notice
+ * that answers have become fast again (a full window: while the other side
+ * has given up too, its answer comes through a wake-up, ~20-40 us here).
+ *
+ * A spinner that has waited VACCEL_SPIN_YIELD_NS yields the CPU between
+ * looks (vaccel_spin_pause): when the other side shares our CPU it runs
+ * then, instead of waiting for our time slice to end; with a CPU of its
+ * own, sched_yield() returns at once.
  *
  * Single writer: each state belongs to one lock or one thread (its user
  * says which). Not thread-safe by itself.
@@ -20,12 +26,16 @@
 #ifndef VACCEL_SPIN_H
 #define VACCEL_SPIN_H
 
+#include <sched.h>
 #include <stdint.h>
 
-#define VACCEL_SPIN_ROUNDS 4	 /* window = this many typical answers */
-#define VACCEL_SPIN_MIN_NS 2000u /* never less while spinning pays (clock granularity, jitter) */
-#define VACCEL_SPIN_GIVE_UP 3	 /* windows in a row without an answer: stop spinning */
-#define VACCEL_SPIN_PROBE 64	 /* then try a full window once every this many waits */
+#include "vaccel_common.h"
+
+#define VACCEL_SPIN_ROUNDS 4	   /* window = this many typical answers */
+#define VACCEL_SPIN_MIN_NS 2000u   /* never less while spinning pays (clock granularity, jitter) */
+#define VACCEL_SPIN_GIVE_UP 3	   /* windows in a row without an answer: stop spinning */
+#define VACCEL_SPIN_PROBE 64	   /* then try a full window once every this many waits */
+#define VACCEL_SPIN_YIELD_NS 2000u /* pure spinning up to here, then yield between looks */
 
 struct vaccel_spin {
 	uint64_t max_ns; /* the configured window; 0: never spin */
@@ -49,12 +59,21 @@ static inline uint64_t vaccel_spin_window(struct vaccel_spin *s)
 
 	if (!s->max_ns)
 		return 0;
-	if (s->misses >= VACCEL_SPIN_GIVE_UP && ++s->waits % VACCEL_SPIN_PROBE)
-		return 0;
+	if (s->misses >= VACCEL_SPIN_GIVE_UP)
+		return ++s->waits % VACCEL_SPIN_PROBE ? 0 : s->max_ns;
 	w = s->avg_ns * VACCEL_SPIN_ROUNDS;
 	if (w < VACCEL_SPIN_MIN_NS)
 		w = VACCEL_SPIN_MIN_NS;
 	return w < s->max_ns ? w : s->max_ns;
+}
+
+/* Between two looks at what we wait for, spun_ns into the window. */
+static inline void vaccel_spin_pause(uint64_t spun_ns)
+{
+	if (spun_ns < VACCEL_SPIN_YIELD_NS)
+		vaccel_cpu_relax();
+	else
+		sched_yield();
 }
 
 /* The wait was answered while spinning, after waited_ns. */

@@ -61,7 +61,11 @@ static void test_gives_up_then_probes_then_recovers(void **state)
 	}
 	/* Now we sleep at once, except one probe per VACCEL_SPIN_PROBE waits. */
 	for (int i = 0; i < 10 * VACCEL_SPIN_PROBE; i++) {
-		if (vaccel_spin_window(&s)) {
+		uint64_t w = vaccel_spin_window(&s);
+
+		if (w) {
+			/* A probe: the whole window, whatever the answers took before. */
+			assert_int_equal(w, 200000);
 			spun++;
 			vaccel_spin_miss(&s);
 		}
