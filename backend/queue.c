@@ -179,7 +179,7 @@ static void spin(struct daemon_queue *q)
 			vaccel_spin_hit(&q->spin, now - start);
 			return;
 		}
-		vaccel_spin_pause(now - start);
+		vaccel_spin_pause(&q->spin, now - start);
 	}
 	vaccel_spin_miss(&q->spin);
 	/* The next pop_locked() re-arms kicks before anyone sleeps. */

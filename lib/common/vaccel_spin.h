@@ -15,10 +15,11 @@
  * that answers have become fast again (a full window: while the other side
  * has given up too, its answer comes through a wake-up, ~20-40 us here).
  *
- * A spinner that has waited VACCEL_SPIN_YIELD_NS yields the CPU between
- * looks (vaccel_spin_pause): when the other side shares our CPU it runs
- * then, instead of waiting for our time slice to end; with a CPU of its
- * own, sched_yield() returns at once.
+ * A probe that has waited VACCEL_SPIN_YIELD_NS yields the CPU between looks
+ * (vaccel_spin_pause): when the other side shares our CPU it runs then,
+ * instead of waiting for our time slice to end. Ordinary windows do not
+ * yield: two spinners that never yield are spread over two CPUs by the
+ * scheduler, and stay there.
  *
  * Single writer: each state belongs to one lock or one thread (its user
  * says which). Not thread-safe by itself.
@@ -35,7 +36,8 @@
 #define VACCEL_SPIN_MIN_NS 2000u   /* never less while spinning pays (clock granularity, jitter) */
 #define VACCEL_SPIN_GIVE_UP 3	   /* windows in a row without an answer: stop spinning */
 #define VACCEL_SPIN_PROBE 64	   /* then try a full window once every this many waits */
-#define VACCEL_SPIN_YIELD_NS 2000u /* pure spinning up to here, then yield between looks */
+#define VACCEL_SPIN_YIELD_NS 2000u /* a probe spins purely up to here, then yields between looks   \
+				    */
 
 struct vaccel_spin {
 	uint64_t max_ns; /* the configured window; 0: never spin */
@@ -68,12 +70,12 @@ static inline uint64_t vaccel_spin_window(struct vaccel_spin *s)
 }
 
 /* Between two looks at what we wait for, spun_ns into the window. */
-static inline void vaccel_spin_pause(uint64_t spun_ns)
+static inline void vaccel_spin_pause(const struct vaccel_spin *s, uint64_t spun_ns)
 {
-	if (spun_ns < VACCEL_SPIN_YIELD_NS)
-		vaccel_cpu_relax();
+	if (s->misses >= VACCEL_SPIN_GIVE_UP && spun_ns >= VACCEL_SPIN_YIELD_NS)
+		sched_yield(); /* a probe */
 	else
-		sched_yield();
+		vaccel_cpu_relax();
 }
 
 /* The wait was answered while spinning, after waited_ns. */

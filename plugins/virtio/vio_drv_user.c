@@ -475,7 +475,7 @@ static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token
 			return -EIO;
 		if (spinning && (now = vaccel_clock_ns(CLOCK_MONOTONIC)) - start < window) {
 			pthread_mutex_unlock(&q->lock);
-			vaccel_spin_pause(now - start);
+			vaccel_spin_pause(&q->spin, now - start);
 			pthread_mutex_lock(&q->lock);
 			continue;
 		}
