@@ -49,41 +49,46 @@ verdict("notification noop p50 / eventfd p50 (unpinned)", p50("notify_noop") / p
 if "notify_cpu0_noop" in by:
     verdict("notification noop p50 / eventfd p50 (both on CPU 0)",
             p50("notify_cpu0_noop") / p50("eventfd_cpu0"), "<=", 1.3)
-# Interleaved pinned rounds (eventfd_cpu0_r<n>, notify_cpu0_noop_r<n>).
-pin_rounds = []
-for n in sorted(int(k.rsplit("_r", 1)[1]) for k in by if k.startswith("eventfd_cpu0_r")):
-    t = by.get(f"notify_cpu0_noop_r{n}")
-    if t:
-        pin_rounds.append((n, by[f"eventfd_cpu0_r{n}"]["p50_us"], t["p50_us"]))
-if pin_rounds:
+def rounds(base, transport, key):
+    """(n, base value, transport value) of each interleaved round <name>_r<n> in the results."""
+    out = []
+    for n in sorted(int(k.rsplit("_r", 1)[1]) for k in by if k.startswith(f"{base}_r")):
+        t = by.get(f"{transport}_r{n}")
+        if t:
+            out.append((n, by[f"{base}_r{n}"][key], t[key]))
+    return out
+
+
+def rounds_table(header, rs, ratio):
+    """Write the rounds' table; return the median of ratio(base, transport)."""
     lines.append("")
-    lines.append("| round | eventfd_cpu0 p50 µs | notify_cpu0 p50 µs | ratio |")
+    lines.append(header)
     lines.append("|---:|---:|---:|---:|")
-    for n, f, t in pin_rounds:
-        lines.append(f"| {n} | {f:.2f} | {t:.2f} | {t / f:.2f} |")
-    ratios = sorted(t / f for _, f, t in pin_rounds)
-    verdict(f"notification noop p50 / eventfd p50 (CPU 0), median of {len(ratios)} interleaved rounds",
-            ratios[len(ratios) // 2], "<=", 1.3)
+    for n, b, t in rs:
+        lines.append(f"| {n} | {b:.2f} | {t:.2f} | {ratio(b, t):.2f} |")
+    r = sorted(ratio(b, t) for _, b, t in rs)
+    return r[len(r) // 2]
+
+
+# Pinned notification rounds: floor and transport alternating, same daemon.
+pin_rounds = rounds("eventfd_cpu0", "notify_cpu0_noop", "p50_us")
+if pin_rounds:
+    median = rounds_table("| round | eventfd_cpu0 p50 µs | notify_cpu0 p50 µs | ratio |", pin_rounds,
+                          lambda f, t: t / f)
+    verdict(f"notification noop p50 / eventfd p50 (CPU 0), median of {len(pin_rounds)} interleaved rounds",
+            median, "<=", 1.3)
 verdict("polling noop p50 / unix-socket p50", p50("poll_noop") / p50("unix"), "<=", 0.1)
 for n in ["poll_noop", "poll_split_noop"]:
     if n in by:
         verdict(f"{n} p50 / spin floor p50", p50(n) / p50("spin"), "<=", 2.0)
 big = max(sizes) if sizes else 0
 # Interleaved rounds of the largest size (memcpy_<big>_r<n>, notify_arraycopy_<big>_r<n>).
-round_ratios = []
-for n in sorted(int(k.rsplit("_r", 1)[1]) for k in by if k.startswith(f"memcpy_{big}_r")):
-    t = by.get(f"notify_arraycopy_{big}_r{n}")
-    if t:
-        round_ratios.append((n, by[f"memcpy_{big}_r{n}"]["gib_per_s"], t["gib_per_s"]))
+round_ratios = rounds(f"memcpy_{big}", f"notify_arraycopy_{big}", "gib_per_s")
 if round_ratios:
-    lines.append("")
-    lines.append(f"| round | memcpy {big} B GiB/s | transport GiB/s | transport / memcpy |")
-    lines.append("|---:|---:|---:|---:|")
-    for n, m, t in round_ratios:
-        lines.append(f"| {n} | {m:.2f} | {t:.2f} | {t / m:.2f} |")
-    ratios = sorted(t / m for _, m, t in round_ratios)
-    verdict(f"arraycopy {big} B GiB/s / memcpy GiB/s, median of {len(ratios)} interleaved rounds",
-            ratios[len(ratios) // 2], ">=", 0.5)
+    median = rounds_table(f"| round | memcpy {big} B GiB/s | transport GiB/s | transport / memcpy |",
+                          round_ratios, lambda m, t: t / m)
+    verdict(f"arraycopy {big} B GiB/s / memcpy GiB/s, median of {len(round_ratios)} interleaved rounds",
+            median, ">=", 0.5)
 elif big:
     verdict(f"arraycopy {big} B GiB/s / memcpy GiB/s",
             by[f"notify_arraycopy_{big}"]["gib_per_s"] / by[f"memcpy_{big}"]["gib_per_s"], ">=", 0.5)
