@@ -236,24 +236,39 @@ unreserve:
 		conn_unreserve(&d->conn, CONN_RES, &ch);
 }
 
+/*
+ * The checks (un)registering shares: the device offers resources, the request is
+ * well-formed (`malformed` says otherwise) and names a live session, which is returned
+ * for the caller to put. On failure `o->status` says why and NULL is returned.
+ */
+static struct conn_entry *resource_op_session(struct daemon *d, const struct wire_req *req,
+					      bool malformed, struct outcome *o)
+{
+	struct conn_entry *s;
+
+	if (!feature(d, VIRTIO_ACCEL_F_RESOURCES)) {
+		o->status = VIRTIO_ACCEL_S_NOTSUPP;
+		return NULL;
+	}
+	if (malformed) {
+		o->status = VIRTIO_ACCEL_S_BADMSG;
+		return NULL;
+	}
+	s = conn_get(&d->conn, CONN_SESS, req->session_id);
+	if (!s)
+		o->status = VIRTIO_ACCEL_S_INVSESS;
+	return s;
+}
+
 static void register_resource(struct daemon *d, const struct wire_req *req, struct outcome *o)
 {
 	struct conn_entry *s, *r;
 	int ret;
 
-	if (!feature(d, VIRTIO_ACCEL_F_RESOURCES)) {
-		o->status = VIRTIO_ACCEL_S_NOTSUPP;
+	/* Registering an existing resource carries no args; a new one carries its files. */
+	s = resource_op_session(d, req, req->object_id && (req->nr_read || req->nr_write), o);
+	if (!s)
 		return;
-	}
-	if (req->object_id && (req->nr_read || req->nr_write)) {
-		o->status = VIRTIO_ACCEL_S_BADMSG;
-		return;
-	}
-	s = conn_get(&d->conn, CONN_SESS, req->session_id);
-	if (!s) {
-		o->status = VIRTIO_ACCEL_S_INVSESS;
-		return;
-	}
 	if (!req->object_id) {
 		register_new(d, req, s, o);
 		conn_put(&d->conn, s);
@@ -276,19 +291,9 @@ static void unregister_resource(struct daemon *d, const struct wire_req *req, st
 {
 	struct conn_entry *s, *r;
 
-	if (!feature(d, VIRTIO_ACCEL_F_RESOURCES)) {
-		o->status = VIRTIO_ACCEL_S_NOTSUPP;
+	s = resource_op_session(d, req, req->nr_read || req->nr_write, o);
+	if (!s)
 		return;
-	}
-	if (req->nr_read || req->nr_write) {
-		o->status = VIRTIO_ACCEL_S_BADMSG;
-		return;
-	}
-	s = conn_get(&d->conn, CONN_SESS, req->session_id);
-	if (!s) {
-		o->status = VIRTIO_ACCEL_S_INVSESS;
-		return;
-	}
 	r = conn_get(&d->conn, CONN_RES, req->object_id);
 	if (!r) {
 		o->status = VIRTIO_ACCEL_S_INVRES;

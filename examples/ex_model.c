@@ -105,18 +105,24 @@ int ex_model_report(struct ex_model *m, const struct ex_model_output *out, const
 	return VACCEL_OK;
 }
 
+/* Run one of the framework's steps (if it has it), reporting a failure. */
+static int model_step(const char *what, int (*step)(struct ex_model *m), struct ex_model *m)
+{
+	int ret = step ? step(m) : VACCEL_OK;
+
+	if (ret)
+		fprintf(stderr, "Could not %s model: %d\n", what, ret);
+	return ret;
+}
+
 int ex_model_main(int argc, char **argv, const struct ex_model_ops *ops)
 {
 	struct ex_model m = {0};
 	unsigned long iterations;
 	int ret, ret2;
 
-	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "Usage: %s <image_file> <model_path> <labels_file> [iterations]\n",
-			argv[0]);
-		return VACCEL_EINVAL;
-	}
-	ret = ex_parse_iterations(argc > 4 ? argv[4] : NULL, &iterations);
+	ret = ex_parse_args(argc, argv, 3, 4,
+			    "<image_file> <model_path> <labels_file> [iterations]", 4, &iterations);
 	if (ret)
 		return ret;
 	ret = input_from_image(argv[1], &m.input);
@@ -144,12 +150,12 @@ int ex_model_main(int argc, char **argv, const struct ex_model_ops *ops)
 		goto out_session;
 	}
 
-	ret = ops->load(&m);
+	ret = model_step("load", ops->load, &m);
 	if (!ret) {
 		for (unsigned long i = 0; i < iterations && !ret; i++)
-			ret = ops->run(&m);
+			ret = model_step("run", ops->run, &m);
 		/* A loaded model is unloaded, also after a failed run. */
-		ret2 = ops->unload ? ops->unload(&m) : VACCEL_OK;
+		ret2 = model_step("unload", ops->unload, &m);
 		if (!ret)
 			ret = ret2;
 	}

@@ -34,8 +34,9 @@ struct ex_model {
 };
 
 /*
- * A framework's steps; each prints its own lines and returns a vAccel code. unload may
- * be NULL (Torch has none); it runs whenever load succeeded.
+ * A framework's steps; each prints its own results and returns a vAccel code, and the
+ * driver reports a failed step. unload may be NULL (Torch has none); it runs whenever
+ * load succeeded.
  */
 struct ex_model_ops {
 	int (*load)(struct ex_model *m);
@@ -61,5 +62,13 @@ struct ex_model_output {
  * scores), `Prediction: <label of the highest score>`.
  */
 int ex_model_report(struct ex_model *m, const struct ex_model_output *out, const char *heading);
+
+/*
+ * The ex_model_output of a framework's output tensor (TF, TFLite and Torch tensors name
+ * these fields alike); `float_type` is the framework's float data type.
+ */
+#define EX_MODEL_OUTPUT(tensor, float_type)                                                        \
+	((struct ex_model_output){(tensor)->data_type, (tensor)->nr_dims, (tensor)->data,          \
+				  (tensor)->size, (tensor)->data_type == (float_type)})
 
 #endif /* EX_MODEL_H */

@@ -62,7 +62,8 @@ out_close:
 	return ret;
 }
 
-int ex_parse_iterations(const char *arg, unsigned long *iterations)
+/* Parse an optional iteration count (NULL -> 1). */
+static int ex_parse_iterations(const char *arg, unsigned long *iterations)
 {
 	char *end;
 	unsigned long n;
@@ -81,7 +82,17 @@ int ex_parse_iterations(const char *arg, unsigned long *iterations)
 	return VACCEL_OK;
 }
 
-int ex_session_init(struct vaccel_session *sess, uint32_t flags)
+int ex_parse_args(int argc, char **argv, int min_args, int max_args, const char *usage,
+		  int iterations_arg, unsigned long *iterations)
+{
+	if (argc - 1 < min_args || argc - 1 > max_args) {
+		fprintf(stderr, "Usage: %s %s\n", argv[0], usage);
+		return VACCEL_EINVAL;
+	}
+	return ex_parse_iterations(argc > iterations_arg ? argv[iterations_arg] : NULL, iterations);
+}
+
+static int ex_session_init(struct vaccel_session *sess, uint32_t flags)
 {
 	int ret = vaccel_session_init(sess, flags);
 
@@ -93,14 +104,27 @@ int ex_session_init(struct vaccel_session *sess, uint32_t flags)
 	return VACCEL_OK;
 }
 
-void ex_session_release(struct vaccel_session *sess)
+static void ex_session_release(struct vaccel_session *sess)
 {
 	if (vaccel_session_release(sess))
 		fprintf(stderr, "Could not release session\n");
 }
 
-int ex_resource_attach(struct vaccel_resource *res, const char *path, vaccel_resource_type_t type,
-		       struct vaccel_session *sess)
+/* Register a resource made from `what`; on failure it is released again. */
+static int resource_register(struct vaccel_resource *res, const char *what,
+			     struct vaccel_session *sess)
+{
+	int ret = vaccel_resource_register(res, sess);
+
+	if (ret) {
+		fprintf(stderr, "Could not register resource %s with session\n", what);
+		vaccel_resource_release(res);
+	}
+	return ret;
+}
+
+static int ex_resource_attach(struct vaccel_resource *res, const char *path,
+			      vaccel_resource_type_t type, struct vaccel_session *sess)
 {
 	int ret = vaccel_resource_init(res, path, type);
 
@@ -108,12 +132,20 @@ int ex_resource_attach(struct vaccel_resource *res, const char *path, vaccel_res
 		fprintf(stderr, "Could not create resource from %s\n", path);
 		return ret;
 	}
-	ret = vaccel_resource_register(res, sess);
+	return resource_register(res, path, sess);
+}
+
+int ex_resource_attach_buf(struct vaccel_resource *res, const void *buf, size_t size,
+			   vaccel_resource_type_t type, const char *filename,
+			   struct vaccel_session *sess)
+{
+	int ret = vaccel_resource_init_from_buf(res, buf, size, type, filename, false);
+
 	if (ret) {
-		fprintf(stderr, "Could not register resource %s with session\n", path);
-		vaccel_resource_release(res);
+		fprintf(stderr, "Could not create resource from buffer\n");
+		return ret;
 	}
-	return ret;
+	return resource_register(res, filename, sess);
 }
 
 void ex_resource_detach(struct vaccel_resource *res, struct vaccel_session *sess)
@@ -122,4 +154,48 @@ void ex_resource_detach(struct vaccel_resource *res, struct vaccel_session *sess
 		fprintf(stderr, "Could not unregister resource\n");
 	if (vaccel_resource_release(res))
 		fprintf(stderr, "Could not release resource\n");
+}
+
+int ex_session_open(struct vaccel_session *sess, uint32_t flags, struct vaccel_resource *res,
+		    const char *path, vaccel_resource_type_t type)
+{
+	int ret = ex_session_init(sess, flags);
+
+	if (ret || !path)
+		return ret;
+	ret = ex_resource_attach(res, path, type, sess);
+	if (ret)
+		ex_session_release(sess);
+	return ret;
+}
+
+void ex_session_close(struct vaccel_session *sess, struct vaccel_resource *res)
+{
+	if (res)
+		ex_resource_detach(res, sess);
+	ex_session_release(sess);
+}
+
+int ex_repeat(struct vaccel_session *sess, unsigned long iterations, ex_once_fn once, void *ctx)
+{
+	int ret = VACCEL_OK;
+
+	for (unsigned long i = 0; i < iterations && !ret; i++) {
+		ret = once(sess, ctx);
+		if (ret)
+			fprintf(stderr, "Could not run op: %d\n", ret);
+	}
+	return ret;
+}
+
+int ex_session_repeat(uint32_t flags, unsigned long iterations, ex_once_fn once, void *ctx)
+{
+	struct vaccel_session sess;
+	int ret = ex_session_init(&sess, flags);
+
+	if (ret)
+		return ret;
+	ret = ex_repeat(&sess, iterations, once, ctx);
+	ex_session_release(&sess);
+	return ret;
 }

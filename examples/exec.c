@@ -10,62 +10,41 @@
 #include <stdio.h>
 #include <string.h>
 
-static int exec_once(struct vaccel_session *sess, char *library, int32_t *input, int32_t *output)
+/* Call mytestfunc(10) in `library` (the context) and print its result. */
+static int exec_once(struct vaccel_session *sess, void *library)
 {
 	char symbol[] = "mytestfunc";
+	int32_t input = 10, output = 0;
+	struct vaccel_arg write[] = {
+	    {.buf = &output, .size = sizeof(output), .type = VACCEL_ARG_INT32},
+	};
+	int ret;
 #if EX_GENERIC
 	uint8_t op = VACCEL_OP_EXEC;
 	struct vaccel_arg read[] = {
 	    {.buf = &op, .size = sizeof(op), .type = VACCEL_ARG_UINT8},
 	    {.buf = library, .size = strlen(library) + 1, .type = VACCEL_ARG_STRING},
 	    {.buf = symbol, .size = sizeof(symbol), .type = VACCEL_ARG_STRING},
-	    {.buf = input, .size = sizeof(*input), .type = VACCEL_ARG_INT32},
-	};
-	struct vaccel_arg write[] = {
-	    {.buf = output, .size = sizeof(*output), .type = VACCEL_ARG_INT32},
+	    {.buf = &input, .size = sizeof(input), .type = VACCEL_ARG_INT32},
 	};
 
-	return vaccel_genop(sess, read, 4, write, 1);
+	ret = vaccel_genop(sess, read, 4, write, 1);
 #else
 	struct vaccel_arg read[] = {
-	    {.buf = input, .size = sizeof(*input), .type = VACCEL_ARG_INT32},
-	};
-	struct vaccel_arg write[] = {
-	    {.buf = output, .size = sizeof(*output), .type = VACCEL_ARG_INT32},
+	    {.buf = &input, .size = sizeof(input), .type = VACCEL_ARG_INT32},
 	};
 
-	return vaccel_exec(sess, library, symbol, read, 1, write, 1);
+	ret = vaccel_exec(sess, library, symbol, read, 1, write, 1);
 #endif
+	if (!ret)
+		printf("output: %d\n", output);
+	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	struct vaccel_session sess;
 	unsigned long iterations;
-	int32_t input = 10, output = 0;
-	int ret;
+	int ret = ex_parse_args(argc, argv, 1, 2, "<lib_file> [iterations]", 2, &iterations);
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "Usage: %s <lib_file> [iterations]\n", argv[0]);
-		return VACCEL_EINVAL;
-	}
-	ret = ex_parse_iterations(argc > 2 ? argv[2] : NULL, &iterations);
-	if (ret)
-		return ret;
-	ret = ex_session_init(&sess, VACCEL_PLUGIN_DEBUG);
-	if (ret)
-		return ret;
-
-	for (unsigned long i = 0; i < iterations && !ret; i++) {
-		output = 0;
-		ret = exec_once(&sess, argv[1], &input, &output);
-		if (ret) {
-			fprintf(stderr, "Could not run op: %d\n", ret);
-			break;
-		}
-		printf("output: %d\n", output);
-	}
-
-	ex_session_release(&sess);
-	return ret;
+	return ret ? ret : ex_session_repeat(VACCEL_PLUGIN_DEBUG, iterations, exec_once, argv[1]);
 }

@@ -20,7 +20,7 @@ static void print_array(const char *label, const uint32_t *ser)
 	printf("\n");
 }
 
-static int run_once(struct vaccel_session *sess, struct vaccel_resource *res)
+static int run_once(struct vaccel_session *sess, void *res)
 {
 	uint32_t in[EX_COUNT + 1], out[EX_COUNT + 1];
 	struct vaccel_arg read[] = {{.buf = in,
@@ -41,10 +41,8 @@ static int run_once(struct vaccel_session *sess, struct vaccel_resource *res)
 	print_array("Input", in);
 
 	ret = vaccel_exec_with_resource(sess, res, "mytestfunc_nonser", read, 1, write, 1);
-	if (ret) {
-		fprintf(stderr, "Could not run op: %d\n", ret);
+	if (ret)
 		return ret;
-	}
 	if (out[0] != EX_COUNT) {
 		fprintf(stderr, "Unexpected output count %u\n", out[0]);
 		return VACCEL_EINVAL;
@@ -60,25 +58,13 @@ int main(int argc, char **argv)
 	unsigned long iterations;
 	int ret;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "Usage: %s <lib_file> [iterations]\n", argv[0]);
-		return VACCEL_EINVAL;
-	}
-	ret = ex_parse_iterations(argc > 2 ? argv[2] : NULL, &iterations);
+	ret = ex_parse_args(argc, argv, 1, 2, "<lib_file> [iterations]", 2, &iterations);
 	if (ret)
 		return ret;
-	ret = ex_session_init(&sess, VACCEL_PLUGIN_DEBUG);
+	ret = ex_session_open(&sess, VACCEL_PLUGIN_DEBUG, &res, argv[1], VACCEL_RESOURCE_LIB);
 	if (ret)
 		return ret;
-	ret = ex_resource_attach(&res, argv[1], VACCEL_RESOURCE_LIB, &sess);
-	if (ret)
-		goto out_session;
-
-	for (unsigned long i = 0; i < iterations && !ret; i++)
-		ret = run_once(&sess, &res);
-
-	ex_resource_detach(&res, &sess);
-out_session:
-	ex_session_release(&sess);
+	ret = ex_repeat(&sess, iterations, run_once, &res);
+	ex_session_close(&sess, &res);
 	return ret;
 }

@@ -17,7 +17,7 @@ __attribute__((unused)) static void print_floats(const char *label, const float 
 	printf("\n");
 }
 
-static int fpga_once(struct vaccel_session *sess)
+static int fpga_once(struct vaccel_session *sess, void *ctx)
 {
 	float a[EX_LEN], b[EX_LEN], c[EX_LEN] = {0}, d[EX_LEN] = {0};
 	int ia[EX_LEN], iout[EX_LEN] = {0};
@@ -63,29 +63,14 @@ static int fpga_once(struct vaccel_session *sess)
 #error "EX_FPGA_OP must be 1..4"
 #endif
 	(void)ia;
-	if (ret)
-		fprintf(stderr, "Could not run op: %d\n", ret);
+	(void)ctx;
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	struct vaccel_session sess;
 	unsigned long iterations;
-	int ret;
+	int ret = ex_parse_args(argc, argv, 0, 1, "[iterations]", 1, &iterations);
 
-	if (argc > 2) {
-		fprintf(stderr, "Usage: %s [iterations]\n", argv[0]);
-		return VACCEL_EINVAL;
-	}
-	ret = ex_parse_iterations(argc > 1 ? argv[1] : NULL, &iterations);
-	if (ret)
-		return ret;
-	ret = ex_session_init(&sess, 0);
-	if (ret)
-		return ret;
-	for (unsigned long i = 0; i < iterations && !ret; i++)
-		ret = fpga_once(&sess);
-	ex_session_release(&sess);
-	return ret;
+	return ret ? ret : ex_session_repeat(0, iterations, fpga_once, NULL);
 }

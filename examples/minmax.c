@@ -102,44 +102,38 @@ static int load_values(const char *path, double **values, int *count)
 	return ret;
 }
 
+/* The data set and the operation's results. */
+struct ex_minmax {
+	double *indata, *outdata, min, max;
+	int ndata;
+};
+
+static int minmax_once(struct vaccel_session *sess, void *ctx)
+{
+	struct ex_minmax *mm = ctx;
+	int ret = vaccel_minmax(sess, mm->indata, mm->ndata, EX_LOW_THRESHOLD, EX_HIGH_THRESHOLD,
+				mm->outdata, &mm->min, &mm->max);
+
+	if (!ret)
+		printf("min: %f max: %f\n", mm->min, mm->max);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	struct vaccel_session sess;
+	struct ex_minmax mm = {0};
 	unsigned long iterations;
-	double *indata = NULL, *outdata = NULL, min = 0, max = 0;
-	int ndata = 0, ret;
+	int ret;
 
-	if (argc > 3) {
-		fprintf(stderr, "Usage: %s [input.csv] [iterations]\n", argv[0]);
-		return VACCEL_EINVAL;
-	}
-	ret = ex_parse_iterations(argc > 2 ? argv[2] : NULL, &iterations);
+	ret = ex_parse_args(argc, argv, 0, 2, "[input.csv] [iterations]", 2, &iterations);
 	if (ret)
 		return ret;
-	ret = load_values(argc > 1 ? argv[1] : NULL, &indata, &ndata);
+	ret = load_values(argc > 1 ? argv[1] : NULL, &mm.indata, &mm.ndata);
 	if (ret)
 		return ret;
-	outdata = calloc((size_t)ndata, sizeof(*outdata));
-	if (!outdata) {
-		ret = VACCEL_ENOMEM;
-		goto out_free;
-	}
-
-	ret = ex_session_init(&sess, 0);
-	if (ret)
-		goto out_free;
-	for (unsigned long i = 0; i < iterations && !ret; i++) {
-		ret = vaccel_minmax(&sess, indata, ndata, EX_LOW_THRESHOLD, EX_HIGH_THRESHOLD,
-				    outdata, &min, &max);
-		if (ret) {
-			fprintf(stderr, "Could not run op: %d\n", ret);
-			break;
-		}
-		printf("min: %f max: %f\n", min, max);
-	}
-	ex_session_release(&sess);
-out_free:
-	free(indata);
-	free(outdata);
+	mm.outdata = calloc((size_t)mm.ndata, sizeof(*mm.outdata));
+	ret = mm.outdata ? ex_session_repeat(0, iterations, minmax_once, &mm) : VACCEL_ENOMEM;
+	free(mm.indata);
+	free(mm.outdata);
 	return ret;
 }

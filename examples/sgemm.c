@@ -13,8 +13,15 @@
 
 #define EX_DIM 512
 
-static int sgemm_once(struct vaccel_session *sess, float *a, float *b, float *c)
+/* The three EX_DIM x EX_DIM matrices. */
+struct ex_matrices {
+	float *a, *b, *c;
+};
+
+static int sgemm_once(struct vaccel_session *sess, void *ctx)
 {
+	struct ex_matrices *mx = ctx;
+	float *a = mx->a, *b = mx->b, *c = mx->c;
 	int64_t m = EX_DIM, n = EX_DIM, k = EX_DIM;
 	int64_t lda = k, ldb = n, ldc = n;
 	float alpha = 32412.0f, beta = 2123.0f;
@@ -68,48 +75,34 @@ static int write_matrix(const char *path, const float *c)
 
 int main(int argc, char **argv)
 {
-	struct vaccel_session sess;
 	unsigned long iterations;
-	float *a, *b, *c;
-	int ret;
+	struct ex_matrices mx;
+	int ret = ex_parse_args(argc, argv, 0, 2, "[iterations] [out_file]", 1, &iterations);
 
-	if (argc > 3) {
-		fprintf(stderr, "Usage: %s [iterations] [out_file]\n", argv[0]);
-		return VACCEL_EINVAL;
-	}
-	ret = ex_parse_iterations(argc > 1 ? argv[1] : NULL, &iterations);
 	if (ret)
 		return ret;
 
-	a = malloc(sizeof(float) * EX_DIM * EX_DIM);
-	b = malloc(sizeof(float) * EX_DIM * EX_DIM);
-	c = malloc(sizeof(float) * EX_DIM * EX_DIM);
-	if (!a || !b || !c) {
+	mx.a = malloc(sizeof(float) * EX_DIM * EX_DIM);
+	mx.b = malloc(sizeof(float) * EX_DIM * EX_DIM);
+	mx.c = malloc(sizeof(float) * EX_DIM * EX_DIM);
+	if (!mx.a || !mx.b || !mx.c) {
 		fprintf(stderr, "Out of memory\n");
 		ret = VACCEL_ENOMEM;
 		goto out_free;
 	}
 	/* Deterministic inputs, so output files can be compared between plugins. */
 	for (size_t i = 0; i < EX_DIM * EX_DIM; i++) {
-		a[i] = (float)(i % 97) / 97.0f;
-		b[i] = (float)(i % 89) / 89.0f;
-		c[i] = 0.0f;
+		mx.a[i] = (float)(i % 97) / 97.0f;
+		mx.b[i] = (float)(i % 89) / 89.0f;
+		mx.c[i] = 0.0f;
 	}
 
-	ret = ex_session_init(&sess, 0);
-	if (ret)
-		goto out_free;
-	for (unsigned long i = 0; i < iterations && !ret; i++) {
-		ret = sgemm_once(&sess, a, b, c);
-		if (ret)
-			fprintf(stderr, "Could not run op: %d\n", ret);
-	}
+	ret = ex_session_repeat(0, iterations, sgemm_once, &mx);
 	if (!ret && argc > 2)
-		ret = write_matrix(argv[2], c);
-	ex_session_release(&sess);
+		ret = write_matrix(argv[2], mx.c);
 out_free:
-	free(a);
-	free(b);
-	free(c);
+	free(mx.a);
+	free(mx.b);
+	free(mx.c);
 	return ret;
 }

@@ -7,25 +7,21 @@
 #include "ex_model.h"
 #include <stdio.h>
 
-static void print_status(const char *what, struct vaccel_tf_status *status)
+/* Print a step's status (a failed step has none worth printing), then release it. */
+static int tf_status(const char *what, int ret, struct vaccel_tf_status *status)
 {
-	printf("Session %s status => code:%u message:%s\n", what, status->code,
-	       status->message ? status->message : "");
+	if (!ret)
+		printf("Session %s status => code:%u message:%s\n", what, status->code,
+		       status->message ? status->message : "");
 	vaccel_tf_status_release(status);
+	return ret;
 }
 
 static int tf_load(struct ex_model *m)
 {
 	struct vaccel_tf_status status = {0};
-	int ret = vaccel_tf_model_load(&m->sess, &m->model, &status);
 
-	if (ret) {
-		fprintf(stderr, "Could not load model: %d\n", ret);
-		vaccel_tf_status_release(&status);
-		return ret;
-	}
-	print_status("load", &status);
-	return VACCEL_OK;
+	return tf_status("load", vaccel_tf_model_load(&m->sess, &m->model, &status), &status);
 }
 
 static int tf_run(struct ex_model *m)
@@ -34,7 +30,6 @@ static int tf_run(struct ex_model *m)
 	struct vaccel_tf_node in_node, out_node;
 	struct vaccel_tf_tensor *in = NULL, *out = NULL;
 	struct vaccel_tf_status status = {0};
-	struct ex_model_output o;
 	int ret;
 
 	ret = vaccel_tf_node_init(&in_node, "serving_default_data", 0);
@@ -52,16 +47,9 @@ static int tf_run(struct ex_model *m)
 
 	ret = vaccel_tf_model_run(&m->sess, &m->model, NULL, &in_node, &in, 1, &out_node, &out, 1,
 				  &status);
-	if (ret) {
-		fprintf(stderr, "Could not run model: %d\n", ret);
-		vaccel_tf_status_release(&status);
+	if (tf_status("run", ret, &status))
 		goto out_tensor;
-	}
-	print_status("run", &status);
-	if (out)
-		o = (struct ex_model_output){out->data_type, out->nr_dims, out->data, out->size,
-					     out->data_type == VACCEL_TF_FLOAT};
-	ret = ex_model_report(m, out ? &o : NULL, NULL);
+	ret = ex_model_report(m, out ? &EX_MODEL_OUTPUT(out, VACCEL_TF_FLOAT) : NULL, NULL);
 	if (out)
 		vaccel_tf_tensor_delete(out);
 out_tensor:
@@ -76,15 +64,8 @@ out_in_node:
 static int tf_unload(struct ex_model *m)
 {
 	struct vaccel_tf_status status = {0};
-	int ret = vaccel_tf_model_unload(&m->sess, &m->model, &status);
 
-	if (ret) {
-		fprintf(stderr, "Could not unload model: %d\n", ret);
-		vaccel_tf_status_release(&status);
-		return ret;
-	}
-	print_status("delete", &status);
-	return VACCEL_OK;
+	return tf_status("delete", vaccel_tf_model_unload(&m->sess, &m->model, &status), &status);
 }
 
 int main(int argc, char **argv)

@@ -9,18 +9,13 @@
 
 static int tflite_load(struct ex_model *m)
 {
-	int ret = vaccel_tflite_model_load(&m->sess, &m->model);
-
-	if (ret)
-		fprintf(stderr, "Could not load model: %d\n", ret);
-	return ret;
+	return vaccel_tflite_model_load(&m->sess, &m->model);
 }
 
 static int tflite_run(struct ex_model *m)
 {
 	const int32_t dims[] = {1, EX_MODEL_SIDE, EX_MODEL_SIDE, EX_MODEL_CHANNELS};
 	struct vaccel_tflite_tensor *in = NULL, *out = NULL;
-	struct ex_model_output o;
 	uint8_t status = 0;
 	int ret;
 
@@ -31,15 +26,10 @@ static int tflite_run(struct ex_model *m)
 	if (ret)
 		goto out_tensor;
 	ret = vaccel_tflite_model_run(&m->sess, &m->model, &in, 1, &out, 1, &status);
-	if (ret) {
-		fprintf(stderr, "Could not run model: %d\n", ret);
+	if (ret)
 		goto out_tensor;
-	}
 	printf("Session run status: %u\n", status);
-	if (out)
-		o = (struct ex_model_output){out->data_type, out->nr_dims, out->data, out->size,
-					     out->data_type == VACCEL_TFLITE_FLOAT32};
-	ret = ex_model_report(m, out ? &o : NULL, NULL);
+	ret = ex_model_report(m, out ? &EX_MODEL_OUTPUT(out, VACCEL_TFLITE_FLOAT32) : NULL, NULL);
 	if (out)
 		vaccel_tflite_tensor_delete(out);
 out_tensor:
@@ -49,11 +39,7 @@ out_tensor:
 
 static int tflite_unload(struct ex_model *m)
 {
-	int ret = vaccel_tflite_model_unload(&m->sess, &m->model);
-
-	if (ret)
-		fprintf(stderr, "Could not unload model: %d\n", ret);
-	return ret;
+	return vaccel_tflite_model_unload(&m->sess, &m->model);
 }
 
 int main(int argc, char **argv)

@@ -10,18 +10,13 @@
 
 static int torch_load(struct ex_model *m)
 {
-	int ret = vaccel_torch_model_load(&m->sess, &m->model);
-
-	if (ret)
-		fprintf(stderr, "Could not load model: %d\n", ret);
-	return ret;
+	return vaccel_torch_model_load(&m->sess, &m->model);
 }
 
 static int torch_run(struct ex_model *m)
 {
 	const int64_t dims[] = {1, EX_MODEL_CHANNELS, EX_MODEL_SIDE, EX_MODEL_SIDE};
 	struct vaccel_torch_tensor *in = NULL, *out = NULL;
-	struct ex_model_output o;
 	int ret;
 
 	ret = vaccel_torch_tensor_new(&in, 4, dims, VACCEL_TORCH_FLOAT);
@@ -31,14 +26,10 @@ static int torch_run(struct ex_model *m)
 	if (ret)
 		goto out_tensor;
 	ret = vaccel_torch_model_run(&m->sess, &m->model, NULL, &in, 1, &out, 1);
-	if (ret) {
-		fprintf(stderr, "Could not run model: %d\n", ret);
+	if (ret)
 		goto out_tensor;
-	}
-	if (out)
-		o = (struct ex_model_output){out->data_type, out->nr_dims, out->data, out->size,
-					     out->data_type == VACCEL_TORCH_FLOAT};
-	ret = ex_model_report(m, out ? &o : NULL, "Result Tensor :");
+	ret = ex_model_report(m, out ? &EX_MODEL_OUTPUT(out, VACCEL_TORCH_FLOAT) : NULL,
+			      "Result Tensor :");
 	if (out)
 		vaccel_torch_tensor_delete(out);
 out_tensor:

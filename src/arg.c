@@ -39,11 +39,11 @@ int vaccel_arg_init(struct vaccel_arg *arg, const void *buf, size_t size, vaccel
 		if (buf)
 			memcpy(data, buf, size);
 	}
-	arg->buf = data;
-	arg->size = size;
-	arg->type = type;
-	arg->custom_type_id = custom_id;
-	arg->owned = data != NULL;
+	*arg = (struct vaccel_arg){.buf = data,
+				   .size = size,
+				   .type = type,
+				   .custom_type_id = custom_id,
+				   .owned = data != NULL};
 	return VACCEL_OK;
 }
 
@@ -52,11 +52,8 @@ int vaccel_arg_init_from_buf(struct vaccel_arg *arg, void *buf, size_t size, vac
 {
 	if (!arg || !valid_arg_type(type) || (!buf != !size))
 		return VACCEL_EINVAL;
-	arg->buf = buf;
-	arg->size = size;
-	arg->type = type;
-	arg->custom_type_id = custom_id;
-	arg->owned = false;
+	*arg = (struct vaccel_arg){
+	    .buf = buf, .size = size, .type = type, .custom_type_id = custom_id, .owned = false};
 	return VACCEL_OK;
 }
 
@@ -88,12 +85,7 @@ int vaccel_arg_from_buf(struct vaccel_arg **arg, void *buf, size_t size, vaccel_
 
 int vaccel_arg_delete(struct vaccel_arg *arg)
 {
-	int ret = vaccel_arg_release(arg);
-
-	if (ret)
-		return ret;
-	free(arg);
-	return VACCEL_OK;
+	return rt_free_released(arg, vaccel_arg_release(arg));
 }
 
 /* ---- array lifecycle ---- */
@@ -134,12 +126,7 @@ int vaccel_arg_array_new(struct vaccel_arg_array **array, size_t initial_capacit
 
 int vaccel_arg_array_delete(struct vaccel_arg_array *array)
 {
-	int ret = vaccel_arg_array_release(array);
-
-	if (ret)
-		return ret;
-	free(array);
-	return VACCEL_OK;
+	return rt_free_released(array, vaccel_arg_array_release(array));
 }
 
 int vaccel_arg_array_wrap(struct vaccel_arg_array *array, struct vaccel_arg *args, size_t count)

@@ -41,22 +41,6 @@ static void free_data(struct vaccel_blob *blob)
 		free(blob->data);
 }
 
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return rt_errno_to_vaccel(errno);
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return VACCEL_OK;
-}
-
 /* Create dir/<stem>_XXXXXX<ext>. */
 static int create_random(const char *dir, const char *filename, char *path, size_t size)
 {
@@ -119,7 +103,7 @@ int vaccel_blob_persist(struct vaccel_blob *blob, const char *dir, const char *f
 	if (fd < 0)
 		return -fd;
 	vaccel_debug("Persisting file %s to %s", base_name(path), path);
-	ret = write_all(fd, blob->data, blob->size);
+	ret = rt_write_all(fd, blob->data, blob->size);
 	if (ret)
 		goto fail;
 	map = mmap(NULL, blob->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
@@ -172,13 +156,7 @@ int vaccel_blob_init(struct vaccel_blob *blob, const char *path)
 		free(n);
 		return VACCEL_ENOMEM;
 	}
-	blob->type = VACCEL_BLOB_FILE;
-	blob->path = p;
-	blob->name = n;
-	blob->path_owned = false;
-	blob->data = NULL;
-	blob->data_owned = false;
-	blob->size = 0;
+	*blob = (struct vaccel_blob){.type = VACCEL_BLOB_FILE, .name = n, .path = p};
 	return VACCEL_OK;
 }
 
@@ -252,12 +230,7 @@ int vaccel_blob_from_buf(struct vaccel_blob **blob, const uint8_t *buf, size_t s
 
 int vaccel_blob_delete(struct vaccel_blob *blob)
 {
-	int ret = vaccel_blob_release(blob);
-
-	if (ret)
-		return ret;
-	free(blob);
-	return VACCEL_OK;
+	return rt_free_released(blob, vaccel_blob_release(blob));
 }
 
 int vaccel_blob_read(struct vaccel_blob *blob)

@@ -49,11 +49,11 @@ int vaccel_config_init(struct vaccel_config *config, const char *plugins,
 			return VACCEL_ENOMEM;
 		}
 	}
-	config->plugins = p;
-	config->log_level = log_level;
-	config->log_file = f;
-	config->profiling_enabled = profiling_enabled;
-	config->version_ignore = version_ignore;
+	*config = (struct vaccel_config){.plugins = p,
+					 .log_level = log_level,
+					 .log_file = f,
+					 .profiling_enabled = profiling_enabled,
+					 .version_ignore = version_ignore};
 	return VACCEL_OK;
 }
 
@@ -213,12 +213,7 @@ int vaccel_config_from(struct vaccel_config **config, struct vaccel_config *src)
 
 int vaccel_config_delete(struct vaccel_config *config)
 {
-	int ret = vaccel_config_release(config);
-
-	if (ret)
-		return ret;
-	free(config);
-	return VACCEL_OK;
+	return rt_free_released(config, vaccel_config_release(config));
 }
 
 void vaccel_config_print_debug(struct vaccel_config *config)

@@ -59,20 +59,6 @@ static const char *level_tag(vaccel_log_level_t level)
 	}
 }
 
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return; /* nowhere left to report a logging failure */
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
 static void log_vprint(vaccel_log_level_t level, const char *loc_file, int loc_line,
 		       const char *fmt, va_list ap)
 {
@@ -104,7 +90,7 @@ static void log_vprint(vaccel_log_level_t level, const char *loc_file, int loc_l
 	line[len++] = '\n';
 
 	pthread_mutex_lock(&log_lock);
-	write_all(log_fd, line, len);
+	(void)rt_write_all(log_fd, line, len); /* nowhere left to report a logging failure */
 	pthread_mutex_unlock(&log_lock);
 }
 

@@ -177,41 +177,46 @@ int vaccel_prof_regions_stop_by_name(struct vaccel_prof_region *regions, int nr_
 	return vaccel_prof_region_stop(r);
 }
 
-int vaccel_prof_regions_init(struct vaccel_prof_region *regions, int nr_regions)
+/* Names (e.g. from VACCEL_PROF_REGION_INIT) are kept; only the samples reset. */
+static int reset_samples(struct vaccel_prof_region *region)
+{
+	region->nr_entries = 0;
+	region->samples = NULL;
+	region->size = 0;
+	return VACCEL_OK;
+}
+
+static int print_region(struct vaccel_prof_region *region)
+{
+	return vaccel_prof_region_print(region);
+}
+
+/* The regions_* calls that apply one region call to each region (its result ignored). */
+static int each_region(struct vaccel_prof_region *regions, int nr_regions,
+		       int (*fn)(struct vaccel_prof_region *region))
 {
 	int ret;
 
 	if (!regions_usable(regions, nr_regions, &ret))
 		return ret;
-	/* Names (e.g. from VACCEL_PROF_REGION_INIT) are kept; only the samples reset. */
-	for (int i = 0; i < nr_regions; i++) {
-		regions[i].nr_entries = 0;
-		regions[i].samples = NULL;
-		regions[i].size = 0;
-	}
+	for (int i = 0; i < nr_regions; i++)
+		fn(&regions[i]);
 	return VACCEL_OK;
+}
+
+int vaccel_prof_regions_init(struct vaccel_prof_region *regions, int nr_regions)
+{
+	return each_region(regions, nr_regions, reset_samples);
 }
 
 int vaccel_prof_regions_release(struct vaccel_prof_region *regions, int nr_regions)
 {
-	int ret;
-
-	if (!regions_usable(regions, nr_regions, &ret))
-		return ret;
-	for (int i = 0; i < nr_regions; i++)
-		vaccel_prof_region_release(&regions[i]);
-	return VACCEL_OK;
+	return each_region(regions, nr_regions, vaccel_prof_region_release);
 }
 
 int vaccel_prof_regions_print_all(struct vaccel_prof_region *regions, int nr_regions)
 {
-	int ret;
-
-	if (!regions_usable(regions, nr_regions, &ret))
-		return ret;
-	for (int i = 0; i < nr_regions; i++)
-		vaccel_prof_region_print(&regions[i]);
-	return VACCEL_OK;
+	return each_region(regions, nr_regions, print_region);
 }
 
 int vaccel_prof_regions_print_all_to_buf(char **buf, size_t len, struct vaccel_prof_region *regions,

@@ -161,6 +161,18 @@ int rt_resources_cleanup(void);
 		return VACCEL_OK;                                                                  \
 	} while (0)
 
+/*
+ * The whole body of an X_delete(): `return rt_free_released(obj, X_release(obj));`
+ * frees obj once its release succeeded and passes a failed release's error on.
+ */
+static inline int rt_free_released(void *obj, int release_ret)
+{
+	if (release_ret)
+		return release_ret;
+	free(obj);
+	return VACCEL_OK;
+}
+
 /* A plugin hook's result as a vAccel code: negative values become VACCEL_EBACKEND. */
 static inline int rt_hook_ret(int ret)
 {
@@ -169,6 +181,8 @@ static inline int rt_hook_ret(int ret)
 
 /* errno value -> vAccel code (unknown values map to VACCEL_EIO). */
 int rt_errno_to_vaccel(int err);
+/* Write all of buf, retrying short writes and EINTR; a failure as a vAccel code. */
+int rt_write_all(int fd, const void *buf, size_t len);
 /* snprintf that reports truncation as VACCEL_ENAMETOOLONG. */
 int rt_path_join(char *out, size_t size, const char *dir, const char *name);
 /* Monotonic raw clock in nanoseconds. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int rt_errno_to_vaccel(int err)
 {
@@ -108,5 +109,23 @@ int vaccel_str_to_lower(const char *str, char *lower, size_t size, char **alloc_
 	dst[len] = '\0';
 	if (alloc_lower)
 		*alloc_lower = dst;
+	return VACCEL_OK;
+}
+
+int rt_write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return rt_errno_to_vaccel(errno);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
 	return VACCEL_OK;
 }

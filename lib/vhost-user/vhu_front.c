@@ -125,6 +125,15 @@ static int request(struct vhu_front *f, struct vhu_msg *msg, const int *fds, uns
 	return ack.payload.u64 ? -EIO : 0;
 }
 
+/* Send a request that has a reply (no fds) and read that reply into *msg. */
+static int request_reply(struct vhu_front *f, struct vhu_msg *msg)
+{
+	uint32_t req = msg->hdr.request;
+	int ret = request(f, msg, NULL, 0, true);
+
+	return ret ? ret : recv_reply(f, req, msg);
+}
+
 static int get_u64(struct vhu_front *f, uint32_t req, uint64_t *out)
 {
 	struct vhu_msg msg = {.hdr = {.request = req}};
@@ -132,10 +141,7 @@ static int get_u64(struct vhu_front *f, uint32_t req, uint64_t *out)
 
 	if (!f || !out)
 		return -EINVAL;
-	ret = request(f, &msg, NULL, 0, true);
-	if (ret)
-		return ret;
-	ret = recv_reply(f, req, &msg);
+	ret = request_reply(f, &msg);
 	if (ret)
 		return ret;
 	if (msg.hdr.size != sizeof(uint64_t))
@@ -166,16 +172,21 @@ int vhu_front_get_features(struct vhu_front *f, uint64_t *features)
 	return get_u64(f, VHU_GET_FEATURES, features);
 }
 
+/* Send a u64 setting and, once the backend took it, remember it in *applied. */
+static int set_u64_applied(struct vhu_front *f, uint32_t req, uint64_t v, uint64_t *applied)
+{
+	int ret = set_u64(f, req, v, NULL, 0);
+
+	if (!ret)
+		*applied = v;
+	return ret;
+}
+
 int vhu_front_set_features(struct vhu_front *f, uint64_t features)
 {
-	int ret;
-
 	if (!f)
 		return -EINVAL;
-	ret = set_u64(f, VHU_SET_FEATURES, features, NULL, 0);
-	if (!ret)
-		f->features = features;
-	return ret;
+	return set_u64_applied(f, VHU_SET_FEATURES, features, &f->features);
 }
 
 int vhu_front_get_protocol_features(struct vhu_front *f, uint64_t *features)
@@ -185,15 +196,10 @@ int vhu_front_get_protocol_features(struct vhu_front *f, uint64_t *features)
 
 int vhu_front_set_protocol_features(struct vhu_front *f, uint64_t features)
 {
-	int ret;
-
 	if (!f)
 		return -EINVAL;
 	/* The ack rule applies from the next request on. */
-	ret = set_u64(f, VHU_SET_PROTOCOL_FEATURES, features, NULL, 0);
-	if (!ret)
-		f->protocol_features = features;
-	return ret;
+	return set_u64_applied(f, VHU_SET_PROTOCOL_FEATURES, features, &f->protocol_features);
 }
 
 int vhu_front_set_owner(struct vhu_front *f)
@@ -242,10 +248,7 @@ int vhu_front_get_config(struct vhu_front *f, void *buf, uint32_t len)
 	msg.hdr.size = VHU_CONFIG_HDR + len;
 	msg.payload.config.offset = 0;
 	msg.payload.config.size = len;
-	ret = request(f, &msg, NULL, 0, true);
-	if (ret)
-		return ret;
-	ret = recv_reply(f, VHU_GET_CONFIG, &msg);
+	ret = request_reply(f, &msg);
 	if (ret)
 		return ret;
 	if (msg.hdr.size == 0)
@@ -309,10 +312,7 @@ int vhu_front_stop_vring(struct vhu_front *f, unsigned index, uint16_t *base)
 	if (!f)
 		return -EINVAL;
 	msg.payload.state.index = index;
-	ret = request(f, &msg, NULL, 0, true);
-	if (ret)
-		return ret;
-	ret = recv_reply(f, VHU_GET_VRING_BASE, &msg);
+	ret = request_reply(f, &msg);
 	if (ret)
 		return ret;
 	if (msg.hdr.size != sizeof(struct vhu_vring_state) || msg.payload.state.index != index ||

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * noop plugin internals: one function per operation, grouped by file. Every function takes
- * exactly the parameters of the matching public wrapper (see include/vaccel/ops/).
+ * exactly the parameters of the matching public wrapper (see include/vaccel/ops/); the
+ * declarations below say so with __typeof__.
  */
 #ifndef NOOP_H
 #define NOOP_H
@@ -59,66 +60,43 @@ static inline const char *noop_str(const char *s)
 		return VACCEL_OK;                                                                  \
 	}
 
+/*
+ * The ops, one per public wrapper and declared with its type, so that the compiler checks
+ * each definition against the wrapper's signature.
+ */
+
 /* noop_image.c */
-int noop_image_classify(struct vaccel_session *sess, const void *img, unsigned char *out_text,
-			unsigned char *out_imgname, size_t len_img, size_t len_out_text,
-			size_t len_out_imgname);
-int noop_image_detect(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,
-		      size_t len_img, size_t len_out_imgname);
-int noop_image_segment(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,
-		       size_t len_img, size_t len_out_imgname);
-int noop_image_pose(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,
-		    size_t len_img, size_t len_out_imgname);
-int noop_image_depth(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,
-		     size_t len_img, size_t len_out_imgname);
+__typeof__(vaccel_image_classification) noop_image_classify;
+__typeof__(vaccel_image_detection) noop_image_detect;
+__typeof__(vaccel_image_segmentation) noop_image_segment;
+__typeof__(vaccel_image_pose) noop_image_pose;
+__typeof__(vaccel_image_depth) noop_image_depth;
 
 /* noop_exec.c */
-int noop_noop(struct vaccel_session *sess);
-int noop_exec(struct vaccel_session *sess, const char *library, const char *fn_symbol,
-	      struct vaccel_arg *read, size_t nr_read, struct vaccel_arg *write, size_t nr_write);
-int noop_exec_with_resource(struct vaccel_session *sess, struct vaccel_resource *resource,
-			    const char *fn_symbol, struct vaccel_arg *read, size_t nr_read,
-			    struct vaccel_arg *write, size_t nr_write);
+__typeof__(vaccel_noop) noop_noop;
+__typeof__(vaccel_exec) noop_exec;
+__typeof__(vaccel_exec_with_resource) noop_exec_with_resource;
 
 /* noop_compute.c */
-int noop_sgemm(struct vaccel_session *sess, int64_t m, int64_t n, int64_t k, float alpha, float *a,
-	       int64_t lda, float *b, int64_t ldb, float beta, float *c, int64_t ldc);
-int noop_fpga_arraycopy(struct vaccel_session *sess, int a[], int out_a[], size_t len_a);
-int noop_fpga_mmult(struct vaccel_session *sess, float a[], float b[], float c[], size_t len_a);
-int noop_fpga_parallel(struct vaccel_session *sess, float a[], float b[], float add_output[],
-		       float mult_output[], size_t len_a);
-int noop_fpga_vadd(struct vaccel_session *sess, float a[], float b[], float c[], size_t len_a,
-		   size_t len_b);
-int noop_minmax(struct vaccel_session *sess, const double *indata, int ndata, int low_threshold,
-		int high_threshold, double *outdata, double *min, double *max);
-int noop_opencv(struct vaccel_session *sess, struct vaccel_arg *read, int nr_read,
-		struct vaccel_arg *write, int nr_write);
+__typeof__(vaccel_sgemm) noop_sgemm;
+__typeof__(vaccel_fpga_arraycopy) noop_fpga_arraycopy;
+__typeof__(vaccel_fpga_mmult) noop_fpga_mmult;
+__typeof__(vaccel_fpga_parallel) noop_fpga_parallel;
+__typeof__(vaccel_fpga_vadd) noop_fpga_vadd;
+__typeof__(vaccel_minmax) noop_minmax;
+__typeof__(vaccel_opencv) noop_opencv;
 
 /* noop_tf.c */
-int noop_tf_model_load(struct vaccel_session *sess, struct vaccel_resource *model,
-		       struct vaccel_tf_status *status);
-int noop_tf_model_unload(struct vaccel_session *sess, struct vaccel_resource *model,
-			 struct vaccel_tf_status *status);
-int noop_tf_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
-		      const struct vaccel_tf_buffer *run_options,
-		      const struct vaccel_tf_node *in_nodes,
-		      struct vaccel_tf_tensor *const *in_tensors, int nr_inputs,
-		      const struct vaccel_tf_node *out_nodes, struct vaccel_tf_tensor **out_tensors,
-		      int nr_outputs, struct vaccel_tf_status *status);
+__typeof__(vaccel_tf_model_load) noop_tf_model_load;
+__typeof__(vaccel_tf_model_unload) noop_tf_model_unload;
+__typeof__(vaccel_tf_model_run) noop_tf_model_run;
 
 /* noop_tflite_torch.c */
-int noop_tflite_model_load(struct vaccel_session *sess, struct vaccel_resource *model);
-int noop_tflite_model_unload(struct vaccel_session *sess, struct vaccel_resource *model);
-int noop_tflite_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
-			  struct vaccel_tflite_tensor *const *inputs, int nr_inputs,
-			  struct vaccel_tflite_tensor **outputs, int nr_outputs, uint8_t *status);
-int noop_torch_model_load(struct vaccel_session *sess, struct vaccel_resource *model);
-int noop_torch_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
-			 const struct vaccel_torch_buffer *run_options,
-			 struct vaccel_torch_tensor *const *inputs, int nr_inputs,
-			 struct vaccel_torch_tensor **outputs, int nr_outputs);
-int noop_torch_sgemm(struct vaccel_session *sess, struct vaccel_torch_tensor **in_a,
-		     struct vaccel_torch_tensor **in_b, struct vaccel_torch_tensor **in_c, int m,
-		     int n, int k, struct vaccel_torch_tensor **out);
+__typeof__(vaccel_tflite_model_load) noop_tflite_model_load;
+__typeof__(vaccel_tflite_model_unload) noop_tflite_model_unload;
+__typeof__(vaccel_tflite_model_run) noop_tflite_model_run;
+__typeof__(vaccel_torch_model_load) noop_torch_model_load;
+__typeof__(vaccel_torch_model_run) noop_torch_model_run;
+__typeof__(vaccel_torch_sgemm) noop_torch_sgemm;
 
 #endif /* NOOP_H */

@@ -63,26 +63,14 @@ static int noop_image_generic(const char *what, struct vaccel_session *sess, con
 	return VACCEL_OK;
 }
 
-int noop_image_detect(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,
-		      size_t len_img, size_t len_out_imgname)
-{
-	return noop_image_generic("detection", sess, img, out_imgname, len_img, len_out_imgname);
-}
-
-int noop_image_segment(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,
-		       size_t len_img, size_t len_out_imgname)
-{
-	return noop_image_generic("segmentation", sess, img, out_imgname, len_img, len_out_imgname);
-}
-
-int noop_image_pose(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,
-		    size_t len_img, size_t len_out_imgname)
-{
-	return noop_image_generic("pose", sess, img, out_imgname, len_img, len_out_imgname);
-}
-
-int noop_image_depth(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,
-		     size_t len_img, size_t len_out_imgname)
-{
-	return noop_image_generic("depth", sess, img, out_imgname, len_img, len_out_imgname);
-}
+/* The four single-output image ops differ only in the name they log. */
+#define NOOP_IMAGE_OP(fn, what)                                                                    \
+	int fn(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,           \
+	       size_t len_img, size_t len_out_imgname)                                             \
+	{                                                                                          \
+		return noop_image_generic(what, sess, img, out_imgname, len_img, len_out_imgname); \
+	}
+NOOP_IMAGE_OP(noop_image_detect, "detection")
+NOOP_IMAGE_OP(noop_image_segment, "segmentation")
+NOOP_IMAGE_OP(noop_image_pose, "pose")
+NOOP_IMAGE_OP(noop_image_depth, "depth")

@@ -17,17 +17,11 @@
 extern "C" {
 #endif
 
-int vtorch_model_load(struct vaccel_session *sess, struct vaccel_resource *model);
-int vtorch_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
-		     const struct vaccel_torch_buffer *run_options,
-		     struct vaccel_torch_tensor *const *inputs, int nr_inputs,
-		     struct vaccel_torch_tensor **outputs, int nr_outputs);
-int vtorch_sgemm(struct vaccel_session *sess, struct vaccel_torch_tensor **in_a,
-		 struct vaccel_torch_tensor **in_b, struct vaccel_torch_tensor **in_c, int m, int n,
-		 int k, struct vaccel_torch_tensor **out);
-int vtorch_image_classify(struct vaccel_session *sess, const void *img, unsigned char *out_text,
-			  unsigned char *out_imgname, size_t len_img, size_t len_out_text,
-			  size_t len_out_imgname);
+/* Declared with their public wrappers' types, so the definitions are checked against them. */
+__typeof__(vaccel_torch_model_load) vtorch_model_load;
+__typeof__(vaccel_torch_model_run) vtorch_model_run;
+__typeof__(vaccel_torch_sgemm) vtorch_sgemm;
+__typeof__(vaccel_image_classification) vtorch_image_classify;
 
 /* resource_unregister hook: drop the cached model when the last session lets go. */
 int vtorch_resource_unregister(struct vaccel_resource *res, struct vaccel_session *sess);

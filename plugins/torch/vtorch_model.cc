@@ -33,6 +33,14 @@ struct cache_entry {
 /* Guards every resource's plugin_priv. Loading runs outside it. */
 std::mutex cache_lock;
 
+/* res's cache entry if plugin_priv holds one of ours, else nullptr. Call under cache_lock. */
+cache_entry *our_entry(const struct vaccel_resource *res)
+{
+	auto *e = static_cast<cache_entry *>(res->plugin_priv);
+
+	return e && e->tag == CACHE_TAG ? e : nullptr;
+}
+
 /* A model held in memory (a buffer blob) read in place by libtorch's archive reader. */
 class mem_reader : public caffe2::serialize::ReadAdapterInterface
 {
@@ -254,10 +262,9 @@ int vtorch_model_get(struct vaccel_resource *res, std::shared_ptr<const vtorch_m
 	}
 	{
 		std::lock_guard<std::mutex> g(cache_lock);
-		auto *e = static_cast<cache_entry *>(res->plugin_priv);
 
-		if (e && e->tag == CACHE_TAG) {
-			out = e->model;
+		if (const cache_entry *cached = our_entry(res)) {
+			out = cached->model;
 			return VACCEL_OK;
 		}
 	}
@@ -266,12 +273,11 @@ int vtorch_model_get(struct vaccel_resource *res, std::shared_ptr<const vtorch_m
 	if (ret)
 		return ret;
 	std::lock_guard<std::mutex> g(cache_lock);
-	auto *e = static_cast<cache_entry *>(res->plugin_priv);
-	if (e && e->tag == CACHE_TAG) {
-		out = e->model;
+	if (const cache_entry *cached = our_entry(res)) {
+		out = cached->model;
 		return VACCEL_OK;
 	}
-	if (e) {
+	if (res->plugin_priv) {
 		/*
 		 * plugin_priv is one slot per resource and another plugin holds it (the
 		 * resource is also registered with, say, a transport session in this
@@ -283,6 +289,8 @@ int vtorch_model_get(struct vaccel_resource *res, std::shared_ptr<const vtorch_m
 		out = std::move(loaded);
 		return VACCEL_OK;
 	}
+	cache_entry *e;
+
 	try {
 		e = new cache_entry;
 	} catch (const std::bad_alloc &) {
@@ -304,14 +312,14 @@ extern "C" int vtorch_resource_unregister(struct vaccel_resource *res, struct va
 	{
 		std::lock_guard<std::mutex> g(cache_lock);
 
-		e = static_cast<cache_entry *>(res->plugin_priv);
+		e = our_entry(res);
 		/*
 		 * Our runtime calls this hook while the pair is still linked, so 1 means the
 		 * last session. (Upstream's unlinks first: there this drops the cache one
 		 * registration early, which costs a reload, never a model in use: calls
 		 * hold their own reference.) Not ours: keep it.
 		 */
-		if (!e || e->tag != CACHE_TAG || vaccel_resource_refcount(res) > 1)
+		if (!e || vaccel_resource_refcount(res) > 1)
 			return VACCEL_OK;
 		res->plugin_priv = nullptr;
 	}

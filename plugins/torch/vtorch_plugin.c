@@ -5,7 +5,7 @@
  */
 #include "vtorch.h"
 
-#include <vaccel_common.h>
+#include "plugin_init.h"
 
 static struct vaccel_op vtorch_ops[] = {
     VACCEL_OP_INIT(vtorch_ops[0], VACCEL_OP_TORCH_MODEL_LOAD, vtorch_model_load),
@@ -14,20 +14,7 @@ static struct vaccel_op vtorch_ops[] = {
     VACCEL_OP_INIT(vtorch_ops[3], VACCEL_OP_IMAGE_CLASSIFY, vtorch_image_classify),
 };
 
-static int vtorch_init(void)
-{
-	int ret = vtorch_backend_init();
-
-	if (ret)
-		return ret;
-	return vaccel_plugin_register_ops(vtorch_ops, ARRAY_SIZE(vtorch_ops));
-}
-
-static int vtorch_fini(void)
-{
-	vtorch_backend_fini();
-	return VACCEL_OK;
-}
+PLUGIN_DEFINE_INIT_FINI(vtorch, vtorch_ops)
 
 /* Type TORCH: a guest session created with VACCEL_PLUGIN_TORCH lands here (docs/real-plugins.md).
  */

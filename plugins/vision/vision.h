@@ -14,10 +14,9 @@
 extern "C" {
 #endif
 
-int vision_image_detect(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,
-			size_t len_img, size_t len_out_imgname);
-int vision_image_pose(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,
-		      size_t len_img, size_t len_out_imgname);
+/* Declared with their public wrappers' types, so the definitions are checked against them. */
+__typeof__(vaccel_image_detection) vision_image_detect;
+__typeof__(vaccel_image_pose) vision_image_pose;
 
 /* Plugin init/fini: read the environment, load the face cascade. */
 int vision_backend_init(void);

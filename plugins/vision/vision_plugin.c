@@ -7,27 +7,14 @@
  */
 #include "vision.h"
 
-#include <vaccel_common.h>
+#include "plugin_init.h"
 
 static struct vaccel_op vision_ops[] = {
     VACCEL_OP_INIT(vision_ops[0], VACCEL_OP_IMAGE_DETECT, vision_image_detect),
     VACCEL_OP_INIT(vision_ops[1], VACCEL_OP_IMAGE_POSE, vision_image_pose),
 };
 
-static int vision_init(void)
-{
-	int ret = vision_backend_init();
-
-	if (ret)
-		return ret;
-	return vaccel_plugin_register_ops(vision_ops, ARRAY_SIZE(vision_ops));
-}
-
-static int vision_fini(void)
-{
-	vision_backend_fini();
-	return VACCEL_OK;
-}
+PLUGIN_DEFINE_INIT_FINI(vision, vision_ops)
 
 /* Type GENERIC: a guest session created with VACCEL_PLUGIN_GENERIC lands here, provided no
  * plugin loaded before it has that bit (docs/real-plugins.md). */

@@ -4,38 +4,17 @@
 #include "ops.h"
 #include "vaccel/ops/exec.h"
 
-typedef int (*exec_fn)(struct vaccel_session *sess, const char *library, const char *fn_symbol,
-		       struct vaccel_arg *read, size_t nr_read, struct vaccel_arg *write,
-		       size_t nr_write);
-typedef int (*exec_res_fn)(struct vaccel_session *sess, struct vaccel_resource *resource,
-			   const char *fn_symbol, struct vaccel_arg *read, size_t nr_read,
-			   struct vaccel_arg *write, size_t nr_write);
-
 int vaccel_exec(struct vaccel_session *sess, const char *library, const char *fn_symbol,
 		struct vaccel_arg *read, size_t nr_read, struct vaccel_arg *write, size_t nr_write)
 {
-	struct ops_call call;
-	int ret;
-
-	ret = ops_enter(&call, sess, VACCEL_OP_EXEC, NULL);
-	if (ret)
-		return ret;
-
-	return ops_exit(
-	    &call, ((exec_fn)call.func)(sess, library, fn_symbol, read, nr_read, write, nr_write));
+	OPS_RETURN_CALL(sess, VACCEL_OP_EXEC, NULL, vaccel_exec, sess, library, fn_symbol, read,
+			nr_read, write, nr_write);
 }
 
 int vaccel_exec_with_resource(struct vaccel_session *sess, struct vaccel_resource *resource,
 			      const char *fn_symbol, struct vaccel_arg *read, size_t nr_read,
 			      struct vaccel_arg *write, size_t nr_write)
 {
-	struct ops_call call;
-	int ret;
-
-	ret = ops_enter(&call, sess, VACCEL_OP_EXEC_WITH_RESOURCE, resource);
-	if (ret)
-		return ret;
-
-	return ops_exit(&call, ((exec_res_fn)call.func)(sess, resource, fn_symbol, read, nr_read,
-							write, nr_write));
+	OPS_RETURN_CALL(sess, VACCEL_OP_EXEC_WITH_RESOURCE, resource, vaccel_exec_with_resource,
+			sess, resource, fn_symbol, read, nr_read, write, nr_write);
 }

@@ -7,23 +7,10 @@
 #include "ops.h"
 #include "vaccel/ops/image.h"
 
-typedef int (*image_classify_fn)(struct vaccel_session *sess, const void *img,
-				 unsigned char *out_text, unsigned char *out_imgname,
-				 size_t len_img, size_t len_out_text, size_t len_out_imgname);
-typedef int (*image_fn)(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,
-			size_t len_img, size_t len_out_imgname);
-
 int vaccel_image_classification(struct vaccel_session *sess, const void *img,
 				unsigned char *out_text, unsigned char *out_imgname, size_t len_img,
 				size_t len_out_text, size_t len_out_imgname)
 {
-	struct ops_call call;
-	int ret;
-
-	ret = ops_enter(&call, sess, VACCEL_OP_IMAGE_CLASSIFY, NULL);
-	if (ret)
-		return ret;
-
 	/*
 	 * Always the full 7-argument call (upstream switches to a 5-argument
 	 * prototype when there is no text buffer): a missing text buffer is
@@ -35,23 +22,15 @@ int vaccel_image_classification(struct vaccel_session *sess, const void *img,
 		len_out_text = 0;
 	}
 
-	return ops_exit(&call,
-			((image_classify_fn)call.func)(sess, img, out_text, out_imgname, len_img,
-						       len_out_text, len_out_imgname));
+	OPS_RETURN_CALL(sess, VACCEL_OP_IMAGE_CLASSIFY, NULL, vaccel_image_classification, sess,
+			img, out_text, out_imgname, len_img, len_out_text, len_out_imgname);
 }
 
 static int image_op(vaccel_op_type_t op, struct vaccel_session *sess, const void *img,
 		    unsigned char *out_imgname, size_t len_img, size_t len_out_imgname)
 {
-	struct ops_call call;
-	int ret;
-
-	ret = ops_enter(&call, sess, op, NULL);
-	if (ret)
-		return ret;
-
-	return ops_exit(&call,
-			((image_fn)call.func)(sess, img, out_imgname, len_img, len_out_imgname));
+	OPS_RETURN_CALL(sess, op, NULL, vaccel_image_detection, sess, img, out_imgname, len_img,
+			len_out_imgname);
 }
 
 int vaccel_image_detection(struct vaccel_session *sess, const void *img, unsigned char *out_imgname,

@@ -5,15 +5,9 @@
 #include "vaccel/ops/opencv.h"
 #include <inttypes.h>
 
-typedef int (*opencv_fn)(struct vaccel_session *sess, struct vaccel_arg *read, int nr_read,
-			 struct vaccel_arg *write, int nr_write);
-
 int vaccel_opencv(struct vaccel_session *sess, struct vaccel_arg *read, int nr_read,
 		  struct vaccel_arg *write, int nr_write)
 {
-	struct ops_call call;
-	int ret;
-
 	if (!sess)
 		return VACCEL_EINVAL;
 
@@ -23,11 +17,8 @@ int vaccel_opencv(struct vaccel_session *sess, struct vaccel_arg *read, int nr_r
 		return VACCEL_EINVAL;
 	}
 
-	ret = ops_enter(&call, sess, VACCEL_OP_OPENCV, NULL);
-	if (ret)
-		return ret;
-
-	return ops_exit(&call, ((opencv_fn)call.func)(sess, read, nr_read, write, nr_write));
+	OPS_RETURN_CALL(sess, VACCEL_OP_OPENCV, NULL, vaccel_opencv, sess, read, nr_read, write,
+			nr_write);
 }
 
 int vaccel_opencv_unpack(struct vaccel_session *sess, struct vaccel_arg *read, int nr_read,

@@ -9,6 +9,7 @@
  *   upstream's order and with upstream's log lines. It fails without leaving anything
  *   open; when it succeeds, the wrapper calls call.func with exactly the public
  *   arguments and returns ops_exit(&call, <the plugin's result>), unchanged.
+ *   OPS_RETURN_CALL() is that whole sequence.
  * - What differs per op (its profiling region, the resource it needs) is a row of the
  *   table in ops.c, not code in the wrapper.
  *
@@ -63,6 +64,22 @@ static inline int ops_exit(const struct ops_call *call, int ret)
 		ops_prof_sample(call->prof, call->t0);
 	return ret;
 }
+
+/*
+ * The rest of a wrapper once its own checks are done: ops_enter() for `op` on `sess`
+ * (resource `res`), then `return ops_exit()` of the plugin's implementation called with
+ * `...`. The implementation has the signature of `public_fn`, the wrapper itself.
+ */
+#define OPS_RETURN_CALL(sess, op, res, public_fn, ...)                                             \
+	do {                                                                                       \
+		struct ops_call ops_call_;                                                         \
+		int ops_enter_ret_ = ops_enter(&ops_call_, (sess), (op), (res));                   \
+                                                                                                   \
+		if (ops_enter_ret_)                                                                \
+			return ops_enter_ret_;                                                     \
+		return ops_exit(&ops_call_,                                                        \
+				((__typeof__(&public_fn))ops_call_.func)(__VA_ARGS__));            \
+	} while (0)
 
 /* Tests: the profiling region `op` samples into (upstream's names). */
 const struct vaccel_prof_region *ops_prof_region(vaccel_op_type_t op);

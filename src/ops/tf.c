@@ -4,28 +4,11 @@
 #include "ops.h"
 #include "vaccel/ops/tf.h"
 
-typedef int (*tf_model_fn)(struct vaccel_session *sess, struct vaccel_resource *model,
-			   struct vaccel_tf_status *status);
-typedef int (*tf_run_fn)(struct vaccel_session *sess, struct vaccel_resource *model,
-			 const struct vaccel_tf_buffer *run_options,
-			 const struct vaccel_tf_node *in_nodes,
-			 struct vaccel_tf_tensor *const *in_tensors, int nr_inputs,
-			 const struct vaccel_tf_node *out_nodes,
-			 struct vaccel_tf_tensor **out_tensors, int nr_outputs,
-			 struct vaccel_tf_status *status);
-
 /* load and unload share their signature. */
 static int tf_model_op(vaccel_op_type_t op, struct vaccel_session *sess,
 		       struct vaccel_resource *model, struct vaccel_tf_status *status)
 {
-	struct ops_call call;
-	int ret;
-
-	ret = ops_enter(&call, sess, op, model);
-	if (ret)
-		return ret;
-
-	return ops_exit(&call, ((tf_model_fn)call.func)(sess, model, status));
+	OPS_RETURN_CALL(sess, op, model, vaccel_tf_model_load, sess, model, status);
 }
 
 int vaccel_tf_model_load(struct vaccel_session *sess, struct vaccel_resource *model,
@@ -48,18 +31,11 @@ int vaccel_tf_model_run(struct vaccel_session *sess, struct vaccel_resource *mod
 			struct vaccel_tf_tensor **out_tensors, int nr_outputs,
 			struct vaccel_tf_status *status)
 {
-	struct ops_call call;
-	int ret;
-
 	/* Negative counts would reach the plugin as huge loop bounds. */
 	if (nr_inputs < 0 || nr_outputs < 0)
 		return VACCEL_EINVAL;
 
-	ret = ops_enter(&call, sess, VACCEL_OP_TF_MODEL_RUN, model);
-	if (ret)
-		return ret;
-
-	return ops_exit(&call, ((tf_run_fn)call.func)(sess, model, run_options, in_nodes,
-						      in_tensors, nr_inputs, out_nodes, out_tensors,
-						      nr_outputs, status));
+	OPS_RETURN_CALL(sess, VACCEL_OP_TF_MODEL_RUN, model, vaccel_tf_model_run, sess, model,
+			run_options, in_nodes, in_tensors, nr_inputs, out_nodes, out_tensors,
+			nr_outputs, status);
 }

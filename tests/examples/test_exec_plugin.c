@@ -16,6 +16,8 @@
 #include <cmocka.h>
 #include <vaccel.h>
 
+#include "session_fixture.h"
+
 #define NR_THREADS 8
 #define NR_CALLS 50
 
@@ -27,40 +29,35 @@ static const char *mytestlib(void)
 	return p;
 }
 
-static int setup_session(void **state)
-{
-	struct vaccel_session *sess = NULL;
-
-	if (vaccel_session_new(&sess, 0) != VACCEL_OK)
-		return -1;
-	*state = sess;
-	return 0;
-}
-
-static int teardown_session(void **state)
-{
-	return vaccel_session_delete(*state) == VACCEL_OK ? 0 : -1;
-}
-
-/* mytestfunc(in) through exec; returns the op status and stores the output. */
-static int call_exec(struct vaccel_session *sess, const char *lib, const char *sym, int32_t in,
-		     vaccel_arg_type_t type, int32_t *out)
+/*
+ * Call `sym` with one `type` input and one INT32 output, from `res` when it is set (exec
+ * with resource) or else from the library `lib` (exec); returns the op status and
+ * stores the output.
+ */
+static int call_lib(struct vaccel_session *sess, const char *lib, struct vaccel_resource *res,
+		    const char *sym, int32_t in, vaccel_arg_type_t type, int32_t *out)
 {
 	struct vaccel_arg read = {.buf = &in, .size = sizeof(in), .type = type};
 	struct vaccel_arg write = {.buf = out, .size = sizeof(*out), .type = VACCEL_ARG_INT32};
 
 	*out = 0;
+	if (res)
+		return vaccel_exec_with_resource(sess, res, sym, &read, 1, &write, 1);
 	return vaccel_exec(sess, lib, sym, &read, 1, &write, 1);
 }
 
+/* mytestfunc(in) and friends through exec. */
+static int call_exec(struct vaccel_session *sess, const char *lib, const char *sym, int32_t in,
+		     vaccel_arg_type_t type, int32_t *out)
+{
+	return call_lib(sess, lib, NULL, sym, in, type, out);
+}
+
+/* mytestfunc(in) through exec_with_resource. */
 static int call_exec_res(struct vaccel_session *sess, struct vaccel_resource *res, int32_t in,
 			 int32_t *out)
 {
-	struct vaccel_arg read = {.buf = &in, .size = sizeof(in), .type = VACCEL_ARG_INT32};
-	struct vaccel_arg write = {.buf = out, .size = sizeof(*out), .type = VACCEL_ARG_INT32};
-
-	*out = 0;
-	return vaccel_exec_with_resource(sess, res, "mytestfunc", &read, 1, &write, 1);
+	return call_lib(sess, NULL, res, "mytestfunc", in, VACCEL_ARG_INT32, out);
 }
 
 static void test_exec_doubles(void **state)

@@ -13,24 +13,11 @@
 #include <cmocka.h>
 #include <vaccel.h>
 
+#include "session_fixture.h"
+
 #define TAG "This is a dummy classification tag!"
 #define IMGNAME "This is a dummy imgname!"
 #define CANARY 0xa5
-
-static int setup_session(void **state)
-{
-	struct vaccel_session *sess = NULL;
-
-	if (vaccel_session_new(&sess, 0) != VACCEL_OK)
-		return -1;
-	*state = sess;
-	return 0;
-}
-
-static int teardown_session(void **state)
-{
-	return vaccel_session_delete(*state) == VACCEL_OK ? 0 : -1;
-}
 
 static void test_classify_exact(void **state)
 {

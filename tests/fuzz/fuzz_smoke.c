@@ -297,13 +297,6 @@ static void quiet(int level, const char *msg)
 	(void)msg;
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	vhu_set_log(quiet);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,5 +306,6 @@ int main(void)
 	    cmocka_unit_test(test_socket_smoke),
 	};
 
-	return cmocka_run_group_tests(tests, setup, NULL);
+	vhu_set_log(quiet);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

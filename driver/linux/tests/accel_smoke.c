@@ -494,16 +494,21 @@ static void test_kill(void)
 	check_still_works("killed waiters");
 }
 
-static int set_timeout(const char *ms)
+static int write_file(const char *path, const char *text)
 {
-	int fd = open("/sys/module/virtio_accel/parameters/request_timeout_ms", O_WRONLY);
+	int fd = open(path, O_WRONLY);
 	int ok;
 
 	if (fd < 0)
 		return -errno;
-	ok = write(fd, ms, strlen(ms)) == (ssize_t)strlen(ms);
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
 	close(fd);
 	return ok ? 0 : -EIO;
+}
+
+static int set_timeout(const char *ms)
+{
+	return write_file("/sys/module/virtio_accel/parameters/request_timeout_ms", ms);
 }
 
 static void test_timeout(void)
@@ -525,18 +530,6 @@ static void test_timeout(void)
 	printf("info test_timeout: %d requests timed out\n", timeouts);
 	munmap(buf, len);
 	check_still_works("timeouts");
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	int ok;
-
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	close(fd);
-	return ok ? 0 : -EIO;
 }
 
 static void test_unbind(void)

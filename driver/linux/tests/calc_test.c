@@ -325,20 +325,31 @@ static void plan_keeps_short_chains(void **state)
 	assert_int_equal(below, 0);
 }
 
+/*
+ * Plan all n pieces into at most 254 descriptors of up to 4 MiB: the plan must succeed
+ * with copy threshold `want_below` and stream in `want_segments` segments.
+ */
+static void expect_plan(struct virtaccel_piece *p, unsigned int n, uint32_t want_below,
+			unsigned int want_segments)
+{
+	uint32_t below = 0;
+
+	assert_int_equal(virtaccel_plan_chain(p, n, n, 254, PG, 4 * MiB, &below), 0);
+	assert_int_equal(below, want_below);
+	assert_int_equal(virtaccel_stream_segments(p, n, below, 4 * MiB), want_segments);
+}
+
 /* A huge-page buffer with stray small pages: only the small ones are copied. */
 static void plan_copies_shortest_first(void **state)
 {
 	static struct virtaccel_piece p[300];
-	uint32_t below;
 	unsigned int i;
 
 	(void)state;
 	for (i = 0; i < 300; i++)
 		p[i].len = i < 100 || i >= 228 ? PG : 2 * MiB; /* 128 huge pages between */
 	/* 100 small pages become one chunk, 72 more another: 1 + 128 + 1 descriptors. */
-	assert_int_equal(virtaccel_plan_chain(p, 300, 300, 254, PG, 4 * MiB, &below), 0);
-	assert_int_equal(below, 2 * PG);
-	assert_int_equal(virtaccel_stream_segments(p, 300, below, 4 * MiB), 130);
+	expect_plan(p, 300, 2 * PG, 130);
 }
 
 /* Every piece a page: the threshold grows until runs are merged into chunks. */
@@ -351,9 +362,7 @@ static void plan_fragmented_buffer(void **state)
 	(void)state;
 	for (i = 0; i < 65536; i++)
 		p[i].len = PG; /* 256 MiB */
-	assert_int_equal(virtaccel_plan_chain(p, 65536, 65536, 254, PG, 4 * MiB, &below), 0);
-	assert_int_equal(below, 2 * PG);
-	assert_int_equal(virtaccel_stream_segments(p, 65536, below, 4 * MiB), 64);
+	expect_plan(p, 65536, 2 * PG, 64);
 	/* With 64 KiB chunks 256 MiB needs 4096 descriptors: it cannot fit. */
 	assert_int_equal(virtaccel_plan_chain(p, 65536, 65536, 254, PG, 64 * 1024, &below), -E2BIG);
 }

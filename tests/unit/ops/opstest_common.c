@@ -108,16 +108,37 @@ struct vaccel_resource *opstest_resource(struct opstest_fixture *f, int slot,
 	return res;
 }
 
-void opstest_assert_image_op(const struct opstest_fixture *f, vaccel_op_type_t op, const void *img,
-			     size_t len_img, const unsigned char *name, size_t len_name)
+/*
+ * What every image op call recorded: `op` once, img and its length first, the output
+ * name and its length in arg slot `name_slot`, and the plugin's image name written to it.
+ */
+static void assert_image_call(const struct opstest_fixture *f, vaccel_op_type_t op, const void *img,
+			      size_t len_img, int name_slot, const unsigned char *name,
+			      size_t len_name)
 {
 	assert_int_equal(f->st->last_op, op);
 	assert_int_equal(f->st->count[op], 1);
 	assert_ptr_equal(f->st->ptr[0], img);
-	assert_ptr_equal(f->st->ptr[1], name);
 	assert_int_equal(f->st->num[0], len_img);
-	assert_int_equal(f->st->num[1], len_name);
+	assert_ptr_equal(f->st->ptr[name_slot], name);
+	assert_int_equal(f->st->num[name_slot], len_name);
 	assert_string_equal((const char *)name, OPSTEST_IMGNAME);
+}
+
+void opstest_assert_image_op(const struct opstest_fixture *f, vaccel_op_type_t op, const void *img,
+			     size_t len_img, const unsigned char *name, size_t len_name)
+{
+	assert_image_call(f, op, img, len_img, 1, name, len_name);
+}
+
+void opstest_assert_classify(const struct opstest_fixture *f, const void *img, size_t len_img,
+			     const unsigned char *text, size_t len_text, const unsigned char *name,
+			     size_t len_name)
+{
+	assert_image_call(f, VACCEL_OP_IMAGE_CLASSIFY, img, len_img, 2, name, len_name);
+	assert_ptr_equal(f->st->ptr[1], text);
+	assert_int_equal(f->st->num[1], len_text);
+	assert_string_equal((const char *)text, OPSTEST_CLASSIFY_TEXT);
 }
 
 void opstest_call_all_ops(struct vaccel_session *sess, struct vaccel_resource *lib,

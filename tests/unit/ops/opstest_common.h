@@ -41,11 +41,29 @@ void opstest_assert_image_op(const struct opstest_fixture *f, vaccel_op_type_t o
 			     size_t len_img, const unsigned char *name, size_t len_name);
 
 /*
+ * The last call reached the plugin as the one image classification with exactly img, text,
+ * name and their lengths, and the plugin wrote its tags into text and its name into name.
+ */
+void opstest_assert_classify(const struct opstest_fixture *f, const void *img, size_t len_img,
+			     const unsigned char *text, size_t len_text, const unsigned char *name,
+			     size_t len_name);
+
+/*
  * Call every typed op once on sess (the image ops: all five), with `lib` and `model` as
  * their resources; expect `want` from each.
  */
 void opstest_call_all_ops(struct vaccel_session *sess, struct vaccel_resource *lib,
 			  struct vaccel_resource *model, int want);
+
+/* The plugin's last call was `op`, with these integer args first in state.num (signature order). */
+#define OPSTEST_ASSERT_CALL(f, op, ...)                                                            \
+	do {                                                                                       \
+		const int64_t want_[] = {__VA_ARGS__};                                             \
+                                                                                                   \
+		assert_int_equal((f)->st->last_op, (op));                                          \
+		for (size_t i_ = 0; i_ < sizeof(want_) / sizeof(want_[0]); i_++)                   \
+			assert_int_equal((f)->st->num[i_], want_[i_]);                             \
+	} while (0)
 
 /* A plugin stand-in with no ops (for the ENOTSUP paths). */
 extern struct vaccel_plugin opstest_empty_plugin;

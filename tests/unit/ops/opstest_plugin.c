@@ -19,6 +19,18 @@ __attribute__((visibility("default"))) struct opstest_state *opstest_state(void)
 	return &state;
 }
 
+/* Store an op's pointer, integer or float args, each kind in signature order. */
+#define RECORD_ARGS(field, type, ...)                                                              \
+	do {                                                                                       \
+		const type args_[] = {__VA_ARGS__};                                                \
+                                                                                                   \
+		_Static_assert(sizeof(args_) <= sizeof(state.field), "too many args");             \
+		memcpy(state.field, args_, sizeof(args_));                                         \
+	} while (0)
+#define RECORD_PTRS(...) RECORD_ARGS(ptr, void *, __VA_ARGS__)
+#define RECORD_NUMS(...) RECORD_ARGS(num, int64_t, __VA_ARGS__)
+#define RECORD_REALS(...) RECORD_ARGS(real, double, __VA_ARGS__)
+
 static void record(vaccel_op_type_t op, struct vaccel_session *sess)
 {
 	/* atomic: the concurrency test calls ops from several threads */
@@ -55,12 +67,8 @@ static int exec_common(vaccel_op_type_t op, struct vaccel_session *sess, const v
 		       struct vaccel_arg *write, size_t nr_write)
 {
 	record(op, sess);
-	state.ptr[0] = target;
-	state.ptr[1] = fn_symbol;
-	state.ptr[2] = read;
-	state.num[0] = (int64_t)nr_read;
-	state.ptr[3] = write;
-	state.num[1] = (int64_t)nr_write;
+	RECORD_PTRS(target, fn_symbol, read, write);
+	RECORD_NUMS(nr_read, nr_write);
 	echo_args(read, nr_read, write, nr_write);
 	return state.ret;
 }
@@ -92,12 +100,8 @@ static int op_classify(struct vaccel_session *sess, const void *img, unsigned ch
 		       size_t len_out_imgname)
 {
 	record(VACCEL_OP_IMAGE_CLASSIFY, sess);
-	state.ptr[0] = img;
-	state.ptr[1] = out_text;
-	state.ptr[2] = out_imgname;
-	state.num[0] = (int64_t)len_img;
-	state.num[1] = (int64_t)len_out_text;
-	state.num[2] = (int64_t)len_out_imgname;
+	RECORD_PTRS(img, out_text, out_imgname);
+	RECORD_NUMS(len_img, len_out_text, len_out_imgname);
 	put_text(out_text, len_out_text, OPSTEST_CLASSIFY_TEXT);
 	put_text(out_imgname, len_out_imgname, OPSTEST_IMGNAME);
 	return state.ret;
@@ -107,10 +111,8 @@ static int image_common(vaccel_op_type_t op, struct vaccel_session *sess, const 
 			unsigned char *out_imgname, size_t len_img, size_t len_out_imgname)
 {
 	record(op, sess);
-	state.ptr[0] = img;
-	state.ptr[1] = out_imgname;
-	state.num[0] = (int64_t)len_img;
-	state.num[1] = (int64_t)len_out_imgname;
+	RECORD_PTRS(img, out_imgname);
+	RECORD_NUMS(len_img, len_out_imgname);
 	put_text(out_imgname, len_out_imgname, OPSTEST_IMGNAME);
 	return state.ret;
 }
@@ -131,17 +133,9 @@ static int op_sgemm(struct vaccel_session *sess, int64_t m, int64_t n, int64_t k
 		    float *a, int64_t lda, float *b, int64_t ldb, float beta, float *c, int64_t ldc)
 {
 	record(VACCEL_OP_BLAS_SGEMM, sess);
-	state.num[0] = m;
-	state.num[1] = n;
-	state.num[2] = k;
-	state.real[0] = alpha;
-	state.ptr[0] = a;
-	state.num[3] = lda;
-	state.ptr[1] = b;
-	state.num[4] = ldb;
-	state.real[1] = beta;
-	state.ptr[2] = c;
-	state.num[5] = ldc;
+	RECORD_PTRS(a, b, c);
+	RECORD_NUMS(m, n, k, lda, ldb, ldc);
+	RECORD_REALS(alpha, beta);
 
 	for (int64_t i = 0; i < m; i++) {
 		for (int64_t j = 0; j < n; j++) {
@@ -158,9 +152,8 @@ static int op_sgemm(struct vaccel_session *sess, int64_t m, int64_t n, int64_t k
 static int op_arraycopy(struct vaccel_session *sess, int a[], int out_a[], size_t len_a)
 {
 	record(VACCEL_OP_FPGA_ARRAYCOPY, sess);
-	state.ptr[0] = a;
-	state.ptr[1] = out_a;
-	state.num[0] = (int64_t)len_a;
+	RECORD_PTRS(a, out_a);
+	RECORD_NUMS(len_a);
 	for (size_t i = 0; i < len_a; i++)
 		out_a[i] = a[i];
 	return state.ret;
@@ -169,10 +162,8 @@ static int op_arraycopy(struct vaccel_session *sess, int a[], int out_a[], size_
 static int op_mmult(struct vaccel_session *sess, float a[], float b[], float c[], size_t len_a)
 {
 	record(VACCEL_OP_FPGA_MMULT, sess);
-	state.ptr[0] = a;
-	state.ptr[1] = b;
-	state.ptr[2] = c;
-	state.num[0] = (int64_t)len_a;
+	RECORD_PTRS(a, b, c);
+	RECORD_NUMS(len_a);
 	for (size_t i = 0; i < len_a; i++)
 		c[i] = a[i] * b[i];
 	return state.ret;
@@ -182,11 +173,8 @@ static int op_parallel(struct vaccel_session *sess, float a[], float b[], float 
 		       float mult_output[], size_t len_a)
 {
 	record(VACCEL_OP_FPGA_PARALLEL, sess);
-	state.ptr[0] = a;
-	state.ptr[1] = b;
-	state.ptr[2] = add_output;
-	state.ptr[3] = mult_output;
-	state.num[0] = (int64_t)len_a;
+	RECORD_PTRS(a, b, add_output, mult_output);
+	RECORD_NUMS(len_a);
 	for (size_t i = 0; i < len_a; i++) {
 		add_output[i] = a[i] + b[i];
 		mult_output[i] = a[i] * b[i];
@@ -198,11 +186,8 @@ static int op_vadd(struct vaccel_session *sess, float a[], float b[], float c[],
 		   size_t len_b)
 {
 	record(VACCEL_OP_FPGA_VECTORADD, sess);
-	state.ptr[0] = a;
-	state.ptr[1] = b;
-	state.ptr[2] = c;
-	state.num[0] = (int64_t)len_a;
-	state.num[1] = (int64_t)len_b;
+	RECORD_PTRS(a, b, c);
+	RECORD_NUMS(len_a, len_b);
 	for (size_t i = 0; i < len_a && i < len_b; i++)
 		c[i] = a[i] + b[i];
 	return state.ret;
@@ -213,13 +198,8 @@ static int op_minmax(struct vaccel_session *sess, const double *indata, int ndat
 		     double *max)
 {
 	record(VACCEL_OP_MINMAX, sess);
-	state.ptr[0] = indata;
-	state.num[0] = ndata;
-	state.num[1] = low_threshold;
-	state.num[2] = high_threshold;
-	state.ptr[1] = outdata;
-	state.ptr[2] = min;
-	state.ptr[3] = max;
+	RECORD_PTRS(indata, outdata, min, max);
+	RECORD_NUMS(ndata, low_threshold, high_threshold);
 	for (int i = 0; i < ndata; i++) {
 		outdata[i] = indata[i];
 		if (i == 0 || indata[i] < *min)
@@ -235,23 +215,41 @@ static int op_opencv(struct vaccel_session *sess, struct vaccel_arg *read, int n
 		     struct vaccel_arg *write, int nr_write)
 {
 	record(VACCEL_OP_OPENCV, sess);
-	state.ptr[0] = read;
-	state.num[0] = nr_read;
-	state.ptr[1] = write;
-	state.num[1] = nr_write;
+	RECORD_PTRS(read, write);
+	RECORD_NUMS(nr_read, nr_write);
 	for (int i = 0; nr_read > 0 && read[0].size && i < nr_write; i++)
 		if (write[i].size)
 			*(unsigned char *)write[i].buf = *(unsigned char *)read[0].buf;
 	return state.ret;
 }
 
+/*
+ * copy_<fw>_tensors(): out[i] = a new copy of in[i], for each i both arrays have (the
+ * tensor families name these fields alike). Nonzero when an allocation fails.
+ */
+#define DEFINE_COPY_TENSORS(fw)                                                                    \
+	static int copy_##fw##_tensors(struct vaccel_##fw##_tensor *const *in, int nr_inputs,      \
+				       struct vaccel_##fw##_tensor **out, int nr_outputs)          \
+	{                                                                                          \
+		for (int i = 0; i < nr_outputs && i < nr_inputs; i++) {                            \
+			if (vaccel_##fw##_tensor_allocate(&out[i], in[i]->nr_dims, in[i]->dims,    \
+							  in[i]->data_type, in[i]->size))          \
+				return -1;                                                         \
+			if (in[i]->size)                                                           \
+				memcpy(out[i]->data, in[i]->data, in[i]->size);                    \
+		}                                                                                  \
+		return 0;                                                                          \
+	}
+DEFINE_COPY_TENSORS(tf)
+DEFINE_COPY_TENSORS(tflite)
+DEFINE_COPY_TENSORS(torch)
+
 /* The model ops without tensors: record the model and TF's status (filled in). */
 static int model_common(vaccel_op_type_t op, struct vaccel_session *sess,
 			struct vaccel_resource *model, struct vaccel_tf_status *status)
 {
 	record(op, sess);
-	state.ptr[0] = model;
-	state.ptr[1] = status;
+	RECORD_PTRS(model, status);
 	if (status)
 		vaccel_tf_status_init(status, 0, OPSTEST_TF_MESSAGE);
 	return state.ret;
@@ -276,24 +274,11 @@ static int op_tf_run(struct vaccel_session *sess, struct vaccel_resource *model,
 		     struct vaccel_tf_tensor **out, int nr_outputs, struct vaccel_tf_status *status)
 {
 	record(VACCEL_OP_TF_MODEL_RUN, sess);
-	state.ptr[0] = model;
-	state.ptr[1] = run_options;
-	state.ptr[2] = in_nodes;
-	state.ptr[3] = in;
-	state.num[0] = nr_inputs;
-	state.ptr[4] = out_nodes;
-	state.ptr[5] = out;
-	state.num[1] = nr_outputs;
-	state.ptr[6] = status;
+	RECORD_PTRS(model, run_options, in_nodes, in, out_nodes, out, status);
+	RECORD_NUMS(nr_inputs, nr_outputs);
 
-	/* out[i] = copy of in[i] */
-	for (int i = 0; i < nr_outputs && i < nr_inputs; i++) {
-		if (vaccel_tf_tensor_allocate(&out[i], in[i]->nr_dims, in[i]->dims,
-					      in[i]->data_type, in[i]->size))
-			return VACCEL_ENOMEM;
-		if (in[i]->size)
-			memcpy(out[i]->data, in[i]->data, in[i]->size);
-	}
+	if (copy_tf_tensors(in, nr_inputs, out, nr_outputs))
+		return VACCEL_ENOMEM;
 	if (status)
 		vaccel_tf_status_init(status, 0, OPSTEST_TF_MESSAGE);
 	return state.ret;
@@ -314,20 +299,11 @@ static int op_tflite_run(struct vaccel_session *sess, struct vaccel_resource *mo
 			 struct vaccel_tflite_tensor **out, int nr_outputs, uint8_t *status)
 {
 	record(VACCEL_OP_TFLITE_MODEL_RUN, sess);
-	state.ptr[0] = model;
-	state.ptr[1] = in;
-	state.num[0] = nr_inputs;
-	state.ptr[2] = out;
-	state.num[1] = nr_outputs;
-	state.ptr[3] = status;
+	RECORD_PTRS(model, in, out, status);
+	RECORD_NUMS(nr_inputs, nr_outputs);
 
-	for (int i = 0; i < nr_outputs && i < nr_inputs; i++) {
-		if (vaccel_tflite_tensor_allocate(&out[i], in[i]->nr_dims, in[i]->dims,
-						  in[i]->data_type, in[i]->size))
-			return VACCEL_ENOMEM;
-		if (in[i]->size)
-			memcpy(out[i]->data, in[i]->data, in[i]->size);
-	}
+	if (copy_tflite_tensors(in, nr_inputs, out, nr_outputs))
+		return VACCEL_ENOMEM;
 	if (status)
 		*status = OPSTEST_TFLITE_STATUS;
 	return state.ret;
@@ -344,20 +320,11 @@ static int op_torch_run(struct vaccel_session *sess, struct vaccel_resource *mod
 			struct vaccel_torch_tensor **out, int nr_outputs)
 {
 	record(VACCEL_OP_TORCH_MODEL_RUN, sess);
-	state.ptr[0] = model;
-	state.ptr[1] = run_options;
-	state.ptr[2] = in;
-	state.num[0] = nr_inputs;
-	state.ptr[3] = out;
-	state.num[1] = nr_outputs;
+	RECORD_PTRS(model, run_options, in, out);
+	RECORD_NUMS(nr_inputs, nr_outputs);
 
-	for (int i = 0; i < nr_outputs && i < nr_inputs; i++) {
-		if (vaccel_torch_tensor_allocate(&out[i], in[i]->nr_dims, in[i]->dims,
-						 in[i]->data_type, in[i]->size))
-			return VACCEL_ENOMEM;
-		if (in[i]->size)
-			memcpy(out[i]->data, in[i]->data, in[i]->size);
-	}
+	if (copy_torch_tensors(in, nr_inputs, out, nr_outputs))
+		return VACCEL_ENOMEM;
 	return state.ret;
 }
 
@@ -366,13 +333,8 @@ static int op_torch_sgemm(struct vaccel_session *sess, struct vaccel_torch_tenso
 			  int M, int N, int K, struct vaccel_torch_tensor **out)
 {
 	record(VACCEL_OP_TORCH_SGEMM, sess);
-	state.ptr[0] = in_A;
-	state.ptr[1] = in_B;
-	state.ptr[2] = in_C;
-	state.num[0] = M;
-	state.num[1] = N;
-	state.num[2] = K;
-	state.ptr[3] = out;
+	RECORD_PTRS(in_A, in_B, in_C, out);
+	RECORD_NUMS(M, N, K);
 	return state.ret;
 }
 

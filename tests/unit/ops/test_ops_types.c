@@ -9,6 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Each buffer call of family `fw` refuses NULL objects and out-pointers; `b` is a buffer. */
+#define ASSERT_BUFFER_CALLS_REFUSE_NULL(fw, b)                                                     \
+	do {                                                                                       \
+		void *out_;                                                                        \
+		size_t size_;                                                                      \
+                                                                                                   \
+		assert_int_equal(vaccel_##fw##_buffer_init(NULL, NULL, 0), VACCEL_EINVAL);         \
+		assert_int_equal(vaccel_##fw##_buffer_release(NULL), VACCEL_EINVAL);               \
+		assert_int_equal(vaccel_##fw##_buffer_new(NULL, NULL, 0), VACCEL_EINVAL);          \
+		assert_int_equal(vaccel_##fw##_buffer_delete(NULL), VACCEL_EINVAL);                \
+		assert_int_equal(vaccel_##fw##_buffer_take_data(NULL, &out_, &size_),              \
+				 VACCEL_EINVAL);                                                   \
+		assert_int_equal(vaccel_##fw##_buffer_take_data(b, NULL, &size_), VACCEL_EINVAL);  \
+		assert_int_equal(vaccel_##fw##_buffer_take_data(b, &out_, NULL), VACCEL_EINVAL);   \
+	} while (0)
+
 /* ---- TF buffer ---- */
 
 static void tf_buffer_lifecycle(void **state)
@@ -33,13 +49,7 @@ static void tf_buffer_lifecycle(void **state)
 	assert_ptr_equal(nb->data, out);
 	assert_int_equal(vaccel_tf_buffer_delete(nb), VACCEL_OK);
 
-	assert_int_equal(vaccel_tf_buffer_init(NULL, NULL, 0), VACCEL_EINVAL);
-	assert_int_equal(vaccel_tf_buffer_release(NULL), VACCEL_EINVAL);
-	assert_int_equal(vaccel_tf_buffer_new(NULL, NULL, 0), VACCEL_EINVAL);
-	assert_int_equal(vaccel_tf_buffer_delete(NULL), VACCEL_EINVAL);
-	assert_int_equal(vaccel_tf_buffer_take_data(NULL, &out, &size), VACCEL_EINVAL);
-	assert_int_equal(vaccel_tf_buffer_take_data(&b, NULL, &size), VACCEL_EINVAL);
-	assert_int_equal(vaccel_tf_buffer_take_data(&b, &out, NULL), VACCEL_EINVAL);
+	ASSERT_BUFFER_CALLS_REFUSE_NULL(tf, &b);
 }
 
 /* ---- TF node ---- */
@@ -240,12 +250,7 @@ static void torch_buffer_lifecycle(void **state)
 	assert_int_equal(vaccel_torch_buffer_new(&nb, out, 8), VACCEL_OK);
 	assert_int_equal(vaccel_torch_buffer_delete(nb), VACCEL_OK);
 
-	assert_int_equal(vaccel_torch_buffer_init(NULL, NULL, 0), VACCEL_EINVAL);
-	assert_int_equal(vaccel_torch_buffer_release(NULL), VACCEL_EINVAL);
-	assert_int_equal(vaccel_torch_buffer_new(NULL, NULL, 0), VACCEL_EINVAL);
-	assert_int_equal(vaccel_torch_buffer_delete(NULL), VACCEL_EINVAL);
-	assert_int_equal(vaccel_torch_buffer_take_data(NULL, &out, &size), VACCEL_EINVAL);
-	assert_int_equal(vaccel_torch_buffer_take_data(&b, NULL, &size), VACCEL_EINVAL);
+	ASSERT_BUFFER_CALLS_REFUSE_NULL(torch, &b);
 }
 
 int main(void)

@@ -638,17 +638,20 @@ static void test_no_device(void **state)
 	assert_int_equal(vio_drv_user_new(&d, &o), -EINVAL);
 }
 
+/* A test run with the fixture above: setup() before, teardown() after. */
+#define FIXTURE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_roundtrip_and_layout, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bounce_memory_too_small, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_spares_give_way, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_polling, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_protocol_violations, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_device_gone_and_reconnect, setup, teardown),
+	    FIXTURE_TEST(test_roundtrip_and_layout),
+	    FIXTURE_TEST(test_limits),
+	    FIXTURE_TEST(test_bounce_memory_too_small),
+	    FIXTURE_TEST(test_spares_give_way),
+	    FIXTURE_TEST(test_out_of_order),
+	    FIXTURE_TEST(test_polling),
+	    FIXTURE_TEST(test_protocol_violations),
+	    FIXTURE_TEST(test_device_gone_and_reconnect),
 	    cmocka_unit_test(test_no_device),
 	};
 

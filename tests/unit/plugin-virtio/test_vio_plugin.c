@@ -499,20 +499,23 @@ static void test_resource_across_generations(void **state)
 	assert_null(res.plugin_priv);
 }
 
+/* A test run with the fixture above: setup() before, teardown() after. */
+#define FIXTURE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_ops_registered, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_noop_layout, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_classify_layout, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_image_ops_layout, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_sgemm_layout, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_fpga_minmax_layout, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_exec_layout, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_status_mapping, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_session_hooks, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_resource_hooks, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_resource_across_generations, setup, teardown),
+	    FIXTURE_TEST(test_ops_registered),
+	    FIXTURE_TEST(test_noop_layout),
+	    FIXTURE_TEST(test_classify_layout),
+	    FIXTURE_TEST(test_image_ops_layout),
+	    FIXTURE_TEST(test_sgemm_layout),
+	    FIXTURE_TEST(test_fpga_minmax_layout),
+	    FIXTURE_TEST(test_exec_layout),
+	    FIXTURE_TEST(test_status_mapping),
+	    FIXTURE_TEST(test_session_hooks),
+	    FIXTURE_TEST(test_resource_hooks),
+	    FIXTURE_TEST(test_resource_across_generations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,7 @@
 
 #include "vhu.h"
 #include "vhu_priv.h"
+#include "vaccel_common.h"
 
 #define NQ 2
 #define MEM_SIZE (1u << 20)
@@ -293,10 +294,11 @@ static void negotiate(struct vhu_front *f, bool protocol)
 	assert_int_equal(vhu_front_set_features(f, feat), 0);
 }
 
-static void setup_queue(struct guest *g, struct vhu_front *f, unsigned q)
+/* Set up queue q's ring in guest memory and hand it to the backend with `call_fd`. */
+static void setup_queue_call(struct guest *g, struct vhu_front *f, unsigned q, int call_fd)
 {
 	uint8_t *ring = g->mem + q * 16384;
-	struct vhu_vring_setup s = {.num = RING_NUM, .kick_fd = g->kick[q], .call_fd = g->call[q]};
+	struct vhu_vring_setup s = {.num = RING_NUM, .kick_fd = g->kick[q], .call_fd = call_fd};
 
 	assert_int_equal(vq_drv_init(&g->drv[q], RING_NUM, ring, to_gpa(g, ring), !g->no_event_idx),
 			 0);
@@ -305,6 +307,65 @@ static void setup_queue(struct guest *g, struct vhu_front *f, unsigned q)
 	s.used_uva = (uintptr_t)g->drv[q].used;
 	s.base = g->drv[q].avail_idx;
 	assert_int_equal(vhu_front_setup_vring(f, q, &s), 0);
+}
+
+static void setup_queue(struct guest *g, struct vhu_front *f, unsigned q)
+{
+	setup_queue_call(g, f, q, g->call[q]);
+}
+
+/*
+ * Queue an 8-byte request on queue 0 and wait, polling the used ring rather than the call
+ * fd, until the backend completes it; returns the used length. `must_kick`: the ring
+ * must ask for a kick (it may not, with event idx, while the backend is still polling).
+ */
+static uint32_t polled_request(struct guest *g, bool must_kick)
+{
+	struct vq_buf bufs[2] = {{to_gpa(g, g->mem + DATA_OFF), 8},
+				 {to_gpa(g, g->mem + DATA_OFF + 64), 8}};
+	uint64_t v = 1;
+	uint32_t len;
+	int tries = 0;
+	bool kick;
+
+	assert_int_equal(vq_drv_add(&g->drv[0], bufs, 1, 1, g), 0);
+	kick = vq_drv_kick_prepare(&g->drv[0]);
+	if (must_kick)
+		assert_true(kick);
+	if (kick)
+		assert_int_equal(write(g->kick[0], &v, 8), 8);
+	while (!vq_drv_get_used(&g->drv[0], &len)) {
+		assert_true(++tries < 5000);
+		usleep(1000);
+	}
+	return len;
+}
+
+/* A backend, one front connected and negotiated with it, and a guest whose memory it maps. */
+struct conn {
+	struct backend *b;
+	struct vhu_front *f;
+	struct guest *g;
+};
+
+static void conn_open(struct conn *c)
+{
+	struct vhu_mem_region r;
+
+	c->b = backend_new();
+	c->f = connect_pair(c->b);
+	c->g = guest_new();
+	r = region_of(c->g);
+	negotiate(c->f, true);
+	assert_int_equal(vhu_front_set_mem_table(c->f, &r, 1), 0);
+}
+
+/* The front disconnects cleanly; everything is freed. */
+static void conn_close(struct conn *c)
+{
+	assert_int_equal(finish(c->b, c->f), 0);
+	guest_free(c->g);
+	backend_free(c->b);
 }
 
 /* Send one request on queue q and wait for the echo. */
@@ -484,6 +545,18 @@ static size_t build(uint8_t *buf, uint32_t req, uint32_t flags, const void *payl
 	return sizeof(h) + size;
 }
 
+/*
+ * The log, kept off stderr (the violations these tests provoke are expected) but counted:
+ * a violation must say why at warning level or worse.
+ */
+static unsigned warnings_logged;
+static void counting_log(int level, const char *msg)
+{
+	(void)msg;
+	if (level <= LOG_WARNING)
+		__atomic_add_fetch(&warnings_logged, 1, __ATOMIC_RELAXED);
+}
+
 /* Send one raw message (after a valid handshake); expect the backend to hang up with -EPROTO. */
 static void expect_violation(const void *msg, size_t len, const int *fds, unsigned nfds,
 			     bool with_memory)
@@ -493,6 +566,7 @@ static void expect_violation(const void *msg, size_t len, const int *fds, unsign
 	struct vhu_front *f = connect_pair(b);
 	struct guest *g = NULL;
 	uint8_t reply[64];
+	unsigned warned;
 
 	negotiate(f, true);
 	if (with_memory) {
@@ -504,10 +578,12 @@ static void expect_violation(const void *msg, size_t len, const int *fds, unsign
 		setup_queue(g, f, 0);
 		assert_int_equal(b->starts, 1);
 	}
+	warned = __atomic_load_n(&warnings_logged, __ATOMIC_RELAXED);
 	assert_int_equal(vhu_front_send_raw(f, msg, len, fds, nfds, NULL, 0), 0);
 	/* The backend closes: reading gives EOF (0 bytes), not a reply. */
 	assert_int_equal(vhu_front_send_raw(f, NULL, 0, NULL, 0, reply, sizeof(reply)), 0);
 	assert_int_equal(finish(b, f), -EPROTO);
+	assert_true(__atomic_load_n(&warnings_logged, __ATOMIC_RELAXED) > warned);
 	assert_int_equal(b->disconnects, 1);
 	if (g)
 		guest_free(g);
@@ -597,87 +673,148 @@ static void test_oversized_size(void **state)
 	expect_violation(buf, sizeof(h), NULL, 0, true);
 }
 
-static void test_bad_sizes_and_values(void **state)
+/* A malformed request without fds, sent after a valid handshake (and memory, if asked). */
+struct violation {
+	const char *what;
+	uint32_t request, flags;
+	union {
+		uint64_t word;
+		struct vhu_vring_state vring;
+		struct vhu_wire_config config;
+		struct vhu_wire_memory memory;
+	} payload;
+	uint32_t size; /* of the payload sent */
+	bool with_memory;
+};
+
+#define VRING_STATE_SIZE sizeof(struct vhu_vring_state)
+
+static void expect_violations(const struct violation *v, size_t n)
 {
 	uint8_t buf[512];
-	uint64_t u = 0;
-	struct vhu_vring_state st = {0, 16};
-	size_t n;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = build(buf, v[i].request, v[i].flags, &v[i].payload, v[i].size);
+
+		print_message("violation: %s\n", v[i].what);
+		expect_violation(buf, len, NULL, 0, v[i].with_memory);
+	}
+}
+
+static void test_bad_sizes_and_values(void **state)
+{
+	static const struct violation cases[] = {
+	    {"SET_FEATURES with 4 bytes", VHU_SET_FEATURES, VHU_VERSION, {.word = 0}, 4, false},
+	    {"unoffered feature bits",
+	     VHU_SET_FEATURES,
+	     VHU_VERSION,
+	     {.word = 1ull << 40},
+	     8,
+	     true},
+	    {"unoffered protocol feature bits",
+	     VHU_SET_PROTOCOL_FEATURES,
+	     VHU_VERSION,
+	     {.word = 1ull << 1},
+	     8,
+	     false},
+	    {"bad version", VHU_GET_FEATURES, 2, {.word = 0}, 0, false},
+	    {"reply flag on a request",
+	     VHU_GET_FEATURES,
+	     VHU_VERSION | VHU_FLAG_REPLY,
+	     {.word = 0},
+	     0,
+	     false},
+	    {"vring index NQ",
+	     VHU_SET_VRING_NUM,
+	     VHU_VERSION,
+	     {.vring = {NQ, 16}},
+	     VRING_STATE_SIZE,
+	     true},
+	    {"vring index 200",
+	     VHU_GET_VRING_BASE,
+	     VHU_VERSION,
+	     {.vring = {200, 16}},
+	     VRING_STATE_SIZE,
+	     true},
+	    {"vring index NQ in an fd word",
+	     VHU_SET_VRING_CALL,
+	     VHU_VERSION,
+	     {.word = NQ | VHU_VRING_NOFD},
+	     8,
+	     false},
+	    {"ring size not a power of two",
+	     VHU_SET_VRING_NUM,
+	     VHU_VERSION,
+	     {.vring = {0, 24}},
+	     VRING_STATE_SIZE,
+	     true},
+	    {"ring size too big",
+	     VHU_SET_VRING_NUM,
+	     VHU_VERSION,
+	     {.vring = {0, 2048}},
+	     VRING_STATE_SIZE,
+	     false},
+	    {"base beyond 16 bits",
+	     VHU_SET_VRING_BASE,
+	     VHU_VERSION,
+	     {.vring = {0, 70000}},
+	     VRING_STATE_SIZE,
+	     false},
+	    {"enable value",
+	     VHU_SET_VRING_ENABLE,
+	     VHU_VERSION,
+	     {.vring = {0, 2}},
+	     VRING_STATE_SIZE,
+	     false},
+	    {"stray bits in a vring fd word",
+	     VHU_SET_VRING_KICK,
+	     VHU_VERSION,
+	     {.word = 0x10000},
+	     8,
+	     false},
+	    {"GET_CONFIG size larger than the message",
+	     VHU_GET_CONFIG,
+	     VHU_VERSION,
+	     {.config = {0, 200, 0, {0}}},
+	     VHU_CONFIG_HDR + 8,
+	     false},
+	    {"GET_CONFIG size larger than the config",
+	     VHU_GET_CONFIG,
+	     VHU_VERSION,
+	     {.config = {0, 1000, 0, {0}}},
+	     VHU_CONFIG_HDR,
+	     false},
+	};
 
 	(void)state;
-	/* SET_FEATURES with 4 bytes */
-	n = build(buf, VHU_SET_FEATURES, VHU_VERSION, &u, 4);
-	expect_violation(buf, n, NULL, 0, false);
-	/* unoffered feature bits */
-	u = 1ull << 40;
-	n = build(buf, VHU_SET_FEATURES, VHU_VERSION, &u, 8);
-	expect_violation(buf, n, NULL, 0, true);
-	/* unoffered protocol feature bits */
-	u = 1ull << 1;
-	n = build(buf, VHU_SET_PROTOCOL_FEATURES, VHU_VERSION, &u, 8);
-	expect_violation(buf, n, NULL, 0, false);
-	/* bad version */
-	n = build(buf, VHU_GET_FEATURES, 2, NULL, 0);
-	expect_violation(buf, n, NULL, 0, false);
-	/* reply flag on a request */
-	n = build(buf, VHU_GET_FEATURES, VHU_VERSION | VHU_FLAG_REPLY, NULL, 0);
-	expect_violation(buf, n, NULL, 0, false);
-	/* bad vring index */
-	st.index = NQ;
-	n = build(buf, VHU_SET_VRING_NUM, VHU_VERSION, &st, sizeof(st));
-	expect_violation(buf, n, NULL, 0, true);
-	st.index = 200;
-	n = build(buf, VHU_GET_VRING_BASE, VHU_VERSION, &st, sizeof(st));
-	expect_violation(buf, n, NULL, 0, true);
-	u = NQ | VHU_VRING_NOFD;
-	n = build(buf, VHU_SET_VRING_CALL, VHU_VERSION, &u, 8);
-	expect_violation(buf, n, NULL, 0, false);
-	/* ring size not a power of two, too big */
-	st.index = 0;
-	st.num = 24;
-	n = build(buf, VHU_SET_VRING_NUM, VHU_VERSION, &st, sizeof(st));
-	expect_violation(buf, n, NULL, 0, true);
-	st.num = 2048;
-	n = build(buf, VHU_SET_VRING_NUM, VHU_VERSION, &st, sizeof(st));
-	expect_violation(buf, n, NULL, 0, false);
-	/* base beyond 16 bits */
-	st.num = 70000;
-	n = build(buf, VHU_SET_VRING_BASE, VHU_VERSION, &st, sizeof(st));
-	expect_violation(buf, n, NULL, 0, false);
-	/* enable value */
-	st.num = 2;
-	n = build(buf, VHU_SET_VRING_ENABLE, VHU_VERSION, &st, sizeof(st));
-	expect_violation(buf, n, NULL, 0, false);
-	/* stray bits in a vring fd word */
-	u = 0x10000;
-	n = build(buf, VHU_SET_VRING_KICK, VHU_VERSION, &u, 8);
-	expect_violation(buf, n, NULL, 0, false);
-	/* GET_CONFIG: size field larger than the message */
-	{
-		struct vhu_wire_config c = {0, 200, 0, {0}};
-
-		n = build(buf, VHU_GET_CONFIG, VHU_VERSION, &c, VHU_CONFIG_HDR + 8);
-		expect_violation(buf, n, NULL, 0, false);
-		c.size = 1000;
-		n = build(buf, VHU_GET_CONFIG, VHU_VERSION, &c, VHU_CONFIG_HDR);
-		expect_violation(buf, n, NULL, 0, false);
-	}
+	expect_violations(cases, ARRAY_SIZE(cases));
 }
 
 static void test_missing_fds(void **state)
 {
-	uint8_t buf[512];
-	struct vhu_wire_memory m = {1, 0, {{GPA_BASE, 4096, 0x1000, 0}}};
-	uint64_t u = 0;
-	size_t n;
+	static const struct violation cases[] = {
+	    {"SET_MEM_TABLE without fds",
+	     VHU_SET_MEM_TABLE,
+	     VHU_VERSION,
+	     {.memory = {1, 0, {{GPA_BASE, 4096, 0x1000, 0}}}},
+	     8 + 32,
+	     false},
+	    {"SET_VRING_KICK without its fd",
+	     VHU_SET_VRING_KICK,
+	     VHU_VERSION,
+	     {.word = 0},
+	     8,
+	     true},
+	    {"SET_VRING_CALL without its fd",
+	     VHU_SET_VRING_CALL,
+	     VHU_VERSION,
+	     {.word = 0},
+	     8,
+	     false},
+	};
 
 	(void)state;
-	n = build(buf, VHU_SET_MEM_TABLE, VHU_VERSION, &m, 8 + 32);
-	expect_violation(buf, n, NULL, 0, false);
-	n = build(buf, VHU_SET_VRING_KICK, VHU_VERSION, &u, 8);
-	expect_violation(buf, n, NULL, 0, true);
-	n = build(buf, VHU_SET_VRING_CALL, VHU_VERSION, &u, 8);
-	expect_violation(buf, n, NULL, 0, false);
+	expect_violations(cases, ARRAY_SIZE(cases));
 }
 
 static void test_bad_mem_tables(void **state)
@@ -875,121 +1012,86 @@ static void test_soft_failures(void **state)
 /* Ring addresses outside the memory table: the queue does not start; a REPLY_ACK says so. */
 static void test_bad_ring_addr(void **state)
 {
-	struct backend *b = backend_new();
-	struct vhu_front *f = connect_pair(b);
-	struct guest *g = guest_new();
-	struct vhu_mem_region r = region_of(g);
 	struct vhu_vring_setup s = {.num = RING_NUM,
 				    .desc_uva = 0x1000,
 				    .avail_uva = 0x2000,
 				    .used_uva = 0x3000,
-				    .kick_fd = g->kick[0],
 				    .call_fd = -1};
+	struct conn c;
 
 	(void)state;
-	negotiate(f, true);
-	assert_int_equal(vhu_front_set_mem_table(f, &r, 1), 0);
-	assert_int_equal(vhu_front_setup_vring(f, 0, &s), -EIO);
-	assert_int_equal(b->starts, 0);
+	conn_open(&c);
+	s.kick_fd = c.g->kick[0];
+	assert_int_equal(vhu_front_setup_vring(c.f, 0, &s), -EIO);
+	assert_int_equal(c.b->starts, 0);
 	/* Misaligned desc inside memory: also refused. */
-	s.desc_uva = (uintptr_t)g->mem + 8;
-	s.avail_uva = (uintptr_t)g->mem + 4096;
-	s.used_uva = (uintptr_t)g->mem + 8192;
-	assert_int_equal(vhu_front_setup_vring(f, 0, &s), -EIO);
-	assert_int_equal(b->starts, 0);
+	s.desc_uva = (uintptr_t)c.g->mem + 8;
+	s.avail_uva = (uintptr_t)c.g->mem + 4096;
+	s.used_uva = (uintptr_t)c.g->mem + 8192;
+	assert_int_equal(vhu_front_setup_vring(c.f, 0, &s), -EIO);
+	assert_int_equal(c.b->starts, 0);
 	/* Ring past the end of the region. */
-	s.desc_uva = (uintptr_t)g->mem + MEM_SIZE - 16;
-	assert_int_equal(vhu_front_setup_vring(f, 0, &s), -EIO);
-	assert_int_equal(finish(b, f), 0);
-	guest_free(g);
-	backend_free(b);
+	s.desc_uva = (uintptr_t)c.g->mem + MEM_SIZE - 16;
+	assert_int_equal(vhu_front_setup_vring(c.f, 0, &s), -EIO);
+	conn_close(&c);
 }
 
 /* A guest that corrupts its ring: the backend keeps serving, the connection is unaffected. */
 static void test_hostile_ring(void **state)
 {
-	struct backend *b = backend_new();
-	struct vhu_front *f = connect_pair(b);
-	struct guest *g = guest_new();
-	struct vhu_mem_region r = region_of(g);
+	struct conn c;
 	uint64_t one = 1, v;
 	struct pollfd p;
 
 	(void)state;
-	negotiate(f, true);
-	assert_int_equal(vhu_front_set_mem_table(f, &r, 1), 0);
-	setup_queue(g, f, 0);
-	setup_queue(g, f, 1);
+	conn_open(&c);
+	setup_queue(c.g, c.f, 0);
+	setup_queue(c.g, c.f, 1);
 	/* Queue 1: a descriptor pointing outside guest memory: completed with 0 bytes. */
 	{
 		struct vq_buf bad[2] = {{0x10, 100}, {GPA_BASE + DATA_OFF, 100}};
 		uint32_t len = 99;
 
-		assert_int_equal(vq_drv_add(&g->drv[1], bad, 1, 1, &one), 0);
-		vq_drv_kick_prepare(&g->drv[1]);
-		assert_int_equal(write(g->kick[1], &one, 8), 8);
-		p = (struct pollfd){g->call[1], POLLIN, 0};
+		assert_int_equal(vq_drv_add(&c.g->drv[1], bad, 1, 1, &one), 0);
+		vq_drv_kick_prepare(&c.g->drv[1]);
+		assert_int_equal(write(c.g->kick[1], &one, 8), 8);
+		p = (struct pollfd){c.g->call[1], POLLIN, 0};
 		assert_int_equal(poll(&p, 1, 5000), 1);
-		assert_int_equal(read(g->call[1], &v, 8), 8);
-		assert_ptr_equal(vq_drv_get_used(&g->drv[1], &len), &one);
+		assert_int_equal(read(c.g->call[1], &v, 8), 8);
+		assert_ptr_equal(vq_drv_get_used(&c.g->drv[1], &len), &one);
 		assert_int_equal(len, 0);
 	}
-	round_trip(g, 1, 3);
+	round_trip(c.g, 1, 3);
 	/* Queue 0: avail index runs ahead: ring broken, queue 1 unaffected. */
-	g->drv[0].avail->idx = 1000;
-	assert_int_equal(write(g->kick[0], &one, 8), 8);
+	c.g->drv[0].avail->idx = 1000;
+	assert_int_equal(write(c.g->kick[0], &one, 8), 8);
 	usleep(10000);
-	round_trip(g, 1, 4);
-	assert_int_equal(vhu_front_get_queue_num(f, &v), 0);
-	assert_int_equal(finish(b, f), 0);
-	guest_free(g);
-	backend_free(b);
+	round_trip(c.g, 1, 4);
+	assert_int_equal(vhu_front_get_queue_num(c.f, &v), 0);
+	conn_close(&c);
 }
 
 /* A call fd arriving while the queue runs triggers one interrupt (lost ones are recovered). */
 static void test_late_call_fd(void **state)
 {
-	struct backend *b = backend_new();
-	struct vhu_front *f = connect_pair(b);
-	struct guest *g = guest_new();
-	struct vhu_mem_region r = region_of(g);
-	uint8_t *ring = g->mem;
-	struct vhu_vring_setup s = {.num = RING_NUM, .kick_fd = g->kick[0], .call_fd = -1};
-	struct vq_buf bufs[2] = {{to_gpa(g, g->mem + DATA_OFF), 8},
-				 {to_gpa(g, g->mem + DATA_OFF + 64), 8}};
-	struct pollfd p = {g->call[0], POLLIN, 0};
 	uint8_t buf[64], reply[64];
-	uint64_t v = 1;
-	uint32_t len;
-	int tries = 0;
+	uint64_t v = 0;
+	struct pollfd p;
+	struct conn c;
 
 	(void)state;
-	negotiate(f, true);
-	assert_int_equal(vhu_front_set_mem_table(f, &r, 1), 0);
-	assert_int_equal(vq_drv_init(&g->drv[0], RING_NUM, ring, to_gpa(g, ring), true), 0);
-	s.desc_uva = (uintptr_t)g->drv[0].desc;
-	s.avail_uva = (uintptr_t)g->drv[0].avail;
-	s.used_uva = (uintptr_t)g->drv[0].used;
-	assert_int_equal(vhu_front_setup_vring(f, 0, &s), 0);
-	assert_int_equal(vq_drv_add(&g->drv[0], bufs, 1, 1, g), 0);
-	assert_true(vq_drv_kick_prepare(&g->drv[0]));
-	assert_int_equal(write(g->kick[0], &v, 8), 8);
-	while (!vq_drv_get_used(&g->drv[0], &len)) {
-		assert_true(++tries < 5000);
-		usleep(1000);
-	}
-	assert_int_equal(len, 8);
+	conn_open(&c);
+	p = (struct pollfd){c.g->call[0], POLLIN, 0};
+	setup_queue_call(c.g, c.f, 0, -1);
+	assert_int_equal(polled_request(c.g, true), 8);
 	assert_int_equal(poll(&p, 1, 0), 0); /* no call fd: nobody was told */
-	v = 0;
-	assert_int_equal(vhu_front_send_raw(f, buf,
+	assert_int_equal(vhu_front_send_raw(c.f, buf,
 					    build(buf, VHU_SET_VRING_CALL,
 						  VHU_VERSION | VHU_FLAG_NEED_REPLY, &v, 8),
-					    &g->call[0], 1, reply, sizeof(reply)),
+					    &c.g->call[0], 1, reply, sizeof(reply)),
 			 20);
 	assert_int_equal(poll(&p, 1, 0), 1);
-	assert_int_equal(finish(b, f), 0);
-	guest_free(g);
-	backend_free(b);
+	conn_close(&c);
 }
 
 /* ------------------------------------------------------- broken backends */
@@ -1175,46 +1277,23 @@ static void test_translate(void **state)
 /* A call fd that would block (a full pipe) never hangs the backend. */
 static void test_call_fd_would_block(void **state)
 {
-	struct backend *b = backend_new();
-	struct vhu_front *f = connect_pair(b);
-	struct guest *g = guest_new();
-	struct vhu_mem_region r = region_of(g);
-	uint8_t *ring = g->mem, junk[4096] = {0};
-	struct vhu_vring_setup s = {.num = RING_NUM, .kick_fd = g->kick[0]};
-	struct vq_buf bufs[2] = {{to_gpa(g, g->mem + DATA_OFF), 8},
-				 {to_gpa(g, g->mem + DATA_OFF + 64), 8}};
-	uint64_t v = 1;
-	uint32_t len;
-	int pfd[2], tries = 0;
+	uint8_t junk[4096] = {0};
+	struct conn c;
+	int pfd[2];
 
 	(void)state;
+	conn_open(&c);
 	assert_int_equal(pipe2(pfd, O_CLOEXEC | O_NONBLOCK), 0);
 	while (write(pfd[1], junk, sizeof(junk)) > 0)
 		;
 	/* Hand over a blocking fd: the backend must make it non-blocking. */
 	assert_int_equal(fcntl(pfd[1], F_SETFL, 0), 0);
-	s.call_fd = pfd[1];
-	negotiate(f, true);
-	assert_int_equal(vhu_front_set_mem_table(f, &r, 1), 0);
-	assert_int_equal(vq_drv_init(&g->drv[0], RING_NUM, ring, to_gpa(g, ring), true), 0);
-	s.desc_uva = (uintptr_t)g->drv[0].desc;
-	s.avail_uva = (uintptr_t)g->drv[0].avail;
-	s.used_uva = (uintptr_t)g->drv[0].used;
-	assert_int_equal(vhu_front_setup_vring(f, 0, &s), 0);
-	for (int i = 0; i < 3; i++) {
-		assert_int_equal(vq_drv_add(&g->drv[0], bufs, 1, 1, g), 0);
-		if (vq_drv_kick_prepare(&g->drv[0]))
-			assert_int_equal(write(g->kick[0], &v, 8), 8);
-		while (!vq_drv_get_used(&g->drv[0], &len)) {
-			assert_true(++tries < 5000);
-			usleep(1000);
-		}
-	}
-	assert_int_equal(finish(b, f), 0);
+	setup_queue_call(c.g, c.f, 0, pfd[1]);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(polled_request(c.g, false), 8);
+	conn_close(&c);
 	close(pfd[0]);
 	close(pfd[1]);
-	guest_free(g);
-	backend_free(b);
 }
 
 static void test_dev_new_invalid(void **state)
@@ -1236,21 +1315,6 @@ static void test_dev_new_invalid(void **state)
 	vhu_dev_notify(d, 5); /* out of range: no-op */
 	vhu_dev_notify(d, 0); /* no call fd: no-op */
 	vhu_dev_free(d);
-}
-
-static int quiet_count;
-static void quiet_log(int level, const char *msg)
-{
-	(void)level;
-	(void)msg;
-	__atomic_add_fetch(&quiet_count, 1, __ATOMIC_RELAXED);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	vhu_set_log(quiet_log);
-	return 0;
 }
 
 int main(void)
@@ -1277,5 +1341,6 @@ int main(void)
 	};
 	/* clang-format on */
 
-	return cmocka_run_group_tests(tests, setup, NULL);
+	vhu_set_log(counting_log);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

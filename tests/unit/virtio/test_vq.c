@@ -76,6 +76,24 @@ static void env_free(struct env *e)
 	free(e);
 }
 
+/* The driver adds one 8-byte device-readable buffer with token `tok`. */
+static void add_small(struct env *e, void *tok)
+{
+	struct vq_buf b = {gpa(DATA_OFF), 8};
+
+	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, tok), 0);
+}
+
+/* The device pops one single-descriptor element (add_small's); returns its head. */
+static uint16_t pop_small(struct env *e)
+{
+	struct iovec iov[2];
+	struct vq_elem elem;
+
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+	return elem.head;
+}
+
 /* ------------------------------------------------------------ round trips */
 
 static void test_roundtrip(void **state)
@@ -210,9 +228,6 @@ static void test_wraparound(void **state)
 static void test_resume_base(void **state)
 {
 	struct env *e = env_new(8, false, 16, 1 << 20);
-	struct vq_buf b = {gpa(DATA_OFF), 8};
-	struct iovec iov[2];
-	struct vq_elem elem;
 	uint64_t d, a, u;
 	uintptr_t i;
 	uint32_t len;
@@ -229,9 +244,8 @@ static void test_resume_base(void **state)
 			 0);
 	assert_int_equal(e->dev.used_idx, 65530);
 	for (i = 1; i < 20; i++) {
-		assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, (void *)i), 0);
-		assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
-		vq_dev_push(&e->dev, elem.head, 0);
+		add_small(e, (void *)i);
+		vq_dev_push(&e->dev, pop_small(e), 0);
 		assert_ptr_equal(vq_drv_get_used(&e->drv, &len), (void *)i);
 	}
 	assert_int_equal(vq_dev_last_avail(&e->dev), (uint16_t)(65530 + 19));
@@ -243,89 +257,78 @@ static void test_resume_base(void **state)
 static void test_notify_flags(void **state)
 {
 	struct env *e = env_new(8, false, 16, 1 << 20);
-	struct vq_buf b = {gpa(DATA_OFF), 8};
-	struct iovec iov[2];
-	struct vq_elem elem;
+	uint16_t head;
 	uint32_t len;
 	int t;
 
 	(void)state;
 	vq_dev_set_notify(&e->dev, false);
-	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	add_small(e, &t);
 	assert_false(vq_drv_kick_prepare(&e->drv));
 	vq_dev_set_notify(&e->dev, true);
 	assert_true(vq_dev_avail_pending(&e->dev)); /* the re-check closes the race */
-	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	add_small(e, &t);
 	assert_true(vq_drv_kick_prepare(&e->drv));
 
-	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+	head = pop_small(e);
 	vq_drv_disable_cb(&e->drv);
-	assert_false(vq_dev_push(&e->dev, elem.head, 0));
+	assert_false(vq_dev_push(&e->dev, head, 0));
 	assert_false(vq_drv_enable_cb(&e->drv)); /* one used entry pending */
 	assert_non_null(vq_drv_get_used(&e->drv, &len));
 	assert_true(vq_drv_enable_cb(&e->drv));
-	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
-	assert_true(vq_dev_push(&e->dev, elem.head, 0));
+	assert_true(vq_dev_push(&e->dev, pop_small(e), 0));
 	env_free(e);
 }
 
 static void test_event_idx(void **state)
 {
 	struct env *e = env_new(8, true, 16, 1 << 20);
-	struct vq_buf b = {gpa(DATA_OFF), 8};
-	struct iovec iov[2];
-	struct vq_elem elem;
 	uint32_t len;
 	int t;
 
 	(void)state;
 	/* avail_event starts at 0: the first add (0 -> 1) crosses it. */
-	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	add_small(e, &t);
 	assert_true(vq_drv_kick_prepare(&e->drv));
 	/* The device has not popped: further adds do not cross avail_event. */
-	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
-	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	add_small(e, &t);
+	add_small(e, &t);
 	assert_false(vq_drv_kick_prepare(&e->drv));
 	/* Pop all three: avail_event becomes 3, the next add (3 -> 4) kicks. */
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
 		/* First push always notifies; later ones follow used_event. */
-		bool n = vq_dev_push(&e->dev, elem.head, 0);
+		bool n = vq_dev_push(&e->dev, pop_small(e), 0);
 
 		if (i == 0)
 			assert_true(n);
 	}
-	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	add_small(e, &t);
 	assert_true(vq_drv_kick_prepare(&e->drv));
 
 	/* Driver consumed nothing yet: used_event is 0, pushes 1..3 passed it. */
-	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
-	assert_false(vq_dev_push(&e->dev, elem.head, 0));
+	assert_false(vq_dev_push(&e->dev, pop_small(e), 0));
 	/* Driver drains with callbacks enabled: used_event follows last_used. */
 	for (int i = 0; i < 4; i++)
 		assert_non_null(vq_drv_get_used(&e->drv, &len));
-	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	add_small(e, &t);
 	vq_drv_kick_prepare(&e->drv);
-	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
-	assert_true(vq_dev_push(&e->dev, elem.head, 0));
+	assert_true(vq_dev_push(&e->dev, pop_small(e), 0));
 	assert_non_null(vq_drv_get_used(&e->drv, &len));
 
 	/* Callbacks disabled: no interrupt; enabling again re-arms. */
 	vq_drv_disable_cb(&e->drv);
-	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
-	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
-	assert_false(vq_dev_push(&e->dev, elem.head, 0));
+	add_small(e, &t);
+	assert_false(vq_dev_push(&e->dev, pop_small(e), 0));
 	assert_false(vq_drv_enable_cb(&e->drv));
 	assert_non_null(vq_drv_get_used(&e->drv, &len));
 	assert_true(vq_drv_enable_cb(&e->drv));
-	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
-	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
-	assert_true(vq_dev_push(&e->dev, elem.head, 0));
+	add_small(e, &t);
+	assert_true(vq_dev_push(&e->dev, pop_small(e), 0));
 
 	/* set_notify(true) asks for a kick on the next add after the published ones. */
 	vq_dev_set_notify(&e->dev, true);
 	assert_false(vq_dev_avail_pending(&e->dev));
-	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	add_small(e, &t);
 	assert_true(vq_drv_kick_prepare(&e->drv));
 	env_free(e);
 }
@@ -595,12 +598,11 @@ static void test_head_out_of_range(void **state)
 static void test_bogus_used(void **state)
 {
 	struct env *e = env_new(8, false, 16, 1 << 20);
-	struct vq_buf b = {gpa(DATA_OFF), 8};
 	uint32_t len;
 	int t;
 
 	(void)state;
-	assert_int_equal(vq_drv_add(&e->drv, &b, 1, 0, &t), 0);
+	add_small(e, &t);
 	vq_dev_push(&e->dev, 77, 1); /* out of range */
 	vq_dev_push(&e->dev, 3, 1);  /* in range, never added */
 	vq_dev_push(&e->dev, 0, 5);
