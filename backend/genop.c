@@ -20,16 +20,26 @@
  * what the runtime gets); EXEC_WITH_RESOURCE needs --allow-exec-upload; an
  * arg the op table marks as a resource id must name a resource of this
  * connection.
+ * Any host runtime: upstream's vaccel_genop() refuses NOOP (op type 0) and
+ * has no model-op unpackers, and takes the op type only as a UINT8. So NOOP
+ * and the model ops run through their typed functions here (checked against
+ * their row first, as vaccel_genop() would), the model API found with dlsym
+ * (upstream 0.7.1 has none: those ops then answer VACCEL_ENOTSUP); every
+ * other op goes to vaccel_genop() with its op type as a UINT8, whichever
+ * form the request used.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <vaccel.h>
 
 #include "daemon.h"
+#include "modelop.h"
 #include "optab.h"
 #include "vaccel_common.h"
 
@@ -116,9 +126,11 @@ static int reserve_scratch(struct worker_ctx *w, const struct wire_req *req)
 /* The op table's row for the request, from its op-type arg (prepared already), or NULL. */
 static const struct optab_op *request_row(const struct wire_req *req, const struct vaccel_arg *va)
 {
-	if (req->nr_read < 1 || va[0].type != VACCEL_ARG_UINT8 || va[0].size != 1)
+	uint32_t op;
+
+	if (req->nr_read < 1 || optab_op_type(&va[0], &op))
 		return NULL;
-	return optab_op(*(const uint8_t *)va[0].buf);
+	return optab_op(op);
 }
 
 /*
@@ -272,6 +284,85 @@ static bool policy_allows(struct daemon *d, const struct wire_req *req, uint8_t 
 	return true;
 }
 
+/* ------------------------------------------------------- typed calls */
+
+/* The host runtime's model API, looked up once: upstream 0.7.1 has none of it. */
+static struct modelop_fns model_fns;
+static pthread_once_t model_fns_once = PTHREAD_ONCE_INIT;
+
+/* POSIX: a data pointer from dlsym() can hold a function's address. */
+#define LOOKUP(field, name)                                                                        \
+	do {                                                                                       \
+		void *sym_ = dlsym(RTLD_DEFAULT, name);                                            \
+		memcpy(&model_fns.field, &sym_, sizeof(sym_));                                     \
+		_Static_assert(sizeof(model_fns.field) == sizeof(sym_), "function pointer size");  \
+	} while (0)
+
+static void model_fns_init(void)
+{
+	LOOKUP(tf_model_load, "vaccel_tf_model_load");
+	LOOKUP(tf_model_unload, "vaccel_tf_model_unload");
+	LOOKUP(tf_model_run, "vaccel_tf_model_run");
+	LOOKUP(tflite_model_load, "vaccel_tflite_model_load");
+	LOOKUP(tflite_model_unload, "vaccel_tflite_model_unload");
+	LOOKUP(tflite_model_run, "vaccel_tflite_model_run");
+	LOOKUP(torch_model_load, "vaccel_torch_model_load");
+	LOOKUP(torch_model_run, "vaccel_torch_model_run");
+	LOOKUP(torch_sgemm, "vaccel_torch_sgemm");
+	/* Every runtime has these (0.7.1 too). */
+	model_fns.tf_tensor_delete = vaccel_tf_tensor_delete;
+	model_fns.tflite_tensor_delete = vaccel_tflite_tensor_delete;
+	model_fns.torch_tensor_delete = vaccel_torch_tensor_delete;
+	model_fns.tf_status_release = vaccel_tf_status_release;
+}
+
+/* NOOP and the model ops: the ops upstream's vaccel_genop() cannot run. */
+static bool runs_typed(const struct optab_op *row)
+{
+	return row && (row->op == VACCEL_OP_NOOP || modelop_is_model(row));
+}
+
+/*
+ * Run such an op through its typed function, after the checks
+ * vaccel_genop() makes: its row, every arg well formed and aligned (the
+ * args are host copies or in place, aligned: see place_arg()). The model is
+ * the resource hold_resources() found. Returns the vAccel result.
+ */
+static int32_t run_typed(const struct optab_op *row, struct vaccel_session *sess,
+			 const struct wire_req *req, struct vaccel_arg *va, struct conn_entry **res)
+{
+	struct optab_val vals[2 * OPTAB_MAX_FIXED];
+	struct vaccel_arg *wa = va + req->nr_read;
+	struct optab_err err;
+
+	if (optab_check(row, va + 1, req->nr_read - 1u, wa, req->nr_write, OPTAB_ALIGN, vals,
+			&err)) {
+		char why[256];
+
+		optab_err_str(row, &err, why, sizeof(why));
+		vaccel_error("genop: %s", why);
+		/* Nothing ran: no write arg holds anything (out_len 0), as modelop_call() leaves
+		 * them after a call that did not run. */
+		for (unsigned i = 0; i < req->nr_write; i++)
+			wa[i].size = 0;
+		return VACCEL_EINVAL;
+	}
+	if (row->op == VACCEL_OP_NOOP)
+		return vaccel_noop(sess);
+	pthread_once(&model_fns_once, model_fns_init);
+	return modelop_call(
+	    &model_fns,
+	    &(struct modelop_req){
+		.row = row,
+		.v = vals,
+		.sess = sess,
+		.model = row->nr_read && (row->rd[0].flags & OPTAB_F_RESOURCE) ? res[0]->res : NULL,
+		.read = va + 1,
+		.nr_read = req->nr_read - 1u,
+		.write = wa,
+		.nr_write = req->nr_write});
+}
+
 int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req,
 	      struct conn_entry *s, int32_t *vret, uint64_t *out_len)
 {
@@ -298,7 +389,18 @@ int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req
 	if (status != VIRTIO_ACCEL_S_OK || *vret)
 		goto out;
 
-	*vret = vaccel_genop(s->sess, va, req->nr_read, req->nr_write ? wa : NULL, req->nr_write);
+	if (runs_typed(row)) {
+		*vret = run_typed(row, s->sess, req, va, res);
+	} else {
+		/* The op type as every runtime's vaccel_genop() takes it. */
+		uint8_t op8 = row ? row->op : 0;
+
+		if (row)
+			va[0] =
+			    (struct vaccel_arg){.buf = &op8, .size = 1, .type = VACCEL_ARG_UINT8};
+		*vret = vaccel_genop(s->sess, va, req->nr_read, req->nr_write ? wa : NULL,
+				     req->nr_write);
+	}
 	finish_writes(req, wa, orig, out_len);
 out:
 	for (unsigned i = 0; i < nr_res; i++)

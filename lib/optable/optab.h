@@ -21,7 +21,8 @@
  * A row (see optab_rows.c) lists an op's read args (after read[0], the op
  * type) then its write args, each an `struct optab_arg`: name, vAccel type,
  * role, how its length is bound, flags. Adding an op is one row there plus
- * its typed call on each side (src/ops/genop_unpack.c, vio_ops.c).
+ * its typed call on each side (src/ops/genop_unpack.c, vio_ops.c; the model
+ * ops': lib/modelop and plugins/virtio/vio_model.c).
  *
  * Nothing here logs or allocates: checks return a `struct optab_err` that the
  * caller turns into its own log line with optab_err_str().
@@ -76,9 +77,30 @@ enum optab_len {
 	OPTAB_LEN_GE,	   /* at least count(ref[0]) elements */
 	OPTAB_LEN_MATRIX,  /* at least (rows - 1) * ld + cols elements; ref = rows, cols, ld,
 			    * rows and cols >= 1, ld >= cols */
-	OPTAB_LEN_GROUP,   /* not an arg: the next `min` descriptors repeat count(ref[0]) times
-			    * (the last thing of its direction; refs inside point at the same
-			    * repetition's members) */
+	OPTAB_LEN_GROUP,   /* not an arg: the next `min` descriptors repeat count(ref[0]) times.
+			    * Groups come last in their direction, one after another (a write
+			    * direction has at most one); refs inside point at the same
+			    * repetition's members or at scalars before the groups */
+	OPTAB_LEN_TENSOR,  /* a tensor's data: ref = its dims (an array of the row's tensor
+			    * family's dim width) and its data type (an INT32 scalar). Read: the
+			    * shape must pass tensor_check() (lib/tensor) with at most
+			    * OPTAB_TENSOR_MAX_DIMS dims, and the data holds exactly the bytes it
+			    * needs (a type of no fixed element size: at most one element per
+			    * byte). Write: the slot a result tensor's data goes to, its dims and
+			    * data type to the ref'd slots; any capacity (lib/modelop fills them
+			    * and refuses what does not fit) */
+};
+
+/* Most dims of a tensor that travels as args (OPTAB_LEN_TENSOR), and the dims capacity a
+ * guest offers for a result tensor. */
+#define OPTAB_TENSOR_MAX_DIMS 32
+
+/* The tensor family of a row's TENSOR args (lib/tensor's kinds). */
+enum optab_tensor {
+	OPTAB_TENSOR_NONE = 0,
+	OPTAB_TENSOR_TF,
+	OPTAB_TENSOR_TFLITE,
+	OPTAB_TENSOR_TORCH,
 };
 
 /* Flags of a descriptor. */
@@ -106,6 +128,7 @@ struct optab_op {
 	uint8_t nr_write;	    /* write descriptors */
 	bool tail_read;		    /* any number of further read args pass through */
 	bool tail_write;	    /* any number of further write args pass through (in/out) */
+	uint8_t tensor;		    /* enum optab_tensor: the family of its tensor args */
 	const struct optab_arg *rd; /* [nr_read] */
 	const struct optab_arg *wr; /* [nr_write] */
 };
@@ -118,6 +141,20 @@ const struct optab_op *optab_op(uint32_t op);
 
 /* Role of write arg `i` (counted from write[0]) of `row`: tails and unknown ops are in/out. */
 enum optab_role optab_write_role(const struct optab_op *row, size_t i);
+
+struct tensor_kind;
+/* lib/tensor's kind of the row's tensor family, or NULL when the row has no tensors. */
+const struct tensor_kind *optab_tensor_kind(const struct optab_op *row);
+
+/*
+ * read[0] of a genop, the op type, in either form vAccel programs send it:
+ * a UINT8 of 1 byte (upstream main), or the 4-byte vaccel_op_type_t of
+ * upstream 0.7.1's programs, typed RAW, INT32 or UINT32 (host byte order;
+ * a RAW of 1 byte is read as a UINT8). Returns 0 with *op set; -1 when the
+ * arg has neither form; -2 when its value is no op (>= VACCEL_OP_MAX), with
+ * *op the value read (saturated to UINT32_MAX).
+ */
+int optab_op_type(const struct vaccel_arg *arg, uint32_t *op);
 
 /* ------------------------------------------------------------- checking */
 
@@ -142,6 +179,7 @@ enum optab_fault {
 	OPTAB_E_SHORT,	   /* fewer elements than another arg says */
 	OPTAB_E_UNEQUAL,   /* not exactly the count another arg says */
 	OPTAB_E_SHAPE,	   /* matrix shape invalid (ld < cols) or overflowing */
+	OPTAB_E_TENSOR,	   /* a tensor's shape breaks tensor_check(): `detail` says how */
 };
 
 struct optab_err {
@@ -152,6 +190,7 @@ struct optab_err {
 	const char *name; /* its descriptor's name, NULL for a pass-through arg */
 	uint32_t type;	  /* its type */
 	uint64_t have, need;
+	const char *detail; /* OPTAB_E_TENSOR: lib/tensor's static text */
 };
 
 /* Check flags. */
@@ -167,8 +206,11 @@ struct optab_err {
  * Check a request (read excludes the op type) against row: counts, every arg
  * well formed (known type, buffer for a size, exact scalar sizes, whole array
  * elements, NUL in read STRINGs, 0/1 in read BOOLs), each fixed arg's type,
- * length and relation, group repetitions. vals (may be NULL) gets one entry per
- * descriptor, read then write. Returns 0, or -1 with *err filled.
+ * length and relation, group repetitions and their members' relations (a
+ * tensor's shape and data: only on the receiving side, without OPTAB_DERIVE).
+ * vals (may be NULL) gets one entry per descriptor, read then write; only
+ * the fixed ones are filled (group members are read from their args).
+ * Returns 0, or -1 with *err filled.
  */
 int optab_check(const struct optab_op *row, struct vaccel_arg *read, size_t nr_read,
 		struct vaccel_arg *write, size_t nr_write, unsigned flags, struct optab_val *vals,

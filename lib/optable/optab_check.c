@@ -11,8 +11,10 @@
  */
 #include "optab.h"
 
+#include <limits.h>
 #include <string.h>
 
+#include "tensor.h"
 #include "vaccel_common.h"
 
 struct walk {
@@ -176,6 +178,7 @@ static int check_shape(struct walk *w, int dir, size_t index, const struct vacce
 struct rep {
 	int dir;
 	size_t member0; /* descriptor index of the first member */
+	size_t members;
 	const struct optab_val *val;
 };
 
@@ -185,7 +188,7 @@ static const struct optab_val *ref_val(const struct walk *w, uint8_t ref, const 
 	int dir = (ref & 0x80u) ? WR : RD;
 	size_t i = ref & 0x7fu;
 
-	if (rep && dir == rep->dir && i >= rep->member0)
+	if (rep && dir == rep->dir && i >= rep->member0 && i < rep->member0 + rep->members)
 		return &rep->val[i - rep->member0];
 	return &w->val[dir == RD ? i : w->row->nr_read + i];
 }
@@ -231,6 +234,43 @@ static bool has_relation(const struct optab_arg *d)
 	return d->len == OPTAB_LEN_EQ || d->len == OPTAB_LEN_GE || d->len == OPTAB_LEN_MATRIX;
 }
 
+/*
+ * A tensor's data against its dims and data type (OPTAB_LEN_TENSOR): the
+ * shape passes lib/tensor's tensor_check(), and the data holds exactly the
+ * bytes it needs (a type of no fixed element size: at most one element per
+ * byte, tensor_check()'s own bound).
+ */
+static int check_tensor(struct walk *w, const struct optab_arg *d, int dir, size_t index,
+			const struct vaccel_arg *a, const struct optab_val *v,
+			const struct rep *rep)
+{
+	const struct tensor_kind *kind = optab_tensor_kind(w->row);
+	const struct optab_val *dims = ref_val(w, d->ref[0], rep);
+	const struct optab_val *type = ref_val(w, d->ref[1], rep);
+	struct tensor_limits lim = {.max_dims = OPTAB_TENSOR_MAX_DIMS, .max_bytes = v->count};
+	int data_type = type->i < INT_MIN || type->i > INT_MAX ? -1 : (int)type->i;
+	const char *why;
+	uint64_t bytes;
+
+	/* lib/tensor reads the dims through a typed pointer. */
+	if (dims->buf && !aligned(dims->buf, kind->dim_width))
+		return fault(w, OPTAB_E_ALIGN, dir, index, d, a->type, 0, kind->dim_width);
+	why = tensor_check(kind, (int64_t)dims->count, dims->buf, data_type, &lim, &bytes);
+	if (why) {
+		/* More than the data holds: say how much the shape needs, when it can say. */
+		lim.max_bytes = UINT64_MAX;
+		if (!tensor_check(kind, (int64_t)dims->count, dims->buf, data_type, &lim, &bytes) &&
+		    bytes != UINT64_MAX)
+			return fault(w, OPTAB_E_UNEQUAL, dir, index, d, a->type, v->count, bytes);
+		fault(w, OPTAB_E_TENSOR, dir, index, d, a->type, 0, 0);
+		w->err->detail = why;
+		return -1;
+	}
+	if (bytes != UINT64_MAX && bytes != v->count)
+		return fault(w, OPTAB_E_UNEQUAL, dir, index, d, a->type, v->count, bytes);
+	return 0;
+}
+
 static bool derived(const struct walk *w, const struct vaccel_arg *a)
 {
 	return (w->flags & OPTAB_DERIVE) && a->size == OPTAB_DERIVED;
@@ -255,6 +295,12 @@ static int check_relation(struct walk *w, const struct optab_arg *d, int dir, si
 	uint64_t need, bytes;
 	bool ok;
 
+	/* The sending side sends its caller's tensors as they are: the receiver judges them.
+	 * A result slot is a capacity: whoever fills it checks the result fits. */
+	if (d->len == OPTAB_LEN_TENSOR)
+		return (w->flags & OPTAB_DERIVE) || derived(w, a) || dir == WR
+			   ? 0
+			   : check_tensor(w, d, dir, index, a, v, rep);
 	if (!has_relation(d))
 		return 0;
 	need = need_of(w, d, rep, &ok);
@@ -301,29 +347,29 @@ static int relate_fixed(struct walk *w, int dir, size_t n)
 	return 0;
 }
 
-/* Every repetition of the group at descriptor g; its args start at arg index g. */
-static int walk_group(struct walk *w, int dir, size_t g, uint64_t reps)
+/* Every repetition of the group at descriptor g, whose args start at arg index base. */
+static int walk_group(struct walk *w, int dir, size_t g, size_t base, uint64_t reps)
 {
 	const struct optab_arg *m = desc(w->row, dir) + g + 1;
 	size_t members = (size_t)m[-1].min;
 	struct optab_val val[OPTAB_MAX_FIXED];
-	struct rep rep = {.dir = dir, .member0 = g + 1, .val = val};
+	struct rep rep = {.dir = dir, .member0 = g + 1, .members = members, .val = val};
 
 	for (uint64_t r = 0; r < reps; r++) {
-		size_t base = g + (size_t)r * members;
-		struct vaccel_arg *a = &w->arg[dir][base];
+		size_t at = base + (size_t)r * members;
+		struct vaccel_arg *a = &w->arg[dir][at];
 
 		for (size_t j = 0; j < members; j++)
-			if (check_or_wait(w, &m[j], dir, base + j, &a[j], &val[j]))
+			if (check_or_wait(w, &m[j], dir, at + j, &a[j], &val[j]))
 				return -1;
 		for (size_t j = 0; j < members; j++)
-			if (check_relation(w, &m[j], dir, base + j, &a[j], &val[j], &rep))
+			if (check_relation(w, &m[j], dir, at + j, &a[j], &val[j], &rep))
 				return -1;
 	}
 	return 0;
 }
 
-/* Arg counts of a direction: fixed part first, then the group's repetitions or the tail. */
+/* Arg counts of a direction: fixed part first, then the groups' repetitions or the tail. */
 static int walk_counts(struct walk *w, int dir, bool tail)
 {
 	size_t g = group_at(w->row, dir), nr = w->nr[dir];
@@ -337,23 +383,51 @@ static int walk_counts(struct walk *w, int dir, bool tail)
 	return -1;
 }
 
-/* Repetitions of a direction's group, now that the fixed scalars are known. */
+/* Repetitions of a group, from the scalar (or array) its ref names; -1 when negative. */
+static int64_t group_reps(const struct walk *w, const struct optab_arg *group)
+{
+	return ref_count(w, group->ref[0], NULL);
+}
+
+/* A group's count is negative: the fault names the count arg (a scalar) and its value. */
+static int negative_count(struct walk *w, const struct optab_arg *group)
+{
+	uint8_t ref = group->ref[0];
+	int dir = (ref & 0x80u) ? WR : RD;
+	const struct optab_arg *d = &desc(w->row, dir)[ref & 0x7fu];
+
+	return fault(w, OPTAB_E_MIN, dir, ref & 0x7fu, d, d->type,
+		     (uint64_t)ref_val(w, ref, NULL)->i, 0);
+}
+
+/* The groups of a direction, now that the fixed scalars are known: counts, then each group. */
 static int walk_reps(struct walk *w, int dir)
 {
 	const struct optab_arg *d = desc(w->row, dir);
-	size_t g = group_at(w->row, dir), nr = w->nr[dir];
-	int64_t reps;
-	uint64_t want;
+	size_t g0 = group_at(w->row, dir), n = nr_desc(w->row, dir), nr = w->nr[dir];
+	uint64_t want = g0, part;
 
-	if (g == nr_desc(w->row, dir))
-		return 0;
-	reps = ref_count(w, d[g].ref[0], NULL);
-	if (reps < 0)
-		return fault(w, OPTAB_E_MIN, dir, g, &d[g], 0, 0, 0);
-	if (__builtin_mul_overflow((uint64_t)reps, (uint64_t)d[g].min, &want) ||
-	    __builtin_add_overflow(want, (uint64_t)g, &want) || want != nr)
+	if (g0 == n)
+		return 0; /* no groups: walk_counts() judged the count */
+	for (size_t g = g0; g < n; g += 1 + (size_t)d[g].min) {
+		int64_t reps = group_reps(w, &d[g]);
+
+		if (reps < 0)
+			return negative_count(w, &d[g]);
+		if (__builtin_mul_overflow((uint64_t)reps, (uint64_t)d[g].min, &part) ||
+		    __builtin_add_overflow(want, part, &want))
+			want = UINT64_MAX;
+	}
+	if (want != nr)
 		return fault(w, OPTAB_E_COUNT, dir, nr, NULL, 0, nr, want);
-	return walk_group(w, dir, g, (uint64_t)reps);
+	for (size_t g = g0, base = g0; g < n; g += 1 + (size_t)d[g].min) {
+		uint64_t reps = (uint64_t)group_reps(w, &d[g]);
+
+		if (walk_group(w, dir, g, base, reps))
+			return -1;
+		base += (size_t)reps * (size_t)d[g].min;
+	}
+	return 0;
 }
 
 int optab_check(const struct optab_op *row, struct vaccel_arg *read, size_t nr_read,
@@ -411,7 +485,45 @@ enum optab_role optab_write_role(const struct optab_op *row, size_t i)
 	g = group_at(row, WR);
 	if (i < g)
 		return (enum optab_role)row->wr[i].role;
+	/* The write direction has at most one group (optab.h): its members repeat. */
 	if (g < row->nr_write && row->wr[g].min > 0)
 		return (enum optab_role)row->wr[g + 1 + (i - g) % (size_t)row->wr[g].min].role;
 	return OPTAB_INOUT; /* pass-through, or beyond the row (refused anyway) */
+}
+
+const struct tensor_kind *optab_tensor_kind(const struct optab_op *row)
+{
+	switch (row->tensor) {
+	case OPTAB_TENSOR_TF:
+		return &tensor_kind_tf;
+	case OPTAB_TENSOR_TFLITE:
+		return &tensor_kind_tflite;
+	case OPTAB_TENSOR_TORCH:
+		return &tensor_kind_torch;
+	default:
+		return NULL;
+	}
+}
+
+int optab_op_type(const struct vaccel_arg *arg, uint32_t *op)
+{
+	uint32_t value;
+	uint8_t byte;
+
+	if (!arg->buf)
+		return -1;
+	if (arg->size == sizeof(byte) &&
+	    (arg->type == VACCEL_ARG_UINT8 || arg->type == VACCEL_ARG_RAW)) {
+		memcpy(&byte, arg->buf, sizeof(byte));
+		value = byte;
+	} else if (arg->size == sizeof(value) &&
+		   (arg->type == VACCEL_ARG_RAW || arg->type == VACCEL_ARG_INT32 ||
+		    arg->type == VACCEL_ARG_UINT32)) {
+		/* 0.7.1's vaccel_op_type_t; negative INT32 values are far out of range. */
+		memcpy(&value, arg->buf, sizeof(value));
+	} else {
+		return -1;
+	}
+	*op = value;
+	return value < VACCEL_OP_MAX ? 0 : -2;
 }

@@ -88,6 +88,9 @@ int optab_err_str(const struct optab_op *row, const struct optab_err *e, char *b
 		put(&o, "%" PRIu64 " elements, must be %s %" PRIu64, e->have,
 		    e->fault == OPTAB_E_SHORT ? "at least" : "exactly", e->need);
 		break;
+	case OPTAB_E_TENSOR:
+		put(&o, "tensor shape: %s", e->detail ? e->detail : "invalid");
+		break;
 	default: /* OPTAB_E_SHAPE */
 		put(&o, "invalid shape (rows and cols >= 1, stride >= cols, no overflow)");
 		break;
@@ -143,6 +146,10 @@ static void put_arg(struct out *o, const struct optab_op *row, const struct opta
 		put(o, "[≥ (%s−1)·%s + %s]", ref_desc(row, d->ref[0])->name,
 		    ref_desc(row, d->ref[2])->name, ref_desc(row, d->ref[1])->name);
 		break;
+	case OPTAB_LEN_TENSOR:
+		put(o, "[tensor(%s, %s)]", ref_desc(row, d->ref[0])->name,
+		    ref_desc(row, d->ref[1])->name);
+		break;
 	case OPTAB_LEN_FREE:
 		if (d->min)
 			put(o, "[≥ %" PRId64 "]", d->min);
@@ -194,6 +201,7 @@ static void put_args(struct out *o, const struct optab_op *row, bool write)
 int optab_doc_table(char *buf, size_t size)
 {
 	struct out o = {.buf = buf, .size = size};
+	bool tensors = false;
 
 	put(&o, "| Op | Read args after the type | Write args |\n|---|---|---|\n");
 	for (uint32_t op = 0; op < VACCEL_OP_MAX; op++) {
@@ -207,6 +215,11 @@ int optab_doc_table(char *buf, size_t size)
 		put(&o, " | ");
 		put_args(&o, row, true);
 		put(&o, " |\n");
+		tensors |= row->tensor != OPTAB_TENSOR_NONE;
 	}
+	if (tensors)
+		put(&o,
+		    "\nA tensor has 1 to %d dims; a result's dims arg should have room for %d.\n",
+		    OPTAB_TENSOR_MAX_DIMS, OPTAB_TENSOR_MAX_DIMS);
 	return (int)o.len;
 }

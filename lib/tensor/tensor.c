@@ -142,6 +142,25 @@ int64_t tensor_dim(const struct tensor_kind *kind, const void *dims, size_t i)
 	return ((const int32_t *)dims)[i];
 }
 
+void *tensor_ptr_get(const struct tensor_kind *kind, const void *arr, size_t i)
+{
+	if (kind == &tensor_kind_tf)
+		return ((struct vaccel_tf_tensor *const *)arr)[i];
+	if (kind == &tensor_kind_tflite)
+		return ((struct vaccel_tflite_tensor *const *)arr)[i];
+	return ((struct vaccel_torch_tensor *const *)arr)[i];
+}
+
+void tensor_ptr_set(const struct tensor_kind *kind, void *arr, size_t i, void *tensor)
+{
+	if (kind == &tensor_kind_tf)
+		((struct vaccel_tf_tensor **)arr)[i] = tensor;
+	else if (kind == &tensor_kind_tflite)
+		((struct vaccel_tflite_tensor **)arr)[i] = tensor;
+	else
+		((struct vaccel_torch_tensor **)arr)[i] = tensor;
+}
+
 int tensor_elem_size(const struct tensor_kind *kind, int data_type)
 {
 	if (data_type < 0 || data_type >= kind->nr_types)

@@ -66,6 +66,14 @@ void tensor_put(const struct tensor_kind *kind, void *tensor, const struct tenso
 /* dims[i] of a kind's dims array, widened. */
 int64_t tensor_dim(const struct tensor_kind *kind, const void *dims, size_t i);
 
+/*
+ * Element i of an array of a kind's tensor pointers (the `struct vaccel_tf_tensor **`
+ * a model run takes), read and written as the family's own pointer type: the plugin
+ * or caller on the other side accesses the array as such.
+ */
+void *tensor_ptr_get(const struct tensor_kind *kind, const void *arr, size_t i);
+void tensor_ptr_set(const struct tensor_kind *kind, void *arr, size_t i, void *tensor);
+
 /* Bytes per element of `data_type` (see tensor_kind.elem_size). */
 int tensor_elem_size(const struct tensor_kind *kind, int data_type);
 

@@ -20,47 +20,6 @@
 /* Largest count of user args exec passes through (both directions). */
 #define VIO_MAX_USER_ARGS VIRTIO_ACCEL_MAX_ARGS_LIMIT
 
-/* One typed-call parameter, in the row's order. */
-struct vio_src {
-	const void *buf;
-	uint64_t n;		      /* elements, or one of the two below */
-	size_t elem;		      /* the caller's element size (the row's must match) */
-	const struct vaccel_arg *arg; /* else: a caller's arg taken as it is */
-};
-#define VIO_DERIVED UINT64_MAX	    /* the row's relation sizes it */
-#define VIO_STRLEN (UINT64_MAX - 1) /* a C string: strlen + 1 bytes, none for NULL */
-
-#define VAL(x)                                                                                     \
-	{                                                                                          \
-		.buf = &(x), .n = 1, .elem = sizeof(x)                                             \
-	}
-#define ELEMS(p, count)                                                                            \
-	{                                                                                          \
-		.buf = (p), .n = (count), .elem = sizeof(*(p))                                     \
-	}
-#define BYTES(p, count)                                                                            \
-	{                                                                                          \
-		.buf = (p), .n = (count), .elem = 1                                                \
-	}
-#define DERIVED(p)                                                                                 \
-	{                                                                                          \
-		.buf = (p), .n = VIO_DERIVED, .elem = sizeof(*(p))                                 \
-	}
-#define STR(s)                                                                                     \
-	{                                                                                          \
-		.buf = (s), .n = VIO_STRLEN, .elem = 1                                             \
-	}
-#define USER(a)                                                                                    \
-	{                                                                                          \
-		.arg = (a)                                                                         \
-	}
-
-/* Pass-through args after the row's fixed ones. */
-struct vio_tail {
-	struct vaccel_arg *read, *write;
-	size_t nr_read, nr_write;
-};
-
 /* A caller's arg, verbatim (type and custom type id included). */
 static struct vio_arg from_user(const struct vaccel_arg *a)
 {
@@ -102,50 +61,97 @@ static int typed_arg(const struct optab_op *row, const struct optab_arg *d, cons
 }
 
 /*
- * Build and send op's GENOP from its fixed args src[] (read then write, the
- * row's order) and the pass-through tail. Returns the vAccel result.
+ * The descriptor of each arg, read then write, the row's groups repeated as
+ * reps[] says (read groups first). *nr_read gets the read count. False when
+ * the args are not n.
  */
-static int vio_op(struct vaccel_session *sess, vaccel_op_type_t op, const struct vio_src *src,
-		  size_t nr_src, const struct vio_tail *tail)
+static bool expand_descs(const struct optab_op *row, const uint64_t *reps,
+			 const struct optab_arg **out, size_t n, size_t *nr_read)
 {
-	const struct optab_op *row = optab_op(op);
-	struct vaccel_arg fixed[2 * OPTAB_MAX_FIXED];
+	size_t k = 0, g = 0;
+
+	for (int w = 0; w < 2; w++) {
+		const struct optab_arg *d = w ? row->wr : row->rd;
+		size_t nd = w ? row->nr_write : row->nr_read;
+
+		if (w)
+			*nr_read = k;
+		for (size_t i = 0; i < nd; i++) {
+			size_t members = d[i].len == OPTAB_LEN_GROUP ? (size_t)d[i].min : 0;
+			uint64_t times = members ? reps[g++] : 1;
+
+			for (uint64_t r = 0; r < times; r++) {
+				for (size_t j = 0; j < (members ? members : 1); j++) {
+					if (k == n)
+						return false;
+					out[k++] = members ? &d[i + 1 + j] : &d[i];
+				}
+			}
+			i += members;
+		}
+	}
+	return k == n;
+}
+
+int vio_op_call(struct vaccel_session *sess, const struct vio_op *o)
+{
+	const struct optab_op *row = optab_op(o->op);
+	const struct optab_arg *descs_fixed[2 * OPTAB_MAX_FIXED], **descs = descs_fixed;
+	struct vaccel_arg fixed[2 * OPTAB_MAX_FIXED], *args = fixed;
 	struct vio_arg rd_fixed[1 + OPTAB_MAX_FIXED], wr_fixed[OPTAB_MAX_FIXED];
 	struct vio_arg *rd = rd_fixed, *wr = wr_fixed;
+	const struct vio_tail *tail = o->tail;
 	size_t nr_tr = tail ? tail->nr_read : 0, nr_tw = tail ? tail->nr_write : 0;
-	uint8_t op_type = (uint8_t)op;
+	size_t nr_src = o->nr_src, nr_rs = 0, nr_ws, nr_rd, nr_wr;
+	uint8_t op_type = (uint8_t)o->op;
+	bool grouped = o->reps != NULL;
 	struct optab_err err;
-	size_t nr_rd, nr_wr;
 	int ret;
 
-	if (!row || nr_src != (size_t)row->nr_read + row->nr_write)
+	if (!row || (!grouped && nr_src != (size_t)row->nr_read + row->nr_write))
 		return VACCEL_EINVAL;
 	if ((nr_tr && !tail->read) || (nr_tw && !tail->write))
 		return VACCEL_EINVAL;
-	if (nr_tr > VIO_MAX_USER_ARGS || nr_tw > VIO_MAX_USER_ARGS) {
+	if (nr_tr > VIO_MAX_USER_ARGS || nr_tw > VIO_MAX_USER_ARGS ||
+	    nr_src > VIRTIO_ACCEL_MAX_ARGS_LIMIT) {
 		vaccel_error("[virtio] Too many arguments for the device");
 		return VACCEL_ENOSPC;
 	}
-	for (size_t i = 0; i < nr_src; i++) {
-		const struct optab_arg *d =
-		    i < row->nr_read ? &row->rd[i] : &row->wr[i - row->nr_read];
-
-		ret = typed_arg(row, d, &src[i], &fixed[i]);
-		if (ret)
-			return ret;
+	/* Repeated groups (the model ops' tensors): storage by their count. */
+	if (grouped) {
+		descs = calloc(nr_src + 1, sizeof(*descs));
+		args = calloc(nr_src + 1, sizeof(*args));
+		rd = calloc(1 + nr_src + nr_tr, sizeof(*rd));
+		wr = calloc(nr_src + nr_tw + 1, sizeof(*wr));
+		ret = VACCEL_ENOMEM;
+		if (!descs || !args || !rd || !wr)
+			goto out;
+		ret = VACCEL_EINVAL;
+		if (!expand_descs(row, o->reps, descs, nr_src, &nr_rs))
+			goto out;
+	} else {
+		nr_rs = row->nr_read;
+		for (size_t i = 0; i < nr_src; i++)
+			descs[i] = i < nr_rs ? &row->rd[i] : &row->wr[i - nr_rs];
 	}
-	if (optab_check(row, fixed, row->nr_read, fixed + row->nr_read, row->nr_write, OPTAB_DERIVE,
-			NULL, &err)) {
+	nr_ws = nr_src - nr_rs;
+	for (size_t i = 0; i < nr_src; i++) {
+		ret = typed_arg(row, descs[i], &o->src[i], &args[i]);
+		if (ret)
+			goto out;
+	}
+	if (optab_check(row, args, nr_rs, args + nr_rs, nr_ws, OPTAB_DERIVE, NULL, &err)) {
 		char why[256];
 
 		optab_err_str(row, &err, why, sizeof(why));
 		vaccel_error("[virtio] %s", why);
-		return VACCEL_EINVAL;
+		ret = VACCEL_EINVAL;
+		goto out;
 	}
 
-	nr_rd = 1 + row->nr_read + nr_tr;
-	nr_wr = row->nr_write + nr_tw;
-	if (nr_tr || nr_tw) {
+	nr_rd = 1 + nr_rs + nr_tr;
+	nr_wr = nr_ws + nr_tw;
+	if (!grouped && (nr_tr || nr_tw)) {
 		rd = calloc(nr_rd, sizeof(*rd));
 		wr = calloc(nr_wr ? nr_wr : 1, sizeof(*wr));
 		if (!rd || !wr) {
@@ -154,23 +160,50 @@ static int vio_op(struct vaccel_session *sess, vaccel_op_type_t op, const struct
 		}
 	}
 	rd[0] = (struct vio_arg){.buf = &op_type, .len = 1, .type = VACCEL_ARG_UINT8};
-	for (size_t i = 0; i < row->nr_read; i++)
-		rd[1 + i] = from_user(&fixed[i]);
+	for (size_t i = 0; i < nr_rs; i++)
+		rd[1 + i] = from_user(&args[i]);
 	for (size_t i = 0; i < nr_tr; i++)
-		rd[1 + row->nr_read + i] = from_user(&tail->read[i]);
+		rd[1 + nr_rs + i] = from_user(&tail->read[i]);
 	/* Only what the op reads travels in: out-only buffers are not copied to the device. */
 	for (size_t i = 0; i < nr_wr; i++) {
-		wr[i] = from_user(i < row->nr_write ? &fixed[row->nr_read + i]
-						    : &tail->write[i - row->nr_write]);
+		wr[i] = from_user(i < nr_ws ? &args[nr_rs + i] : &tail->write[i - nr_ws]);
 		wr[i].inout = optab_write_role(row, i) == OPTAB_INOUT;
 	}
 	ret = vio_genop(sess, rd, (unsigned)nr_rd, wr, (unsigned)nr_wr);
+	/* What the device produced in each write arg. */
+	for (size_t i = 0; o->out_len && i < nr_ws; i++)
+		o->out_len[i] = wr[i].len;
 out:
 	if (rd != rd_fixed) {
 		free(rd);
 		free(wr);
 	}
+	if (descs != descs_fixed) {
+		free(descs);
+		free(args);
+	}
 	return ret;
+}
+
+/* An op of fixed args src[] (read then write, the row's order) and a pass-through tail. */
+static int vio_op(struct vaccel_session *sess, vaccel_op_type_t op, const struct vio_src *src,
+		  size_t nr_src, const struct vio_tail *tail)
+{
+	return vio_op_call(sess,
+			   &(struct vio_op){.op = op, .src = src, .nr_src = nr_src, .tail = tail});
+}
+
+int vio_remote_id(const struct vaccel_resource *res, int64_t *rid)
+{
+	if (!res)
+		return VACCEL_EINVAL;
+	/* The device knows the resource by the id it gave us. */
+	*rid = res->remote_id;
+	if (*rid <= 0) {
+		vaccel_error("[virtio] Resource %" PRId64 " has no remote copy", res->id);
+		return VACCEL_ENOENT;
+	}
+	return VACCEL_OK;
 }
 
 static int vio_noop(struct vaccel_session *sess)
@@ -300,15 +333,10 @@ static int vio_exec_with_resource(struct vaccel_session *sess, struct vaccel_res
 {
 	const struct vio_tail tail = {read, write, nr_read, nr_write};
 	int64_t rid;
+	int ret = vio_remote_id(resource, &rid);
 
-	if (!resource)
-		return VACCEL_EINVAL;
-	/* The device knows the resource by the id it gave us. */
-	rid = resource->remote_id;
-	if (rid <= 0) {
-		vaccel_error("[virtio] Resource %" PRId64 " has no remote copy", resource->id);
-		return VACCEL_ENOENT;
-	}
+	if (ret)
+		return ret;
 
 	const struct vio_src src[] = {VAL(rid), STR(fn_symbol)};
 

@@ -399,6 +399,8 @@ static int vio_init(void)
 	}
 	vaccel_debug("[virtio] Using the %s driver", vio_drv->ops->name);
 	ret = vaccel_plugin_register_ops(vio_ops, vio_nr_ops);
+	if (!ret)
+		ret = vaccel_plugin_register_ops(vio_model_ops, vio_nr_model_ops);
 	if (ret) {
 		vio_drv->ops->close(vio_drv);
 		vio_drv = NULL;

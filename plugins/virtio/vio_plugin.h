@@ -33,8 +33,73 @@ int vio_result(const struct vio_req *req, int drv_ret);
 int vio_genop(struct vaccel_session *sess, const struct vio_arg *read, unsigned nr_read,
 	      struct vio_arg *write, unsigned nr_write);
 
-/* The op table the plugin registers. */
+/* ------------------------------------------------- building a GENOP (vio_ops.c) */
+
+/* One typed-call parameter, in the row's order. */
+struct vio_src {
+	const void *buf;
+	uint64_t n;		      /* elements, or one of the two below */
+	size_t elem;		      /* the caller's element size (the row's must match) */
+	const struct vaccel_arg *arg; /* else: a caller's arg taken as it is */
+};
+#define VIO_DERIVED UINT64_MAX	    /* the row's relation sizes it */
+#define VIO_STRLEN (UINT64_MAX - 1) /* a C string: strlen + 1 bytes, none for NULL */
+
+#define VAL(x)                                                                                     \
+	{                                                                                          \
+		.buf = &(x), .n = 1, .elem = sizeof(x)                                             \
+	}
+#define ELEMS(p, count)                                                                            \
+	{                                                                                          \
+		.buf = (p), .n = (count), .elem = sizeof(*(p))                                     \
+	}
+#define BYTES(p, count)                                                                            \
+	{                                                                                          \
+		.buf = (p), .n = (count), .elem = 1                                                \
+	}
+#define DERIVED(p)                                                                                 \
+	{                                                                                          \
+		.buf = (p), .n = VIO_DERIVED, .elem = sizeof(*(p))                                 \
+	}
+#define STR(s)                                                                                     \
+	{                                                                                          \
+		.buf = (s), .n = VIO_STRLEN, .elem = 1                                             \
+	}
+#define USER(a)                                                                                    \
+	{                                                                                          \
+		.arg = (a)                                                                         \
+	}
+
+/* Pass-through args after the row's fixed ones. */
+struct vio_tail {
+	struct vaccel_arg *read, *write;
+	size_t nr_read, nr_write;
+};
+
+/* One op's request: its args' sources in wire order, read then write. */
+struct vio_op {
+	vaccel_op_type_t op;
+	const struct vio_src *src; /* one per arg the row lays out (groups repeated) */
+	size_t nr_src;
+	const uint64_t *reps;	     /* repetitions of each group (read's first); NULL: none */
+	const struct vio_tail *tail; /* pass-through args, or NULL */
+	uint64_t *out_len;	     /* if set: bytes produced in each of the row's write args */
+};
+
+/*
+ * Build o's GENOP from its row in the op table: type each source as its
+ * descriptor says, size the ones the row derives, check the request, mark
+ * in/out write args, send it. Returns the vAccel result.
+ */
+int vio_op_call(struct vaccel_session *sess, const struct vio_op *o);
+
+/* The id the device gave res (VACCEL_ENOENT when it has none). */
+int vio_remote_id(const struct vaccel_resource *res, int64_t *rid);
+
+/* The op tables the plugin registers: vio_ops.c's, and the model ops' (vio_model.c). */
 extern struct vaccel_op vio_ops[];
 extern const size_t vio_nr_ops;
+extern struct vaccel_op vio_model_ops[];
+extern const size_t vio_nr_model_ops;
 
 #endif /* VIO_PLUGIN_H */

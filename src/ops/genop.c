@@ -9,9 +9,12 @@
  * call (genop_unpack.c) runs.
  *
  * Differences from upstream, on purpose: NOOP is reachable (the transport
- * needs it); every size and count is checked (upstream read the untyped
- * minmax/fpga args blindly); every arg, pass-through ones included, must be
- * well formed. Classify keeps upstream's WRITE order for compatibility.
+ * needs it); the op type may also be 0.7.1's 4-byte form (optab_op_type());
+ * the model ops (TF, TFLite, Torch) are genop-capable, their tensors checked
+ * like every other arg (lib/modelop runs them); every size and count is
+ * checked (upstream read the untyped minmax/fpga args blindly); every arg,
+ * pass-through ones included, must be well formed. Classify keeps upstream's
+ * WRITE order for compatibility.
  */
 
 #include "genop_unpack.h"
@@ -21,26 +24,26 @@
 #include "vaccel/ops/genop.h"
 #include <inttypes.h>
 
-/* read[0]: the op type, a VACCEL_ARG_UINT8 of size 1. */
+/* read[0]: the op type, as main's or 0.7.1's programs send it (optab_op_type()). */
 static int ops_genop_op_type(const struct vaccel_arg *arg, vaccel_op_type_t *op)
 {
-	uint8_t value;
+	uint32_t value;
 
-	if (arg->type != VACCEL_ARG_UINT8 || arg->size != sizeof(value) || !arg->buf) {
-		vaccel_error("genop: operation type: expected %s of 1 byte, got %s of %zu%s",
+	switch (optab_op_type(arg, &value)) {
+	case 0:
+		*op = (vaccel_op_type_t)value;
+		return VACCEL_OK;
+	case -2:
+		vaccel_error("genop: Invalid operation type %" PRIu32, value);
+		return VACCEL_EINVAL;
+	default:
+		vaccel_error("genop: operation type: expected %s of 1 byte (or 0.7.1's 4-byte "
+			     "RAW/INT32/UINT32), got %s of %zu%s",
 			     vaccel_arg_type_to_str(VACCEL_ARG_UINT8),
 			     vaccel_arg_type_to_str(arg->type), arg->size,
 			     arg->buf ? "" : " at NULL");
 		return VACCEL_EINVAL;
 	}
-	value = *(const uint8_t *)arg->buf;
-	if (value >= VACCEL_OP_MAX) {
-		vaccel_error("genop: Invalid operation type %u", value);
-		return VACCEL_EINVAL;
-	}
-
-	*op = (vaccel_op_type_t)value;
-	return VACCEL_OK;
 }
 
 int vaccel_genop(struct vaccel_session *sess, struct vaccel_arg *read, int nr_read,

@@ -7,6 +7,7 @@
  */
 
 #include "genop_unpack.h"
+#include "modelop.h"
 #include "vaccel/error.h"
 #include "vaccel/log.h"
 #include "vaccel/ops/blas.h"
@@ -115,6 +116,51 @@ static int minmax_call(const struct ops_genop_call *c)
 			     v[5].buf, v[6].buf);
 }
 
+/* The runtime's own model API, for lib/modelop. */
+static const struct modelop_fns model_fns = {
+    .tf_model_load = vaccel_tf_model_load,
+    .tf_model_unload = vaccel_tf_model_unload,
+    .tf_model_run = vaccel_tf_model_run,
+    .tflite_model_load = vaccel_tflite_model_load,
+    .tflite_model_unload = vaccel_tflite_model_unload,
+    .tflite_model_run = vaccel_tflite_model_run,
+    .torch_model_load = vaccel_torch_model_load,
+    .torch_model_run = vaccel_torch_model_run,
+    .torch_sgemm = vaccel_torch_sgemm,
+    .tf_tensor_delete = vaccel_tf_tensor_delete,
+    .tflite_tensor_delete = vaccel_tflite_tensor_delete,
+    .torch_tensor_delete = vaccel_torch_tensor_delete,
+    .tf_status_release = vaccel_tf_status_release,
+};
+
+/*
+ * TF, TFLite, Torch: lib/modelop builds the typed call and writes the results
+ * back (each write arg's size becomes what was produced in it). The model id
+ * is looked up among this process's resources, as exec_with_resource's.
+ */
+static int model_call(const struct ops_genop_call *c)
+{
+	struct vaccel_resource *model = NULL;
+
+	if (c->row->nr_read && (c->row->rd[0].flags & OPTAB_F_RESOURCE)) {
+		int ret = vaccel_resource_get_by_id(&model, c->v[0].i);
+
+		if (ret) {
+			vaccel_error("genop: %s: no resource with id %" PRId64,
+				     vaccel_op_type_to_str(c->op), c->v[0].i);
+			return ret;
+		}
+	}
+	return modelop_call(&model_fns, &(struct modelop_req){.row = c->row,
+							      .v = c->v,
+							      .sess = c->sess,
+							      .model = model,
+							      .read = c->read,
+							      .nr_read = c->nr_read,
+							      .write = c->write,
+							      .nr_write = c->nr_write});
+}
+
 /* The function selector travels with the plugin's own args. */
 static int opencv_call(const struct ops_genop_call *c)
 {
@@ -131,6 +177,15 @@ static const ops_genop_call_fn calls[VACCEL_OP_MAX] = {
     [VACCEL_OP_IMAGE_SEGMENT] = image_call,
     [VACCEL_OP_IMAGE_POSE] = image_call,
     [VACCEL_OP_IMAGE_DEPTH] = image_call,
+    [VACCEL_OP_TF_MODEL_LOAD] = model_call,
+    [VACCEL_OP_TF_MODEL_UNLOAD] = model_call,
+    [VACCEL_OP_TF_MODEL_RUN] = model_call,
+    [VACCEL_OP_TFLITE_MODEL_LOAD] = model_call,
+    [VACCEL_OP_TFLITE_MODEL_UNLOAD] = model_call,
+    [VACCEL_OP_TFLITE_MODEL_RUN] = model_call,
+    [VACCEL_OP_TORCH_MODEL_LOAD] = model_call,
+    [VACCEL_OP_TORCH_MODEL_RUN] = model_call,
+    [VACCEL_OP_TORCH_SGEMM] = model_call,
     [VACCEL_OP_BLAS_SGEMM] = sgemm_call,
     [VACCEL_OP_FPGA_ARRAYCOPY] = arraycopy_call,
     [VACCEL_OP_FPGA_MMULT] = mmult_call,

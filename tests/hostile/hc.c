@@ -215,6 +215,12 @@ int hc_noop(struct hf *h, uint64_t sid)
 
 int hc_upload(struct hf *h, uint64_t sid, unsigned nfiles, size_t size, uint64_t *id)
 {
+	return hc_upload_as(h, sid, VACCEL_RESOURCE_DATA, nfiles, size, id);
+}
+
+int hc_upload_as(struct hf *h, uint64_t sid, uint32_t rtype, unsigned nfiles, size_t size,
+		 uint64_t *id)
+{
 	static char names[8][16];
 	struct hf_arg rd[16];
 	struct hf_resp r;
@@ -228,8 +234,8 @@ int hc_upload(struct hf *h, uint64_t sid, unsigned nfiles, size_t size, uint64_t
 		rd[2 * f] = (struct hf_arg){names[f], strlen(names[f]) + 1, VACCEL_ARG_STRING};
 		rd[2 * f + 1] = (struct hf_arg){data, size, VACCEL_ARG_BUFFER};
 	}
-	assert_true(hf_request(h, VIRTIO_ACCEL_C_REGISTER_RESOURCE, VACCEL_RESOURCE_DATA, sid, 0,
-			       rd, 2 * nfiles, NULL, 0, 0, &r) > 0);
+	assert_true(hf_request(h, VIRTIO_ACCEL_C_REGISTER_RESOURCE, rtype, sid, 0, rd, 2 * nfiles,
+			       NULL, 0, 0, &r) > 0);
 	free(data);
 	if (id)
 		*id = r.status == VIRTIO_ACCEL_S_OK ? r.id : 0;

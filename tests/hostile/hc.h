@@ -67,6 +67,9 @@ int hc_destroy(struct hf *h, uint64_t sid);
 int hc_noop(struct hf *h, uint64_t sid);
 /* REGISTER_RESOURCE of nfiles files of `size` bytes each (names f0, f1...): status, *id. */
 int hc_upload(struct hf *h, uint64_t sid, unsigned nfiles, size_t size, uint64_t *id);
+/* The same as a resource of type rtype (vaccel_resource_type_t: LIB, DATA, MODEL). */
+int hc_upload_as(struct hf *h, uint64_t sid, uint32_t rtype, unsigned nfiles, size_t size,
+		 uint64_t *id);
 
 /* A descriptor, for cases that write rings by hand. */
 static inline struct vring_desc hc_desc(uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)

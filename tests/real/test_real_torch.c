@@ -5,8 +5,9 @@
  * accuracy on every held-out digit (the plugin decodes, preprocesses and runs each PNG),
  * the known digit, and bad inputs (undecodable or oversized images, a model file that is not
  * TorchScript, a model that is not a classifier, no model, a short result buffer) that get a
- * clear error and leave the plugin and the daemon serving. Locally also torch_model_load /
- * torch_model_run / torch_sgemm, which cannot cross the transport yet (issue #9).
+ * clear error and leave the plugin and the daemon serving; torch_model_load /
+ * torch_model_run (the same digit from its pixels as a tensor) and torch_sgemm against a
+ * reference, both ways too (the model ops' wire rows, issue #9).
  */
 #include <float.h>
 #include <math.h>
@@ -247,15 +248,6 @@ static void test_model_load_run(void **state)
 	struct vaccel_torch_tensor in = {0}, *inp = &in, *out[2] = {NULL, NULL};
 
 	(void)state;
-	if (real_remote()) {
-		/*
-		 * Tripwire: torch_model_load/run do not cross the transport until issue #9
-		 * adds their wire rows. When this fails, #9 has landed: run the local checks
-		 * below over the transport too.
-		 */
-		assert_int_equal(vaccel_torch_model_load(&sess, &model), VACCEL_ENOTSUP);
-		return;
-	}
 	seven_pixels(px);
 	assert_int_equal(vaccel_torch_model_load(&sess, &model), VACCEL_OK);
 	assert_int_equal(vaccel_torch_tensor_init(&in, 4, dims, VACCEL_TORCH_FLOAT), VACCEL_OK);
@@ -306,12 +298,6 @@ static void test_torch_sgemm(void **state)
 	struct rc_rng r;
 
 	(void)state;
-	if (real_remote()) {
-		/* Tripwire for issue #9, as above. */
-		assert_int_equal(vaccel_torch_sgemm(&sess, &pa, &pb, &pc, M, N, K, &out),
-				 VACCEL_ENOTSUP);
-		return;
-	}
 	rc_rng_seed(&r, 11000);
 	rc_rng_fill(&r, a, M * K, -1, 1);
 	rc_rng_fill(&r, b, K * N, -1, 1);

@@ -43,7 +43,12 @@ struct virtio_accel_config {
 	__le64 max_request_bytes; /* payload bytes per request, both parts */
 };
 
-/* Request codes (spec §6). */
+/*
+ * Request codes (spec §6). A GENOP's read arg 0 is the vAccel op type (a
+ * UINT8; devices also take upstream 0.7.1's 4-byte form), its other args as
+ * the op's row in spec §6.2 lays them out; the model ops (TF, TFLite,
+ * Torch) carry tensors as {dims, data type, data} args (spec §6.3).
+ */
 enum virtio_accel_code {
 	VIRTIO_ACCEL_C_CREATE_SESSION = 1,
 	VIRTIO_ACCEL_C_DESTROY_SESSION = 2,

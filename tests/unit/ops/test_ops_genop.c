@@ -62,11 +62,15 @@ static void bad_op_arg(void **state)
 {
 	struct opstest_fixture *f = F(state);
 	uint8_t two[2] = {0, 0};
-	uint32_t wide = 0;
+	uint32_t wide = VACCEL_OP_MAX;
+	int32_t neg = -1;
+	int64_t i64 = VACCEL_OP_NOOP;
 	struct vaccel_arg cases[] = {
-	    ARG(VACCEL_ARG_RAW, &opv[0], 1),	 /* untyped */
 	    ARG(VACCEL_ARG_INT8, &opv[0], 1),	 /* wrong type, right size */
-	    ARG(VACCEL_ARG_UINT32, &wide, 4),	 /* upstream's old 4-byte enum */
+	    ARG(VACCEL_ARG_RAW, two, 2),	 /* neither form */
+	    ARG(VACCEL_ARG_INT64, &i64, 8),	 /* neither form */
+	    ARG(VACCEL_ARG_UINT32, &wide, 4),	 /* 0.7.1's 4 bytes, == VACCEL_OP_MAX */
+	    ARG(VACCEL_ARG_INT32, &neg, 4),	 /* 0.7.1's 4 bytes, negative */
 	    ARG(VACCEL_ARG_UINT8, two, 2),	 /* too long */
 	    ARG(VACCEL_ARG_UINT8, &opv[0], 0),	 /* empty */
 	    ARG(VACCEL_ARG_UINT8, NULL, 1),	 /* no buffer */
@@ -93,15 +97,222 @@ static void bad_counts(void **state)
 	assert_int_equal(opstest_total_calls(f->st), 0);
 }
 
-static void ml_ops_not_genop(void **state)
+/*
+ * Upstream 0.7.1's programs pass the op type as their 4-byte vaccel_op_type_t:
+ * untyped (RAW, as `{.size = sizeof(op_type), .buf = &op_type}` leaves it) or,
+ * in some, typed INT32/UINT32. Its minmax_generic sends every other arg RAW
+ * too, which that row accepts.
+ */
+static void op_type_071(void **state)
 {
 	struct opstest_fixture *f = F(state);
+	vaccel_op_type_t noop = VACCEL_OP_NOOP, mm = VACCEL_OP_MINMAX;
+	double in[] = {4, -1}, out[2], min, max;
+	int ndata = 2, low = 0, high = 9;
+	struct vaccel_arg forms[] = {
+	    {.buf = &noop, .size = sizeof(noop)},
+	    ARG(VACCEL_ARG_INT32, &noop, 4),
+	    ARG(VACCEL_ARG_UINT32, &noop, 4),
+	    ARG(VACCEL_ARG_RAW, &opv[VACCEL_OP_NOOP], 1),
+	};
+	struct vaccel_arg read[] = {{.buf = &mm, .size = sizeof(mm)},
+				    {.buf = in, .size = sizeof(in)},
+				    {.buf = &ndata, .size = sizeof(ndata)},
+				    {.buf = &low, .size = sizeof(low)},
+				    {.buf = &high, .size = sizeof(high)}};
+	struct vaccel_arg write[] = {{.buf = out, .size = sizeof(out)},
+				     {.buf = &min, .size = sizeof(min)},
+				     {.buf = &max, .size = sizeof(max)}};
 
-	for (int op = VACCEL_OP_TF_MODEL_LOAD; op <= VACCEL_OP_TORCH_SGEMM; op++) {
-		struct vaccel_arg read[] = {OP(op)};
+	for (size_t i = 0; i < ARRAY_SIZE(forms); i++)
+		assert_int_equal(vaccel_genop(&f->sess, &forms[i], 1, NULL, 0), VACCEL_OK);
+	assert_int_equal(f->st->count[VACCEL_OP_NOOP], ARRAY_SIZE(forms));
+	assert_int_equal(vaccel_genop(&f->sess, read, 5, write, 3), VACCEL_OK);
+	assert_int_equal(f->st->count[VACCEL_OP_MINMAX], 1);
+	assert_true(min == -1 && max == 4);
+}
 
-		REFUSED(f, read, 1, NULL, 0, VACCEL_ENOTSUP);
-	}
+/* ---- model ops: tensors as args, results into the caller's slots ---- */
+
+#define MAX_DIMS 32 /* the dims a result slot offers (OPTAB_TENSOR_MAX_DIMS) */
+
+/* A TF run: one input (2 x 3 floats), two outputs (the opstest plugin echoes input 0). */
+struct tf_run {
+	int64_t model, dims[2], odims[2][MAX_DIMS];
+	int32_t nin, nout, id, type, otype[2];
+	float in[6], out[2][8];
+	unsigned char code;
+	char msg[64];
+	struct vaccel_arg read[14], write[8];
+};
+
+static void tf_run_pack(struct tf_run *t, int64_t model)
+{
+	*t = (struct tf_run){.model = model,
+			     .dims = {2, 3},
+			     .nin = 1,
+			     .nout = 2,
+			     .type = VACCEL_TF_FLOAT,
+			     .in = {1, 2, 3, 4, 5, 6},
+			     .code = 9};
+	struct vaccel_arg r[] = {
+	    OP(VACCEL_OP_TF_MODEL_RUN),
+	    ARG(VACCEL_ARG_INT64, &t->model, 8),
+	    ARG(VACCEL_ARG_BUFFER, NULL, 0),
+	    ARG(VACCEL_ARG_INT32, &t->nin, 4),
+	    ARG(VACCEL_ARG_INT32, &t->nout, 4),
+	    ARG(VACCEL_ARG_STRING, "in:0", 5),
+	    ARG(VACCEL_ARG_INT32, &t->id, 4),
+	    ARG(VACCEL_ARG_INT64_ARRAY, t->dims, sizeof(t->dims)),
+	    ARG(VACCEL_ARG_INT32, &t->type, 4),
+	    ARG(VACCEL_ARG_BUFFER, t->in, sizeof(t->in)),
+	    ARG(VACCEL_ARG_STRING, "out:0", 6),
+	    ARG(VACCEL_ARG_INT32, &t->id, 4),
+	    ARG(VACCEL_ARG_STRING, "out:1", 6),
+	    ARG(VACCEL_ARG_INT32, &t->id, 4),
+	};
+	struct vaccel_arg w[] = {
+	    ARG(VACCEL_ARG_UINT8, &t->code, 1),
+	    ARG(VACCEL_ARG_CHAR_ARRAY, t->msg, sizeof(t->msg)),
+	    ARG(VACCEL_ARG_INT64_ARRAY, t->odims[0], sizeof(t->odims[0])),
+	    ARG(VACCEL_ARG_INT32, &t->otype[0], 4),
+	    ARG(VACCEL_ARG_BUFFER, t->out[0], sizeof(t->out[0])),
+	    ARG(VACCEL_ARG_INT64_ARRAY, t->odims[1], sizeof(t->odims[1])),
+	    ARG(VACCEL_ARG_INT32, &t->otype[1], 4),
+	    ARG(VACCEL_ARG_BUFFER, t->out[1], sizeof(t->out[1])),
+	};
+
+	memcpy(t->read, r, sizeof(r));
+	memcpy(t->write, w, sizeof(w));
+}
+
+static void tf_run_genop(void **state)
+{
+	struct opstest_fixture *f = F(state);
+	struct vaccel_resource *model = opstest_resource(f, 0, VACCEL_RESOURCE_MODEL, true);
+	struct tf_run t;
+
+	tf_run_pack(&t, model->id);
+	assert_int_equal(vaccel_genop(&f->sess, t.read, 14, t.write, 8), VACCEL_OK);
+	assert_int_equal(f->st->count[VACCEL_OP_TF_MODEL_RUN], 1);
+	assert_ptr_equal(f->st->ptr[0], model);
+	assert_null(f->st->ptr[1]); /* no run options */
+	assert_int_equal(f->st->num[0], 1);
+	assert_int_equal(f->st->num[1], 2);
+	/* (the nodes lived for the call only: test_tr_model reads them in noop's log) */
+	assert_non_null(f->st->ptr[2]);
+	assert_non_null(f->st->ptr[4]);
+	/* the status, then result 0 (the echo) in its slots; result 1 is NULL: empty slots */
+	assert_int_equal(t.write[0].size, 1);
+	assert_int_equal(t.code, 0);
+	assert_int_equal(t.write[1].size, strlen(OPSTEST_TF_MESSAGE) + 1);
+	assert_string_equal(t.msg, OPSTEST_TF_MESSAGE);
+	assert_int_equal(t.write[2].size, 16);
+	assert_int_equal(t.odims[0][0], 2);
+	assert_int_equal(t.odims[0][1], 3);
+	assert_int_equal(t.write[3].size, 4);
+	assert_int_equal(t.otype[0], VACCEL_TF_FLOAT);
+	assert_int_equal(t.write[4].size, sizeof(t.in));
+	assert_memory_equal(t.out[0], t.in, sizeof(t.in));
+	for (int i = 5; i < 8; i++)
+		assert_int_equal(t.write[i].size, 0);
+
+	/* a status message cut to its slot, NUL-terminated */
+	tf_run_pack(&t, model->id);
+	t.write[1].size = 5;
+	assert_int_equal(vaccel_genop(&f->sess, t.read, 14, t.write, 8), VACCEL_OK);
+	assert_int_equal(t.write[1].size, 5);
+	assert_string_equal(t.msg, "hand");
+
+	/* a result larger than its slot: the op ran, its shape came back, its data did not */
+	tf_run_pack(&t, model->id);
+	t.write[4].size = sizeof(t.in) - 4;
+	assert_int_equal(vaccel_genop(&f->sess, t.read, 14, t.write, 8), VACCEL_ERANGE);
+	assert_int_equal(f->st->count[VACCEL_OP_TF_MODEL_RUN], 3);
+	assert_int_equal(t.write[2].size, 16);
+	assert_int_equal(t.write[4].size, 0);
+	/* so is one with more dims than its slot holds */
+	tf_run_pack(&t, model->id);
+	t.write[2].size = 8;
+	assert_int_equal(vaccel_genop(&f->sess, t.read, 14, t.write, 8), VACCEL_ERANGE);
+
+	/* a tensor whose data does not match its shape never reaches the plugin */
+	tf_run_pack(&t, model->id);
+	t.read[9].size = sizeof(t.in) - 4;
+	REFUSED(f, t.read, 14, t.write, 8, VACCEL_EINVAL);
+	tf_run_pack(&t, model->id);
+	t.dims[0] = -2;
+	REFUSED(f, t.read, 14, t.write, 8, VACCEL_EINVAL);
+	/* nor one with a model that is no resource */
+	tf_run_pack(&t, 999999);
+	REFUSED(f, t.read, 14, t.write, 8, VACCEL_ENOENT);
+}
+
+/* TFLite's status byte, Torch's sgemm with no result, and the model-only ops. */
+static void model_ops_genop(void **state)
+{
+	struct opstest_fixture *f = F(state);
+	struct vaccel_resource *model = opstest_resource(f, 0, VACCEL_RESOURCE_MODEL, true);
+	int64_t id = model->id, dims[1] = {4}, odims[MAX_DIMS];
+	int32_t one = 1, zero = 0, m = 2, i32dims[1] = {4}, i32odims[MAX_DIMS], type, otype = 0;
+	uint8_t status = 0, dummy[16] = {0}, out[16];
+	struct vaccel_arg tfl_read[] = {
+	    OP(VACCEL_OP_TFLITE_MODEL_RUN),	     ARG(VACCEL_ARG_INT64, &id, 8),
+	    ARG(VACCEL_ARG_INT32, &one, 4),	     ARG(VACCEL_ARG_INT32, &one, 4),
+	    ARG(VACCEL_ARG_INT32_ARRAY, i32dims, 4), ARG(VACCEL_ARG_INT32, &type, 4),
+	    ARG(VACCEL_ARG_BUFFER, dummy, 16),
+	};
+	struct vaccel_arg tfl_write[] = {
+	    ARG(VACCEL_ARG_UINT8, &status, 1),
+	    ARG(VACCEL_ARG_INT32_ARRAY, i32odims, sizeof(i32odims)),
+	    ARG(VACCEL_ARG_INT32, &otype, 4),
+	    ARG(VACCEL_ARG_BUFFER, out, sizeof(out)),
+	};
+	struct vaccel_arg sg_read[] = {
+	    OP(VACCEL_OP_TORCH_SGEMM),
+	    ARG(VACCEL_ARG_INT32, &m, 4),
+	    ARG(VACCEL_ARG_INT32, &m, 4),
+	    ARG(VACCEL_ARG_INT32, &m, 4),
+	    ARG(VACCEL_ARG_INT64_ARRAY, dims, 8),
+	    ARG(VACCEL_ARG_INT32, &type, 4),
+	    ARG(VACCEL_ARG_BUFFER, dummy, 16),
+	    ARG(VACCEL_ARG_INT64_ARRAY, dims, 8),
+	    ARG(VACCEL_ARG_INT32, &type, 4),
+	    ARG(VACCEL_ARG_BUFFER, dummy, 16),
+	    ARG(VACCEL_ARG_INT64_ARRAY, dims, 8),
+	    ARG(VACCEL_ARG_INT32, &type, 4),
+	    ARG(VACCEL_ARG_BUFFER, dummy, 16),
+	};
+	struct vaccel_arg sg_write[] = {
+	    ARG(VACCEL_ARG_INT64_ARRAY, odims, sizeof(odims)),
+	    ARG(VACCEL_ARG_INT32, &otype, 4),
+	    ARG(VACCEL_ARG_BUFFER, out, sizeof(out)),
+	};
+	struct vaccel_arg load[] = {OP(VACCEL_OP_TORCH_MODEL_LOAD), ARG(VACCEL_ARG_INT64, &id, 8)};
+
+	type = VACCEL_TFLITE_FLOAT32;
+	assert_int_equal(vaccel_genop(&f->sess, tfl_read, 7, tfl_write, 4), VACCEL_OK);
+	assert_int_equal(status, OPSTEST_TFLITE_STATUS);
+	assert_int_equal(tfl_write[0].size, 1);
+	assert_int_equal(tfl_write[1].size, 4);
+	assert_int_equal(i32odims[0], 4);
+	/* no output asked for: the plugin runs, nothing comes back */
+	tfl_read[3] = ARG(VACCEL_ARG_INT32, &zero, 4);
+	assert_int_equal(vaccel_genop(&f->sess, tfl_read, 7, tfl_write, 1), VACCEL_OK);
+	assert_int_equal(f->st->count[VACCEL_OP_TFLITE_MODEL_RUN], 2);
+
+	type = VACCEL_TORCH_FLOAT;
+	assert_int_equal(vaccel_genop(&f->sess, sg_read, 13, sg_write, 3), VACCEL_OK);
+	assert_int_equal(f->st->count[VACCEL_OP_TORCH_SGEMM], 1);
+	assert_int_equal(f->st->num[0], 2);
+	assert_int_equal(sg_write[0].size, 0); /* the plugin made no result */
+
+	assert_int_equal(vaccel_genop(&f->sess, load, 2, NULL, 0), VACCEL_OK);
+	assert_ptr_equal(f->st->ptr[0], model);
+	/* a model op's resource must be a model */
+	opstest_resource(f, 1, VACCEL_RESOURCE_LIB, true);
+	id = f->res[1].id;
+	REFUSED(f, load, 2, NULL, 0, VACCEL_EINVAL);
 }
 
 /* ---- exec ---- */
@@ -848,7 +1059,9 @@ int main(void)
 	    T(noop_extra_args),
 	    T(bad_op_arg),
 	    T(bad_counts),
-	    T(ml_ops_not_genop),
+	    T(op_type_071),
+	    T(tf_run_genop),
+	    T(model_ops_genop),
 	    T(exec_ok),
 	    T(exec_hostile),
 	    T(exec_with_resource_ok),

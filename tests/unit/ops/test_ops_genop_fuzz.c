@@ -8,9 +8,10 @@
  * by the plugin trusting what genop let through, is reported.
  *
  * Invariant checked for every case: genop returns VACCEL_OK exactly when the
- * plugin ran once (the test plugin always succeeds); otherwise the plugin
- * did not run at all. Deterministic seed; OPSTEST_FUZZ_ITERS overrides the
- * iteration count.
+ * plugin ran once (the test plugin always succeeds), or VACCEL_ERANGE when a
+ * model op ran once and its result did not fit its slot; otherwise the
+ * plugin did not run at all. Deterministic seed; OPSTEST_FUZZ_ITERS
+ * overrides the iteration count.
  */
 
 #include "opstest_common.h"
@@ -90,8 +91,80 @@ static struct fuzz_arg *add(struct fuzz_arg *args, int *nr, vaccel_arg_type_t ty
 #define ADD_R(type, data, size) add(r->read, &r->nr_read, type, data, size)
 #define ADD_W(type, data, size) add(r->write, &r->nr_write, type, data, size)
 
+/* A tensor's three args (2 x 2 elements of 4 bytes), dims of `dims_type`. */
+static void add_tensor(struct fuzz_req *r, vaccel_arg_type_t dims_type, int32_t type)
+{
+	int64_t d64[2] = {2, 2};
+	int32_t d32[2] = {2, 2};
+
+	ADD_R(dims_type, dims_type == VACCEL_ARG_INT64_ARRAY ? (void *)d64 : (void *)d32,
+	      dims_type == VACCEL_ARG_INT64_ARRAY ? sizeof(d64) : sizeof(d32));
+	ADD_R(VACCEL_ARG_INT32, &type, 4);
+	ADD_R(VACCEL_ARG_BUFFER, NULL, 16);
+}
+
+/* A result's three slots, room for 8 dims and 16 bytes. */
+static void add_slots(struct fuzz_req *r, vaccel_arg_type_t dims_type)
+{
+	ADD_W(dims_type, NULL, dims_type == VACCEL_ARG_INT64_ARRAY ? 64 : 32);
+	ADD_W(VACCEL_ARG_INT32, NULL, 4);
+	ADD_W(VACCEL_ARG_BUFFER, NULL, 16);
+}
+
+/* The model ops: model resource, counts of one, one tensor each way. */
+static void build_model(struct fuzz_req *r, uint8_t op, int64_t model_id)
+{
+	int32_t one = 1, zero = 0;
+
+	if (op != VACCEL_OP_TORCH_SGEMM)
+		ADD_R(VACCEL_ARG_INT64, &model_id, 8);
+	switch (op) {
+	case VACCEL_OP_TF_MODEL_LOAD:
+	case VACCEL_OP_TF_MODEL_UNLOAD:
+		ADD_W(VACCEL_ARG_UINT8, NULL, 1);
+		ADD_W(VACCEL_ARG_CHAR_ARRAY, NULL, 24);
+		break;
+	case VACCEL_OP_TF_MODEL_RUN:
+		ADD_R(VACCEL_ARG_BUFFER, NULL, 0);
+		ADD_R(VACCEL_ARG_INT32, &one, 4);
+		ADD_R(VACCEL_ARG_INT32, &one, 4);
+		ADD_R(VACCEL_ARG_STRING, "in", 3);
+		ADD_R(VACCEL_ARG_INT32, &zero, 4);
+		add_tensor(r, VACCEL_ARG_INT64_ARRAY, VACCEL_TF_FLOAT);
+		ADD_R(VACCEL_ARG_STRING, "out", 4);
+		ADD_R(VACCEL_ARG_INT32, &zero, 4);
+		ADD_W(VACCEL_ARG_UINT8, NULL, 1);
+		ADD_W(VACCEL_ARG_CHAR_ARRAY, NULL, 24);
+		add_slots(r, VACCEL_ARG_INT64_ARRAY);
+		break;
+	case VACCEL_OP_TFLITE_MODEL_RUN:
+		ADD_R(VACCEL_ARG_INT32, &one, 4);
+		ADD_R(VACCEL_ARG_INT32, &one, 4);
+		add_tensor(r, VACCEL_ARG_INT32_ARRAY, VACCEL_TFLITE_FLOAT32);
+		ADD_W(VACCEL_ARG_UINT8, NULL, 1);
+		add_slots(r, VACCEL_ARG_INT32_ARRAY);
+		break;
+	case VACCEL_OP_TORCH_MODEL_RUN:
+		ADD_R(VACCEL_ARG_BUFFER, NULL, 0);
+		ADD_R(VACCEL_ARG_INT32, &one, 4);
+		ADD_R(VACCEL_ARG_INT32, &one, 4);
+		add_tensor(r, VACCEL_ARG_INT64_ARRAY, VACCEL_TORCH_FLOAT);
+		add_slots(r, VACCEL_ARG_INT64_ARRAY);
+		break;
+	case VACCEL_OP_TORCH_SGEMM:
+		for (int i = 0; i < 3; i++)
+			ADD_R(VACCEL_ARG_INT32, &one, 4);
+		for (int i = 0; i < 3; i++)
+			add_tensor(r, VACCEL_ARG_INT64_ARRAY, VACCEL_TORCH_FLOAT);
+		add_slots(r, VACCEL_ARG_INT64_ARRAY);
+		break;
+	default: /* TFLite load/unload, Torch load: the model only */
+		break;
+	}
+}
+
 /* A valid request for `op`. */
-static void build_valid(struct fuzz_req *r, uint8_t op, int64_t lib_id)
+static void build_valid(struct fuzz_req *r, uint8_t op, int64_t lib_id, int64_t model_id)
 {
 	int64_t two = 2, one = 1;
 	float f1 = 1.0f;
@@ -163,7 +236,8 @@ static void build_valid(struct fuzz_req *r, uint8_t op, int64_t lib_id)
 		ADD_R(VACCEL_ARG_RAW, NULL, 8);
 		ADD_W(VACCEL_ARG_RAW, NULL, 8);
 		break;
-	default: /* TF/TFLite/Torch: just the op type */
+	default: /* TF/TFLite/Torch */
+		build_model(r, op, model_id);
 		break;
 	}
 }
@@ -256,9 +330,10 @@ static void fuzz_genop(void **state)
 {
 	struct opstest_fixture *f = F(state);
 	struct vaccel_resource *lib = opstest_resource(f, 0, VACCEL_RESOURCE_LIB, true);
+	struct vaccel_resource *model = opstest_resource(f, 1, VACCEL_RESOURCE_MODEL, true);
 	const char *env = getenv("OPSTEST_FUZZ_ITERS");
 	long iters = env ? atol(env) : 100000;
-	long accepted = 0;
+	long accepted = 0, too_big = 0;
 	struct fuzz_req r;
 
 	memset(&r, 0, sizeof(r));
@@ -268,7 +343,7 @@ static void fuzz_genop(void **state)
 		int nmut = (int)rnd_below(4);
 		int ret;
 
-		build_valid(&r, (uint8_t)rnd_below(VACCEL_OP_MAX), lib->id);
+		build_valid(&r, (uint8_t)rnd_below(VACCEL_OP_MAX), lib->id, model->id);
 		for (int m = 0; m < nmut; m++)
 			mutate(&r);
 
@@ -279,8 +354,9 @@ static void fuzz_genop(void **state)
 
 		ret = vaccel_genop(&f->sess, r.nr_read ? read : NULL, r.nr_read,
 				   r.nr_write ? write : NULL, r.nr_write);
-		if (ret == VACCEL_OK) {
-			accepted++;
+		if (ret == VACCEL_OK || ret == VACCEL_ERANGE) {
+			accepted += ret == VACCEL_OK;
+			too_big += ret == VACCEL_ERANGE;
 			assert_int_equal(opstest_total_calls(f->st), before + 1);
 		} else {
 			assert_int_equal(opstest_total_calls(f->st), before);
@@ -291,6 +367,7 @@ static void fuzz_genop(void **state)
 	/* Sanity: unmutated requests go through, so a fair share is accepted. */
 	assert_true(accepted > iters / 10);
 	assert_true(accepted < iters);
+	print_message("%ld accepted, %ld results too big for their slots\n", accepted, too_big);
 }
 
 int main(void)

@@ -99,6 +99,24 @@ static void buffers_match_public_structs(void **state)
 	assert_int_equal(size, 2);
 }
 
+/* Arrays of tensor pointers, as a model run takes them, through each kind. */
+static void pointer_arrays(void **state)
+{
+	struct vaccel_tf_tensor tf[2], *tfs[2] = {&tf[0], NULL};
+	struct vaccel_tflite_tensor tfl, *tfls[1] = {NULL};
+	struct vaccel_torch_tensor torch, *torches[3] = {NULL, NULL, &torch};
+
+	(void)state;
+	assert_ptr_equal(tensor_ptr_get(&tensor_kind_tf, tfs, 0), &tf[0]);
+	tensor_ptr_set(&tensor_kind_tf, tfs, 1, &tf[1]);
+	assert_ptr_equal(tfs[1], &tf[1]);
+	tensor_ptr_set(&tensor_kind_tflite, tfls, 0, &tfl);
+	assert_ptr_equal(tfls[0], &tfl);
+	assert_ptr_equal(tensor_ptr_get(&tensor_kind_torch, torches, 2), &torch);
+	tensor_ptr_set(&tensor_kind_torch, torches, 2, NULL);
+	assert_null(torches[2]);
+}
+
 static void data_type_facts(void **state)
 {
 	(void)state;
@@ -190,6 +208,7 @@ int main(void)
 	    cmocka_unit_test(kinds_match_public_structs),
 	    cmocka_unit_test(torch_nr_dims_is_wide),
 	    cmocka_unit_test(buffers_match_public_structs),
+	    cmocka_unit_test(pointer_arrays),
 	    cmocka_unit_test(data_type_facts),
 	    cmocka_unit_test(check_shapes),
 	    cmocka_unit_test(check_dims_values),

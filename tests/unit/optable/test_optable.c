@@ -2,10 +2,10 @@
 /*
  * The op table and the arg-type facts on their own: the facts against the C
  * types they describe, every row's internal consistency (refs, roles, groups,
- * a typed call in the runtime for every row and no call without one), the
- * matrix span at its edges, repeated groups (the mechanism #9's model ops
- * will use) with a row built here, sizes derived on the sending side, and the
- * refusal messages.
+ * tensors, a typed call in the runtime for every row and no call without
+ * one), the matrix span at its edges, repeated groups with a row built here,
+ * the model ops' tensor rule and their two read groups, the op type's two
+ * forms, sizes derived on the sending side, and the refusal messages.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +18,8 @@
 
 #include "ops/genop_unpack.h"
 #include "optab.h"
+#include "tensor.h"
+#include "vaccel/ops/tf.h"
 #include "vaccel_common.h"
 
 #define ARG(t, b, s) ((struct vaccel_arg){.buf = (void *)(b), .size = (s), .type = (t)})
@@ -151,9 +153,40 @@ static const struct optab_arg *ref_target(const struct optab_op *row, uint8_t re
 	return &row->rd[ref];
 }
 
+/* A TENSOR descriptor's refs: its dims (an array of the family's width) and its INT32 data
+ * type, in its own direction and, inside a group, in its own group. */
+static void check_tensor(const struct optab_op *row, const struct optab_arg *d, bool write,
+			 size_t member0, size_t members)
+{
+	const struct tensor_kind *kind = optab_tensor_kind(row);
+	const struct optab_arg *dims = ref_target(row, d->ref[0]);
+	const struct optab_arg *type = ref_target(row, d->ref[1]);
+
+	assert_non_null(kind);
+	assert_int_equal(d->type, VACCEL_ARG_BUFFER);
+	assert_int_equal(optab_type(dims->type)->kind, OPTAB_KIND_ARRAY);
+	assert_int_equal(optab_type(dims->type)->size, kind->dim_width);
+	assert_int_equal(dims->len, OPTAB_LEN_FREE);
+	assert_int_equal(type->type, VACCEL_ARG_INT32);
+	assert_int_equal(type->len, OPTAB_LEN_ONE);
+	for (unsigned r = 0; r < 2; r++) {
+		size_t at = d->ref[r] & 0x7fu;
+
+		assert_int_equal((d->ref[r] & 0x80u) != 0, write);
+		if (members)
+			assert_true(at >= member0 && at < member0 + members);
+	}
+	assert_int_equal(dims->role, d->role);
+	assert_int_equal(type->role, d->role);
+	if (!write)
+		assert_true(dims->min >= 1); /* a tensor has at least one dim */
+}
+
 static void check_descriptors(const struct optab_op *row, const struct optab_arg *d, size_t n,
 			      bool write)
 {
+	size_t member0 = 0, members = 0, groups = 0, first_group = n;
+
 	for (size_t i = 0; i < n; i++) {
 		const struct optab_type *t = optab_type(d[i].type);
 		unsigned nrefs = d[i].len == OPTAB_LEN_MATRIX ? 3
@@ -161,6 +194,7 @@ static void check_descriptors(const struct optab_op *row, const struct optab_arg
 					 d[i].len == OPTAB_LEN_GROUP
 				     ? 1
 				     : 0;
+		bool in_group = members && i >= member0 && i < member0 + members;
 
 		assert_non_null(d[i].name);
 		assert_true(d[i].name[0] != '\0');
@@ -178,8 +212,11 @@ static void check_descriptors(const struct optab_op *row, const struct optab_arg
 			assert_int_equal(t->kind, OPTAB_KIND_STRING);
 		if (d[i].len >= OPTAB_LEN_EQ && d[i].len <= OPTAB_LEN_MATRIX)
 			assert_true(t->kind == OPTAB_KIND_ARRAY || t->kind == OPTAB_KIND_BULK);
+		if (d[i].len == OPTAB_LEN_TENSOR)
+			check_tensor(row, &d[i], write, member0, in_group ? members : 0);
 		if (d[i].flags & OPTAB_F_RESOURCE) {
 			assert_false(write);
+			assert_false(in_group);
 			assert_int_equal(d[i].type, VACCEL_ARG_INT64);
 			assert_int_equal(d[i].len, OPTAB_LEN_ONE);
 			assert_true(d[i].min >= 1);
@@ -193,40 +230,57 @@ static void check_descriptors(const struct optab_op *row, const struct optab_arg
 				assert_int_equal(target->type, VACCEL_ARG_INT64);
 		}
 		if (d[i].len == OPTAB_LEN_GROUP) {
+			/* a group counts by a scalar before every group (read's fixed part) */
+			size_t at = d[i].ref[0] & 0x7fu;
+
 			assert_true(d[i].min >= 1);
-			assert_int_equal(i + 1 + (size_t)d[i].min, n); /* last in its direction */
+			assert_true(i + 1 + (size_t)d[i].min <= n);
 			assert_false(write ? row->tail_write : row->tail_read);
+			assert_int_equal(ref_target(row, d[i].ref[0])->len, OPTAB_LEN_ONE);
+			if (!groups)
+				first_group = i;
+			if (((d[i].ref[0] & 0x80u) != 0) == write)
+				assert_true(at < first_group);
+			member0 = i + 1;
+			members = (size_t)d[i].min;
+			groups++;
+		} else if (groups) {
+			/* after the first group only groups and their members */
+			assert_true(in_group);
 		}
 	}
+	/* groups come last in their direction, and a write direction has at most one */
+	assert_true(!write || groups <= 1);
 }
 
 static void rows_consistent(void **state)
 {
-	unsigned rows = 0;
+	unsigned rows = 0, model_rows = 0;
 
 	(void)state;
 	for (uint32_t op = 0; op < 256; op++) {
 		const struct optab_op *row = optab_op(op);
 
-		/* a row exactly where the runtime has a typed call: every op but the
-		 * model ops (TF, TFLite, Torch), which are not genop-capable yet */
+		/* a row exactly where the runtime has a typed call: every op */
 		if (op < VACCEL_OP_MAX) {
 			bool model = op >= VACCEL_OP_TF_MODEL_LOAD && op <= VACCEL_OP_TORCH_SGEMM;
 
-			assert_int_equal(row != NULL, !model);
-			assert_int_equal(row != NULL,
-					 ops_genop_caller((vaccel_op_type_t)op) != NULL);
+			assert_non_null(row);
+			assert_non_null(ops_genop_caller((vaccel_op_type_t)op));
+			/* the model ops, and only they, carry tensors */
+			assert_int_equal(row->tensor != OPTAB_TENSOR_NONE, model);
 		}
 		if (!row)
 			continue;
 		rows++;
+		model_rows += row->tensor != OPTAB_TENSOR_NONE;
 		assert_int_equal(row->op, op);
 		assert_true(row->nr_read <= OPTAB_MAX_FIXED && row->nr_write <= OPTAB_MAX_FIXED);
 		check_descriptors(row, row->rd, row->nr_read, false);
 		check_descriptors(row, row->wr, row->nr_write, true);
 	}
-	assert_int_equal(rows,
-			 VACCEL_OP_MAX - (VACCEL_OP_TORCH_SGEMM - VACCEL_OP_TF_MODEL_LOAD + 1));
+	assert_int_equal(rows, VACCEL_OP_MAX);
+	assert_int_equal(model_rows, VACCEL_OP_TORCH_SGEMM - VACCEL_OP_TF_MODEL_LOAD + 1);
 	assert_null(ops_genop_caller(VACCEL_OP_MAX));
 }
 
@@ -361,6 +415,267 @@ static void groups(void **state)
 	assert_int_equal(optab_write_role(&grp_row, 5), OPTAB_INOUT);
 }
 
+/* ---- the model ops: tensors as args ---- */
+
+/* Torch model run with one input and one result slot, each arg adjustable. */
+struct torch_req {
+	int64_t model, dims[OPTAB_TENSOR_MAX_DIMS + 2], odims[OPTAB_TENSOR_MAX_DIMS];
+	int32_t nin, nout, type, otype;
+	_Alignas(8) unsigned char data[64], out[64];
+	struct vaccel_arg r[7], w[3];
+};
+
+static void torch_req_init(struct torch_req *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->model = 3;
+	q->nin = q->nout = 1;
+	q->dims[0] = 2;
+	q->dims[1] = 3;
+	q->type = 7; /* VACCEL_TORCH_FLOAT: 2 x 3 x 4 bytes */
+	q->r[0] = ARG(VACCEL_ARG_INT64, &q->model, 8);
+	q->r[1] = ARG(VACCEL_ARG_BUFFER, NULL, 0);
+	q->r[2] = ARG(VACCEL_ARG_INT32, &q->nin, 4);
+	q->r[3] = ARG(VACCEL_ARG_INT32, &q->nout, 4);
+	q->r[4] = ARG(VACCEL_ARG_INT64_ARRAY, q->dims, 16);
+	q->r[5] = ARG(VACCEL_ARG_INT32, &q->type, 4);
+	q->r[6] = ARG(VACCEL_ARG_BUFFER, q->data, 24);
+	q->w[0] = ARG(VACCEL_ARG_INT64_ARRAY, q->odims, sizeof(q->odims));
+	q->w[1] = ARG(VACCEL_ARG_INT32, &q->otype, 4);
+	q->w[2] = ARG(VACCEL_ARG_BUFFER, q->out, sizeof(q->out));
+}
+
+static int torch_check(struct torch_req *q, unsigned flags, struct optab_err *err)
+{
+	return optab_check(optab_op(VACCEL_OP_TORCH_MODEL_RUN), q->r, 7, q->w, 3, flags, NULL, err);
+}
+
+/* The fault a broken input gets, and its message. */
+static void tensor_refused(struct torch_req *q, enum optab_fault fault, const char *msg)
+{
+	struct optab_err err;
+	char buf[256];
+
+	assert_int_equal(torch_check(q, OPTAB_ALIGN, &err), -1);
+	assert_int_equal(err.fault, fault);
+	optab_err_str(optab_op(VACCEL_OP_TORCH_MODEL_RUN), &err, buf, sizeof(buf));
+	assert_string_equal(buf, msg);
+}
+
+static void tensor_rule(void **state)
+{
+	struct torch_req q;
+	struct optab_err err;
+
+	(void)state;
+	torch_req_init(&q);
+	assert_int_equal(torch_check(&q, OPTAB_ALIGN, &err), 0);
+	/* the data holds exactly what the shape needs */
+	q.r[6].size = 20;
+	tensor_refused(&q, OPTAB_E_UNEQUAL,
+		       "torch_model_run: read[7] in_data: 20 elements, must be exactly 24");
+	q.r[6].size = 28;
+	tensor_refused(&q, OPTAB_E_UNEQUAL,
+		       "torch_model_run: read[7] in_data: 28 elements, must be exactly 24");
+	/* ... as its data type says: LONG is 8 bytes */
+	torch_req_init(&q);
+	q.type = 5;
+	tensor_refused(&q, OPTAB_E_UNEQUAL,
+		       "torch_model_run: read[7] in_data: 24 elements, must be exactly 48");
+	q.type = 0; /* no Torch type 0 */
+	tensor_refused(&q, OPTAB_E_TENSOR,
+		       "torch_model_run: read[7] in_data: tensor shape: unknown data type");
+	q.type = 99;
+	tensor_refused(&q, OPTAB_E_TENSOR,
+		       "torch_model_run: read[7] in_data: tensor shape: unknown data type");
+	/* each dim, their count and their product */
+	torch_req_init(&q);
+	q.dims[1] = -3;
+	tensor_refused(&q, OPTAB_E_TENSOR,
+		       "torch_model_run: read[7] in_data: tensor shape: negative dim");
+	q.dims[0] = INT64_MAX;
+	q.dims[1] = INT64_MAX;
+	tensor_refused(&q, OPTAB_E_TENSOR,
+		       "torch_model_run: read[7] in_data: tensor shape: element count overflows");
+	q.dims[0] = INT64_MAX / 2; /* the count fits, its bytes (LONG: 8 each) do not */
+	q.dims[1] = 1;
+	q.type = 5;
+	tensor_refused(
+	    &q, OPTAB_E_TENSOR,
+	    "torch_model_run: read[7] in_data: tensor shape: data larger than the limit");
+	torch_req_init(&q);
+	for (int i = 0; i < OPTAB_TENSOR_MAX_DIMS + 1; i++)
+		q.dims[i] = 1;
+	q.r[4].size = 8 * (OPTAB_TENSOR_MAX_DIMS + 1);
+	q.r[6].size = 4;
+	tensor_refused(&q, OPTAB_E_TENSOR,
+		       "torch_model_run: read[7] in_data: tensor shape: too many dims");
+	q.r[4].size = 8 * OPTAB_TENSOR_MAX_DIMS; /* the most dims */
+	assert_int_equal(torch_check(&q, OPTAB_ALIGN, &err), 0);
+	q.r[4].size = 0;
+	tensor_refused(&q, OPTAB_E_MIN, "torch_model_run: read[5] in_dims: 0, must be at least 1");
+	/* a dim of 0: no data */
+	torch_req_init(&q);
+	q.dims[0] = 0;
+	q.r[6] = ARG(VACCEL_ARG_BUFFER, NULL, 0);
+	assert_int_equal(torch_check(&q, OPTAB_ALIGN, &err), 0);
+	/* dims are read through a typed pointer: aligned, or refused */
+	torch_req_init(&q);
+	q.r[4].buf = (unsigned char *)q.dims + 1;
+	assert_int_equal(torch_check(&q, OPTAB_ALIGN, &err), -1);
+	assert_int_equal(err.fault, OPTAB_E_ALIGN);
+	assert_int_equal(torch_check(&q, 0, &err), -1); /* the tensor rule insists itself */
+	assert_int_equal(err.fault, OPTAB_E_ALIGN);
+	/* the sending side sends its caller's tensor as it is; result slots are capacities */
+	torch_req_init(&q);
+	q.r[6].size = 20;
+	assert_int_equal(torch_check(&q, OPTAB_DERIVE, &err), 0);
+	torch_req_init(&q);
+	q.w[0].size = 0;
+	q.w[2] = ARG(VACCEL_ARG_BUFFER, NULL, 0);
+	assert_int_equal(torch_check(&q, OPTAB_ALIGN, &err), 0);
+	/* the result slot's own type facts still hold */
+	q.w[1].size = 8;
+	assert_int_equal(torch_check(&q, OPTAB_ALIGN, &err), -1);
+	assert_int_equal(err.fault, OPTAB_E_SIZE);
+}
+
+/* A type of no fixed element size (TF_STRING): any data, at least a byte per element. */
+static void tensor_unsized_type(void **state)
+{
+	const struct optab_op *row = optab_op(VACCEL_OP_TF_MODEL_RUN);
+	int64_t model = 1, dims[1] = {4};
+	int32_t nin = 1, nout = 0, id = 0, type = VACCEL_TF_STRING;
+	unsigned char data[8] = {0}, code, msg[8];
+	struct vaccel_arg r[9] = {
+	    ARG(VACCEL_ARG_INT64, &model, 8),	  ARG(VACCEL_ARG_BUFFER, NULL, 0),
+	    ARG(VACCEL_ARG_INT32, &nin, 4),	  ARG(VACCEL_ARG_INT32, &nout, 4),
+	    ARG(VACCEL_ARG_STRING, "in", 3),	  ARG(VACCEL_ARG_INT32, &id, 4),
+	    ARG(VACCEL_ARG_INT64_ARRAY, dims, 8), ARG(VACCEL_ARG_INT32, &type, 4),
+	    ARG(VACCEL_ARG_BUFFER, data, 8),
+	};
+	struct vaccel_arg w[2] = {ARG(VACCEL_ARG_UINT8, &code, 1),
+				  ARG(VACCEL_ARG_CHAR_ARRAY, msg, sizeof(msg))};
+	struct optab_err err;
+
+	(void)state;
+	assert_int_equal(optab_check(row, r, 9, w, 2, OPTAB_ALIGN, NULL, &err), 0);
+	r[8].size = 4;
+	assert_int_equal(optab_check(row, r, 9, w, 2, OPTAB_ALIGN, NULL, &err), 0);
+	r[8].size = 3;
+	assert_int_equal(optab_check(row, r, 9, w, 2, OPTAB_ALIGN, NULL, &err), -1);
+	assert_int_equal(err.fault, OPTAB_E_TENSOR);
+	assert_int_equal(err.index, 8);
+}
+
+/* TF's run has two read groups: inputs {node, id, tensor}, then out_nodes {node, id}. */
+static void two_read_groups(void **state)
+{
+	const struct optab_op *row = optab_op(VACCEL_OP_TF_MODEL_RUN);
+	int64_t model = 1, dims[2][2] = {{2, 2}, {1, 1}}, odims[OPTAB_TENSOR_MAX_DIMS];
+	int32_t nin = 2, nout = 1, id = 0, f32 = VACCEL_TF_FLOAT, otype;
+	_Alignas(8) unsigned char d0[16] = {0}, d1[4] = {0}, out[32], code, msg[16];
+	char bad[3] = {'o', 'u', 't'};
+	struct vaccel_arg r[16] = {
+	    ARG(VACCEL_ARG_INT64, &model, 8),
+	    ARG(VACCEL_ARG_BUFFER, NULL, 0),
+	    ARG(VACCEL_ARG_INT32, &nin, 4),
+	    ARG(VACCEL_ARG_INT32, &nout, 4),
+	    ARG(VACCEL_ARG_STRING, "a", 2),
+	    ARG(VACCEL_ARG_INT32, &id, 4),
+	    ARG(VACCEL_ARG_INT64_ARRAY, dims[0], 16),
+	    ARG(VACCEL_ARG_INT32, &f32, 4),
+	    ARG(VACCEL_ARG_BUFFER, d0, 16),
+	    ARG(VACCEL_ARG_STRING, "b", 2),
+	    ARG(VACCEL_ARG_INT32, &id, 4),
+	    ARG(VACCEL_ARG_INT64_ARRAY, dims[1], 16),
+	    ARG(VACCEL_ARG_INT32, &f32, 4),
+	    ARG(VACCEL_ARG_BUFFER, d1, 4),
+	    ARG(VACCEL_ARG_STRING, "out", 4),
+	    ARG(VACCEL_ARG_INT32, &id, 4),
+	};
+	struct vaccel_arg w[5] = {
+	    ARG(VACCEL_ARG_UINT8, &code, 1),
+	    ARG(VACCEL_ARG_CHAR_ARRAY, msg, sizeof(msg)),
+	    ARG(VACCEL_ARG_INT64_ARRAY, odims, sizeof(odims)),
+	    ARG(VACCEL_ARG_INT32, &otype, 4),
+	    ARG(VACCEL_ARG_BUFFER, out, sizeof(out)),
+	};
+	struct optab_err err;
+
+	(void)state;
+	assert_int_equal(optab_check(row, r, 16, w, 5, OPTAB_ALIGN, NULL, &err), 0);
+	/* the second group starts where the first one's repetitions end */
+	r[14] = ARG(VACCEL_ARG_STRING, bad, sizeof(bad));
+	assert_int_equal(optab_check(row, r, 16, w, 5, OPTAB_ALIGN, NULL, &err), -1);
+	assert_int_equal(err.fault, OPTAB_E_STRING);
+	assert_int_equal(err.index, 14);
+	assert_string_equal(err.name, "out_node");
+	r[14] = ARG(VACCEL_ARG_STRING, "out", 4);
+	/* the second input's tensor is judged by its own dims */
+	r[13].size = 8;
+	assert_int_equal(optab_check(row, r, 16, w, 5, OPTAB_ALIGN, NULL, &err), -1);
+	assert_int_equal(err.fault, OPTAB_E_UNEQUAL);
+	assert_int_equal(err.index, 13);
+	r[13].size = 4;
+	/* counts: one output more means two args more in read, three in write */
+	nout = 2;
+	assert_int_equal(optab_check(row, r, 16, w, 5, OPTAB_ALIGN, NULL, &err), -1);
+	assert_int_equal(err.fault, OPTAB_E_COUNT);
+	assert_int_equal(err.need, 18);
+	nout = 0;
+	assert_int_equal(optab_check(row, r, 14, w, 2, OPTAB_ALIGN, NULL, &err), 0);
+	nin = -1;
+	assert_int_equal(optab_check(row, r, 14, w, 2, OPTAB_ALIGN, NULL, &err), -1);
+	assert_int_equal(err.fault, OPTAB_E_MIN);
+	/* the fault names the count and its value, not the group */
+	assert_string_equal(err.name, "nr_inputs");
+	assert_int_equal((int64_t)err.have, -1);
+	nin = INT32_MAX; /* counts are bounded by the args there are */
+	assert_int_equal(optab_check(row, r, 14, w, 2, OPTAB_ALIGN, NULL, &err), -1);
+	assert_int_equal(err.fault, OPTAB_E_COUNT);
+	/* results repeat their slots' roles */
+	assert_int_equal(optab_write_role(row, 2), OPTAB_OUT);
+	assert_int_equal(optab_write_role(row, 7), OPTAB_OUT);
+}
+
+/* The op type: main's UINT8, 0.7.1's 4-byte enum, nothing else. */
+static void op_type_forms(void **state)
+{
+	uint8_t u8 = VACCEL_OP_MINMAX, two[2] = {1, 0};
+	uint32_t u32 = VACCEL_OP_MINMAX, max = VACCEL_OP_MAX;
+	int32_t i32 = VACCEL_OP_EXEC, neg = -1;
+	int64_t i64 = VACCEL_OP_EXEC;
+	uint32_t op = 0;
+	const struct {
+		struct vaccel_arg arg;
+		int ret;
+		uint32_t op;
+	} cases[] = {
+	    {ARG(VACCEL_ARG_UINT8, &u8, 1), 0, VACCEL_OP_MINMAX},
+	    {ARG(VACCEL_ARG_RAW, &u8, 1), 0, VACCEL_OP_MINMAX},
+	    {ARG(VACCEL_ARG_RAW, &u32, 4), 0, VACCEL_OP_MINMAX},
+	    {ARG(VACCEL_ARG_UINT32, &u32, 4), 0, VACCEL_OP_MINMAX},
+	    {ARG(VACCEL_ARG_INT32, &i32, 4), 0, VACCEL_OP_EXEC},
+	    {ARG(VACCEL_ARG_UINT32, &max, 4), -2, VACCEL_OP_MAX},
+	    {ARG(VACCEL_ARG_INT32, &neg, 4), -2, UINT32_MAX},
+	    {ARG(VACCEL_ARG_INT8, &u8, 1), -1, 0},
+	    {ARG(VACCEL_ARG_UINT8, two, 2), -1, 0},
+	    {ARG(VACCEL_ARG_RAW, two, 2), -1, 0},
+	    {ARG(VACCEL_ARG_INT64, &i64, 8), -1, 0},
+	    {ARG(VACCEL_ARG_UINT16, two, 2), -1, 0},
+	    {ARG(VACCEL_ARG_UINT8, NULL, 1), -1, 0},
+	    {ARG(VACCEL_ARG_UINT32, NULL, 4), -1, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		op = 0;
+		assert_int_equal(optab_op_type(&cases[i].arg, &op), cases[i].ret);
+		assert_int_equal(op, cases[i].op);
+	}
+}
+
 /* ---- the sending side derives sizes ---- */
 
 static void derive(void **state)
@@ -451,8 +766,10 @@ static void messages(void **state)
 
 #define OPTABLE_TESTS(X)                                                                           \
 	X(type_facts)                                                                              \
-	X(scalar_values) X(rows_consistent) X(write_roles) X(matrix_span) X(groups) X(derive)      \
-	    X(messages)
+	X(scalar_values)                                                                           \
+	X(rows_consistent)                                                                         \
+	X(write_roles) X(matrix_span) X(groups) X(tensor_rule) X(tensor_unsized_type)              \
+	    X(two_read_groups) X(op_type_forms) X(derive) X(messages)
 #define UNIT_TEST(fn) cmocka_unit_test(fn),
 
 int main(void)

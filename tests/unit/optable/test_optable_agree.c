@@ -14,6 +14,10 @@
  *    element where the row fixes them, a count or dimension one larger than
  *    the buffers it describes, and typed buffers moved off their alignment.
  *
+ * The model ops' groups (`n × {…}`) are sent and read with one repetition
+ * each, so their members are checked like fixed args; a write arg's
+ * `[tensor(…)]` is a result slot, whose size is the guest's choice.
+ *
  * The doc is read from $OPTABLE_DOC.
  */
 #include <setjmp.h>
@@ -43,12 +47,15 @@ struct doc_arg {
 	char name[32];
 	char rule[64]; /* what the brackets say, "" for none */
 	bool inout;
+	bool slot; /* a result tensor's data slot (a write arg's `[tensor(…)]`) */
 };
 
 struct doc_row {
 	struct doc_arg rd[MAXA * 2], wr[MAXA];
 	size_t nr_rd, nr_wr;
 	bool tail_rd, tail_wr;
+	char counts[4][32]; /* the scalars groups repeat by */
+	size_t nr_counts;
 };
 
 static char *doc_text;
@@ -99,27 +106,58 @@ static void parse_arg(const char *p, size_t len, struct doc_arg *a)
 	a->inout = strstr(p, "(in/out)") && strstr(p, "(in/out)") < end;
 }
 
-/* One column: args separated by ", ", maybe ending in the pass-through tail. */
-static size_t parse_column(const char *p, const char *end, struct doc_arg *args, size_t cap,
-			   bool *tail)
+/* The next ", " outside braces and brackets, or end. */
+static const char *next_comma(const char *p, const char *end)
 {
+	int depth = 0;
+
+	for (; p < end; p++) {
+		depth += (*p == '{' || *p == '[') ? 1 : (*p == '}' || *p == ']') ? -1 : 0;
+		if (!depth && p[0] == ',' && p + 1 < end && p[1] == ' ')
+			return p;
+	}
+	return end;
+}
+
+/*
+ * One column: args separated by ", ", maybe ending in the pass-through tail;
+ * a group `n × {a, b}` becomes its members, once (n goes to row->counts).
+ */
+static size_t parse_column(const char *p, const char *end, struct doc_arg *args, size_t cap,
+			   bool *tail, struct doc_row *row)
+{
+	static const char times[] = " × {";
 	size_t n = 0;
 
 	*tail = false;
 	if (end - p == 4 && !strncmp(p, "none", 4))
 		return 0;
 	while (p < end) {
-		const char *comma = p;
+		const char *comma = next_comma(p, end), *grp = strstr(p, times);
 
-		while (comma < end && !(comma[0] == ',' && comma + 1 < end && comma[1] == ' '))
-			comma++;
 		if (strstr(p, "any number passed through") &&
 		    strstr(p, "any number passed through") < comma) {
 			*tail = true;
 			break;
 		}
-		assert_true(n < cap);
-		parse_arg(p, (size_t)(comma - p), &args[n++]);
+		if (grp && grp < comma) {
+			const char *m = grp + strlen(times), *close = comma - 1;
+
+			assert_int_equal(*close, '}');
+			assert_true(row->nr_counts < ARRAY_SIZE(row->counts));
+			snprintf(row->counts[row->nr_counts++], sizeof(row->counts[0]), "%.*s",
+				 (int)(grp - p), p);
+			while (m < close) {
+				const char *c = next_comma(m, close);
+
+				assert_true(n < cap);
+				parse_arg(m, (size_t)(c - m), &args[n++]);
+				m = c + 2;
+			}
+		} else {
+			assert_true(n < cap);
+			parse_arg(p, (size_t)(comma - p), &args[n++]);
+		}
 		p = comma + 2;
 		if (!strncmp(p, "then ", 5))
 			p += 5;
@@ -127,9 +165,13 @@ static size_t parse_column(const char *p, const char *end, struct doc_arg *args,
 	return n;
 }
 
-static void mark_refs(struct doc_arg *all, size_t n)
+static void mark_refs(struct doc_arg *all, size_t n, const struct doc_row *row)
 {
 	for (size_t i = 0; i < n; i++) {
+		/* a group's count */
+		for (size_t c = 0; c < row->nr_counts; c++)
+			if (!strcmp(all[i].name, row->counts[c]))
+				all[i].scalar_ref = true;
 		for (size_t j = 0; j < n; j++) {
 			const char *r = all[j].rule;
 			size_t len = strlen(all[i].name);
@@ -163,25 +205,29 @@ static void doc_row(vaccel_op_type_t op, struct doc_row *row)
 	c3 = strstr(c2 + 3, " |");
 	assert_true(c2 < eol && c3 < eol);
 	memset(row, 0, sizeof(*row));
-	row->nr_rd = parse_column(c1, c2, row->rd, ARRAY_SIZE(row->rd), &row->tail_rd);
-	row->nr_wr = parse_column(c2 + 3, c3, row->wr, ARRAY_SIZE(row->wr), &row->tail_wr);
+	row->nr_rd = parse_column(c1, c2, row->rd, ARRAY_SIZE(row->rd), &row->tail_rd, row);
+	row->nr_wr = parse_column(c2 + 3, c3, row->wr, ARRAY_SIZE(row->wr), &row->tail_wr, row);
+	/* a write arg's tensor(…) is a result slot: a capacity, not a relation */
+	for (size_t i = 0; i < row->nr_wr; i++)
+		row->wr[i].slot = !strncmp(row->wr[i].rule, "tensor(", 7);
 	/* which scalars are counts or dimensions of others: look across both columns */
 	memcpy(all, row->rd, row->nr_rd * sizeof(*all));
 	memcpy(all + row->nr_rd, row->wr, row->nr_wr * sizeof(*all));
-	mark_refs(all, row->nr_rd + row->nr_wr);
+	mark_refs(all, row->nr_rd + row->nr_wr, row);
 	memcpy(row->rd, all, row->nr_rd * sizeof(*all));
 }
 
 /* ---------------------------------------------------- the guest's request */
 
-/* What the fake driver kept of the last request: read data copied (the encoder's locals
- * are gone when it returns), write buffers as the caller's pointers. */
+/* What the fake driver kept of the last request: read data and write buffers copied (the
+ * encoder's locals and result slots are gone when it returns). The device "produced"
+ * nothing: every write arg comes back empty. */
 static struct {
 	struct vio_drv drv;
 	unsigned calls;
 	unsigned nr_rd, nr_wr;
 	struct vio_arg rd[MAXA * 2], wr[MAXA];
-	unsigned char *rdata[MAXA * 2];
+	unsigned char *rdata[MAXA * 2], *wdata[MAXA];
 } fk;
 
 static int fake_submit(struct vio_drv *drv, struct vio_req *req)
@@ -196,10 +242,18 @@ static int fake_submit(struct vio_drv *drv, struct vio_req *req)
 		free(fk.rdata[i]);
 		fk.rdata[i] = calloc(1, req->read[i].len + SLACK);
 		assert_non_null(fk.rdata[i]);
-		memcpy(fk.rdata[i], req->read[i].buf, req->read[i].len);
+		if (req->read[i].len)
+			memcpy(fk.rdata[i], req->read[i].buf, req->read[i].len);
 	}
-	for (unsigned i = 0; i < req->nr_write; i++)
+	for (unsigned i = 0; i < req->nr_write; i++) {
 		fk.wr[i] = req->write[i];
+		free(fk.wdata[i]);
+		fk.wdata[i] = calloc(1, req->write[i].len + SLACK);
+		assert_non_null(fk.wdata[i]);
+		if (req->write[i].len)
+			memcpy(fk.wdata[i], req->write[i].buf, req->write[i].len);
+		req->write[i].len = 0;
+	}
 	req->status = VIRTIO_ACCEL_S_OK;
 	req->vaccel_ret = 0;
 	return 0;
@@ -213,6 +267,9 @@ static void *op_fn(vaccel_op_type_t type)
 	for (size_t i = 0; i < vio_nr_ops; i++)
 		if (vio_ops[i].type == type)
 			return vio_ops[i].func;
+	for (size_t i = 0; i < vio_nr_model_ops; i++)
+		if (vio_model_ops[i].type == type)
+			return vio_model_ops[i].func;
 	return NULL;
 }
 
@@ -229,7 +286,81 @@ static struct {
 
 static struct vaccel_session gsess; /* the guest's view: a remote session */
 static struct vio_sess gsp;
-static struct vaccel_resource gres;
+static struct vaccel_resource gres, gmodel;
+
+/* Input tensors of the model ops: 2 x 2 elements; data types whose successor has another
+ * element size (so a data type one larger is caught like a dimension one larger). */
+static struct {
+	int64_t dims[2];
+	int32_t dims32[2];
+	float data[4];
+	struct vaccel_tf_tensor tf;
+	struct vaccel_tflite_tensor tflite;
+	struct vaccel_torch_tensor torch;
+	struct vaccel_tf_node in, out;
+} ml;
+
+static void ml_init(void)
+{
+	ml.dims[0] = ml.dims[1] = 2;
+	ml.dims32[0] = ml.dims32[1] = 2;
+	ml.tf =
+	    (struct vaccel_tf_tensor){ml.data, sizeof(ml.data), false, 2, ml.dims, VACCEL_TF_FLOAT};
+	ml.tflite = (struct vaccel_tflite_tensor){ml.data, sizeof(ml.data), false,
+						  2,	   ml.dims32,	    VACCEL_TFLITE_INT32};
+	ml.torch = (struct vaccel_torch_tensor){ml.data, sizeof(ml.data), false,
+						2,	 ml.dims,	  VACCEL_TORCH_FLOAT};
+	ml.in = (struct vaccel_tf_node){"in", 0};
+	ml.out = (struct vaccel_tf_node){"out", 1};
+}
+
+/* The model ops' typed calls with valid args: one input, one output. */
+static int encode_model(vaccel_op_type_t op, void *fn)
+{
+	struct vaccel_tf_tensor *tf_in = &ml.tf, *tf_out = NULL;
+	struct vaccel_tflite_tensor *tfl_in = &ml.tflite, *tfl_out = NULL;
+	struct vaccel_torch_tensor *t_in = &ml.torch, *t_out = NULL;
+	struct vaccel_tf_status st = {0};
+	uint8_t tfl_status;
+
+	switch (op) {
+	case VACCEL_OP_TF_MODEL_LOAD:
+	case VACCEL_OP_TF_MODEL_UNLOAD:
+		return ((int (*)(struct vaccel_session *, struct vaccel_resource *,
+				 struct vaccel_tf_status *))fn)(&gsess, &gmodel, &st);
+	case VACCEL_OP_TF_MODEL_RUN:
+		return (
+		    (int (*)(struct vaccel_session *, struct vaccel_resource *,
+			     const struct vaccel_tf_buffer *, const struct vaccel_tf_node *,
+			     struct vaccel_tf_tensor *const *, int, const struct vaccel_tf_node *,
+			     struct vaccel_tf_tensor **, int, struct vaccel_tf_status *))fn)(
+		    &gsess, &gmodel, NULL, &ml.in, &tf_in, 1, &ml.out, &tf_out, 1, &st);
+	case VACCEL_OP_TFLITE_MODEL_LOAD:
+	case VACCEL_OP_TFLITE_MODEL_UNLOAD:
+	case VACCEL_OP_TORCH_MODEL_LOAD:
+		return ((int (*)(struct vaccel_session *, struct vaccel_resource *))fn)(&gsess,
+											&gmodel);
+	case VACCEL_OP_TFLITE_MODEL_RUN:
+		return ((int (*)(struct vaccel_session *, struct vaccel_resource *,
+				 struct vaccel_tflite_tensor *const *, int,
+				 struct vaccel_tflite_tensor **, int, uint8_t *))fn)(
+		    &gsess, &gmodel, &tfl_in, 1, &tfl_out, 1, &tfl_status);
+	case VACCEL_OP_TORCH_MODEL_RUN:
+		return ((int (*)(struct vaccel_session *, struct vaccel_resource *,
+				 const struct vaccel_torch_buffer *,
+				 struct vaccel_torch_tensor *const *, int,
+				 struct vaccel_torch_tensor **, int))fn)(&gsess, &gmodel, NULL,
+									 &t_in, 1, &t_out, 1);
+	case VACCEL_OP_TORCH_SGEMM:
+		return ((int (*)(struct vaccel_session *, struct vaccel_torch_tensor **,
+				 struct vaccel_torch_tensor **, struct vaccel_torch_tensor **, int,
+				 int, int, struct vaccel_torch_tensor **))fn)(
+		    &gsess, &t_in, &t_in, &t_in, 2, 2, 2, &t_out);
+	default:
+		fail_msg("no typed call for op %d", (int)op);
+		return -1;
+	}
+}
 
 /* Call the guest's typed op for `op` with valid args. */
 static int encode(vaccel_op_type_t op)
@@ -292,8 +423,7 @@ static int encode(vaccel_op_type_t op)
 				 struct vaccel_arg *, int))fn)(&gsess, ord, 2, uwr, 1);
 	}
 	default:
-		fail_msg("no typed call for op %d", (int)op);
-		return -1;
+		return encode_model(op, fn);
 	}
 }
 
@@ -316,7 +446,7 @@ static void host_req(struct req *r)
 					       .type = (vaccel_arg_type_t)fk.rd[i].type,
 					       .custom_type_id = fk.rd[i].custom_id};
 	for (unsigned i = 0; i < fk.nr_wr; i++)
-		r->wr[i] = (struct vaccel_arg){.buf = fk.wr[i].buf,
+		r->wr[i] = (struct vaccel_arg){.buf = fk.wdata[i],
 					       .size = fk.wr[i].len,
 					       .type = (vaccel_arg_type_t)fk.wr[i].type,
 					       .custom_type_id = fk.wr[i].custom_id};
@@ -424,8 +554,9 @@ static void perturb_sizes(struct opstest_fixture *f, vaccel_op_type_t op, const 
 			str = d[i].types[0] == VACCEL_ARG_STRING;
 			/* "[n]", "[≥ n]" name another arg: the encoder sent exactly what it asks;
 			 * "[≥ 1]" is a plain minimum */
-			exact = strpbrk(d[i].rule, "abcdefghijklmnopqrstuvwxyz") != NULL;
-			least = d[i].rule[0] && !exact;
+			exact =
+			    strpbrk(d[i].rule, "abcdefghijklmnopqrstuvwxyz") != NULL && !d[i].slot;
+			least = d[i].rule[0] && !exact && !d[i].slot;
 			host_req(&r);
 			size = fixed_arg(&r, w, i)->size;
 			/* a byte more or less than whole elements, or a cut string */
@@ -457,7 +588,7 @@ static void perturb_sizes(struct opstest_fixture *f, vaccel_op_type_t op, const 
 				fixed_arg(&r, w, i)->size = 0;
 				refused(f, &r, op, "empty, below its minimum", i, 0);
 			}
-			if (exact && !strstr(d[i].rule, "≥")) {
+			if (exact && !strstr(d[i].rule, "≥") && !d[i].slot) {
 				host_req(&r);
 				fixed_arg(&r, w, i)->size = size + elem;
 				refused(f, &r, op, "one element over an exact count", i,
@@ -569,8 +700,13 @@ static void every_op_agrees(void **state)
 	struct vaccel_resource *res = opstest_resource(f, 0, VACCEL_RESOURCE_LIB, true);
 	unsigned ops = 0;
 
-	/* The guest knows the resource by the host's id. */
+	struct vaccel_resource *model = opstest_resource(f, 1, VACCEL_RESOURCE_MODEL, true);
+
+	/* The guest knows the resources by the host's ids. */
 	gres = (struct vaccel_resource){.id = 1, .remote_id = res->id, .type = VACCEL_RESOURCE_LIB};
+	gmodel = (struct vaccel_resource){
+	    .id = 2, .remote_id = model->id, .type = VACCEL_RESOURCE_MODEL};
+	ml_init();
 	for (uint32_t op = 0; op < VACCEL_OP_MAX; op++) {
 		if (!optab_op(op)) {
 			/* no row: no typed call in the guest either */
@@ -580,7 +716,7 @@ static void every_op_agrees(void **state)
 		agree_one(f, (vaccel_op_type_t)op);
 		ops++;
 	}
-	assert_int_equal(ops, vio_nr_ops);
+	assert_int_equal(ops, vio_nr_ops + vio_nr_model_ops);
 	print_message("%u ops agree; %u perturbed requests refused\n", ops, nr_refused);
 }
 
@@ -611,6 +747,8 @@ static int group_teardown(void **state)
 	vio_set_driver(NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(fk.rdata); i++)
 		free(fk.rdata[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(fk.wdata); i++)
+		free(fk.wdata[i]);
 	free(doc_text);
 	return opstest_group_teardown(state);
 }

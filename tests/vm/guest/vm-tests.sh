@@ -185,6 +185,7 @@ if [ "$mode" = noop ]; then
 	check "exec_generic (noop)" runs_with "output: 10" exec_generic "$mylib"
 	check "exec_with_resource (noop)" exec_with_resource /usr/local/lib/libmytestlib.so
 	check "exec_serialized (noop)" exec_serialized /usr/local/lib/libmytestlib.so
+	. "$(command -v vm-ml-tests.sh)" # TF, TFLite and Torch
 	check "user in group vaccel" su -s /bin/sh vaccel -c \
 		"LD_LIBRARY_PATH=/usr/local/lib VACCEL_PLUGINS=libvaccel-virtio.so noop"
 	check "user outside group vaccel gets EACCES" outsider_denied
