@@ -1,7 +1,8 @@
 # Thin wrapper over meson/ninja. `make` builds, `make check` runs every test
 # (normal build, then ASan+UBSan build), `make bench` the benchmarks,
-# `make demo` the VM demo and `make demo-real` the VM demo with real plugins.
-# Each target installs what it needs first.
+# `make demo` the VM demo, `make demo-real` the VM demo with real plugins and
+# `make dist` the packages, TAR archives and VM artifacts (dist/). Each target
+# installs what it needs first.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
@@ -9,16 +10,17 @@ FUZZ_SECONDS ?= 60
 MESON_OPTS ?=
 TEST_OPTS ?= --print-errorlogs
 
-.PHONY: all deps deps-vm deps-real build check check-normal check-asan bench demo demo-real clean fuzz fuzz-build
+.PHONY: all deps deps-vm deps-real build check check-normal check-asan bench demo demo-real dist clean fuzz fuzz-build
 
 all: build
 
 deps:
 	@scripts/install-deps.sh base
 
-# The VM tests in `make check` build QEMU and a guest image: their packages too.
+# The VM tests in `make check` build QEMU and a guest image, the dist tests
+# cross builds, .debs and a Debian chroot: their packages too.
 deps-vm:
-	@scripts/install-deps.sh base vm
+	@scripts/install-deps.sh base vm cross pkg
 
 # The real plugins (BLAS, Torch, vision) and their tests: before the first meson
 # setup, so the plugins' `auto` features find them (an older build dir needs
@@ -31,7 +33,7 @@ $(BUILD)/build.ninja:
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) $(MESON_OPTS) -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dvm_tests=false -Dlibfuzzer_tests=false
+		-Db_lundef=false -Dvm_tests=false -Dlibfuzzer_tests=false -Ddist_tests=false
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -41,6 +43,7 @@ check-normal: deps-vm deps-real build fuzz-build
 	VACCEL_FUZZ_BUILD=$(abspath $(FUZZ_BUILD)) meson test -C $(BUILD) $(TEST_OPTS) || true
 
 check-asan: deps deps-real $(ASAN_BUILD)/build.ninja
+	@meson configure $(ASAN_BUILD) -Ddist_tests=false # also in ASan dirs made before the option
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		meson test -C $(ASAN_BUILD) $(TEST_OPTS) || true
@@ -63,11 +66,16 @@ demo:
 demo-real:
 	vm/demo-real.sh $(BUILD)
 
+# DEBs and TARs for amd64, arm64, armhf; VM artifacts for amd64, arm64; SHA256SUMS.
+dist:
+	@scripts/install-deps.sh base vm cross pkg qemu-cross-arm64
+	packaging/dist.sh --out dist
+
 # libFuzzer targets (tests/fuzz): clang, ASan+UBSan, the runtime and plugins instrumented.
 $(FUZZ_BUILD)/build.ninja:
 	CC=clang meson setup $(FUZZ_BUILD) $(MESON_OPTS) -Dfuzzing=true \
 		-Db_sanitize=address,undefined -Db_lundef=false -Dvm_tests=false \
-		-Dexamples=false -Dlibfuzzer_tests=false
+		-Dexamples=false -Dlibfuzzer_tests=false -Ddist_tests=false
 
 fuzz-build:
 	@scripts/install-deps.sh base fuzz

@@ -10,6 +10,13 @@
 #          its 6.12 LTS kernel from bookworm-security), and QEMU's build deps (QEMU
 #          10.0 source from trixie's deb-src, see vmm/qemu/)
 #   bench  gnuplot for the benchmark plot, valgrind (callgrind: instructions per round trip)
+#   cross  arm64 and armhf cross compilers, their cmocka and pkg-config, and
+#          qemu-user to run what they build (adds the two dpkg architectures)
+#   pkg    Debian packaging: debhelper, dh-dkms, lintian, debootstrap (the
+#          fresh-Debian install test), systemd-analyze
+#   qemu-cross-arm64  arm64 libraries QEMU links, to cross-compile QEMU for
+#          the arm64 vaccel-vm package (libfdt-dev is not multi-arch: it is
+#          unpacked by vmm/qemu/build-qemu.sh, never installed)
 #   blas   OpenBLAS (pthread variant) for plugins/blas
 #   torch  libtorch (C++) for plugins/torch, python3-torch to make its digits model,
 #          OpenCV's image codecs to decode the images it classifies
@@ -19,9 +26,9 @@
 #          only recommended by clang, and recommends are not installed), llvm-14
 #          (llvm-cov, llvm-profdata) for the fuzz coverage report
 #
-# Order of work, whatever the groups: (1) apt sources every group needs
-# (bookworm-backports, trixie deb-src), (2) one `apt-get update`, (3) the
-# packages. Idempotent: when everything is installed nothing is asked of apt,
+# Order of work, whatever the groups: (1) apt sources and dpkg architectures
+# every group needs (bookworm-backports, trixie deb-src; arm64, armhf), (2) one
+# `apt-get update`, (3) the packages. Idempotent: when everything is installed nothing is asked of apt,
 # and a source already present is not written again. Needs root (or sudo) only
 # when something is missing.
 #
@@ -42,6 +49,10 @@ pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-
 	python3-pycotap/bookworm-backports bzip2 patch
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 pkgs_bench=(gnuplot-nox valgrind)
+pkgs_cross=(crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user
+	libcmocka-dev:arm64 libcmocka-dev:armhf pkgconf:arm64 pkgconf:armhf)
+pkgs_pkg=(build-essential debhelper dh-dkms lintian dpkg-dev fakeroot debootstrap xz-utils systemd help2man)
+pkgs_qemu_cross_arm64=(libglib2.0-dev:arm64 libpixman-1-dev:arm64 zlib1g-dev:arm64 libfdt1:arm64)
 # The real plugins (docs/real-plugins.md). Sizes installed on Debian 12, 2 cores:
 # blas ~160 MB, torch ~700 MB, vision ~350 MB (timings in docs/real-plugins.md).
 pkgs_blas=(libopenblas-dev libopenblas0-pthread)
@@ -58,20 +69,30 @@ srcs_blas=()
 srcs_torch=()
 srcs_vision=()
 srcs_fuzz=()
+srcs_cross=()
+srcs_pkg=()
+srcs_qemu_cross_arm64=()
+# Foreign dpkg architectures each group needs.
+arches_base=() arches_vm=() arches_bench=() arches_pkg=() arches_fuzz=()
+arches_blas=() arches_torch=() arches_vision=()
+arches_cross=(arm64 armhf)
+arches_qemu_cross_arm64=(arm64)
 
-want=() sources=()
+want=() sources=() arches=()
 for g in "${groups[@]}"; do
 	case "$g" in
-	base | vm | bench | fuzz | blas | torch | vision) ;;
+	base | vm | bench | fuzz | blas | torch | vision | cross | pkg | qemu-cross-arm64) ;;
 	*)
-		echo "install-deps: unknown group '$g' (base, vm, bench, fuzz, blas, torch, vision)" >&2
+		echo "install-deps: unknown group '$g' (base, vm, bench, fuzz, blas, torch, vision, cross, pkg, qemu-cross-arm64)" >&2
 		exit 2
 		;;
 	esac
-	declare -n p="pkgs_$g" s="srcs_$g"
+	v="${g//-/_}"
+	declare -n p="pkgs_$v" s="srcs_$v" a="arches_$v"
 	want+=("${p[@]}")
-	sources+=("${s[@]}")
-	unset -n p s
+	sources+=("${s[@]+"${s[@]}"}")
+	arches+=("${a[@]+"${a[@]}"}")
+	unset -n p s a
 done
 
 . /etc/os-release
@@ -129,10 +150,12 @@ declare -A src_file=(
 	[backports]="$src_dir/vaccel-bookworm-backports.sources"
 	[trixie-src]="$src_dir/vaccel-trixie-src.sources"
 )
+# Whole outputs into grep: `apt-cache ... | grep -q` fails under pipefail when grep
+# stops reading first (apt-cache gets SIGPIPE), and a ready source looked missing.
 source_ready() {
 	case "$1" in
-	backports) apt-cache madison meson 2>/dev/null | grep -q bookworm-backports ;;
-	trixie-src) apt-cache showsrc qemu 2>/dev/null | grep -q '^Version: 1:10\.' ;;
+	backports) grep -q bookworm-backports <<<"$(apt-cache madison meson 2>/dev/null)" ;;
+	trixie-src) grep -q '^Version: 1:10\.' <<<"$(apt-cache showsrc qemu 2>/dev/null)" ;;
 	esac
 }
 new_sources=()
@@ -145,16 +168,26 @@ if [ "$codename" = bookworm ]; then
 	done
 fi
 
-if [ ${#missing[@]} -eq 0 ] && [ ${#new_sources[@]} -eq 0 ]; then
+new_arches=()
+foreign="$(dpkg --print-foreign-architectures)"
+for a in $(printf '%s\n' "${arches[@]+"${arches[@]}"}" | sort -u); do
+	grep -qx "$a" <<<"$foreign" || new_arches+=("$a")
+done
+
+if [ ${#missing[@]} -eq 0 ] && [ ${#new_sources[@]} -eq 0 ] && [ ${#new_arches[@]} -eq 0 ]; then
 	exit 0
 fi
 if [ -n "$SUDO" ] && ! command -v sudo >/dev/null; then
-	echo "install-deps: need root to install: ${missing[*]} ${new_sources[*]}" >&2
+	echo "install-deps: need root to install: ${missing[*]} ${new_sources[*]} ${new_arches[*]}" >&2
 	exit 1
 fi
 
-# 1. Sources.
-for s in "${new_sources[@]}"; do
+# 1. Sources and architectures.
+for a in "${new_arches[@]+"${new_arches[@]}"}"; do
+	echo "install-deps: dpkg --add-architecture $a"
+	$SUDO dpkg --add-architecture "$a"
+done
+for s in "${new_sources[@]+"${new_sources[@]}"}"; do
 	[ -f "${src_file[$s]}" ] && continue
 	echo "install-deps: adding ${src_file[$s]}"
 	printf '%s\n' "${src_text[$s]}" | $SUDO tee "${src_file[$s]}" >/dev/null

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static pthread_mutex_t plugins_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vaccel_list_entry plugins = LIST_ENTRY_INIT(plugins);
@@ -242,10 +243,37 @@ static int dlopen_error_code(const char *lib, const char *msg)
 	return (msg && strstr(msg, "No such file")) ? VACCEL_ENOENT : VACCEL_ELIBBAD;
 }
 
+/*
+ * A bare name the loader did not find (`msg` says "No such file") is tried once more in
+ * RT_PLUGINDIR, where this build installs its plugins: distributions keep plugins out of
+ * the public library dir (Debian: <libdir>/vaccel), and VACCEL_PLUGINS=libvaccel-noop.so
+ * must still work. The loader's path comes first, so LD_LIBRARY_PATH still overrides.
+ * On failure `msg` holds the error to report.
+ */
+static void *dlopen_installed(const char *lib, char *msg, size_t msg_size)
+{
+	char path[PATH_MAX];
+	const char *err;
+	void *handle;
+
+	if (strchr(lib, '/') || !strstr(msg, "No such file"))
+		return NULL;
+	if (snprintf(path, sizeof(path), "%s/%s", RT_PLUGINDIR, lib) >= (int)sizeof(path) ||
+	    access(path, F_OK))
+		return NULL;
+	handle = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+	if (!handle) {
+		err = dlerror();
+		snprintf(msg, msg_size, "%s", err ? err : "unknown error");
+	}
+	return handle;
+}
+
 int vaccel_plugin_load(const char *lib)
 {
 	const void *sym;
 	struct vaccel_plugin *plugin;
+	char msg[512];
 	void *handle;
 	int ret;
 
@@ -260,10 +288,14 @@ int vaccel_plugin_load(const char *lib)
 	dlerror();
 	handle = dlopen(lib, RTLD_LAZY | RTLD_LOCAL);
 	if (!handle) {
-		const char *msg = dlerror();
+		const char *err = dlerror();
 
+		snprintf(msg, sizeof(msg), "%s", err ? err : "unknown error");
+		handle = dlopen_installed(lib, msg, sizeof(msg));
+	}
+	if (!handle) {
 		ret = dlopen_error_code(lib, msg);
-		vaccel_error("Could not dlopen plugin %s: %s", lib, msg ? msg : "unknown error");
+		vaccel_error("Could not dlopen plugin %s: %s", lib, msg);
 		return ret;
 	}
 	sym = dlsym(handle, "vaccel_plugin");

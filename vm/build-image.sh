@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
 # Build the vAccel VirtIO guest image, without Docker and without root mounts.
 #
-#   vm/build-image.sh [BUILD_DIR [OUT_DIR]]
+#   vm/build-image.sh [--arch x86_64|aarch64] [BUILD_DIR [OUT_DIR]]
 #
+# --arch     guest architecture (default: VACCEL_GUEST_ARCH, else this machine's).
+#            aarch64 takes BUILD_DIR from a cross build (meson --cross-file
+#            cross/arm64.ini), arm64 libraries from the multiarch libc6:arm64, and
+#            the arm64 kernel, headers and busybox-static downloaded and unpacked,
+#            never installed (scripts/install-deps.sh cross).
 # BUILD_DIR  meson build dir of this tree (default: build); its libvaccel,
 #            libvaccel-virtio.so, examples, libmytestlib.so and tests/vm programs
 #            go into the guest's /usr/local.
 # OUT_DIR    default BUILD_DIR/vm-image. Produces:
-#   bzImage               Debian's cloud kernel (linux-image-cloud-amd64), not installed
+#   bzImage | Image       Debian's cloud kernel (linux-image-cloud-amd64 or -arm64,
+#                         uncompressed Image on aarch64), not installed
 #   initramfs.cpio.gz     self-contained guest: busybox, glibc, modules, vAccel, /init
 #   initrd-boot.cpio.gz   modules + /init only, to boot rootfs.img (vaccel.root=/dev/vda)
 #   rootfs.img            ext4 (mkfs.ext4 -d) with the same contents as initramfs.cpio.gz
 #   virtio_accel.ko       our module, built against the matching headers
-#   KERNEL_VERSION, MANIFEST
+#   ARCH, KERNEL_VERSION, MANIFEST, KBUILD_ARGS (make arguments that build a module
+#                         for this kernel: KDIR=..., and ARCH, CROSS_COMPILE)
 #
 # Environment:
 #   VACCEL_CACHE        cache root for downloaded kernel packages (default $HOME/.cache/vaccel-virtio)
+#   VACCEL_GUEST_ARCH   x86_64 or aarch64 (as --arch)
 #   VACCEL_GUEST_KVER   kernel ABI, e.g. 6.1.0-56-cloud-amd64, or a series (6.1, 6.12: the
 #                       newest cloud kernel of it that apt knows); default:
-#                       linux-image-cloud-amd64's
+#                       linux-image-cloud-<arch>'s
 #   VACCEL_DRIVER_DIR   module source (default: <repo>/driver/linux)
 #   VACCEL_IMAGE_EXTRA  directory copied over the image root last (extra files)
 #
@@ -28,12 +36,32 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
+arch="${VACCEL_GUEST_ARCH:-$(uname -m)}"
+case "${1:-}" in
+--arch=*) arch="${1#--arch=}"; shift ;;
+--arch) arch="${2:-}"; shift 2 || { echo "build-image: --arch needs a value" >&2; exit 1; } ;;
+esac
 build="$(realpath -m "${1:-$repo/build}")"
 out="$(realpath -m "${2:-$build/vm-image}")"
 cache="${VACCEL_CACHE:-$HOME/.cache/vaccel-virtio}"
 driver_src="${VACCEL_DRIVER_DIR:-$repo/driver/linux}"
 
 log() { echo "build-image: $*" >&2; }
+
+# The guest architecture: Debian's name, GNU triplet, kernel image name, and the
+# cross compiler prefix when it is not this machine's.
+case "$arch" in
+x86_64) darch=amd64 triplet=x86_64-linux-gnu kimage=bzImage ;;
+aarch64) darch=arm64 triplet=aarch64-linux-gnu kimage=Image ;;
+*)
+	echo "build-image: error: unknown --arch '$arch' (x86_64, aarch64)" >&2
+	exit 1
+	;;
+esac
+foreign=0 cross="" qual=""
+if [ "$darch" != "$(dpkg --print-architecture)" ]; then
+	foreign=1 cross="$triplet-" qual=":$darch"
+fi
 die() {
 	echo "build-image: error: $*" >&2
 	exit 1
@@ -45,10 +73,14 @@ nokernel() { # the guest kernel cannot be had at all (offline, no such package)
 
 [ -d "$build" ] || die "no build dir $build (run meson setup first)"
 command -v busybox >/dev/null || [ -x /bin/busybox ] || die "busybox-static missing (scripts/install-deps.sh vm)"
-for t in cpio mkfs.ext4 depmod modprobe dpkg-deb gzip; do
+for t in cpio mkfs.ext4 depmod modprobe dpkg-deb gzip readelf; do
 	command -v "$t" >/dev/null || die "$t missing (scripts/install-deps.sh vm)"
 done
 grep -q 'statically linked' <<<"$(file -L /bin/busybox)" || die "/bin/busybox is not static (install busybox-static)"
+if [ "$foreign" -eq 1 ]; then
+	command -v "${cross}gcc" >/dev/null || die "${cross}gcc missing (scripts/install-deps.sh cross)"
+	[ -d "/usr/lib/$triplet" ] || die "no $darch libraries in /usr/lib/$triplet (scripts/install-deps.sh cross)"
+fi
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -63,30 +95,39 @@ if [[ "$kver" =~ ^[0-9]+\.[0-9]+$ ]]; then
 	# depends on (6.12 on Debian 12: linux-image-6.12-cloud-amd64), else
 	# the newest one already cached.
 	series_re="${kver//./\\.}[.-]"
-	kver="$({ apt-cache show linux-image-cloud-amd64 "linux-image-$kver-cloud-amd64" 2>/dev/null || true; } |
-		sed -n "s/^Depends: .*linux-image-\(${series_re}[^ ,]*-cloud-amd64\)\([ ,].*\)\{0,1\}$/\1/p" |
+	kver="$({ apt-cache show "linux-image-cloud-$darch$qual" "linux-image-$kver-cloud-$darch$qual" 2>/dev/null || true; } |
+		sed -n "s/^Depends: .*linux-image-\(${series_re}[^ ,]*-cloud-$darch\)\([ ,].*\)\{0,1\}$/\1/p" |
 		sort -V | tail -n1)"
 	[ -n "$kver" ] || kver="$({ ls -1 "$cache/kernel" 2>/dev/null || true; } |
-		sed -n "s/^linux-image-\(${series_re}.*-cloud-amd64\)_.*\.deb$/\1/p" | sort -V | tail -n1)"
+		sed -n "s/^linux-image-\(${series_re}.*-cloud-$darch\)_.*\.deb$/\1/p" | sort -V | tail -n1)"
 	[ -n "$kver" ] || nokernel "no cloud kernel of series $VACCEL_GUEST_KVER known to apt or cached"
 elif [ -z "$kver" ]; then
-	kver="$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: linux-image-\(.*-cloud-amd64\)$/\1/p' | sort -V | tail -n1)"
+	kver="$(apt-cache depends "linux-image-cloud-$darch$qual" 2>/dev/null |
+		sed -n "s/^ *Depends: linux-image-\(.*-cloud-$darch\)\(:$darch\)\{0,1\}\$/\1/p" | sort -V | tail -n1)"
 	if [ -z "$kver" ]; then
 		# No apt lists (offline?): fall back to what is already cached.
-		kver="$(ls -1 "$cache/kernel" 2>/dev/null | sed -n 's/^linux-image-\(.*-cloud-amd64\)_.*\.deb$/\1/p' | sort -V | tail -n1)"
+		kver="$(ls -1 "$cache/kernel" 2>/dev/null | sed -n "s/^linux-image-\(.*-cloud-$darch\)_.*\.deb\$/\1/p" | sort -V | tail -n1)"
 	fi
 fi
 [ -n "$kver" ] || nokernel "cannot determine the guest kernel version (apt-get update?)"
 kdir="$cache/kernel"
 mkdir -p "$kdir"
-deb="$(ls -1 "$kdir"/linux-image-"$kver"_*.deb 2>/dev/null | tail -n1 || true)"
-if [ -z "$deb" ]; then
-	log "downloading linux-image-$kver"
-	(cd "$kdir" && apt-get download -qq "linux-image-$kver" 2>&1 | grep -v 'unsandboxed' >&2 || true)
-	deb="$(ls -1 "$kdir"/linux-image-"$kver"_*.deb 2>/dev/null | tail -n1 || true)"
-	[ -n "$deb" ] || nokernel "download of linux-image-$kver failed"
-fi
+# fetch_deb PKG GLOB: the newest .deb in $kdir matching GLOB, downloaded (apt-get
+# download PKG) when there is none; prints nothing if it cannot be had.
+fetch_deb() {
+	local f
+	# shellcheck disable=SC2086 # GLOB is a pattern
+	f="$(ls -1 "$kdir"/$2 2>/dev/null | tail -n1 || true)"
+	if [ -z "$f" ]; then
+		log "downloading $1"
+		(cd "$kdir" && apt-get download -qq "$1" 2>&1 | grep -v 'unsandboxed' >&2 || true)
+		# shellcheck disable=SC2086
+		f="$(ls -1 "$kdir"/$2 2>/dev/null | tail -n1 || true)"
+	fi
+	echo "$f"
+}
+deb="$(fetch_deb "linux-image-$kver$qual" "linux-image-${kver}_*.deb")"
+[ -n "$deb" ] || nokernel "download of linux-image-$kver failed"
 kroot="$kdir/$kver"
 if [ ! -f "$kroot/.unpacked" ]; then
 	log "unpacking $(basename "$deb")"
@@ -97,10 +138,48 @@ if [ ! -f "$kroot/.unpacked" ]; then
 	touch "$kroot/.unpacked"
 fi
 hdr="/usr/src/linux-headers-$kver"
-if [ ! -f "$hdr/Makefile" ]; then
+if [ "$foreign" -eq 1 ]; then
+	# Another architecture's headers are unpacked, never installed (apt would remove
+	# this machine's toolchain): the flavour's headers and their -common part, made
+	# to include each other where they are, with this machine's kbuild tools.
+	hroot="$kdir/$kver-headers"
+	hdr="$hroot/usr/src/linux-headers-$kver"
+	if [ ! -f "$hroot/.unpacked" ]; then
+		rm -rf "$hroot"
+		mkdir -p "$hroot"
+		for p in "linux-headers-$kver$qual" "linux-headers-${kver%-cloud-*}-common"; do
+			f="$(fetch_deb "$p" "${p%%:*}_*.deb")"
+			[ -n "$f" ] || nokernel "download of $p failed"
+			dpkg-deb -x "$f" "$hroot"
+		done
+		sed -i "s|^include /usr/src/|include $hroot/usr/src/|" "$hdr/Makefile"
+		touch "$hroot/.unpacked"
+	fi
+	kbuild="$(basename "$(dirname "$(readlink "$hdr/scripts")")")" # linux-kbuild-6.1
+	if [ ! -d "/usr/lib/$kbuild/scripts" ]; then
+		log "installing $kbuild (kbuild tools for the module)"
+		$SUDO apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 \
+			"$kbuild" >&2 || die "cannot install $kbuild"
+	fi
+	mkdir -p "$hroot/usr/lib"
+	ln -sfn "/usr/lib/$kbuild" "$hroot/usr/lib/$kbuild"
+elif [ ! -f "$hdr/Makefile" ]; then
 	log "installing linux-headers-$kver (to build the module)"
 	$SUDO apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 \
 		"linux-headers-$kver" >&2 || die "cannot install linux-headers-$kver"
+fi
+# busybox-static of the guest's architecture (same Debian version, so the same
+# applets as this machine's, which lists them).
+busybox=/bin/busybox
+if [ "$foreign" -eq 1 ]; then
+	bbroot="$cache/busybox-$darch"
+	if [ ! -x "$bbroot/bin/busybox" ]; then
+		f="$(fetch_deb "busybox-static$qual" "busybox-static_*_$darch.deb")"
+		[ -n "$f" ] || die "download of busybox-static$qual failed"
+		rm -rf "$bbroot"
+		dpkg-deb -x "$f" "$bbroot"
+	fi
+	busybox="$bbroot/bin/busybox"
 fi
 
 rm -rf "$out.tmp"
@@ -118,7 +197,11 @@ if [ -f "$driver_src/Makefile" ] || [ -f "$driver_src/Kbuild" ]; then
 		--exclude='.*.cmd' --exclude=modules.order --exclude=Module.symvers --exclude=.tmp_versions \
 		-cf - . | tar -C "$tmp/driver/driver/linux" -xf -
 	cp -a "$repo/include" "$tmp/driver/include"
-	make -s -C "$tmp/driver/driver/linux" KDIR="$hdr" >"$tmp/driver.log" 2>&1 ||
+	kmake=(KDIR="$hdr")
+	[ "$foreign" -eq 0 ] || kmake+=(ARCH="$darch" CROSS_COMPILE="$cross")
+	# How to build a module for this kernel, for the VM tests' W=1 check.
+	printf '%s\n' "${kmake[@]}" >"$tmp/KBUILD_ARGS"
+	make -s -C "$tmp/driver/driver/linux" "${kmake[@]}" >"$tmp/driver.log" 2>&1 ||
 		{
 			tail -n 30 "$tmp/driver.log" >&2
 			die "module build failed"
@@ -136,7 +219,7 @@ root="$tmp/root"
 mkdir -p "$root"/{bin,sbin,etc/vaccel,proc,sys,dev,tmp,run,data,root,home/vaccel,home/outsider}
 mkdir -p "$root"/usr/{bin,sbin} "$root"/usr/local/{bin,lib,share/vaccel} "$root"/lib/modules/vaccel
 chmod 1777 "$root/tmp"
-cp /bin/busybox "$root/bin/busybox"
+cp "$busybox" "$root/bin/busybox"
 for a in $(/bin/busybox --list-full); do
 	[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
 done
@@ -232,18 +315,42 @@ fi
 [ -f "$root/usr/local/lib/libvaccel-virtio.so" ] || log "WARNING: libvaccel-virtio.so not in $build (guest plugin not built yet?)"
 [ -f "$root/usr/local/lib/libvaccel.so" ] || log "WARNING: libvaccel.so not in $build"
 
-# glibc and every library our programs need, from the host (same Debian release).
+# glibc and every library our programs need, from this machine (same Debian release;
+# for another architecture its multiarch libc6:<arch>): the ELF interpreter and the
+# NEEDED entries, recursively (ldd cannot read another architecture's programs).
 libs="$tmp/libs.txt"
 : >"$libs"
+libdirs=("$root/usr/local/lib" "/lib/$triplet" "/usr/lib/$triplet")
+find_lib() {
+	local d
+	for d in "${libdirs[@]}"; do
+		[ -e "$d/$1" ] && echo "$d/$1" && return 0
+	done
+	return 1
+}
+queue=()
 for f in "$root"/usr/local/bin/* "$root"/usr/local/lib/*; do
-	is_elf "$f" || continue
-	LD_LIBRARY_PATH="$root/usr/local/lib" ldd "$f" 2>/dev/null |
-		awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }' >>"$libs" || true
+	is_elf "$f" && queue+=("$f")
 done
-echo /lib64/ld-linux-x86-64.so.2 >>"$libs"
+# Loaded with dlopen() (or by pthread_cancel: libgcc_s), so not always in NEEDED.
 for l in libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libgcc_s.so.1; do
-	p="$(ldconfig -p | awk -v n="$l" '$1 == n && /x86-64/ && !found { print $NF; found = 1 }')"
-	[ -n "$p" ] && echo "$p" >>"$libs"
+	p="$(find_lib "$l")" && queue+=("$p")
+done
+declare -A seen=()
+while [ ${#queue[@]} -gt 0 ]; do
+	f="${queue[0]}"
+	queue=("${queue[@]:1}")
+	[ -z "${seen[$f]:-}" ] || continue
+	seen[$f]=1
+	case "$f" in "$root"/*) ;; *) echo "$f" >>"$libs" ;; esac
+	readelf -lW "$f" 2>/dev/null | sed -n 's/.*program interpreter: \(.*\)\]$/\1/p' >>"$libs"
+	for n in $(readelf -dW "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+		if p="$(find_lib "$n")"; then
+			queue+=("$p")
+		else
+			log "WARNING: $(basename "$f") needs $n, which is not in ${libdirs[*]}"
+		fi
+	done
 done
 sort -u "$libs" | while read -r l; do
 	case "$l" in "$root"/*) continue ;; esac
@@ -270,16 +377,22 @@ done
 [ -n "${VACCEL_IMAGE_EXTRA:-}" ] && [ -d "$VACCEL_IMAGE_EXTRA" ] && cp -a "$VACCEL_IMAGE_EXTRA/." "$root/"
 
 # 4. Archives.
-cp "$kroot/boot/vmlinuz-$kver" "$tmp/bzImage"
+# arm64's vmlinuz is a gzip'd Image: unpacked, so VMMs without gzip support boot it too.
+if [ "$kimage" = Image ] && gzip -t "$kroot/boot/vmlinuz-$kver" 2>/dev/null; then
+	gzip -dc "$kroot/boot/vmlinuz-$kver" >"$tmp/$kimage"
+else
+	cp "$kroot/boot/vmlinuz-$kver" "$tmp/$kimage"
+fi
 echo "$kver" >"$tmp/KERNEL_VERSION"
+echo "$arch" >"$tmp/ARCH"
 log "packing initramfs.cpio.gz"
 (cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet | gzip -1 >"$tmp/initramfs.cpio.gz")
 
 # Minimal initrd for rootfs boots: /init, busybox, the modules.
 boot="$tmp/boot-root"
 mkdir -p "$boot"
-(cd "$root" && find . \( -path ./usr/local -o -path ./usr/lib/x86_64-linux-gnu -o -path ./usr/lib64 \
-	-o -path ./lib/x86_64-linux-gnu -o -path ./lib64 \) -prune -o -print0 |
+(cd "$root" && find . \( -path ./usr/local -o -path "./usr/lib/$triplet" -o -path ./usr/lib64 \
+	-o -path "./lib/$triplet" -o -path ./lib64 \) -prune -o -print0 |
 	cpio --null -p -d -m --quiet "$boot" 2>/dev/null)
 (cd "$boot" && find . -print0 | sort -z | cpio --null -o -H newc --quiet | gzip -1 >"$tmp/initrd-boot.cpio.gz")
 rm -rf "$boot"
@@ -292,7 +405,7 @@ mkfs.ext4 -q -F -L vaccel-root -d "$root" "$tmp/rootfs.img" "${size_mb}M" ||
 	die "mkfs.ext4 -d failed (e2fsprogs >= 1.43 needed)"
 
 {
-	echo "kernel=$kver"
+	echo "arch=$arch kernel=$kver"
 	echo "module=$([ -f "$tmp/virtio_accel.ko" ] && echo yes || echo no)"
 	echo "libs=$nlib bins=$nbin"
 	echo "built=$(date -u +%FT%TZ)"

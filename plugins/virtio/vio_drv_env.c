@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#define VIO_SHM_MB_DEFAULT 1024
+/* The daemon maps every frontend's memory: in a 32-bit process (3 GiB of address
+ * space, armhf) 1 GiB each would leave room for two frontends, so 256 MiB there. */
+#define VIO_SHM_MB_DEFAULT (sizeof(void *) == 4 ? 256 : 1024)
 #define VIO_SHM_MB_MAX (64 * 1024) /* 64 GiB of address space at most */
 #define VIO_POLL_US_MAX 1000000	   /* spinning longer than 1 s is a mistake */
 #define VIO_RING_SIZE 256

@@ -31,7 +31,8 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
 [ -z "$lines_file" ] || rm -f "$lines_file"
-"$@" >"$tmp/stdout" 2>"$tmp/stderr"
+# Cross builds: meson names the emulator that runs target programs (word-split).
+${MESON_EXE_WRAPPER:-} "$@" >"$tmp/stdout" 2>"$tmp/stderr"
 rc=$?
 status=0
 

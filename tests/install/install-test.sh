@@ -51,10 +51,7 @@ cc -std=c11 -Wall -Wextra -Werror "${san_flags[@]}" -o "$root/upstream_app" "$sr
 	|| fail "upstream-style program does not compile against the installed headers"
 out=$(LD_LIBRARY_PATH="$lib" VACCEL_PLUGINS=libvaccel-noop.so "$root/upstream_app" \
 	"$root$prefix/share/vaccel/images/example.jpg") || fail "upstream-style program failed: $out"
-expected="Initialized session with id: 1
-classification tags: This is a dummy classification tag!
-generic classification tags: This is a dummy classification tag!
-vadd: 6.0 8.0 10.0 12.0"
+expected="$(cat "$src/tests/install/upstream_app.out")"
 [ "$out" = "$expected" ] || fail "output differs:
 --- expected
 $expected

@@ -62,7 +62,7 @@ static void child(struct td *d)
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 			_exit(126);
 	}
-	execv(d->daemon, (char *const *)d->argv);
+	execvp(d->argv[0], (char *const *)d->argv);
 	_exit(127);
 }
 
@@ -98,7 +98,8 @@ static int spawn(struct td *d)
 
 int td_start(struct td *d, const char *daemon, const struct td_opts *o)
 {
-	unsigned n = 0;
+	const char *wrapper;
+	unsigned n = 0, first;
 
 	memset(d, 0, sizeof(*d));
 	if (o)
@@ -118,10 +119,17 @@ int td_start(struct td *d, const char *daemon, const struct td_opts *o)
 	snprintf(d->sock, sizeof(d->sock), "%s/accel.sock", d->dir);
 	snprintf(d->log, sizeof(d->log), "%s/daemon.log", d->dir);
 	snprintf(d->sockarg, sizeof(d->sockarg), "--socket-path=%s", d->sock);
+	/* A cross build's tests run under an emulator (meson's exe_wrapper, e.g.
+	 * qemu-aarch64, one word) that it names here: the daemon is a target
+	 * program too. */
+	wrapper = getenv("MESON_EXE_WRAPPER");
+	if (wrapper && wrapper[0])
+		d->argv[n++] = wrapper;
 	d->argv[n++] = daemon;
 	d->argv[n++] = d->sockarg;
+	first = n;
 	for (unsigned i = 0; d->opts.args && d->opts.args[i]; i++) {
-		if (n >= TD_MAX_ARGS + 1) {
+		if (n - first >= TD_MAX_ARGS - 1) {
 			fprintf(stderr, "td: more than %d daemon options\n", TD_MAX_ARGS - 1);
 			return -E2BIG;
 		}
@@ -299,14 +307,16 @@ void td_log_dump(const struct td *d)
 	free(log);
 }
 
-/* Remove a daemon's directory: its socket and log, nothing else. */
+/* Remove a daemon's directory: its socket and log, nothing else. The
+ * precision bounds dir by started[]'s size, which 32-bit gcc loses when
+ * it inlines this (-Wformat-truncation on armhf). */
 static void remove_dir(const char *dir)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "%s/accel.sock", dir);
+	snprintf(path, sizeof(path), "%.64s/accel.sock", dir);
 	unlink(path);
-	snprintf(path, sizeof(path), "%s/daemon.log", dir);
+	snprintf(path, sizeof(path), "%.64s/daemon.log", dir);
 	unlink(path);
 	rmdir(dir);
 }

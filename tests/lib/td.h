@@ -38,7 +38,7 @@ struct td {
 	/* What td_restart() needs: */
 	const char *daemon;
 	struct td_opts opts;
-	const char *argv[TD_MAX_ARGS + 2];
+	const char *argv[TD_MAX_ARGS + 3]; /* [wrapper] daemon socket options NULL */
 	char sockarg[128];
 };
 

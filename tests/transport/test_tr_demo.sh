@@ -8,6 +8,8 @@
 # usage: test_tr_demo.sh DAEMON NOOP_PLUGIN VIRTIO_PLUGIN CLASSIFY IMAGE
 set -u
 daemon=$1 noop=$2 virtio=$3 classify=$4 image=$5
+# Cross builds: meson names the emulator that runs target programs (word-split).
+run=${MESON_EXE_WRAPPER:-}
 
 dir=$(mktemp -d /tmp/vaccel-demo-XXXXXX)
 sock=$dir/accel.sock
@@ -27,7 +29,7 @@ fail() {
 
 env -u VACCEL_BOOTSTRAP_ENABLED -u VACCEL_VIRTIO_SOCKET \
 	VACCEL_PLUGINS="$noop" VACCEL_LOG_LEVEL=4 \
-	"$daemon" --socket-path="$sock" >"$log" 2>&1 &
+	$run "$daemon" --socket-path="$sock" >"$log" 2>&1 &
 pid=$!
 i=0
 while [ ! -S "$sock" ]; do
@@ -38,7 +40,7 @@ while [ ! -S "$sock" ]; do
 done
 
 env -u VACCEL_BOOTSTRAP_ENABLED VACCEL_PLUGINS="$virtio" VACCEL_VIRTIO_SOCKET="$sock" \
-	timeout 60 "$classify" "$image" >"$dir/app.out" 2>&1
+	timeout 60 $run "$classify" "$image" >"$dir/app.out" 2>&1
 rc=$?
 [ $rc -eq 0 ] || fail "classify exited with $rc"
 grep -qx 'classification tags: This is a dummy classification tag!' "$dir/app.out" ||

@@ -16,6 +16,8 @@ image=$8 labels=$9
 shift 9
 argmax_image=$1 labels_per_value=$2 gen071=$3
 
+# A cross build's programs run under meson's exe_wrapper (qemu-user).
+run=${MESON_EXE_WRAPPER:-}
 dir=$(mktemp -d /tmp/vaccel-trex-XXXXXX)
 sock=$dir/accel.sock
 log=$dir/daemon.log
@@ -32,7 +34,7 @@ fail() {
 }
 
 env -u VACCEL_BOOTSTRAP_ENABLED -u VACCEL_VIRTIO_SOCKET VACCEL_PLUGINS="$noop" VACCEL_LOG_LEVEL=4 \
-	"$daemon" --socket-path="$sock" >"$log" 2>&1 &
+	$run "$daemon" --socket-path="$sock" >"$log" 2>&1 &
 pid=$!
 i=0
 until grep -q 'listening on' "$log" 2>/dev/null; do
@@ -72,9 +74,9 @@ done
 
 # 0.7.1-style generic program: the same output locally (noop) and remotely.
 env -u VACCEL_BOOTSTRAP_ENABLED VACCEL_PLUGINS="$noop" VACCEL_LOG_LEVEL=1 \
-	timeout 60 "$gen071" 2 >"$dir/local.out" 2>"$dir/local.err" ||
+	timeout 60 $run "$gen071" 2 >"$dir/local.out" 2>"$dir/local.err" ||
 	fail "tr-gen071 locally: $(cat "$dir/local.err")"
-remote "$gen071" 2 >"$dir/remote.out" 2>"$dir/remote.err" ||
+remote $run "$gen071" 2 >"$dir/remote.out" 2>"$dir/remote.err" ||
 	fail "tr-gen071 over the transport: $(cat "$dir/remote.err")"
 if [ "$(grep -c _generic: "$dir/local.out")" -ne 10 ]; then
 	fail "tr-gen071 locally did not print its 10 lines"

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# VM test harness (meson suite 'vm'):  run-vm-tests.sh SOURCE_DIR BUILD_DIR [KERNEL]
+# VM test harness (meson suite 'vm'):  run-vm-tests.sh SOURCE_DIR BUILD_DIR [KERNEL
+#                                                       [GUEST_ARCH GUEST_BUILD_DIR]]
 #
 # KERNEL: the guest kernel series, 6.1 (Debian 12's cloud kernel, the default) or
 # 6.12 (its 6.12 LTS cloud kernel); meson registers one test per series.
+# GUEST_ARCH aarch64 (suite 'dist'): the guest image from GUEST_BUILD_DIR (an arm64
+# cross build), qemu-system-aarch64 -M virt, virtio-mmio; the daemon, host plugins
+# and host libraries stay BUILD_DIR's, and the exec boot uploads a host build of
+# libmytestlib.so (the guest's own would not load on the host).
 # 1. QEMU with vhost-user-accel (vmm/qemu/build-qemu.sh, cached; ~5 min the first time)
 # 2. the guest image for this build dir and kernel (vm/build-image.sh, ~10 s)
 # 3. the module builds without warnings at W=1 against that kernel's headers
@@ -18,6 +23,8 @@ set -uo pipefail
 src="$(cd "${1:?source dir}" && pwd)"
 build="$(cd "${2:?build dir}" && pwd)"
 series="${3:-6.1}"
+guest_arch="${4:-$(uname -m)}"
+gbuild="$(cd "${5:-$build}" && pwd)"
 skip() {
 	echo "SKIP: $*"
 	exit 77
@@ -25,7 +32,7 @@ skip() {
 
 daemon="$build/backend/vhost-user-accel"
 [ -x "$daemon" ] || skip "the daemon $daemon is not built"
-[ -f "$build/plugins/virtio/libvaccel-virtio.so" ] || skip "the guest plugin libvaccel-virtio.so is not built"
+[ -f "$gbuild/plugins/virtio/libvaccel-virtio.so" ] || skip "the guest plugin libvaccel-virtio.so is not built"
 [ -f "$src/driver/linux/Makefile" ] || skip "no guest driver source in $src/driver/linux"
 mylib="$build/examples/libmytestlib.so"
 vmlib="$build/tests/vm/libvmtest.so"
@@ -33,19 +40,29 @@ vmlib="$build/tests/vm/libvmtest.so"
 [ -f "$vmlib" ] || skip "libvmtest.so is not built"
 
 work="$build/tests/vm/run-$series"
+[ "$guest_arch" = "$(uname -m)" ] || work="$work-$guest_arch"
 rm -rf "$work"
 mkdir -p "$work"
 
 t0=$(date +%s)
 echo "# QEMU: vmm/qemu/build-qemu.sh"
-if ! qemu="$("$src/vmm/qemu/build-qemu.sh" 2>"$work/qemu-build.log" | tail -n1)" || [ ! -x "$qemu" ]; then
+if ! qemu="$("$src/vmm/qemu/build-qemu.sh" --target "$guest_arch" 2>"$work/qemu-build.log" | tail -n1)" ||
+	[ ! -x "$qemu" ]; then
 	tail -n 20 "$work/qemu-build.log"
 	skip "QEMU with vhost-user-accel could not be built (log above)"
 fi
 echo "# QEMU: $qemu ($(($(date +%s) - t0)) s)"
 
 t1=$(date +%s)
-VACCEL_GUEST_KVER="$series" "$src/vm/build-image.sh" "$build" "$work/image" 2>&1 | sed 's/^/# /'
+uplib=/usr/local/lib/libmytestlib.so
+if [ "$gbuild" != "$build" ]; then
+	# The host's build of the library, for the exec boot to upload.
+	mkdir -p "$work/extra/opt/host"
+	cp "$mylib" "$work/extra/opt/host/"
+	uplib=/opt/host/libmytestlib.so
+fi
+VACCEL_GUEST_KVER="$series" VACCEL_IMAGE_EXTRA="$work/extra" \
+	"$src/vm/build-image.sh" --arch "$guest_arch" "$gbuild" "$work/image" 2>&1 | sed 's/^/# /'
 rc=${PIPESTATUS[0]}
 case $rc in
 0) ;;
@@ -74,12 +91,16 @@ notok() {
 	echo "not ok - $*"
 }
 
-# The module against this kernel's headers with W=1: not one warning.
-hdr="/usr/src/linux-headers-$kver"
+# The module against this kernel's headers with W=1: not one warning. The
+# image says where they are (another architecture's are unpacked, with its
+# cross compiler).
+kbuild=(KDIR="/usr/src/linux-headers-$kver")
+[ ! -f "$work/image/KBUILD_ARGS" ] || mapfile -t kbuild <"$work/image/KBUILD_ARGS"
+hdr="${kbuild[0]#KDIR=}"
 mkdir -p "$work/w1/driver/linux"
 cp -a "$src/include" "$work/w1/"
 (cd "$src/driver/linux" && cp Kbuild Makefile ./*.c ./*.h "$work/w1/driver/linux/")
-make -C "$work/w1/driver/linux" KDIR="$hdr" W=1 >"$work/w1.log" 2>&1
+make -C "$work/w1/driver/linux" "${kbuild[@]}" W=1 >"$work/w1.log" 2>&1
 rc=$?
 if [ $rc -eq 0 ] && ! grep -q 'warning:' "$work/w1.log"; then
 	ok "module builds without warnings at W=1 against $kver"
@@ -155,7 +176,7 @@ if "$daemon" --help 2>&1 | grep -q -- '--stuck-op-ms'; then
 	execargs+=(--daemon-arg --stuck-op-ms=30000)
 fi
 boot noop libvaccel-noop.so -m 1024 "${execargs[@]}" -c "VMT_ALIAS=$alias vm-tests.sh noop $mylib $vmlib"
-boot exec libvaccel-exec.so -m 1536 "${execargs[@]}" -c "VMT_ALIAS=$alias vm-tests.sh exec $mylib $vmlib"
+boot exec libvaccel-exec.so -m 1536 "${execargs[@]}" -c "VMT_ALIAS=$alias vm-tests.sh exec $mylib $vmlib $uplib"
 
 # Launcher contract: bad options are a one-line error with exit 2.
 "$src/vm/vaccel-vm" --bogus >"$work/usage.log" 2>&1

@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
-# Build a minimal qemu-system-x86_64 with the vhost-user-accel device.
+# Build a minimal qemu-system-<target> with the vhost-user-accel device.
 #
-#   vmm/qemu/build-qemu.sh [--print-path] [--force]
+#   vmm/qemu/build-qemu.sh [--target x86_64|aarch64] [--host ARCH] [--print-path] [--force]
+#
+# --target  the guest architecture whose binary's path is printed (default: the
+#           host's first target): qemu-system-x86_64 (pc, microvm) or
+#           qemu-system-aarch64 (virt: virtio-mmio and PCI)
+# --host    Debian architecture the binaries run on (default: this machine's).
+#           Another one (arm64) is cross-compiled, for the arm64 vaccel-vm package;
+#           it needs scripts/install-deps.sh qemu-cross-<arch>.
+#
+# One configure and one build make every target of the host (amd64: x86_64 and
+# aarch64; arm64: aarch64), into one cache dir: the target-independent half of
+# QEMU is compiled once for both, and whichever target is asked for first pays
+# for the other (the VM suites need both).
 #
 # QEMU's source comes from Debian's own source package (trixie, QEMU 10.0.x,
 # with Debian's patches applied by dpkg-source); our patches in vmm/qemu/*.patch
 # go on top. The result is cached in
-#   ${VACCEL_CACHE:-$HOME/.cache/vaccel-virtio}/qemu-<version>-<hash>/bin/qemu-system-x86_64
-# where <hash> covers the patches and the configure flags, so a second run costs
-# nothing and only prints the path (the last line of stdout is always the path
-# of the binary).
+#   ${VACCEL_CACHE:-$HOME/.cache/vaccel-virtio}/qemu-<version>-<hash>/bin/qemu-system-<target>
+#   (cross builds: .../host-<arch>/qemu-<version>-<hash>/bin/...)
+# where <hash> covers the patches and the configure flags (targets and host
+# included), so each host's targets are built once per patch hash, a second run
+# costs nothing and only prints the path (the last line of stdout is always the
+# path of the binary asked for; the others are next to it).
 #
 # Environment:
 #   VACCEL_CACHE          cache root (default $HOME/.cache/vaccel-virtio)
@@ -26,11 +40,21 @@ cache="${VACCEL_CACHE:-$HOME/.cache/vaccel-virtio}"
 jobs="${QEMU_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 print_only=0
 force=0
+target=""
+native_arch="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
+host_arch="$native_arch"
 
-for a in "$@"; do
+while [ $# -gt 0 ]; do
+	a="$1"
 	case "$a" in
+	--target=* | --host=*) set -- "${a%%=*}" "${a#*=}" "${@:2}"; continue ;;
 	--print-path) print_only=1 ;;
 	--force) force=1 ;;
+	--target | --host)
+		[ $# -ge 2 ] || { echo "build-qemu: $a needs a value" >&2; exit 2; }
+		if [ "$a" = --target ]; then target="$2"; else host_arch="$2"; fi
+		shift
+		;;
 	-h | --help)
 		sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
 		exit 0
@@ -40,7 +64,35 @@ for a in "$@"; do
 		exit 2
 		;;
 	esac
+	shift
 done
+# The guests each host's vaccel-vm runs (the arm64 package: aarch64 only).
+case "$host_arch" in
+amd64) targets=(x86_64 aarch64) ;;
+arm64) targets=(aarch64) ;;
+*)
+	echo "build-qemu: no QEMU targets for host '$host_arch' (amd64, arm64)" >&2
+	exit 2
+	;;
+esac
+[ -n "$target" ] || target="${targets[0]}"
+case " ${targets[*]} " in
+*" $target "*) ;;
+*)
+	echo "build-qemu: unknown target '$target' for host $host_arch (${targets[*]})" >&2
+	exit 2
+	;;
+esac
+cross_prefix="" host_triplet=""
+if [ "$host_arch" != "$native_arch" ]; then
+	case "$host_arch" in
+	arm64) cross_prefix=aarch64-linux-gnu- host_triplet=aarch64-linux-gnu ;;
+	*)
+		echo "build-qemu: cannot cross-compile for host '$host_arch' (arm64)" >&2
+		exit 2
+		;;
+	esac
+fi
 
 log() { echo "build-qemu: $*" >&2; }
 die() {
@@ -48,9 +100,15 @@ die() {
 	exit 1
 }
 
-# Configure flags: part of the cache key, so changing them rebuilds.
-cfg_flags=(--python=/usr/bin/python3 --target-list=x86_64-softmmu
-	--without-default-features --enable-tcg --enable-kvm --enable-vhost-user
+# Configure flags: part of the cache key, so changing them rebuilds (and each
+# host has its own build). (--with-devices-aarch64=minimal would not shrink the
+# aarch64 build: every board is 'default y' in QEMU 10, so only together with
+# --without-default-devices, which x86_64's device set would then have to
+# list by hand.)
+target_list="$(printf '%s-softmmu,' "${targets[@]}")"
+cfg_flags=(--python=/usr/bin/python3 --target-list="${target_list%,}")
+[ -z "$cross_prefix" ] || cfg_flags+=(--cross-prefix="$cross_prefix")
+cfg_flags+=(--without-default-features --enable-tcg --enable-kvm --enable-vhost-user
 	--enable-fdt=system --disable-install-blobs --disable-download --disable-docs
 	--disable-werror)
 
@@ -64,16 +122,23 @@ shopt -u nullglob
 key="$( (for p in "${patches[@]}"; do sed -e '1{/^From [0-9a-f]\{40\} /d}' -e '/^Date: /d' "$p"; done
 	printf '%s\n' "${cfg_flags[@]}") | sha256sum | cut -c1-12)"
 
+# Native builds sit at the top of the cache (vm/vaccel-vm looks there), cross
+# builds one level down so nothing picks a binary this machine cannot run.
+root="$cache"
+[ -z "$cross_prefix" ] || root="$cache/host-$host_arch"
+bin_name="qemu-system-$target"
 find_cached() {
-	local d best=""
-	for d in "$cache"/qemu-*-"$key"; do
-		[ -x "$d/bin/qemu-system-x86_64" ] || continue
+	local d best="" t
+	for d in "$root"/qemu-*-"$key"; do
+		for t in "${targets[@]}"; do
+			[ -x "$d/bin/qemu-system-$t" ] || continue 2
+		done
 		if [ -n "${QEMU_DEB_VERSION:-}" ] && [ "$(cat "$d/DEB_VERSION" 2>/dev/null)" != "$QEMU_DEB_VERSION" ]; then
 			continue
 		fi
 		best="$d"
 	done
-	[ -n "$best" ] && echo "$best/bin/qemu-system-x86_64"
+	[ -n "$best" ] && echo "$best/bin/$bin_name"
 	return 0
 }
 
@@ -105,7 +170,9 @@ t0=$(date +%s)
 # 1-2. apt sources (trixie deb-src for QEMU's source, bookworm-backports for
 #      meson >= 1.5) and build dependencies: the project's installer does both,
 #      sources first, then one update, then packages.
-"$here/../../scripts/install-deps.sh" base vm >&2
+deps=(base vm)
+[ -z "$cross_prefix" ] || deps+=(qemu-cross-"$host_arch")
+"$here/../../scripts/install-deps.sh" "${deps[@]}" >&2
 
 # 3. Source: Debian's package, Debian's patches applied by dpkg-source -x.
 ver="${QEMU_DEB_VERSION:-$(apt-cache showsrc qemu | sed -n 's/^Version: //p' | grep '^1:10\.0\.' | sort -V | tail -n1)}"
@@ -113,7 +180,7 @@ ver="${QEMU_DEB_VERSION:-$(apt-cache showsrc qemu | sed -n 's/^Version: //p' | g
 upver="${ver#*:}"
 upver="${upver%%+*}"
 upver="${upver%%-*}"
-out="$cache/qemu-$upver-$key"
+out="$root/qemu-$upver-$key"
 work="$cache/build/qemu-$upver-$key"
 dl="$cache/src"
 mkdir -p "$dl"
@@ -133,7 +200,22 @@ for p in "${patches[@]}"; do
 	patch -s -p1 -d "$work/src" <"$p"
 done
 
-# 4. Configure and build.
+# 4. Configure and build. A cross build takes libfdt's headers and link from the
+#    host architecture's packages, unpacked (libfdt-dev is not Multi-Arch, so it
+#    cannot be installed next to this machine's); libfdt1:<arch> is installed.
+if [ -n "$cross_prefix" ]; then
+	fdt="$cache/host-$host_arch/libfdt"
+	if [ ! -f "$fdt/.unpacked" ]; then
+		rm -rf "$fdt"
+		mkdir -p "$fdt/debs"
+		(cd "$fdt/debs" && apt-get download -qq "libfdt-dev:$host_arch" "libfdt1:$host_arch" 2>&1 |
+			grep -v unsandboxed >&2 || true)
+		for d in "$fdt"/debs/*.deb; do dpkg-deb -x "$d" "$fdt"; done
+		[ -f "$fdt/usr/include/libfdt.h" ] || die "cannot get libfdt-dev:$host_arch"
+		touch "$fdt/.unpacked"
+	fi
+	cfg_flags+=(--extra-cflags="-I$fdt/usr/include" --extra-ldflags="-L$fdt/usr/lib/$host_triplet")
+fi
 log "configuring: ${cfg_flags[*]}"
 mkdir -p "$work/src/build"
 (cd "$work/src/build" && ../configure "${cfg_flags[@]}") >"$work/configure.log" 2>&1 ||
@@ -141,9 +223,10 @@ mkdir -p "$work/src/build"
 		tail -n 30 "$work/configure.log" >&2
 		die "configure failed (log: $work/configure.log)"
 	}
-log "building with make -j$jobs (log: $work/build.log); this takes several minutes on 2 cores"
+bins=("${targets[@]/#/qemu-system-}")
+log "building ${bins[*]} with make -j$jobs (log: $work/build.log); this takes several minutes on 2 cores"
 set +o pipefail
-(make -C "$work/src/build" -j"$jobs" qemu-system-x86_64 2>&1; echo "rc=$?") | tee "$work/build.log" |
+(make -C "$work/src/build" -j"$jobs" "${bins[@]}" 2>&1; echo "rc=$?") | tee "$work/build.log" |
 	grep --line-buffered -E '^\[[0-9]+/[0-9]+\]' | awk '{ split($1, a, "[/\\[\\]]"); n = a[2]; t = a[3];
 		if (n % 250 == 0 || n == t) { printf "build-qemu: %s\n", $1; fflush() } }' >&2
 set -o pipefail
@@ -151,18 +234,26 @@ if ! grep -q '^rc=0$' "$work/build.log"; then
 	grep -E 'error|Error' "$work/build.log" | head -n 20 >&2
 	die "build failed (log: $work/build.log)"
 fi
-bin="$work/src/build/qemu-system-x86_64"
-[ -x "$bin" ] || die "no binary at $bin"
-"$bin" -device help 2>/dev/null | grep -q '"vhost-user-accel-pci"' ||
-	die "built QEMU has no vhost-user-accel-pci device"
-
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp/bin"
-cp "$bin" "$out.tmp/bin/"
-strip "$out.tmp/bin/qemu-system-x86_64" 2>/dev/null || true
+for b in "${bins[@]}"; do
+	bin="$work/src/build/$b"
+	[ -x "$bin" ] || die "no binary at $bin"
+	if [ -z "$cross_prefix" ]; then
+		# The whole list into grep: a grep -q that stops reading early makes
+		# QEMU die of SIGPIPE, and pipefail fails the check.
+		grep -q '"vhost-user-accel-pci"' <<<"$("$bin" -device help 2>/dev/null)" ||
+			die "built $b has no vhost-user-accel-pci device"
+	else # cannot run it here: the device's type name must be in the binary
+		grep -q 'vhost-user-accel-pci' "$bin" || die "built $b has no vhost-user-accel-pci device"
+	fi
+	cp "$bin" "$out.tmp/bin/"
+	"${cross_prefix}strip" "$out.tmp/bin/$b" 2>/dev/null || true
+done
 echo "$ver" >"$out.tmp/DEB_VERSION"
 {
 	echo "qemu_deb_version=$ver"
+	echo "targets=${targets[*]} host=$host_arch"
 	echo "patch_hash=$key"
 	echo "patches=$(for p in "${patches[@]}"; do basename "$p"; done | tr '\n' ' ')"
 	echo "configure=${cfg_flags[*]}"
@@ -172,5 +263,5 @@ echo "$ver" >"$out.tmp/DEB_VERSION"
 rm -rf "$out"
 mv "$out.tmp" "$out"
 [ "${QEMU_KEEP_BUILD:-0}" = 1 ] || rm -rf "$work"
-log "done in $(($(date +%s) - t0)) s: $out/bin/qemu-system-x86_64"
-echo "$out/bin/qemu-system-x86_64"
+log "done in $(($(date +%s) - t0)) s: $out/bin/$bin_name"
+echo "$out/bin/$bin_name"

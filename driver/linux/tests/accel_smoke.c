@@ -1026,7 +1026,7 @@ static void test_slow_device(const char *lib, int workers, const struct virtio_a
 	size_t pg = sysconf(_SC_PAGESIZE), segs = info->max_segments;
 	uint8_t *al = aliased_pages(segs - 2);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int queues = info->num_queues < ncpu ? (int)info->num_queues : (int)ncpu;
+	int queues = (long)info->num_queues < ncpu ? (int)info->num_queues : (int)ncpu;
 	int nsleep = queues * workers, i, ret, st, ok;
 	struct sleeper sl[MAX_SLEEPERS];
 	pthread_t st_t[MAX_SLEEPERS];

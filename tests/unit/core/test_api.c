@@ -40,9 +40,14 @@ static void test_version_macro(void **state)
 	assert_non_null(strchr(VACCEL_VERSION, '.'));
 }
 
+/* Upstream's layouts as measured on x86_64 (LP64, 40-byte pthread_mutex_t); other ABIs
+ * (aarch64's mutex is 48 bytes, armhf is ILP32) have no measured reference. */
 static void test_layouts(void **state)
 {
 	(void)state;
+#ifndef __x86_64__
+	skip();
+#endif
 	assert_int_equal(sizeof(struct vaccel_session), 4264);
 	assert_int_equal(offsetof(struct vaccel_session, remote_id), 8);
 	assert_int_equal(offsetof(struct vaccel_session, hint), 16);

@@ -7,7 +7,16 @@
 #include <ctype.h>
 #include <elf.h>
 #include <fcntl.h>
+#include <link.h> /* ElfW(): this ABI's ELF class (32-bit on armhf) */
 #include <sys/mman.h>
+
+#if __SIZEOF_POINTER__ == 8
+#define TEST_ELFCLASS ELFCLASS64
+#define TEST_ST_BIND ELF64_ST_BIND
+#else
+#define TEST_ELFCLASS ELFCLASS32
+#define TEST_ST_BIND ELF32_ST_BIND
+#endif
 
 #define MAX_COMPAT 16
 
@@ -55,8 +64,8 @@ static void test_only_vaccel_exports(void **state)
 	int fd = open(TEST_LIBVACCEL, O_RDONLY);
 	struct stat st;
 	const uint8_t *img;
-	const Elf64_Ehdr *eh;
-	const Elf64_Shdr *sh;
+	const ElfW(Ehdr) * eh;
+	const ElfW(Shdr) * sh;
 	size_t exported = 0, compat_found = 0;
 	char compat[MAX_COMPAT][64];
 	size_t nr_compat = map_compat_names(compat);
@@ -67,20 +76,20 @@ static void test_only_vaccel_exports(void **state)
 	assert_int_equal(fstat(fd, &st), 0);
 	img = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	assert_true(img != MAP_FAILED);
-	eh = (const Elf64_Ehdr *)img;
+	eh = (const ElfW(Ehdr) *)img;
 	assert_memory_equal(eh->e_ident, ELFMAG, SELFMAG);
-	assert_int_equal(eh->e_ident[EI_CLASS], ELFCLASS64);
-	sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+	assert_int_equal(eh->e_ident[EI_CLASS], TEST_ELFCLASS);
+	sh = (const ElfW(Shdr) *)(img + eh->e_shoff);
 	for (int i = 0; i < eh->e_shnum; i++) {
 		if (sh[i].sh_type != SHT_DYNSYM)
 			continue;
-		const Elf64_Sym *sym = (const Elf64_Sym *)(img + sh[i].sh_offset);
+		const ElfW(Sym) *sym = (const ElfW(Sym) *)(img + sh[i].sh_offset);
 		const char *strtab = (const char *)(img + sh[sh[i].sh_link].sh_offset);
 		size_t n = sh[i].sh_size / sizeof(*sym);
 
 		for (size_t j = 1; j < n; j++) {
 			const char *name = strtab + sym[j].st_name;
-			int bind = ELF64_ST_BIND(sym[j].st_info);
+			int bind = TEST_ST_BIND(sym[j].st_info);
 
 			if (sym[j].st_shndx == SHN_UNDEF || bind == STB_LOCAL)
 				continue;

@@ -11,6 +11,7 @@
 #include "opstest_common.h"
 #include "vaccel_common.h"
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +106,17 @@ static void regions_per_op(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		execl("/proc/self/exe", "test_ops_prof", (char *)NULL);
+		/* Cross builds run under an emulator (MESON_EXE_WRAPPER): so must the copy. */
+		const char *wrapper = getenv("MESON_EXE_WRAPPER");
+		char self[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+		if (wrapper && wrapper[0] && n > 0) {
+			self[n] = '\0';
+			execl(wrapper, wrapper, self, (char *)NULL);
+		} else {
+			execl("/proc/self/exe", "test_ops_prof", (char *)NULL);
+		}
 		_exit(127);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);

@@ -875,9 +875,13 @@ static void test_bad_mem_tables(void **state)
 		expect_violation(buf, n, &efd, 1, false);
 		close(efd);
 	}
-	/* more fds than any message may carry */
+	/* more fds than any message may carry; not under qemu-user (cross builds), whose
+	 * recvmsg() loses MSG_CTRUNC: the host call gets twice the control buffer and
+	 * the emulator truncates the fd list without saying so */
 	n = build(buf, VHU_SET_OWNER, VHU_VERSION, NULL, 0);
-	{
+	if (getenv("MESON_EXE_WRAPPER")) {
+		print_message("fd overflow case skipped under %s\n", getenv("MESON_EXE_WRAPPER"));
+	} else {
 		int many[VHU_MAX_MEM_REGIONS + 1];
 		struct backend *b = backend_new();
 		struct vhu_front *f = connect_pair(b);

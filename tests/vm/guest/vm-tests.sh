@@ -1,6 +1,9 @@
 #!/bin/sh
 # Runs inside the guest (installed into /usr/local/bin by vm/build-image.sh).
-#   vm-tests.sh noop|exec HOST_MYTESTLIB HOST_VMTESTLIB
+#   vm-tests.sh noop|exec HOST_MYTESTLIB HOST_VMTESTLIB [UPLOAD_LIB]
+# UPLOAD_LIB: the library exec_with_resource/exec_serialized upload from the guest
+# for the host to run (default /usr/local/lib/libmytestlib.so; a guest of another
+# architecture than the host's passes a host build of it).
 # noop: every op through /dev/vaccel with the host's noop plugin, permissions,
 #       the driver's smoke test (also without indirect descriptors, with
 #       suspend and unbind), module unload/reload, a /dev/accel directory
@@ -9,7 +12,7 @@
 #       the driver's smoke test against a slow device.
 # VMT_ALIAS=yes: the kernel cannot have DRM accel, so /dev/accel must be our alias.
 # Prints "ok - NAME" / "not ok - NAME" per check and "guest: N passed, N failed".
-mode="$1" mylib="$2" vmlib="$3"
+mode="$1" mylib="$2" vmlib="$3" uplib="${4:-/usr/local/lib/libmytestlib.so}"
 img=/usr/local/share/vaccel/images/example.jpg
 csv=/usr/local/share/vaccel/input/input_2048.csv
 out=/tmp/vmt.out
@@ -165,8 +168,18 @@ kill_mid_op() {
 	runs_with "output: 20" exec_generic "$mylib"
 }
 
-echo "guest: mode $mode, kernel $(uname -r), $(nproc) CPUs"
+on_bus() { # where the device virtio_accel drives sits; aarch64 guests (-M virt) must be on virtio-mmio
+	d="$(readlink -f /sys/bus/virtio/drivers/virtio_accel/virtio* 2>/dev/null | head -n 1)"
+	echo "virtio_accel device: ${d:-none}"
+	[ -n "$d" ] || return 1
+	[ "$(uname -m)" != aarch64 ] && return 0
+	case "$d" in */*.virtio_mmio/virtio*) return 0 ;; esac
+	return 1
+}
+
+echo "guest: mode $mode, kernel $(uname -r), $(uname -m), $(nproc) CPUs"
 check "/dev/vaccel (and /dev/accel where free) is 0660 root:vaccel" dev_ok
+check "virtio_accel bound to its device (on virtio-mmio in aarch64 guests)" on_bus
 
 if [ "$mode" = noop ]; then
 	check "noop" runs_with "Initialized session with id: 1" noop
@@ -205,8 +218,8 @@ else
 	check "exec" runs_with "output: 20" "$exec_ex" "$mylib"
 	check "exec_generic" runs_with "output: 20" exec_generic "$mylib"
 	check "exec x20" "$exec_ex" "$mylib" 20
-	check "exec_with_resource (upload)" runs_with "output1: 20" exec_with_resource /usr/local/lib/libmytestlib.so
-	check "exec_serialized" exec_serialized /usr/local/lib/libmytestlib.so
+	check "exec_with_resource (upload)" runs_with "output1: 20" exec_with_resource "$uplib"
+	check "exec_serialized" exec_serialized "$uplib"
 	check "64 MiB argument round trip" runs_with "bigarg 64 MiB: ok" vm-guest-tool bigarg "$vmlib" 64
 	check "256 MiB argument round trip" runs_with "bigarg 256 MiB: ok" vm-guest-tool bigarg "$vmlib" 256
 	check "4 guest processes at once" concurrent
