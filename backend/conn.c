@@ -35,7 +35,8 @@ int conn_init(struct conn *c, const struct conn_limits *lim)
 {
 	memset(c, 0, sizeof(*c));
 	c->lim = lim;
-	return pthread_mutex_init(&c->lock, NULL) ? -ENOMEM : 0;
+	vaccel_lock_init(&c->lock);
+	return 0;
 }
 
 void conn_destroy(struct conn *c)
@@ -45,7 +46,6 @@ void conn_destroy(struct conn *c)
 	conn_release_all(c, &ns, &nr);
 	for (int k = 0; k < CONN_KINDS; k++)
 		free(c->tab[k].v);
-	pthread_mutex_destroy(&c->lock);
 }
 
 /* --------------------------------------------------------------- quotas */
@@ -73,7 +73,7 @@ int conn_reserve(struct conn *c, enum conn_kind k, const struct conn_charge *ch)
 	const struct conn_limits *l = c->lim;
 	int ret = -ENOSPC;
 
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	if (t->nr + t->reserved >= count_limit(c, k))
 		quota_hit(c, k, kind_name[k], count_limit(c, k),
 			  k == CONN_SESS ? "--max-sessions" : "--max-resources");
@@ -88,7 +88,7 @@ int conn_reserve(struct conn *c, enum conn_kind k, const struct conn_charge *ch)
 		c->used.bytes += ch->bytes;
 		c->used.files += ch->files;
 	}
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 	return ret;
 }
 
@@ -101,10 +101,10 @@ static void uncharge_locked(struct conn *c, const struct conn_charge *ch)
 
 void conn_unreserve(struct conn *c, enum conn_kind k, const struct conn_charge *ch)
 {
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	c->tab[k].reserved--;
 	uncharge_locked(c, ch);
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 }
 
 void *conn_bounce_alloc(struct conn *c, uint64_t n, bool zeroed)
@@ -173,7 +173,7 @@ int conn_add(struct conn *c, enum conn_kind k, void *obj, const struct conn_char
 	struct conn_table *t = &c->tab[k];
 	int ret = 0;
 
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	if (e && t->nr == t->cap) {
 		unsigned cap = t->cap ? 2 * t->cap : 16;
 		struct conn_entry **v = realloc(t->v, cap * sizeof(*v));
@@ -198,7 +198,7 @@ int conn_add(struct conn *c, enum conn_kind k, void *obj, const struct conn_char
 		t->v[t->nr++] = e; /* the largest id so far: the order holds */
 		*id = e->id;
 	}
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 	if (ret)
 		free(e);
 	return ret;
@@ -210,13 +210,13 @@ struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
 	struct conn_entry *e = NULL;
 	unsigned i;
 
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	i = find_locked(t, id);
 	if (i < t->nr && t->v[i]->id == id && !t->v[i]->dying) {
 		e = t->v[i];
 		e->inflight++;
 	}
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 	return e;
 }
 
@@ -293,12 +293,12 @@ static void release_sess(struct conn *c, struct conn_entry *s)
 	struct conn_entry **dead;
 	unsigned n = 0;
 
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	dead = calloc(c->tab[CONN_RES].nr + 1, sizeof(*dead));
 	unregister_all_locked(c, s);
 	if (dead)
 		n = collect_orphans_locked(c, dead);
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 	for (unsigned i = 0; i < n; i++)
 		free_entry(dead[i]);
 	free(dead);
@@ -309,11 +309,11 @@ void conn_put(struct conn *c, struct conn_entry *e)
 {
 	bool release;
 
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	release = --e->inflight == 0 && e->dying;
 	if (release)
 		drop_locked(c, e);
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 	if (!release)
 		return;
 	if (e->kind == CONN_SESS)
@@ -328,9 +328,9 @@ bool conn_destroy_sess(struct conn *c, uint64_t id)
 
 	if (!s)
 		return false;
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	s->dying = true;
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 	/* Our own pin is the last one unless an op runs: then that op releases it. */
 	conn_put(c, s);
 	return true;
@@ -340,9 +340,9 @@ int conn_register(struct conn *c, struct conn_entry *s, struct conn_entry *r)
 {
 	int ret;
 
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	ret = vaccel_resource_register(r->res, s->sess);
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 	return ret;
 }
 
@@ -350,11 +350,11 @@ int conn_unregister(struct conn *c, struct conn_entry *s, struct conn_entry *r)
 {
 	int ret;
 
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	ret = vaccel_resource_unregister(r->res, s->sess);
 	if (ret == VACCEL_OK && vaccel_resource_refcount(r->res) == 0)
 		r->dying = true; /* the caller's pin is released by conn_put */
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 	return ret;
 }
 
@@ -405,7 +405,7 @@ void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
 	bool pinned = false;
 	unsigned ns = 0, nr = 0;
 
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	for (int k = 0; k < CONN_KINDS; k++)
 		for (unsigned i = 0; i < c->tab[k].nr; i++)
 			pinned = pinned || c->tab[k].v[i]->inflight;
@@ -420,7 +420,7 @@ void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
 		vaccel_warn("connection state still in use by an op that did not return: "
 			    "released when it does");
 	}
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 	/* Out of every table now: nobody else can reach these. */
 	for (unsigned i = 0; i < ns; i++) {
 		for (unsigned j = 0; !pinned && j < nr; j++)
@@ -453,18 +453,18 @@ static void list_locked(const struct conn *c, enum conn_kind k)
 
 void conn_usage(struct conn *c, struct conn_usage *u)
 {
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	for (int k = 0; k < CONN_KINDS; k++)
 		u->count[k] = c->tab[k].nr;
 	u->up = c->used;
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 	u->bounce = __atomic_load_n(&c->bounce, __ATOMIC_RELAXED);
 }
 
 void conn_list(struct conn *c)
 {
-	pthread_mutex_lock(&c->lock);
+	vaccel_lock(&c->lock);
 	for (int k = 0; k < CONN_KINDS; k++)
 		list_locked(c, (enum conn_kind)k);
-	pthread_mutex_unlock(&c->lock);
+	vaccel_unlock(&c->lock);
 }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "vaccel_lock.h"
 #include "vhu.h"
 #include "vq.h"
 #include "wire.h"
@@ -117,7 +118,7 @@ struct conn_table {
 
 /* Sessions and resources of one frontend connection, and its quota usage. */
 struct conn {
-	pthread_mutex_t lock;
+	struct vaccel_lock lock; /* held briefly on every request: see vaccel_lock.h */
 	const struct conn_limits *lim;
 	struct conn_table tab[CONN_KINDS];
 	struct conn_charge used; /* uploads held, reserved ones included (lock) */

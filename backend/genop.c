@@ -236,6 +236,8 @@ static void finish_writes(const struct wire_req *req, struct vaccel_arg *wa, voi
 static int hold_resources(struct daemon *d, const struct optab_op *row, const struct wire_req *req,
 			  const struct vaccel_arg *va, struct conn_entry **res, int32_t *vret)
 {
+	for (unsigned i = 0; row && i < row->nr_read; i++)
+		res[i] = NULL;
 	for (unsigned i = 0; row && i < row->nr_read; i++) {
 		const struct vaccel_arg *a = &va[1 + i]; /* va[0] is the op type */
 		int64_t id;
@@ -367,7 +369,8 @@ int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req
 	struct vaccel_arg *va = w->vargs, *wa;
 	void **mallocd = w->bounce, **orig = w->bounce + d->opts->max_args;
 	unsigned nr = (unsigned)req->nr_read + req->nr_write;
-	struct conn_entry *res[OPTAB_MAX_FIXED] = {0};
+	struct conn_entry *res[OPTAB_MAX_FIXED]; /* [0, nr_res) set by hold_resources() */
+	unsigned nr_res = 0;
 	const struct optab_op *row;
 	char resolved[PATH_MAX];
 	int status = VIRTIO_ACCEL_S_OK, ret;
@@ -381,6 +384,7 @@ int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req
 	wa = va + req->nr_read;
 	if (!policy_allows(d, req, row ? row->op : 0xff, va, resolved, vret))
 		goto out;
+	nr_res = row ? row->nr_read : 0;
 	status = hold_resources(d, row, req, va, res, vret);
 	if (status != VIRTIO_ACCEL_S_OK || *vret)
 		goto out;
@@ -399,7 +403,7 @@ int genop_run(struct daemon *d, struct worker_ctx *w, const struct wire_req *req
 	}
 	finish_writes(req, wa, orig, out_len);
 out:
-	for (unsigned i = 0; i < ARRAY_SIZE(res); i++)
+	for (unsigned i = 0; i < nr_res; i++)
 		if (res[i])
 			conn_put(&d->conn, res[i]);
 	for (unsigned i = 0; i < nr; i++) {

@@ -206,9 +206,9 @@ static void register_new(struct daemon *d, const struct wire_req *req, struct co
 		o->vret = ret;
 		goto out;
 	}
-	pthread_mutex_lock(&d->conn.lock);
+	vaccel_lock(&d->conn.lock);
 	ret = vaccel_resource_register(res, s->sess);
-	pthread_mutex_unlock(&d->conn.lock);
+	vaccel_unlock(&d->conn.lock);
 	if (ret) {
 		hostrt_resource_delete(res);
 		o->vret = ret;

@@ -59,6 +59,8 @@
 #include <vaccel.h>
 
 #include "vaccel_common.h"
+#include "vaccel_lock.h"
+#include "vaccel_spin.h"
 
 #include "daemon.h"
 
@@ -81,11 +83,12 @@ struct daemon_queue {
 	struct vq_dev *vq;
 	int kick_fd;
 	int stop_fd;
-	int wake_fd;		  /* peer wake-up: more requests pending */
-	pthread_mutex_t pop_lock; /* vq_dev_pop / set_notify / the broken warning */
-	bool spinning;		  /* a worker busy-polls (atomic) */
-	bool stopping;		  /* atomic */
-	bool warned;		  /* corrupt ring reported */
+	int wake_fd;		     /* peer wake-up: more requests pending */
+	struct vaccel_lock pop_lock; /* vq_dev_pop / set_notify / the broken warning */
+	bool spinning;		     /* a worker busy-polls (atomic) */
+	struct vaccel_spin spin;     /* adaptive window: only the worker that set `spinning` */
+	bool stopping;		     /* atomic */
+	bool warned;		     /* corrupt ring reported */
 	bool running;
 	pthread_mutex_t wk_lock; /* workers[], nr_workers; workers leaving */
 	pthread_cond_t wk_gone;
@@ -151,25 +154,34 @@ static int pop_locked(struct daemon_queue *q, struct worker_ctx *w, struct vq_el
 	}
 }
 
-/* Busy-poll the avail ring for the window, kicks suppressed. */
-static void spin(struct daemon_queue *q, unsigned poll_us)
+/*
+ * Busy-poll the avail ring for the adaptive window (vaccel_spin.h), kicks
+ * suppressed. The caller set q->spinning: the window's state is ours.
+ */
+static void spin(struct daemon_queue *q)
 {
-	uint64_t end = vaccel_clock_ns(CLOCK_MONOTONIC) + (uint64_t)poll_us * 1000;
+	uint64_t window = vaccel_spin_window(&q->spin), start, now;
 
-	pthread_mutex_lock(&q->pop_lock);
+	if (!window)
+		return; /* the driver has not been answering while we spin: sleep */
+	start = now = vaccel_clock_ns(CLOCK_MONOTONIC);
+	vaccel_lock(&q->pop_lock);
 	vq_dev_set_notify(q->vq, false);
-	pthread_mutex_unlock(&q->pop_lock);
-	while (!stopping(q) && vaccel_clock_ns(CLOCK_MONOTONIC) < end) {
+	vaccel_unlock(&q->pop_lock);
+	while (!stopping(q) && (now = vaccel_clock_ns(CLOCK_MONOTONIC)) - start < window) {
 		bool pending;
 
 		/* Under the lock: another worker may pop meanwhile. */
-		pthread_mutex_lock(&q->pop_lock);
+		vaccel_lock(&q->pop_lock);
 		pending = vq_dev_avail_pending(q->vq);
-		pthread_mutex_unlock(&q->pop_lock);
-		if (pending)
-			break;
-		vaccel_cpu_relax();
+		vaccel_unlock(&q->pop_lock);
+		if (pending) {
+			vaccel_spin_hit(&q->spin, now - start);
+			return;
+		}
+		vaccel_spin_pause(&q->spin, now - start);
 	}
+	vaccel_spin_miss(&q->spin);
 	/* The next pop_locked() re-arms kicks before anyone sleeps. */
 }
 
@@ -186,11 +198,11 @@ static int take(struct daemon_queue *q, int ep, struct worker_ctx *w, struct vq_
 
 		if (stopping(q))
 			return 0;
-		pthread_mutex_lock(&q->pop_lock);
+		vaccel_lock(&q->pop_lock);
 		r = pop_locked(q, w, elem);
 		if (r == 1)
 			more = vq_dev_avail_pending(q->vq);
-		pthread_mutex_unlock(&q->pop_lock);
+		vaccel_unlock(&q->pop_lock);
 		if (r == 1) {
 			/* A sleeping peer takes the next one while we run this. */
 			if (more)
@@ -199,7 +211,7 @@ static int take(struct daemon_queue *q, int ep, struct worker_ctx *w, struct vq_
 		}
 		if (r == 0 && poll_us && !spun &&
 		    !__atomic_exchange_n(&q->spinning, true, __ATOMIC_ACQ_REL)) {
-			spin(q, poll_us);
+			spin(q);
 			__atomic_store_n(&q->spinning, false, __ATOMIC_RELEASE);
 			spun = true;
 			continue;
@@ -393,6 +405,7 @@ int queue_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick
 	q->kick_fd = kick_fd;
 	q->stopping = false;
 	q->spinning = false;
+	vaccel_spin_init(&q->spin, (uint64_t)d->opts->poll_us * 1000);
 	q->warned = false;
 	q->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	q->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -585,7 +598,7 @@ int queues_init(struct daemon *d)
 		q->index = i;
 		q->stop_fd = q->wake_fd = -1;
 		q->kick_fd = -1;
-		pthread_mutex_init(&q->pop_lock, NULL);
+		vaccel_lock_init(&q->pop_lock);
 		pthread_mutex_init(&q->wk_lock, NULL);
 		pthread_condattr_init(&ca);
 		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -605,7 +618,6 @@ void queues_free(struct daemon *d)
 	for (unsigned i = 0; i < d->opts->queues; i++) {
 		struct daemon_queue *q = &d->queues[i];
 
-		pthread_mutex_destroy(&q->pop_lock);
 		pthread_mutex_destroy(&q->wk_lock);
 		pthread_cond_destroy(&q->wk_gone);
 		free(q->workers);

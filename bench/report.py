@@ -26,7 +26,7 @@ lines = []
 lines.append("| measurement | p50 µs | p99 µs |")
 lines.append("|---|---:|---:|")
 for n in ["eventfd", "eventfd_cpu0", "unix", "unix_cpu0", "spin", "local_noop",
-          "notify_noop", "notify_cpu0_noop", "poll_noop"]:
+          "notify_noop", "notify_cpu0_noop", "poll_noop", "poll_split_noop", "poll_cpu0_noop"]:
     if n in by:
         lines.append(f"| {n} | {by[n]['p50_us']:.2f} | {by[n]['p99_us']:.2f} |")
 
@@ -49,29 +49,79 @@ verdict("notification noop p50 / eventfd p50 (unpinned)", p50("notify_noop") / p
 if "notify_cpu0_noop" in by:
     verdict("notification noop p50 / eventfd p50 (both on CPU 0)",
             p50("notify_cpu0_noop") / p50("eventfd_cpu0"), "<=", 1.3)
+def rounds(base, transport, key):
+    """(n, base value, transport value) of each interleaved round <name>_r<n> in the results."""
+    out = []
+    for n in sorted(int(k.rsplit("_r", 1)[1]) for k in by if k.startswith(f"{base}_r")):
+        t = by.get(f"{transport}_r{n}")
+        if t:
+            out.append((n, by[f"{base}_r{n}"][key], t[key]))
+    return out
+
+
+def rounds_table(header, rs, ratio):
+    """Write the rounds' table; return the median of ratio(base, transport)."""
+    lines.append("")
+    lines.append(header)
+    lines.append("|---:|---:|---:|---:|")
+    for n, b, t in rs:
+        lines.append(f"| {n} | {b:.2f} | {t:.2f} | {ratio(b, t):.2f} |")
+    r = sorted(ratio(b, t) for _, b, t in rs)
+    return r[len(r) // 2]
+
+
+# Pinned notification rounds: floor and transport alternating, same daemon.
+pin_rounds = rounds("eventfd_cpu0", "notify_cpu0_noop", "p50_us")
+if pin_rounds:
+    median = rounds_table("| round | eventfd_cpu0 p50 µs | notify_cpu0 p50 µs | ratio |", pin_rounds,
+                          lambda f, t: t / f)
+    verdict(f"notification noop p50 / eventfd p50 (CPU 0), median of {len(pin_rounds)} interleaved rounds",
+            median, "<=", 1.3)
 verdict("polling noop p50 / unix-socket p50", p50("poll_noop") / p50("unix"), "<=", 0.1)
+for n in ["poll_noop", "poll_split_noop"]:
+    if n in by:
+        verdict(f"{n} p50 / spin floor p50", p50(n) / p50("spin"), "<=", 2.0)
 big = max(sizes) if sizes else 0
 # Interleaved rounds of the largest size (memcpy_<big>_r<n>, notify_arraycopy_<big>_r<n>).
-round_ratios = []
-for n in sorted(int(k.rsplit("_r", 1)[1]) for k in by if k.startswith(f"memcpy_{big}_r")):
-    t = by.get(f"notify_arraycopy_{big}_r{n}")
-    if t:
-        round_ratios.append((n, by[f"memcpy_{big}_r{n}"]["gib_per_s"], t["gib_per_s"]))
+round_ratios = rounds(f"memcpy_{big}", f"notify_arraycopy_{big}", "gib_per_s")
 if round_ratios:
-    lines.append("")
-    lines.append(f"| round | memcpy {big} B GiB/s | transport GiB/s | transport / memcpy |")
-    lines.append("|---:|---:|---:|---:|")
-    for n, m, t in round_ratios:
-        lines.append(f"| {n} | {m:.2f} | {t:.2f} | {t / m:.2f} |")
-    ratios = sorted(t / m for _, m, t in round_ratios)
-    verdict(f"arraycopy {big} B GiB/s / memcpy GiB/s, median of {len(ratios)} interleaved rounds",
-            ratios[len(ratios) // 2], ">=", 0.5)
+    median = rounds_table(f"| round | memcpy {big} B GiB/s | transport GiB/s | transport / memcpy |",
+                          round_ratios, lambda m, t: t / m)
+    verdict(f"arraycopy {big} B GiB/s / memcpy GiB/s, median of {len(round_ratios)} interleaved rounds",
+            median, ">=", 0.5)
 elif big:
     verdict(f"arraycopy {big} B GiB/s / memcpy GiB/s",
             by[f"notify_arraycopy_{big}"]["gib_per_s"] / by[f"memcpy_{big}"]["gib_per_s"], ">=", 0.5)
 if "poll_daemon_idle_cpu" in by:
     verdict("daemon idle CPU % after the polling window",
             by["poll_daemon_idle_cpu"]["cpu_percent"], "<=", 1.0)
+# Instructions per round trip (bench/count-instr.py).
+instr = [r for r in rows if r["name"].startswith("instr_")]
+if instr:
+    lines.append("")
+    lines.append("Instructions per round trip (callgrind, userspace only, (N2 - N1) / (N2 - N1 trips)):")
+    lines.append("")
+    lines.append("| workload | client | daemon | sum | sum / eventfd floor | allocator calls (client, daemon) |")
+    lines.append("|---|---:|---:|---:|---:|---|")
+    for r in instr:
+        ratio = f"{r['ratio_to_eventfd']:.1f}" if "ratio_to_eventfd" in r else "floor"
+        allocs = f"{r['client_allocs']}, {r['daemon_allocs']}" if "client_allocs" in r else ""
+        lines.append(f"| {r['name'][6:]} | {r['client']:.0f} | {r['daemon']:.0f} | {r['sum']:.0f} "
+                     f"| {ratio} | {allocs} |")
+    noop = by.get("instr_noop")
+    if noop:
+        verdict("noop instructions per round trip, client + daemon", noop["sum"], "<=", 1500)
+        verdict("noop allocator calls per round trip, client + daemon",
+                noop["client_allocs"] + noop["daemon_allocs"], "<=", 0)
+        for side in ("client", "daemon"):
+            lines.append("")
+            lines.append(f"noop, {side}: top {len(noop[side + '_top_incl'])} functions per round trip")
+            lines.append("")
+            lines.append("| inclusive | function | self | function |")
+            lines.append("|---:|---|---:|---|")
+            for (fi, ni), (fs, ns) in zip(noop[side + "_top_incl"], noop[side + "_top_self"]):
+                lines.append(f"| {ni:.0f} | `{fi}` | {ns:.0f} | `{fs}` |")
+
 lines.append("")
 lines.append("| target | measured | target | verdict |")
 lines.append("|---|---:|---|---|")

@@ -9,7 +9,7 @@
 #          headers of both guest kernels the VM tests boot (Debian 12's cloud 6.1, and
 #          its 6.12 LTS kernel from bookworm-security), and QEMU's build deps (QEMU
 #          10.0 source from trixie's deb-src, see vmm/qemu/)
-#   bench  gnuplot for the benchmark plot
+#   bench  gnuplot for the benchmark plot, valgrind (callgrind: instructions per round trip)
 #   cross  arm64 and armhf cross compilers, their cmocka and pkg-config, and
 #          qemu-user to run what they build (adds the two dpkg architectures)
 #   pkg    Debian packaging: debhelper, dh-dkms, lintian, debootstrap (the
@@ -48,7 +48,7 @@ pkgs_vm=(busybox-static cpio e2fsprogs kmod zstd xz-utils dpkg-dev seabios qemu-
 	qemu-system-common libglib2.0-dev libpixman-1-dev libfdt-dev flex bison python3-venv
 	python3-pycotap/bookworm-backports bzip2 patch
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
-pkgs_bench=(gnuplot-nox)
+pkgs_bench=(gnuplot-nox valgrind)
 pkgs_cross=(crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user
 	libcmocka-dev:arm64 libcmocka-dev:armhf pkgconf:arm64 pkgconf:armhf)
 pkgs_pkg=(build-essential debhelper dh-dkms lintian dpkg-dev fakeroot debootstrap xz-utils systemd help2man)

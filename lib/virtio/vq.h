@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "vaccel_lock.h"
+
 /* Largest ring size either side accepts (as QEMU's VIRTQUEUE_MAX_SIZE). */
 #define VQ_MAX_SIZE 1024
 
@@ -56,7 +58,7 @@ struct vq_dev {
 	struct vq_limits limits;
 	vq_map_fn map;
 	void *map_opaque;
-	pthread_mutex_t used_lock; /* serialises push/notify decisions */
+	struct vaccel_lock used_lock; /* serialises push/notify decisions */
 };
 
 /* One popped chain. iov[0..nr_read) are device-readable, then nr_write writable. */

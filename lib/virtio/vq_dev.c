@@ -47,8 +47,7 @@ int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *
 		vq->limits.max_bytes = UINT32_MAX;
 	vq->map = map;
 	vq->map_opaque = map_opaque;
-	if (pthread_mutex_init(&vq->used_lock, NULL))
-		return -ENOMEM;
+	vaccel_lock_init(&vq->used_lock);
 	return 0;
 }
 
@@ -56,7 +55,6 @@ void vq_dev_destroy(struct vq_dev *vq)
 {
 	if (!vq || !vq->num)
 		return;
-	pthread_mutex_destroy(&vq->used_lock);
 	vq->num = 0;
 }
 
@@ -232,7 +230,7 @@ bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written)
 	uint16_t old, new, event;
 	bool notify;
 
-	pthread_mutex_lock(&vq->used_lock);
+	vaccel_lock(&vq->used_lock);
 	ue = &vq->used->ring[vq->used_idx & (vq->num - 1)];
 	vq_store32(&ue->id, htole32(head));
 	vq_store32(&ue->len, htole32(written));
@@ -254,7 +252,7 @@ bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written)
 	} else {
 		notify = !(le16toh(vq_load16(&vq->avail->flags)) & VRING_AVAIL_F_NO_INTERRUPT);
 	}
-	pthread_mutex_unlock(&vq->used_lock);
+	vaccel_unlock(&vq->used_lock);
 	return notify;
 }
 

@@ -6,6 +6,7 @@
  * once, into locals, and only the copies are checked and used.
  */
 #include <endian.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "wire.h"
@@ -29,17 +30,26 @@ static void locate_resp(struct wire_req *req, unsigned nr_out)
 			return;
 	}
 	req->resp_nr_out = nr_out;
-	req->resp_pos = wire_pos_advance(req->wiov, req->nr_wiov, (struct wire_pos){0, 0},
-					 req->write_bytes - need);
+	req->resp_pos = wire_pos_step(req->wiov, req->nr_wiov, (struct wire_pos){0, 0},
+				      req->write_bytes - need);
 	req->resp_ok = true;
 }
 
-static bool reserved_zero(const uint8_t *p, size_t n)
+/*
+ * An arg header's reserved bytes are all zero. They are the 7 bytes after
+ * `dir`, the header's last 8: one word load, `dir` shifted out.
+ */
+static bool reserved_zero(const struct virtio_accel_arg_hdr *h)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
+	uint64_t w;
+
+	_Static_assert(offsetof(struct virtio_accel_arg_hdr, dir) == 16 &&
+			   offsetof(struct virtio_accel_arg_hdr, reserved) == 17 &&
+			   sizeof(*h) == 24,
+		       "dir and reserved are the last word");
+	memcpy(&w, (const unsigned char *)h + offsetof(struct virtio_accel_arg_hdr, dir),
+	       sizeof(w));
+	return (le64toh(w) >> 8) == 0;
 }
 
 /* Sum with overflow detection. */
@@ -61,21 +71,21 @@ static int decode_args(struct wire_req *req, const struct wire_limits *lim)
 	if (req->read_bytes < hdr_bytes)
 		return VIRTIO_ACCEL_S_BADMSG; /* truncated arg headers */
 
-	pos = wire_pos_advance(req->riov, req->nr_riov, (struct wire_pos){0, 0},
-			       VIRTIO_ACCEL_REQ_HDR_SIZE);
+	pos = wire_pos_step(req->riov, req->nr_riov, (struct wire_pos){0, 0},
+			    VIRTIO_ACCEL_REQ_HDR_SIZE);
 	for (unsigned i = 0; i < nr; i++) {
 		struct virtio_accel_arg_hdr h;
 		struct wire_arg *a = &req->args[i];
 		uint8_t want_dir =
 		    i < req->nr_read ? VIRTIO_ACCEL_ARG_READ : VIRTIO_ACCEL_ARG_WRITE;
 
-		wire_iov_read(req->riov, req->nr_riov, pos, &h, sizeof(h));
-		pos = wire_pos_advance(req->riov, req->nr_riov, pos, sizeof(h));
+		wire_iov_read_fast(req->riov, req->nr_riov, pos, &h, sizeof(h));
+		pos = wire_pos_step(req->riov, req->nr_riov, pos, sizeof(h));
 		a->len = le64toh(h.len);
 		a->type = le32toh(h.type);
 		a->custom_type_id = le32toh(h.custom_type_id);
 		a->dir = h.dir;
-		if (a->dir != want_dir || !reserved_zero(h.reserved, sizeof(h.reserved)) ||
+		if (a->dir != want_dir || !reserved_zero(&h) ||
 		    a->type >= VIRTIO_ACCEL_ARG_TYPE_MAX)
 			return VIRTIO_ACCEL_S_BADMSG;
 		if (a->len > lim->max_request_bytes)
@@ -98,10 +108,10 @@ static int decode_args(struct wire_req *req, const struct wire_limits *lim)
 
 		if (i < req->nr_read) {
 			a->pos = rpos;
-			rpos = wire_pos_advance(req->riov, req->nr_riov, rpos, a->len);
+			rpos = wire_pos_step(req->riov, req->nr_riov, rpos, a->len);
 		} else {
 			a->pos = wpos;
-			wpos = wire_pos_advance(req->wiov, req->nr_wiov, wpos, a->len);
+			wpos = wire_pos_step(req->wiov, req->nr_wiov, wpos, a->len);
 		}
 	}
 	req->resp_pos = wpos;
@@ -133,7 +143,7 @@ int wire_decode(struct wire_req *req, const struct iovec *riov, unsigned nr_riov
 		locate_resp(req, 0);
 		return VIRTIO_ACCEL_S_BADMSG;
 	}
-	wire_iov_read(riov, nr_riov, (struct wire_pos){0, 0}, &h, sizeof(h));
+	wire_iov_read_fast(riov, nr_riov, (struct wire_pos){0, 0}, &h, sizeof(h));
 	req->code = le16toh(h.code);
 	req->nr_read = le16toh(h.nr_read);
 	req->nr_write = le16toh(h.nr_write);

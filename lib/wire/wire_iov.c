@@ -119,7 +119,7 @@ void wire_arg_gather(const struct wire_req *req, unsigned i, void *dst)
 	unsigned n;
 
 	arg_iov(req, i, &iov, &n);
-	wire_iov_read(iov, n, req->args[i].pos, dst, req->args[i].len);
+	wire_iov_read_fast(iov, n, req->args[i].pos, dst, req->args[i].len);
 }
 
 size_t wire_arg_scatter(const struct wire_req *req, unsigned i, const void *src, size_t len)

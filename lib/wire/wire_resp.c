@@ -18,18 +18,18 @@ uint32_t wire_respond(const struct wire_req *req, uint8_t status, int32_t vaccel
 	h.status = status;
 	h.vaccel_ret = htole32((uint32_t)vaccel_ret);
 	h.id = htole64(id);
-	wire_iov_write(req->wiov, req->nr_wiov, pos, &h, sizeof(h));
+	wire_iov_write_fast(req->wiov, req->nr_wiov, pos, &h, sizeof(h));
 	/*
 	 * Lengths go one by one (the response may itself be split anywhere),
 	 * each from where the previous one ended: linear in the iovecs, even
 	 * for a refused request whose header claims 65535 of them.
 	 */
-	pos = wire_pos_advance(req->wiov, req->nr_wiov, pos, VIRTIO_ACCEL_RESP_HDR_SIZE);
+	pos = wire_pos_step(req->wiov, req->nr_wiov, pos, VIRTIO_ACCEL_RESP_HDR_SIZE);
 	for (unsigned i = 0; i < req->resp_nr_out; i++) {
 		uint64_t v = htole64(out_len ? out_len[i] : 0);
 
-		wire_iov_write(req->wiov, req->nr_wiov, pos, &v, VIRTIO_ACCEL_OUT_LEN_SIZE);
-		pos = wire_pos_advance(req->wiov, req->nr_wiov, pos, VIRTIO_ACCEL_OUT_LEN_SIZE);
+		wire_iov_write_fast(req->wiov, req->nr_wiov, pos, &v, VIRTIO_ACCEL_OUT_LEN_SIZE);
+		pos = wire_pos_step(req->wiov, req->nr_wiov, pos, VIRTIO_ACCEL_OUT_LEN_SIZE);
 	}
 	/* The response ends the writable part: the used length is all of it. */
 	return (uint32_t)req->write_bytes;

@@ -26,6 +26,8 @@
 #include "vhu.h"
 #include "vq.h"
 #include "vaccel_common.h"
+#include "vaccel_lock.h"
+#include "vaccel_spin.h"
 
 #include <errno.h>
 #include <linux/virtio_config.h>
@@ -48,15 +50,23 @@
 /* Args this large get their own 64-byte aligned descriptor(s): the device
  * can use them in place, naturally aligned. Smaller ones are packed. */
 #define VIO_OWN_SEG_MIN 4096
+/* Bounce chunk a queue keeps for its small requests (a 4 KiB arg each way fits). */
+#define VIO_SPARE_BYTES (16u * 1024)
+#define VIO_NO_SPARE UINT64_MAX
 
 struct vio_queue {
 	struct vq_drv vq;
-	pthread_mutex_t lock; /* guards vq, reaper, every token on this queue */
-	pthread_cond_t cond;  /* a completion was reaped, or the reaper left */
-	bool reaper;	      /* a waiter sleeps in epoll_wait() for this queue */
+	pthread_mutex_t lock;	 /* guards vq, reaper, every token on this queue */
+	pthread_cond_t cond;	 /* a completion was reaped, or the reaper left */
+	bool reaper;		 /* a waiter sleeps in epoll_wait() for this queue */
+	unsigned sleepers;	 /* waiters in pthread_cond_wait() on cond: none, no broadcast */
+	struct vaccel_spin spin; /* this queue's adaptive polling window (under lock) */
 	int kick_fd;
 	int call_fd;
 	int ep_fd; /* call_fd, edge-triggered */
+	/* A free VIO_SPARE_BYTES bounce chunk kept for this queue's next small request, or
+	 * VIO_NO_SPARE: steady-state small requests skip the heap's lock and first-fit walk. */
+	_Atomic uint64_t spare;
 };
 
 struct vio_conn {
@@ -79,7 +89,7 @@ struct vio_user {
 	struct vio_drv drv;
 	struct vio_user_opts opts;
 	char *path;
-	pthread_mutex_t lock; /* guards conn and gen */
+	struct vaccel_lock lock; /* guards conn and gen */
 	struct vio_conn *conn;
 	uint64_t gen;
 };
@@ -341,6 +351,8 @@ static int conn_open(struct vio_user *u, uint64_t gen, struct vio_conn **cp)
 	}
 	for (unsigned i = 0; i < c->nq; i++) {
 		c->q[i].kick_fd = c->q[i].call_fd = c->q[i].ep_fd = -1;
+		atomic_init(&c->q[i].spare, VIO_NO_SPARE);
+		vaccel_spin_init(&c->q[i].spin, c->poll_ns);
 		pthread_mutex_init(&c->q[i].lock, NULL);
 		pthread_cond_init(&c->q[i].cond, NULL);
 	}
@@ -387,7 +399,7 @@ static int conn_get(struct vio_user *u, struct vio_conn **cp)
 	struct vio_conn *c;
 	int ret = 0;
 
-	pthread_mutex_lock(&u->lock);
+	vaccel_lock(&u->lock);
 	c = u->conn;
 	if (c && atomic_load(&c->broken)) {
 		conn_break(c);
@@ -405,11 +417,19 @@ static int conn_get(struct vio_user *u, struct vio_conn **cp)
 	atomic_fetch_add(&c->refs, 1);
 	*cp = c;
 out:
-	pthread_mutex_unlock(&u->lock);
+	vaccel_unlock(&u->lock);
 	return ret;
 }
 
 /* ------------------------------------------------------------- requests */
+
+/* Sleep on q->cond, counted so that wakers know whether anyone listens; caller holds q->lock. */
+static void cond_wait(struct vio_queue *q)
+{
+	q->sleepers++;
+	pthread_cond_wait(&q->cond, &q->lock);
+	q->sleepers--;
+}
 
 /* Mark every completed request of q done; caller holds q->lock. */
 static void reap_locked(struct vio_queue *q)
@@ -432,29 +452,40 @@ static void reap_locked(struct vio_queue *q)
 		if (!any || !q->reaper || vq_drv_enable_cb(&q->vq))
 			break;
 	}
-	if (any)
+	if (any && q->sleepers)
 		pthread_cond_broadcast(&q->cond);
 }
 
 /* Wait until tok completes or the connection breaks; caller holds q->lock. */
 static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token *tok)
 {
-	uint64_t spin_end = c->poll_ns ? vaccel_clock_ns(CLOCK_MONOTONIC) + c->poll_ns : 0;
+	uint64_t window = vaccel_spin_window(&q->spin), start = 0, now = 0;
+	bool spinning = window != 0;
 
+	if (spinning)
+		start = now = vaccel_clock_ns(CLOCK_MONOTONIC);
 	for (;;) {
 		reap_locked(q);
-		if (tok->done)
+		if (tok->done) {
+			if (spinning)
+				vaccel_spin_hit(&q->spin, now - start);
 			return 0;
+		}
 		if (atomic_load(&c->broken))
 			return -EIO;
-		if (spin_end && vaccel_clock_ns(CLOCK_MONOTONIC) < spin_end) {
+		if (spinning && (now = vaccel_clock_ns(CLOCK_MONOTONIC)) - start < window) {
 			pthread_mutex_unlock(&q->lock);
-			vaccel_cpu_relax();
+			vaccel_spin_pause(&q->spin, now - start);
 			pthread_mutex_lock(&q->lock);
 			continue;
 		}
+		if (spinning || c->poll_ns) {
+			/* No answer within the window (or none tried): spinning did not pay. */
+			vaccel_spin_miss(&q->spin);
+			spinning = false;
+		}
 		if (q->reaper) {
-			pthread_cond_wait(&q->cond, &q->lock);
+			cond_wait(q);
 			continue;
 		}
 		if (!vq_drv_enable_cb(&q->vq))
@@ -470,7 +501,8 @@ static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token
 		q->reaper = false;
 		vq_drv_disable_cb(&q->vq);
 		/* Another waiter may have to take over the reaper's job. */
-		pthread_cond_broadcast(&q->cond);
+		if (q->sleepers)
+			pthread_cond_broadcast(&q->cond);
 	}
 }
 
@@ -487,7 +519,7 @@ static int queue_submit(struct vio_conn *c, struct vio_queue *q, const struct vq
 			ret = -EIO;
 			goto out;
 		}
-		pthread_cond_wait(&q->cond, &q->lock);
+		cond_wait(q);
 	}
 	if (ret)
 		goto out;
@@ -503,12 +535,56 @@ out:
 	return ret;
 }
 
+/* Give every queue's spare chunk back to the heap (a request needs the room). */
+static void spares_reclaim(struct vio_conn *c)
+{
+	for (unsigned i = 0; i < c->nq; i++) {
+		uint64_t off = atomic_exchange(&c->q[i].spare, VIO_NO_SPARE);
+
+		if (off != VIO_NO_SPARE)
+			vio_shm_free(&c->shm, off, VIO_SPARE_BYTES);
+	}
+}
+
+/* Bounce space for `size` bytes: q's spare chunk when small and free, else from the heap. */
+static int bounce_get(struct vio_conn *c, struct vio_queue *q, uint64_t size, uint64_t *off)
+{
+	int ret;
+
+	if (size <= VIO_SPARE_BYTES) {
+		*off = atomic_exchange_explicit(&q->spare, VIO_NO_SPARE, memory_order_acquire);
+		if (*off != VIO_NO_SPARE)
+			return 0;
+		size = VIO_SPARE_BYTES;
+	}
+	ret = vio_shm_try_alloc(&c->shm, size, off);
+	if (ret != -EAGAIN)
+		return ret;
+	/* Spares idle on other queues must not make this request wait forever. */
+	spares_reclaim(c);
+	return vio_shm_alloc(&c->shm, size, off);
+}
+
+static void bounce_put(struct vio_conn *c, struct vio_queue *q, uint64_t size, uint64_t off)
+{
+	if (size <= VIO_SPARE_BYTES) {
+		uint64_t none = VIO_NO_SPARE;
+
+		if (atomic_compare_exchange_strong_explicit(
+			&q->spare, &none, off, memory_order_release, memory_order_relaxed))
+			return;
+		size = VIO_SPARE_BYTES;
+	}
+	vio_shm_free(&c->shm, off, size);
+}
+
 static int user_submit(struct vio_drv *drv, struct vio_req *req)
 {
 	struct vio_user *u = (struct vio_user *)drv;
 	struct vq_buf bufs[VIO_MAX_SEGS];
 	struct vio_token tok = {0};
-	struct vio_layout l = {0};
+	struct vio_layout l;
+	struct vio_queue *q;
 	unsigned max_segs;
 	struct vio_conn *c;
 	uint64_t off;
@@ -542,7 +618,10 @@ static int user_submit(struct vio_drv *drv, struct vio_req *req)
 		ret = -E2BIG;
 		goto out_layout;
 	}
-	ret = vio_shm_alloc(&c->shm, l.size, &off);
+	if (tls_slot == UINT32_MAX)
+		tls_slot = atomic_fetch_add(&next_slot, 1);
+	q = &c->q[tls_slot % c->nq];
+	ret = bounce_get(c, q, l.size, &off);
 	if (ret) {
 		ret = ret == -ECANCELED ? -EIO : ret;
 		goto out_layout;
@@ -552,10 +631,7 @@ static int user_submit(struct vio_drv *drv, struct vio_req *req)
 		bufs[i] =
 		    (struct vq_buf){.addr = off + l.seg[i].off, .len = (uint32_t)l.seg[i].len};
 
-	if (tls_slot == UINT32_MAX)
-		tls_slot = atomic_fetch_add(&next_slot, 1);
-	ret = queue_submit(c, &c->q[tls_slot % c->nq], bufs, l.nr_rd_seg, l.nr_seg - l.nr_rd_seg,
-			   &tok);
+	ret = queue_submit(c, q, bufs, l.nr_rd_seg, l.nr_seg - l.nr_rd_seg, &tok);
 	if (!ret)
 		ret = vio_layout_decode(&l, req, c->shm.base + off, tok.used);
 	if (ret == -EPROTO) {
@@ -563,7 +639,7 @@ static int user_submit(struct vio_drv *drv, struct vio_req *req)
 		conn_break(c);
 		ret = -EIO;
 	}
-	vio_shm_free(&c->shm, off, l.size);
+	bounce_put(c, q, l.size, off);
 out_layout:
 	vio_layout_free(&l);
 out_put:
@@ -591,7 +667,6 @@ static void user_close(struct vio_drv *drv)
 
 	if (u->conn)
 		conn_put(u->conn);
-	pthread_mutex_destroy(&u->lock);
 	free(u->path);
 	free(u);
 }
@@ -622,7 +697,7 @@ int vio_drv_user_new(struct vio_drv **drv, const struct vio_user_opts *opts)
 	u->drv.ops = &user_ops;
 	u->opts = *opts;
 	u->opts.socket_path = u->path;
-	pthread_mutex_init(&u->lock, NULL);
+	vaccel_lock_init(&u->lock);
 	*drv = &u->drv;
 	return 0;
 }

@@ -72,11 +72,14 @@ static int add_seg(struct vio_layout *l, uint64_t off, uint64_t len, uint64_t ch
 		uint64_t n = len < chunk ? len : chunk;
 
 		if (l->nr_seg == l->cap_seg) {
-			unsigned cap = l->cap_seg ? 2 * l->cap_seg : 8;
-			struct vio_seg *s = realloc(l->seg, cap * sizeof(*s));
+			unsigned cap = 2 * l->cap_seg;
+			bool inline_seg = l->seg == l->seg_inline;
+			struct vio_seg *s = realloc(inline_seg ? NULL : l->seg, cap * sizeof(*s));
 
 			if (!s)
 				return -ENOMEM;
+			if (inline_seg)
+				memcpy(s, l->seg_inline, sizeof(l->seg_inline));
 			l->seg = s;
 			l->cap_seg = cap;
 		}
@@ -116,21 +119,63 @@ static int plan_args(struct vio_layout *l, const struct vio_arg *args, unsigned 
 	return 0;
 }
 
+/*
+ * The common small request: no arg gets its own segment and each part fits
+ * one descriptor, so the readable part is one run and the writable part
+ * (aligned) another. Lays out exactly what the general walk below would;
+ * false (nothing changed but the offsets) when the request is not like that.
+ */
+static bool plan_packed(struct vio_layout *l, const struct vio_req *req, uint64_t own_min,
+			uint64_t chunk)
+{
+	uint64_t pos = VIRTIO_ACCEL_HDRS_SIZE((uint64_t)req->nr_read + req->nr_write), wstart;
+
+	if (l->rd_bytes > chunk || l->wr_bytes > chunk)
+		return false;
+	for (unsigned i = 0; i < req->nr_read; i++) {
+		if (own_min && req->read[i].len >= own_min)
+			return false;
+		l->rd_off[i] = pos;
+		pos += req->read[i].len;
+	}
+	wstart = pos = align_up(pos);
+	for (unsigned i = 0; i < req->nr_write; i++) {
+		if (own_min && req->write[i].len >= own_min)
+			return false;
+		l->wr_off[i] = pos;
+		pos += req->write[i].len;
+	}
+	l->seg[0] = (struct vio_seg){.off = 0, .len = l->rd_bytes};
+	l->seg[1] = (struct vio_seg){.off = wstart, .len = l->wr_bytes};
+	l->nr_seg = 2;
+	l->nr_rd_seg = 1;
+	l->resp_off = pos;
+	l->size = wstart + l->wr_bytes;
+	return true;
+}
+
 int vio_layout_plan(struct vio_layout *l, const struct vio_req *req, uint64_t own_min,
 		    uint64_t chunk)
 {
 	uint64_t pos, run;
 	int ret = -ENOMEM;
 
-	memset(l, 0, sizeof(*l));
 	if (!chunk)
 		chunk = UINT64_MAX;
+	l->size = l->resp_off = 0;
+	l->nr_seg = l->nr_rd_seg = 0;
 	l->rd_bytes = vio_req_read_bytes(req);
 	l->wr_bytes = vio_req_write_bytes(req);
-	l->rd_off = calloc(req->nr_read ? req->nr_read : 1, sizeof(*l->rd_off));
-	l->wr_off = calloc(req->nr_write ? req->nr_write : 1, sizeof(*l->wr_off));
+	l->seg = l->seg_inline;
+	l->cap_seg = VIO_LAYOUT_INLINE;
+	l->rd_off = req->nr_read <= VIO_LAYOUT_INLINE ? l->rd_off_inline
+						      : calloc(req->nr_read, sizeof(*l->rd_off));
+	l->wr_off = req->nr_write <= VIO_LAYOUT_INLINE ? l->wr_off_inline
+						       : calloc(req->nr_write, sizeof(*l->wr_off));
 	if (!l->rd_off || !l->wr_off)
 		goto err;
+	if (plan_packed(l, req, own_min, chunk))
+		return 0;
 
 	/* Readable: header and arg headers first, always packed. */
 	run = 0;
@@ -161,10 +206,15 @@ err:
 
 void vio_layout_free(struct vio_layout *l)
 {
-	free(l->rd_off);
-	free(l->wr_off);
-	free(l->seg);
-	memset(l, 0, sizeof(*l));
+	if (l->rd_off != l->rd_off_inline)
+		free(l->rd_off);
+	if (l->wr_off != l->wr_off_inline)
+		free(l->wr_off);
+	if (l->seg != l->seg_inline)
+		free(l->seg);
+	l->rd_off = l->wr_off = NULL;
+	l->seg = NULL;
+	l->nr_seg = l->nr_rd_seg = l->cap_seg = 0;
 }
 
 static void encode_arg(struct virtio_accel_arg_hdr *h, const struct vio_arg *a, uint8_t dir)

@@ -86,6 +86,9 @@ struct vio_seg {
  * aligned segment(s), so the device can use it in place with natural
  * alignment, as it would a guest page pinned by the kernel driver.
  */
+/* Args and segments a layout holds without allocating (every fixed-arity op fits). */
+#define VIO_LAYOUT_INLINE 16
+
 struct vio_layout {
 	uint64_t size;	     /* bounce bytes needed */
 	uint64_t rd_bytes;   /* readable stream length */
@@ -97,6 +100,10 @@ struct vio_layout {
 	unsigned nr_seg;     /* all segments */
 	unsigned nr_rd_seg;
 	unsigned cap_seg;
+	/* Where the arrays above live for small requests: the hot path allocates nothing. */
+	uint64_t rd_off_inline[VIO_LAYOUT_INLINE];
+	uint64_t wr_off_inline[VIO_LAYOUT_INLINE];
+	struct vio_seg seg_inline[VIO_LAYOUT_INLINE];
 };
 
 /*

@@ -103,7 +103,7 @@ static bool try_alloc(struct vio_shm *shm, uint64_t len, uint64_t *off)
 	return false;
 }
 
-int vio_shm_alloc(struct vio_shm *shm, uint64_t len, uint64_t *off)
+static int shm_alloc(struct vio_shm *shm, uint64_t len, uint64_t *off, bool wait)
 {
 	int ret = 0;
 
@@ -122,10 +122,24 @@ int vio_shm_alloc(struct vio_shm *shm, uint64_t len, uint64_t *off)
 			ret = -ECANCELED;
 			break;
 		}
+		if (!wait) {
+			ret = -EAGAIN;
+			break;
+		}
 		pthread_cond_wait(&shm->freed, &shm->lock);
 	}
 	pthread_mutex_unlock(&shm->lock);
 	return ret;
+}
+
+int vio_shm_alloc(struct vio_shm *shm, uint64_t len, uint64_t *off)
+{
+	return shm_alloc(shm, len, off, true);
+}
+
+int vio_shm_try_alloc(struct vio_shm *shm, uint64_t len, uint64_t *off)
+{
+	return shm_alloc(shm, len, off, false);
 }
 
 void vio_shm_free(struct vio_shm *shm, uint64_t off, uint64_t len)

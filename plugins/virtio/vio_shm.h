@@ -45,6 +45,8 @@ int vio_shm_reserve(struct vio_shm *shm, uint64_t len);
  * heap can never hold len, -ECANCELED after vio_shm_cancel().
  */
 int vio_shm_alloc(struct vio_shm *shm, uint64_t len, uint64_t *off);
+/* As vio_shm_alloc, but -EAGAIN instead of waiting for space. */
+int vio_shm_try_alloc(struct vio_shm *shm, uint64_t len, uint64_t *off);
 void vio_shm_free(struct vio_shm *shm, uint64_t off, uint64_t len);
 
 /* Wake every waiter and fail further waits. */

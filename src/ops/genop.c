@@ -73,7 +73,8 @@ int vaccel_genop(struct vaccel_session *sess, struct vaccel_arg *read, int nr_re
 	if (ret)
 		return ret;
 
-	vaccel_debug("session:%" PRId64 " genop: %s", sess->id, vaccel_op_type_to_str(op));
+	if (vaccel_log_enabled(VACCEL_LOG_DEBUG)) /* skip the name lookup and the varargs call */
+		vaccel_debug("session:%" PRId64 " genop: %s", sess->id, vaccel_op_type_to_str(op));
 
 	row = optab_op(op);
 	call = ops_genop_caller(op);

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A small mutual-exclusion lock for the transport's hot path: an
+ * uncontended lock and unlock are one atomic instruction each, inline,
+ * where pthread_mutex_lock/unlock cost ~55 instructions a pair through the
+ * PLT (counted with callgrind, docs/performance.md). Contended waiters
+ * spin briefly, then sleep on a futex. Process-private; not recursive; no
+ * condition variables (use pthread mutexes where a cond waits).
+ *
+ * States: 0 free, 1 locked, 2 locked and someone may sleep (the unlocker
+ * then wakes one). The classic three-state futex mutex.
+ */
+#ifndef VACCEL_LOCK_H
+#define VACCEL_LOCK_H
+
+#include <linux/futex.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "vaccel_common.h"
+
+struct vaccel_lock {
+	_Atomic uint32_t state;
+};
+
+#define VACCEL_LOCK_INIT                                                                           \
+	{                                                                                          \
+		0                                                                                  \
+	}
+#define VACCEL_LOCK_SPINS 100 /* polite re-reads before sleeping: holders hold briefly */
+
+static inline void vaccel_lock_init(struct vaccel_lock *l)
+{
+	atomic_init(&l->state, 0);
+}
+
+__attribute__((noinline, unused)) static void vaccel_lock_slow(struct vaccel_lock *l, uint32_t c)
+{
+	for (int i = 0; i < VACCEL_LOCK_SPINS && c == 1; i++) {
+		vaccel_cpu_relax();
+		c = atomic_load_explicit(&l->state, memory_order_relaxed);
+		if (c == 0) {
+			if (atomic_compare_exchange_strong_explicit(
+				&l->state, &c, 1, memory_order_acquire, memory_order_relaxed))
+				return;
+		}
+	}
+	/* Announce a sleeper (2); whoever we took it from free (0) means it is ours. */
+	if (c != 2)
+		c = atomic_exchange_explicit(&l->state, 2, memory_order_acquire);
+	while (c != 0) {
+		syscall(SYS_futex, &l->state, FUTEX_WAIT_PRIVATE, 2, NULL, NULL, 0);
+		c = atomic_exchange_explicit(&l->state, 2, memory_order_acquire);
+	}
+}
+
+static inline void vaccel_lock(struct vaccel_lock *l)
+{
+	uint32_t c = 0;
+
+	if (!atomic_compare_exchange_strong_explicit(&l->state, &c, 1, memory_order_acquire,
+						     memory_order_relaxed))
+		vaccel_lock_slow(l, c);
+}
+
+static inline void vaccel_unlock(struct vaccel_lock *l)
+{
+	if (atomic_exchange_explicit(&l->state, 0, memory_order_release) == 2)
+		syscall(SYS_futex, &l->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+#endif /* VACCEL_LOCK_H */

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The adaptive polling window (lib/common/vaccel_spin.h) that the driver and
+ * the daemon share: it follows the answers, stops spinning when they do not
+ * come while spinning, probes now and then, and comes back when they do.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "vaccel_spin.h"
+
+static void test_never_spins_without_a_window(void **state)
+{
+	struct vaccel_spin s;
+
+	(void)state;
+	vaccel_spin_init(&s, 0);
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(vaccel_spin_window(&s), 0);
+}
+
+static void test_window_follows_the_answers(void **state)
+{
+	struct vaccel_spin s;
+
+	(void)state;
+	vaccel_spin_init(&s, 200000);
+	/* Before any answer: the configured window. */
+	assert_int_equal(vaccel_spin_window(&s), 200000);
+	/* Answers in 1 us: the window shrinks to a few of them (floor 2 us)... */
+	for (int i = 0; i < 100; i++)
+		vaccel_spin_hit(&s, 1000);
+	assert_in_range(vaccel_spin_window(&s), VACCEL_SPIN_MIN_NS, VACCEL_SPIN_ROUNDS * 1100);
+	/* ...and grows with slower ones, never past the maximum. */
+	for (int i = 0; i < 100; i++)
+		vaccel_spin_hit(&s, 10000);
+	assert_in_range(vaccel_spin_window(&s), VACCEL_SPIN_ROUNDS * 9000,
+			VACCEL_SPIN_ROUNDS * 10000);
+	for (int i = 0; i < 100; i++)
+		vaccel_spin_hit(&s, 1000000);
+	assert_int_equal(vaccel_spin_window(&s), 200000);
+}
+
+static void test_gives_up_then_probes_then_recovers(void **state)
+{
+	struct vaccel_spin s;
+	int spun = 0;
+
+	(void)state;
+	vaccel_spin_init(&s, 200000);
+	for (int i = 0; i < 20; i++)
+		vaccel_spin_hit(&s, 1000);
+	/* The other side stops answering while we spin (it is not running). */
+	for (int i = 0; i < VACCEL_SPIN_GIVE_UP; i++) {
+		assert_true(vaccel_spin_window(&s) > 0);
+		vaccel_spin_miss(&s);
+	}
+	/* Now we sleep at once, except one probe per VACCEL_SPIN_PROBE waits. */
+	for (int i = 0; i < 10 * VACCEL_SPIN_PROBE; i++) {
+		uint64_t w = vaccel_spin_window(&s);
+
+		if (w) {
+			/* A probe: the whole window, whatever the answers took before. */
+			assert_int_equal(w, 200000);
+			spun++;
+			vaccel_spin_miss(&s);
+		}
+	}
+	assert_int_equal(spun, 10);
+	/* A probe answered: spinning pays again, every wait spins. */
+	while (!vaccel_spin_window(&s))
+		;
+	vaccel_spin_hit(&s, 1000);
+	for (int i = 0; i < 100; i++)
+		assert_true(vaccel_spin_window(&s) > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_never_spins_without_a_window),
+	    cmocka_unit_test(test_window_follows_the_answers),
+	    cmocka_unit_test(test_gives_up_then_probes_then_recovers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
