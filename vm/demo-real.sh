@@ -13,27 +13,12 @@
 # Prints the answers; exits 0 only if all three are right. The host keeps an annotated
 # copy of the photo in BUILD_DIR/demo-real/ (VACCEL_VISION_OUTPUT_DIR).
 set -euo pipefail
+# shellcheck source=vm/demo-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/demo-lib.sh" "$@"
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
-build="$(realpath -m "${1:-${VACCEL_BUILD_DIR:-$repo/build}}")"
-step() { printf '\n==> %s\n' "$*" >&2; }
-
-step "dependencies (scripts/install-deps.sh base vm blas torch vision)"
-"$repo/scripts/install-deps.sh" base vm blas torch vision
-
-step "vAccel, plugins, daemon, digits model, faces photo (meson/ninja in $build)"
-if [ ! -f "$build/build.ninja" ]; then
-	meson setup "$build" "$repo" >/dev/null
-elif [ ! -f "$build/plugins/torch/libvaccel-torch.so" ]; then
-	# Configured before the packages were there: let the auto features see them.
-	meson setup --reconfigure "$build" "$repo" >/dev/null
-fi
-ninja -C "$build" >/dev/null
-
-step "QEMU with vhost-user-accel (vmm/qemu/build-qemu.sh; cached)"
-VACCEL_QEMU="$("$repo/vmm/qemu/build-qemu.sh" | tail -n1)"
-export VACCEL_QEMU
+demo_deps base vm blas torch vision
+demo_build "vAccel, plugins, daemon, digits model, faces photo" plugins/torch/libvaccel-torch.so
+demo_qemu
 
 step "guest image, then the demo in the guest (host: blas, torch, vision plugins)"
 out="$build/demo-real"

@@ -10,24 +10,12 @@
 # The host log ([host] lines) shows the noop plugin registering its ops and
 # serving the call; the guest prints the dummy classification.
 set -euo pipefail
+# shellcheck source=vm/demo-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/demo-lib.sh" "$@"
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
-build="$(realpath -m "${1:-${VACCEL_BUILD_DIR:-$repo/build}}")"
-step() { printf '\n==> %s\n' "$*" >&2; }
-
-step "dependencies (scripts/install-deps.sh base vm)"
-"$repo/scripts/install-deps.sh" base vm
-
-step "vAccel, plugins, daemon, examples (meson/ninja in $build)"
-if [ ! -f "$build/build.ninja" ]; then
-	meson setup "$build" "$repo" >/dev/null
-fi
-ninja -C "$build" >/dev/null
-
-step "QEMU with vhost-user-accel (vmm/qemu/build-qemu.sh; cached)"
-VACCEL_QEMU="$("$repo/vmm/qemu/build-qemu.sh" | tail -n1)"
-export VACCEL_QEMU
+demo_deps base vm
+demo_build "vAccel, plugins, daemon, examples"
+demo_qemu
 
 step "guest image (vm/build-image.sh)"
 "$repo/vm/build-image.sh" "$build" "$build/vm-image"

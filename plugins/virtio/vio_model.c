@@ -305,6 +305,21 @@ static int take_results(struct mcall *m, int ret, void **out)
 	return VACCEL_OK;
 }
 
+/*
+ * The ops: each takes exactly the parameters of its public wrapper
+ * (include/vaccel/ops/), which these declarations make the compiler check;
+ * the definitions name the parameters for what the transport does with them.
+ */
+static __typeof__(vaccel_tf_model_load) vio_tf_model_load;
+static __typeof__(vaccel_tf_model_unload) vio_tf_model_unload;
+static __typeof__(vaccel_tf_model_run) vio_tf_model_run;
+static __typeof__(vaccel_tflite_model_load) vio_tflite_model_load;
+static __typeof__(vaccel_tflite_model_unload) vio_tflite_model_unload;
+static __typeof__(vaccel_tflite_model_run) vio_tflite_model_run;
+static __typeof__(vaccel_torch_model_load) vio_torch_model_load;
+static __typeof__(vaccel_torch_model_run) vio_torch_model_run;
+static __typeof__(vaccel_torch_sgemm) vio_torch_sgemm;
+
 /* ------------------------------------------------------------------ TF */
 
 /* TF's status slots, and the caller's status they go to (NULL: none). */
@@ -379,16 +394,13 @@ static void push_node(struct mcall *m, const struct vaccel_tf_node *nodes, int i
 	push(m, (struct vio_src)VAL(*id));
 }
 
-/* A model run of any family, as its row lays it out. */
+/* What a model run carries beside its tensors, as its family's row lays it out. */
 struct run {
 	vaccel_op_type_t op;
 	struct vaccel_resource *model;
 	bool has_opts; /* TF, Torch: run options travel (maybe empty) */
 	const void *opts;
 	size_t opts_size;
-	const void *in; /* the caller's array of the family's tensor pointers */
-	int nr_in, nr_out;
-	void *out;					   /* the caller's array for the results */
 	bool tf;					   /* nodes travel, and TF's status */
 	const struct vaccel_tf_node *in_nodes, *out_nodes; /* TF: may be NULL */
 	struct tf_status *tf_status;			   /* TF: its slots */
@@ -398,20 +410,21 @@ struct run {
 /*
  * Read: model, [run_options,] nr_inputs, nr_outputs, the inputs (TF: each
  * after its node), [TF: the output nodes]; write: [status,] the results.
- * The caller's out array gets the results when the call succeeds, and is
- * left alone otherwise.
+ * `in` is the caller's array of the family's tensor pointers; its `out`
+ * array gets the results when the call succeeds, and is left alone otherwise.
  */
-static int model_run(struct vaccel_session *sess, const struct run *q)
+static int model_run(struct vaccel_session *sess, const struct run *q, const void *in, int nr_in,
+		     void *out, int nr_out)
 {
-	size_t nin = (size_t)q->nr_in, nout = (size_t)q->nr_out;
+	size_t nin = (size_t)nr_in, nout = (size_t)nr_out;
 	size_t per_in = q->tf ? 5 : 3, per_out = q->tf ? 5 : 3;
-	int32_t counts[2] = {q->nr_in, q->nr_out};
+	int32_t counts[2] = {nr_in, nr_out};
 	void **results = NULL;
 	struct mcall m;
 	int64_t rid;
 	int ret;
 
-	if (q->nr_in < 0 || q->nr_out < 0 || (nin && !q->in) || (nout && !q->out))
+	if (nr_in < 0 || nr_out < 0 || (nin && !in) || (nout && !out))
 		return VACCEL_EINVAL;
 	if (per_in * nin + per_out * nout + 6 > VIRTIO_ACCEL_MAX_ARGS_LIMIT)
 		return VACCEL_ENOSPC;
@@ -433,12 +446,12 @@ static int model_run(struct vaccel_session *sess, const struct run *q)
 		push(&m, (struct vio_src)BYTES(q->opts, q->opts_size));
 	push(&m, (struct vio_src)VAL(counts[0]));
 	push(&m, (struct vio_src)VAL(counts[1]));
-	for (int i = 0; i < q->nr_in && !ret; i++) {
+	for (int i = 0; i < nr_in && !ret; i++) {
 		if (q->tf)
 			push_node(&m, q->in_nodes, i);
-		ret = push_tensor(&m, tensor_ptr_get(m.kind, q->in, (size_t)i));
+		ret = push_tensor(&m, tensor_ptr_get(m.kind, in, (size_t)i));
 	}
-	for (int i = 0; q->tf && i < q->nr_out; i++)
+	for (int i = 0; q->tf && i < nr_out; i++)
 		push_node(&m, q->out_nodes, i);
 	start_writes(&m);
 	if (q->tf_status)
@@ -453,7 +466,7 @@ static int model_run(struct vaccel_session *sess, const struct run *q)
 			take_tf_status(&m, q->tf_status);
 	}
 	for (size_t i = 0; ret == VACCEL_OK && i < nout; i++)
-		tensor_ptr_set(m.kind, q->out, i, results[i]);
+		tensor_ptr_set(m.kind, out, i, results[i]);
 out:
 	free(results);
 	m_free(&m);
@@ -461,28 +474,25 @@ out:
 }
 
 static int vio_tf_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
-			    const struct vaccel_tf_buffer *run_options,
+			    const struct vaccel_tf_buffer *opts,
 			    const struct vaccel_tf_node *in_nodes,
-			    struct vaccel_tf_tensor *const *in_tensors, int nr_inputs,
-			    const struct vaccel_tf_node *out_nodes,
-			    struct vaccel_tf_tensor **out_tensors, int nr_outputs,
-			    struct vaccel_tf_status *status)
+			    struct vaccel_tf_tensor *const *in, int nr_in,
+			    const struct vaccel_tf_node *out_nodes, struct vaccel_tf_tensor **out,
+			    int nr_out, struct vaccel_tf_status *status)
 {
 	struct tf_status st = {.caller = status};
 
-	return model_run(sess, &(const struct run){.op = VACCEL_OP_TF_MODEL_RUN,
-						   .model = model,
-						   .has_opts = true,
-						   .opts = run_options ? run_options->data : NULL,
-						   .opts_size = run_options ? run_options->size : 0,
-						   .in = in_tensors,
-						   .nr_in = nr_inputs,
-						   .out = out_tensors,
-						   .nr_out = nr_outputs,
-						   .tf = true,
-						   .in_nodes = in_nodes,
-						   .out_nodes = out_nodes,
-						   .tf_status = &st});
+	return model_run(sess,
+			 &(const struct run){.op = VACCEL_OP_TF_MODEL_RUN,
+					     .model = model,
+					     .has_opts = true,
+					     .opts = opts ? opts->data : NULL,
+					     .opts_size = opts ? opts->size : 0,
+					     .tf = true,
+					     .in_nodes = in_nodes,
+					     .out_nodes = out_nodes,
+					     .tf_status = &st},
+			 in, nr_in, out, nr_out);
 }
 
 /* --------------------------------------------------------------- TFLite */
@@ -498,19 +508,16 @@ static int vio_tflite_model_unload(struct vaccel_session *sess, struct vaccel_re
 }
 
 static int vio_tflite_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
-				struct vaccel_tflite_tensor *const *inputs, int nr_inputs,
-				struct vaccel_tflite_tensor **outputs, int nr_outputs,
-				uint8_t *status)
+				struct vaccel_tflite_tensor *const *in, int nr_in,
+				struct vaccel_tflite_tensor **out, int nr_out, uint8_t *status)
 {
 	uint8_t ignored = 0;
 
-	return model_run(sess, &(const struct run){.op = VACCEL_OP_TFLITE_MODEL_RUN,
-						   .model = model,
-						   .in = inputs,
-						   .nr_in = nr_inputs,
-						   .out = outputs,
-						   .nr_out = nr_outputs,
-						   .status = status ? status : &ignored});
+	return model_run(sess,
+			 &(const struct run){.op = VACCEL_OP_TFLITE_MODEL_RUN,
+					     .model = model,
+					     .status = status ? status : &ignored},
+			 in, nr_in, out, nr_out);
 }
 
 /* ---------------------------------------------------------------- Torch */
@@ -521,19 +528,17 @@ static int vio_torch_model_load(struct vaccel_session *sess, struct vaccel_resou
 }
 
 static int vio_torch_model_run(struct vaccel_session *sess, struct vaccel_resource *model,
-			       const struct vaccel_torch_buffer *run_options,
-			       struct vaccel_torch_tensor *const *inputs, int nr_inputs,
-			       struct vaccel_torch_tensor **outputs, int nr_outputs)
+			       const struct vaccel_torch_buffer *opts,
+			       struct vaccel_torch_tensor *const *in, int nr_in,
+			       struct vaccel_torch_tensor **out, int nr_out)
 {
-	return model_run(sess, &(const struct run){.op = VACCEL_OP_TORCH_MODEL_RUN,
-						   .model = model,
-						   .has_opts = true,
-						   .opts = run_options ? run_options->data : NULL,
-						   .opts_size = run_options ? run_options->size : 0,
-						   .in = inputs,
-						   .nr_in = nr_inputs,
-						   .out = outputs,
-						   .nr_out = nr_outputs});
+	return model_run(sess,
+			 &(const struct run){.op = VACCEL_OP_TORCH_MODEL_RUN,
+					     .model = model,
+					     .has_opts = true,
+					     .opts = opts ? opts->data : NULL,
+					     .opts_size = opts ? opts->size : 0},
+			 in, nr_in, out, nr_out);
 }
 
 /* Each tensor argument points at one tensor; *out gets the result (NULL: none). */

@@ -107,6 +107,21 @@ static int submit(struct vio_req *req)
 	return vio_result(req, vio_drv->ops->submit(vio_drv, req));
 }
 
+/* Submit a request that creates a session or resource (`what`): the id the device gives
+ * it becomes a vaccel id, so it must be 1..INT64_MAX; any other fails with VACCEL_EIO. */
+static int submit_create(struct vio_req *req, const char *what)
+{
+	int ret = submit(req);
+
+	if (ret)
+		return ret;
+	if (!req->id || req->id > INT64_MAX) {
+		vaccel_error("[virtio] Device returned an invalid %s id", what);
+		return VACCEL_EIO;
+	}
+	return VACCEL_OK;
+}
+
 int vio_genop(struct vaccel_session *sess, const struct vio_arg *read, unsigned nr_read,
 	      struct vio_arg *write, unsigned nr_write)
 {
@@ -143,14 +158,9 @@ static int vio_session_init(struct vaccel_session *sess, uint32_t flags)
 	if (!sp)
 		return VACCEL_ENOMEM;
 	req.flags = flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE;
-	ret = submit(&req);
+	ret = submit_create(&req, "session");
 	if (ret)
 		goto err;
-	if (!req.id || req.id > INT64_MAX) {
-		vaccel_error("[virtio] Device returned an invalid session id");
-		ret = VACCEL_EIO;
-		goto err;
-	}
 	sp->gen = req.gen;
 	sess->priv = sp;
 	sess->remote_id = (vaccel_id_t)req.id;
@@ -249,14 +259,9 @@ static int res_upload(struct vaccel_resource *res, struct vaccel_session *sess, 
 	req.gen = sp->gen;
 	req.read = args;
 	req.nr_read = (unsigned)(2 * res->nr_blobs);
-	ret = submit(&req);
+	ret = submit_create(&req, "resource");
 	if (ret)
 		goto out;
-	if (!req.id || req.id > INT64_MAX) {
-		vaccel_error("[virtio] Device returned an invalid resource id");
-		ret = VACCEL_EIO;
-		goto out;
-	}
 	res->remote_id = (vaccel_id_t)req.id;
 	rp->gen = req.gen;
 	rp->nr_regs = 0;

@@ -136,10 +136,6 @@ int fuzz_vq_input(const uint8_t *data, size_t size)
 
 /* ----------------------------------------------------------- vhost-user */
 
-struct fuzz_backend {
-	unsigned starts, stops;
-};
-
 static int fz_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick_fd,
 		    void *opaque)
 {
@@ -185,7 +181,7 @@ static void fz_disconnect(struct vhu_dev *dev, void *opaque)
 	(void)opaque;
 }
 
-static const struct vhu_dev_ops fz_ops = {
+const struct vhu_dev_ops fuzz_backend_ops = {
     .queue_start = fz_start, .queue_stop = fz_stop, .disconnect = fz_disconnect};
 
 static void quiet(int level, const char *msg)
@@ -229,7 +225,7 @@ int fuzz_vhu_messages(const uint8_t *msgs, size_t len, const uint8_t *mem, size_
 
 	vhu_set_log(quiet);
 	memfd = guest_memfd(mem, mem_len);
-	CHECK(vhu_dev_new(&dev, &cfg, &fz_ops, &fb) == 0);
+	CHECK(vhu_dev_new(&dev, &cfg, &fuzz_backend_ops, &fb) == 0);
 
 	while (len - off >= sizeof(struct vhu_hdr)) {
 		struct vhu_msg msg, reply;
@@ -379,7 +375,7 @@ int fuzz_vq_start(const uint8_t params[16], const uint8_t *mem, size_t mem_len)
 		m.regions[m.nregions++] = (struct vhu_wire_region){START_ALIAS_GPA, FUZZ_MEM_SIZE,
 								   START_UVA + FUZZ_MEM_SIZE, 0};
 	memfd = guest_memfd(mem, mem_len);
-	CHECK(vhu_dev_new(&dev, &cfg, &fz_ops, &fb) == 0);
+	CHECK(vhu_dev_new(&dev, &cfg, &fuzz_backend_ops, &fb) == 0);
 	CHECK(feed(dev, VHU_SET_FEATURES, &feat, sizeof(feat), -1) == 0);
 	CHECK(feed(dev, VHU_SET_MEM_TABLE, &m, 8 + 32 * m.nregions, memfd) == 0);
 	feed_state(dev, VHU_SET_VRING_NUM, 0, num);

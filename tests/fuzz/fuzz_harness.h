@@ -39,6 +39,17 @@ int fuzz_vq_pop(const uint8_t params[8], const uint8_t *mem, size_t mem_len);
  */
 int fuzz_vq_start(const uint8_t params[16], const uint8_t *mem, size_t mem_len);
 
+/*
+ * The backend every harness serves with (opaque: a struct fuzz_backend): it
+ * drains each queue as it starts, checking every chain it pops (aborts on a
+ * broken invariant), and counts starts and stops.
+ */
+struct fuzz_backend {
+	unsigned starts, stops;
+};
+struct vhu_dev_ops;
+extern const struct vhu_dev_ops fuzz_backend_ops;
+
 /* libFuzzer-style wrappers: split one input into the pieces above. */
 int fuzz_vhu_input(const uint8_t *data, size_t size);
 int fuzz_vq_input(const uint8_t *data, size_t size);

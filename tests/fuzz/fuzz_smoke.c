@@ -6,7 +6,6 @@
  * FUZZ_SEED in the environment changes the seed; the default is fixed.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "fd_count.h"
 #include "fuzz_gen.h"
 #include "fuzz_harness.h"
 #include "vhu_priv.h"
@@ -69,13 +69,11 @@ static void test_vq_pop_smoke(void **state)
 	free(mem);
 }
 
-static int count_fds(void);
-
 /* Queue start on sealed memory: sane layouts (queues start, rings drain) and wild ones. */
 static void test_vq_start_smoke(void **state)
 {
 	uint8_t *mem = aligned_alloc(4096, FUZZ_MEM_SIZE);
-	int fds_before = count_fds();
+	int fds_before = fd_count_open();
 
 	(void)state;
 	assert_non_null(mem);
@@ -100,18 +98,8 @@ static void test_vq_start_smoke(void **state)
 		make_ring(mem, log2n, p[1] & 1);
 		assert_int_equal(fuzz_vq_start(p, mem, FUZZ_MEM_SIZE), 0);
 	}
-	assert_int_equal(count_fds(), fds_before);
+	assert_int_equal(fd_count_open(), fds_before);
 	free(mem);
-}
-
-static int count_fds(void)
-{
-	int n = 0;
-
-	for (int fd = 0; fd < 1024; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			n++;
-	return n;
 }
 
 static void test_vhu_messages_smoke(void **state)
@@ -119,7 +107,7 @@ static void test_vhu_messages_smoke(void **state)
 	uint8_t *mem = aligned_alloc(4096, FUZZ_MEM_SIZE);
 	struct stream *s = malloc(sizeof(*s));
 	unsigned total = 0, sessions = 0;
-	int fds_before = count_fds();
+	int fds_before = fd_count_open();
 
 	(void)state;
 	assert_non_null(mem);
@@ -147,7 +135,7 @@ static void test_vhu_messages_smoke(void **state)
 		}
 		assert_int_equal(fuzz_vhu_messages(s->buf, s->len, mem, 4096), 0);
 	}
-	assert_int_equal(count_fds(), fds_before);
+	assert_int_equal(fd_count_open(), fds_before);
 	print_message("%u messages in %u sessions\n", total, sessions);
 	free(s);
 	free(mem);
@@ -156,38 +144,13 @@ static void test_vhu_messages_smoke(void **state)
 /* ------------------------------------------------------------ real sockets */
 
 struct sock_run {
+	struct fuzz_backend fb; /* the backend's opaque */
 	struct vhu_dev *dev;
 	int fd;
 	int result;
-	unsigned starts, stops;
 	const struct stream *s;
 	int memfd;
 };
-
-static int sk_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick_fd,
-		    void *opaque)
-{
-	struct sock_run *r = opaque;
-	struct iovec iov[16];
-	struct vq_elem elem;
-	int n = 0, ret;
-
-	(void)kick_fd;
-	r->starts++;
-	while (n++ < 64 && (ret = vq_dev_pop(vq, &elem, iov, 16)) != 0 && ret != -EPROTO)
-		if (vq_dev_push(vq, elem.head, 0))
-			vhu_dev_notify(dev, index);
-	return 0;
-}
-
-static void sk_stop(struct vhu_dev *dev, unsigned index, void *opaque)
-{
-	struct sock_run *r = opaque;
-
-	(void)dev;
-	(void)index;
-	r->stops++;
-}
 
 static void *sk_serve(void *arg)
 {
@@ -235,7 +198,6 @@ static void *sk_write(void *arg)
 
 static void test_socket_smoke(void **state)
 {
-	static const struct vhu_dev_ops sk_ops = {.queue_start = sk_start, .queue_stop = sk_stop};
 	struct vhu_dev_config cfg = {
 	    .features = (1ull << 32) | (1ull << 29), .num_queues = 4, .limits = {16, 1 << 16}};
 	struct stream *s = malloc(sizeof(*s));
@@ -252,8 +214,8 @@ static void test_socket_smoke(void **state)
 	assert_int_equal(ftruncate(r.memfd, FUZZ_MEM_SIZE), 0);
 	mem = mmap(NULL, FUZZ_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, r.memfd, 0);
 	assert_true(mem != MAP_FAILED);
-	assert_int_equal(vhu_dev_new(&r.dev, &cfg, &sk_ops, &r), 0);
-	fds_before = count_fds();
+	assert_int_equal(vhu_dev_new(&r.dev, &cfg, &fuzz_backend_ops, &r.fb), 0);
+	fds_before = fd_count_open();
 	for (i = 0; i < 400; i++) {
 		pthread_t ts, tw;
 		int sv[2];
@@ -281,11 +243,11 @@ static void test_socket_smoke(void **state)
 		close(sv[0]);
 		assert_true(r.result == 0 || r.result == -EPROTO || r.result == -EPIPE ||
 			    r.result == -ECONNRESET);
-		assert_int_equal(r.starts, r.stops);
+		assert_int_equal(r.fb.starts, r.fb.stops);
 		assert_int_equal(vhu_dev_features(r.dev), 0);
 	}
 	vhu_dev_free(r.dev);
-	assert_int_equal(count_fds(), fds_before);
+	assert_int_equal(fd_count_open(), fds_before);
 	munmap(mem, FUZZ_MEM_SIZE);
 	close(r.memfd);
 	free(s);

@@ -47,10 +47,8 @@ static void exec_post(struct hf *h, uint64_t sid, const char *symbol, int32_t ms
 /* Post a NOOP on h's current queue. */
 static void noop_post(struct hf *h, uint64_t sid, struct hf_pending *p)
 {
-	static uint8_t op = VACCEL_OP_NOOP;
-	struct hf_arg a = {&op, 1, VACCEL_ARG_UINT8};
-
-	assert_int_equal(hf_post(h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &a, 1, NULL, 0, p), 0);
+	assert_int_equal(hf_post(h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &hf_noop_arg, 1, NULL, 0, p),
+			 0);
 }
 
 void hcase_exec_policy(void **state)

@@ -217,21 +217,19 @@ void hcase_bounce_aliased_descriptors(void **state)
 void hcase_rss_stable(void **state)
 {
 	struct hf_resp r;
-	uint8_t op = VACCEL_OP_NOOP;
-	struct hf_arg noop = {&op, 1, VACCEL_ARG_UINT8};
 	uint64_t sid;
 	long before, after;
 
 	(void)state;
 	sid = hc_session(&C->h);
 	for (int i = 0; i < 20000; i++) {
-		assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &noop, 1, NULL, 0, 0,
-				       &r) > 0);
+		assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &hf_noop_arg, 1,
+				       NULL, 0, 0, &r) > 0);
 		assert_int_equal(r.vret, 0);
 	}
 	before = td_status_kib(&C->d, "VmRSS");
 	for (int i = 0; i < 100000; i++) {
-		hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &noop, 1, NULL, 0, 0, &r);
+		hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &hf_noop_arg, 1, NULL, 0, 0, &r);
 		if (r.status != VIRTIO_ACCEL_S_OK || r.vret != 0)
 			fail_msg("request %d: status %u ret %d", i, r.status, r.vret);
 	}

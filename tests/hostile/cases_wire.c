@@ -74,6 +74,16 @@ static void b_data(struct blk *k, const void *p, size_t n)
 	k->n += n;
 }
 
+/* GENOP NOOP on session 1: one arg of the given type and direction, holding the op byte. */
+static void b_noop(struct blk *k, uint32_t type, uint8_t dir)
+{
+	const uint8_t op = VACCEL_OP_NOOP;
+
+	b_hdr(k, VIRTIO_ACCEL_C_GENOP, 1, 0, 1);
+	b_arg(k, sizeof(op), type, dir);
+	b_data(k, &op, sizeof(op));
+}
+
 /* GENOP NOOP with one write arg of 8: status at the end minus 8 out_len. */
 static int send_nw(struct blk *k, size_t wlen, unsigned nw, int *used)
 {
@@ -122,18 +132,12 @@ void hcase_truncated_headers(void **state)
 	for (size_t n = 1; n < 40; n += 3)
 		assert_int_equal(send_block(k.b, n, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
 	/* Arg headers cut short. */
-	{
-		uint8_t op = VACCEL_OP_NOOP;
-
-		b_hdr(&k, VIRTIO_ACCEL_C_GENOP, 1, 0, 1);
-		b_arg(&k, 1, VACCEL_ARG_UINT8, 0);
-		b_data(&k, &op, 1);
-		assert_int_equal(send_block(k.b, 40 + 10, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
-		/* data missing / extra */
-		assert_int_equal(send_block(k.b, k.n - 1, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
-		k.b[k.n++] = 0;
-		assert_int_equal(send_block(k.b, k.n, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
-	}
+	b_noop(&k, VACCEL_ARG_UINT8, 0);
+	assert_int_equal(send_block(k.b, 40 + 10, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
+	/* data missing / extra */
+	assert_int_equal(send_block(k.b, k.n - 1, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
+	k.b[k.n++] = 0;
+	assert_int_equal(send_block(k.b, k.n, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
 	assert_true(hf_healthy(&C->h));
 }
 
@@ -141,7 +145,6 @@ void hcase_reserved_and_types(void **state)
 {
 	struct blk k;
 	int used;
-	uint8_t op = VACCEL_OP_NOOP;
 
 	(void)state;
 	b_hdr(&k, VIRTIO_ACCEL_C_CREATE_SESSION, 0, 0, 0);
@@ -150,16 +153,12 @@ void hcase_reserved_and_types(void **state)
 	b_hdr(&k, VIRTIO_ACCEL_C_CREATE_SESSION, 0, 0, 0);
 	k.b[12] = 1; /* reserved1 */
 	assert_int_equal(send_block(k.b, k.n, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
-	/* arg reserved bytes */
-	b_hdr(&k, VIRTIO_ACCEL_C_GENOP, 1, 0, 1);
-	b_arg(&k, 1, VACCEL_ARG_UINT8, 0);
-	k.b[k.n - 1] = 9;
-	b_data(&k, &op, 1);
+	/* arg reserved bytes (the last byte of its header) */
+	b_noop(&k, VACCEL_ARG_UINT8, 0);
+	k.b[sizeof(struct virtio_accel_req_hdr) + sizeof(struct virtio_accel_arg_hdr) - 1] = 9;
 	assert_int_equal(send_block(k.b, k.n, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
 	/* type out of range */
-	b_hdr(&k, VIRTIO_ACCEL_C_GENOP, 1, 0, 1);
-	b_arg(&k, 1, VACCEL_ARG_MAX, 0);
-	b_data(&k, &op, 1);
+	b_noop(&k, VACCEL_ARG_MAX, 0);
 	assert_int_equal(send_block(k.b, k.n, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
 	assert_true(hf_healthy(&C->h));
 }
@@ -171,18 +170,14 @@ void hcase_wrong_directions(void **state)
 	uint8_t op = VACCEL_OP_NOOP;
 
 	(void)state;
-	b_hdr(&k, VIRTIO_ACCEL_C_GENOP, 1, 0, 1);
-	b_arg(&k, 1, VACCEL_ARG_UINT8, VIRTIO_ACCEL_ARG_WRITE);
-	b_data(&k, &op, 1);
+	b_noop(&k, VACCEL_ARG_UINT8, VIRTIO_ACCEL_ARG_WRITE);
 	assert_int_equal(send_block(k.b, k.n, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
 	b_hdr(&k, VIRTIO_ACCEL_C_GENOP, 1, 1, 1);
 	b_arg(&k, 1, VACCEL_ARG_UINT8, 0);
 	b_arg(&k, 8, VACCEL_ARG_RAW, VIRTIO_ACCEL_ARG_READ); /* a write arg marked READ */
 	b_data(&k, &op, 1);
 	assert_int_equal(send_nw(&k, 8 + 16 + 8, 1, &used), VIRTIO_ACCEL_S_BADMSG);
-	b_hdr(&k, VIRTIO_ACCEL_C_GENOP, 1, 0, 1);
-	b_arg(&k, 1, VACCEL_ARG_UINT8, 2);
-	b_data(&k, &op, 1);
+	b_noop(&k, VACCEL_ARG_UINT8, 2);
 	assert_int_equal(send_block(k.b, k.n, 16, 0, &used), VIRTIO_ACCEL_S_BADMSG);
 	/* Writable descriptors before readable ones: the ring walker refuses. */
 	{
@@ -274,18 +269,17 @@ void hcase_response_area(void **state)
 void hcase_unknown_sessions_and_resources(void **state)
 {
 	struct hf_resp r;
-	uint8_t op = VACCEL_OP_NOOP;
-	struct hf_arg noop = {&op, 1, VACCEL_ARG_UINT8};
 	uint64_t sid;
 
 	(void)state;
-	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, 0, 0, &noop, 1, NULL, 0, 0, &r) > 0);
-	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
 	assert_true(
-	    hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, 999999, 0, &noop, 1, NULL, 0, 0, &r) > 0);
+	    hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, 0, 0, &hf_noop_arg, 1, NULL, 0, 0, &r) > 0);
 	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
-	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, UINT64_MAX, 0, &noop, 1, NULL, 0, 0,
-			       &r) > 0);
+	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, 999999, 0, &hf_noop_arg, 1, NULL, 0,
+			       0, &r) > 0);
+	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
+	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, UINT64_MAX, 0, &hf_noop_arg, 1, NULL,
+			       0, 0, &r) > 0);
 	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
 	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_DESTROY_SESSION, 0, 4242, 0, NULL, 0, NULL, 0,
 			       0, &r) > 0);
@@ -317,8 +311,8 @@ void hcase_unknown_sessions_and_resources(void **state)
 	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_DESTROY_SESSION, 0, sid, 0, NULL, 0, NULL, 0,
 			       0, &r) > 0);
 	assert_int_equal(r.status, VIRTIO_ACCEL_S_OK);
-	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &noop, 1, NULL, 0, 0, &r) >
-		    0);
+	assert_true(hf_request(&C->h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &hf_noop_arg, 1, NULL, 0, 0,
+			       &r) > 0);
 	assert_int_equal(r.status, VIRTIO_ACCEL_S_INVSESS);
 	assert_true(hf_healthy(&C->h));
 }

@@ -203,11 +203,10 @@ int hc_destroy(struct hf *h, uint64_t sid)
 
 int hc_noop(struct hf *h, uint64_t sid)
 {
-	uint8_t op = VACCEL_OP_NOOP;
-	struct hf_arg a = {&op, 1, VACCEL_ARG_UINT8};
 	struct hf_resp r;
 
-	assert_true(hf_request(h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &a, 1, NULL, 0, 0, &r) > 0);
+	assert_true(
+	    hf_request(h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &hf_noop_arg, 1, NULL, 0, 0, &r) > 0);
 	if (r.status == VIRTIO_ACCEL_S_OK)
 		assert_int_equal(r.vret, VACCEL_OK);
 	return r.status;

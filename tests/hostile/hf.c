@@ -118,10 +118,25 @@ static int send_mem_table(struct hf *h, const struct hf_cfg *cfg)
 	return vhu_front_set_mem_table(h->f, r, n);
 }
 
+/* Queue q's ring as its driver laid it out, starting at base, with its kick and call fds. */
+static struct vhu_vring_setup ring_setup(struct hf *h, unsigned q, uint16_t base)
+{
+	uint64_t d, a, u;
+
+	vq_drv_ring_addrs(q ? &h->vq1 : &h->vq, &d, &a, &u);
+	return (struct vhu_vring_setup){.num = HF_RING,
+					.desc_uva = (uint64_t)(uintptr_t)hf_ptr(h, d),
+					.avail_uva = (uint64_t)(uintptr_t)hf_ptr(h, a),
+					.used_uva = (uint64_t)(uintptr_t)hf_ptr(h, u),
+					.base = base,
+					.kick_fd = q ? h->kick1 : h->kick_fd,
+					.call_fd = q ? h->call1 : h->call_fd};
+}
+
 int hf_open_cfg(struct hf *h, const char *sock, const struct hf_cfg *cfg)
 {
 	struct vhu_vring_setup s;
-	uint64_t feat, pfeat, d, a, u;
+	uint64_t feat, pfeat;
 	struct timeval tv = {5, 0};
 	int ret;
 
@@ -150,14 +165,7 @@ int hf_open_cfg(struct hf *h, const char *sock, const struct hf_cfg *cfg)
 			goto fail;
 		*kf = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		*cf = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		vq_drv_ring_addrs(vq, &d, &a, &u);
-		s = (struct vhu_vring_setup){.num = HF_RING,
-					     .desc_uva = (uint64_t)(uintptr_t)hf_ptr(h, d),
-					     .avail_uva = (uint64_t)(uintptr_t)hf_ptr(h, a),
-					     .used_uva = (uint64_t)(uintptr_t)hf_ptr(h, u),
-					     .base = 0,
-					     .kick_fd = *kf,
-					     .call_fd = *cf};
+		s = ring_setup(h, q, 0);
 		if (q == 0 && cfg->rings != HF_RING_NORMAL) {
 			/*
 			 * Published before the queue starts: HF_RING / 2 chains whose
@@ -187,22 +195,14 @@ fail:
 
 int hf_restart_queue(struct hf *h, unsigned q)
 {
-	struct vq_drv *vq = q ? &h->vq1 : &h->vq;
 	struct vhu_vring_setup s;
-	uint64_t d, a, u, feat;
+	uint64_t feat;
 	uint16_t base;
 	int ret;
 
 	if ((ret = vhu_front_stop_vring(h->f, q, &base)))
 		return ret;
-	vq_drv_ring_addrs(vq, &d, &a, &u);
-	s = (struct vhu_vring_setup){.num = HF_RING,
-				     .desc_uva = (uint64_t)(uintptr_t)hf_ptr(h, d),
-				     .avail_uva = (uint64_t)(uintptr_t)hf_ptr(h, a),
-				     .used_uva = (uint64_t)(uintptr_t)hf_ptr(h, u),
-				     .base = base,
-				     .kick_fd = q ? h->kick1 : h->kick_fd,
-				     .call_fd = q ? h->call1 : h->call_fd};
+	s = ring_setup(h, q, base);
 	if ((ret = vhu_front_setup_vring(h->f, q, &s)))
 		return ret;
 	return vhu_front_get_features(h->f, &feat); /* handled (started or refused) */
@@ -462,18 +462,19 @@ struct hf_pending *hf_reap(struct hf *h, int ms)
 	return p;
 }
 
+static const uint8_t hf_noop_op = VACCEL_OP_NOOP;
+const struct hf_arg hf_noop_arg = {&hf_noop_op, sizeof(hf_noop_op), VACCEL_ARG_UINT8};
+
 bool hf_healthy(struct hf *h)
 {
 	struct hf_resp r;
-	uint8_t op = VACCEL_OP_NOOP;
-	struct hf_arg a = {&op, 1, VACCEL_ARG_UINT8};
 	uint64_t sid;
 
 	if (hf_request(h, VIRTIO_ACCEL_C_CREATE_SESSION, 0, 0, 0, NULL, 0, NULL, 0, 0, &r) < 0 ||
 	    r.status != VIRTIO_ACCEL_S_OK || r.vret != 0 || r.id == 0)
 		return false;
 	sid = r.id;
-	if (hf_request(h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &a, 1, NULL, 0, 0, &r) < 0 ||
+	if (hf_request(h, VIRTIO_ACCEL_C_GENOP, 0, sid, 0, &hf_noop_arg, 1, NULL, 0, 0, &r) < 0 ||
 	    r.status != VIRTIO_ACCEL_S_OK || r.vret != 0)
 		return false;
 	if (hf_request(h, VIRTIO_ACCEL_C_DESTROY_SESSION, 0, sid, 0, NULL, 0, NULL, 0, 0, &r) < 0 ||

@@ -106,6 +106,9 @@ struct hf_arg {
 	uint32_t type;
 };
 
+/* A GENOP's read args for NOOP: its op byte alone (pass &hf_noop_arg, 1). */
+extern const struct hf_arg hf_noop_arg;
+
 struct hf_resp {
 	int used;
 	uint8_t status;

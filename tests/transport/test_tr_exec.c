@@ -45,8 +45,7 @@ static int group_teardown(void **state)
 	(void)state;
 	vaccel_session_release(&s2);
 	vaccel_session_release(&s1);
-	vaccel_cleanup();
-	td_stop(&daemon_);
+	tr_guest_shutdown(&daemon_);
 	return 0;
 }
 

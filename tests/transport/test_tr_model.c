@@ -71,8 +71,7 @@ static int group_teardown(void **state)
 	vaccel_session_release(&ls);
 	vaccel_session_release(&ts);
 	vaccel_session_release(&rs);
-	vaccel_cleanup();
-	td_stop(&daemon_);
+	tr_guest_shutdown(&daemon_);
 	unlink(model_path);
 	return 0;
 }

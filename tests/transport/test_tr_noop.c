@@ -49,8 +49,7 @@ static int group_teardown(void **state)
 	(void)state;
 	vaccel_session_release(&ls);
 	vaccel_session_release(&rs);
-	vaccel_cleanup();
-	td_stop(&daemon_);
+	tr_guest_shutdown(&daemon_);
 	return 0;
 }
 

@@ -41,8 +41,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	vaccel_cleanup();
-	td_stop(&daemon_);
+	tr_guest_shutdown(&daemon_);
 	return 0;
 }
 

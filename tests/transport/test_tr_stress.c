@@ -40,8 +40,7 @@ static int group_teardown(void **state)
 {
 	(void)state;
 	vaccel_session_release(&shared);
-	vaccel_cleanup();
-	td_stop(&daemon_);
+	tr_guest_shutdown(&daemon_);
 	return 0;
 }
 

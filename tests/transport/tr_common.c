@@ -33,3 +33,9 @@ int tr_guest_bootstrap(const struct td *d, const char *plugins)
 	setenv("VACCEL_VIRTIO_SOCKET", d->sock, 1);
 	return vaccel_bootstrap();
 }
+
+void tr_guest_shutdown(struct td *d)
+{
+	vaccel_cleanup();
+	td_stop(d);
+}

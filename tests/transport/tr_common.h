@@ -34,4 +34,7 @@ int64_t tr_host_session(const struct td *d, int64_t guest_id);
  */
 int tr_guest_bootstrap(const struct td *d, const char *plugins);
 
+/* The end of a group: clean up the guest runtime, then stop the daemon. */
+void tr_guest_shutdown(struct td *d);
+
 #endif /* TR_COMMON_H */

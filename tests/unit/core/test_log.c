@@ -150,25 +150,30 @@ static void test_levels(void **state)
 	free(text);
 }
 
+/* A log file naming a standard stream (/dev/stdout, /dev/stderr) writes to that stream. */
 static void test_std_streams(void **state)
 {
-	struct capture cap;
-	char *text;
+	static const struct {
+		const char *file;
+		int fd;
+		const char *line, *expect;
+	} streams[] = {
+	    {"/dev/stdout", STDOUT_FILENO, "to stdout", "<error> to stdout"},
+	    {"/dev/stderr", STDERR_FILENO, "to stderr", "<error> to stderr"},
+	};
 
 	(void)state;
-	assert_int_equal(boot_log("/dev/stdout", VACCEL_LOG_ERROR), VACCEL_OK);
-	capture_start(&cap, STDOUT_FILENO);
-	vaccel_error("to stdout");
-	text = capture_end(&cap);
-	assert_non_null(strstr(text, "<error> to stdout"));
-	free(text);
+	for (size_t i = 0; i < sizeof(streams) / sizeof(streams[0]); i++) {
+		struct capture cap;
+		char *text;
 
-	assert_int_equal(boot_log("/dev/stderr", VACCEL_LOG_ERROR), VACCEL_OK);
-	capture_start(&cap, STDERR_FILENO);
-	vaccel_error("to stderr");
-	text = capture_end(&cap);
-	assert_non_null(strstr(text, "<error> to stderr"));
-	free(text);
+		assert_int_equal(boot_log(streams[i].file, VACCEL_LOG_ERROR), VACCEL_OK);
+		capture_start(&cap, streams[i].fd);
+		vaccel_error("%s", streams[i].line);
+		text = capture_end(&cap);
+		assert_non_null(strstr(text, streams[i].expect));
+		free(text);
+	}
 }
 
 static void test_relative_and_bad_file(void **state)

@@ -230,6 +230,20 @@ static struct {
 	unsigned char *rdata[MAXA * 2], *wdata[MAXA];
 } fk;
 
+/* Keep n args and a copy of each one's bytes (SLACK zero bytes after them). */
+static void keep_args(struct vio_arg *kept, unsigned char **data, const struct vio_arg *args,
+		      unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		kept[i] = args[i];
+		free(data[i]);
+		data[i] = calloc(1, args[i].len + SLACK);
+		assert_non_null(data[i]);
+		if (args[i].len)
+			memcpy(data[i], args[i].buf, args[i].len);
+	}
+}
+
 static int fake_submit(struct vio_drv *drv, struct vio_req *req)
 {
 	(void)drv;
@@ -237,23 +251,10 @@ static int fake_submit(struct vio_drv *drv, struct vio_req *req)
 	assert_true(req->nr_read <= ARRAY_SIZE(fk.rd) && req->nr_write <= ARRAY_SIZE(fk.wr));
 	fk.nr_rd = req->nr_read;
 	fk.nr_wr = req->nr_write;
-	for (unsigned i = 0; i < req->nr_read; i++) {
-		fk.rd[i] = req->read[i];
-		free(fk.rdata[i]);
-		fk.rdata[i] = calloc(1, req->read[i].len + SLACK);
-		assert_non_null(fk.rdata[i]);
-		if (req->read[i].len)
-			memcpy(fk.rdata[i], req->read[i].buf, req->read[i].len);
-	}
-	for (unsigned i = 0; i < req->nr_write; i++) {
-		fk.wr[i] = req->write[i];
-		free(fk.wdata[i]);
-		fk.wdata[i] = calloc(1, req->write[i].len + SLACK);
-		assert_non_null(fk.wdata[i]);
-		if (req->write[i].len)
-			memcpy(fk.wdata[i], req->write[i].buf, req->write[i].len);
+	keep_args(fk.rd, fk.rdata, req->read, req->nr_read);
+	keep_args(fk.wr, fk.wdata, req->write, req->nr_write);
+	for (unsigned i = 0; i < req->nr_write; i++)
 		req->write[i].len = 0;
-	}
 	req->status = VIRTIO_ACCEL_S_OK;
 	req->vaccel_ret = 0;
 	return 0;
@@ -434,6 +435,15 @@ struct req {
 	size_t nr_rd, nr_wr;
 };
 
+/* A kept arg as the host gets it: its type and size, over the kept bytes. */
+static struct vaccel_arg host_arg(const struct vio_arg *a, unsigned char *data)
+{
+	return (struct vaccel_arg){.buf = data,
+				   .size = a->len,
+				   .type = (vaccel_arg_type_t)a->type,
+				   .custom_type_id = a->custom_id};
+}
+
 /* The captured request as the host gets it (read[0] the op type). */
 static void host_req(struct req *r)
 {
@@ -441,15 +451,9 @@ static void host_req(struct req *r)
 	r->nr_rd = fk.nr_rd;
 	r->nr_wr = fk.nr_wr;
 	for (unsigned i = 0; i < fk.nr_rd; i++)
-		r->rd[i] = (struct vaccel_arg){.buf = fk.rdata[i],
-					       .size = fk.rd[i].len,
-					       .type = (vaccel_arg_type_t)fk.rd[i].type,
-					       .custom_type_id = fk.rd[i].custom_id};
+		r->rd[i] = host_arg(&fk.rd[i], fk.rdata[i]);
 	for (unsigned i = 0; i < fk.nr_wr; i++)
-		r->wr[i] = (struct vaccel_arg){.buf = fk.wdata[i],
-					       .size = fk.wr[i].len,
-					       .type = (vaccel_arg_type_t)fk.wr[i].type,
-					       .custom_type_id = fk.wr[i].custom_id};
+		r->wr[i] = host_arg(&fk.wr[i], fk.wdata[i]);
 }
 
 static int run(struct opstest_fixture *f, struct req *r)

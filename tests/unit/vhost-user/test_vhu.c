@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "fd_count.h"
 #include "vhu.h"
 #include "vhu_priv.h"
 #include "vaccel_common.h"
@@ -524,17 +525,6 @@ static void test_listen_socket(void **state)
 
 /* ------------------------------------------------------- broken frontends */
 
-/* Open fds of this process, to catch leaks on error paths. */
-static int count_fds(void)
-{
-	int n = 0;
-
-	for (int fd = 0; fd < 1024; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			n++;
-	return n;
-}
-
 static size_t build(uint8_t *buf, uint32_t req, uint32_t flags, const void *payload, uint32_t size)
 {
 	struct vhu_hdr h = {req, flags, size};
@@ -561,7 +551,7 @@ static void counting_log(int level, const char *msg)
 static void expect_violation(const void *msg, size_t len, const int *fds, unsigned nfds,
 			     bool with_memory)
 {
-	int fds_before = count_fds();
+	int fds_before = fd_count_open();
 	struct backend *b = backend_new();
 	struct vhu_front *f = connect_pair(b);
 	struct guest *g = NULL;
@@ -589,7 +579,7 @@ static void expect_violation(const void *msg, size_t len, const int *fds, unsign
 		guest_free(g);
 	backend_free(b);
 	/* Every fd the backend received (kept or stray) was closed. */
-	assert_int_equal(count_fds(), fds_before);
+	assert_int_equal(fd_count_open(), fds_before);
 }
 
 /* GET_STATUS through a raw message; also orders us after earlier requests. */
@@ -967,7 +957,7 @@ static void test_soft_failures(void **state)
 	uint64_t v;
 	size_t n;
 	int efd = eventfd(0, EFD_CLOEXEC);
-	int fds_before = count_fds();
+	int fds_before = fd_count_open();
 
 	(void)state;
 	negotiate(f, true);
@@ -1007,7 +997,7 @@ static void test_soft_failures(void **state)
 	assert_int_equal(v, VHU_MAX_MEM_REGIONS);
 	assert_int_equal(vhu_front_get_queue_num(f, &v), 0);
 	/* The stray fds were closed by the backend as they arrived. */
-	assert_int_equal(count_fds(), fds_before);
+	assert_int_equal(fd_count_open(), fds_before);
 	assert_int_equal(finish(b, f), 0);
 	close(efd);
 	backend_free(b);
