@@ -50,10 +50,12 @@
 /* Sessions + resource registrations one open file may hold. */
 #define VIRTACCEL_MAX_IDS_PER_FILE 65536
 /*
- * How long remove() and suspend wait for the DESTROYs of the open files'
- * sessions before they reset the device.
+ * How long remove(), suspend and power-off wait for the DESTROYs of the open
+ * files' sessions before they reset the device. Only an unanswering device
+ * makes them wait that long; a slow one (an emulated guest on a loaded host
+ * took over 2 s) must still get its sessions destroyed.
  */
-#define VIRTACCEL_SWEEP_MS 2000
+#define VIRTACCEL_SWEEP_MS 10000
 /*
  * How user space waits in the driver (ring space, the answer): a fatal
  * signal ends the wait, and the task can be frozen in it, so that suspend
