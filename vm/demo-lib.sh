@@ -16,13 +16,15 @@ demo_deps() {
 
 # demo_build WHAT [NEEDS]: configure and build the tree. NEEDS is a file (under the
 # build dir) that the build makes only when optional packages were found: a build dir
-# configured without it is configured again, so the auto features see the packages.
+# configured without it is set up again from scratch (--wipe, keeping its options), so
+# the auto features see the packages: a plain --reconfigure keeps meson's cached
+# "library not found" answers (make demo, then make demo-real, built no torch plugin).
 demo_build() {
 	step "$1 (meson/ninja in $build)"
 	if [ ! -f "$build/build.ninja" ]; then
 		meson setup "$build" "$repo" >/dev/null
 	elif [ -n "${2:-}" ] && [ ! -f "$build/$2" ]; then
-		meson setup --reconfigure "$build" "$repo" >/dev/null
+		meson setup --wipe "$build" "$repo" >/dev/null
 	fi
 	ninja -C "$build" >/dev/null
 }
