@@ -21,6 +21,7 @@
 #include <vaccel.h>
 
 #include "tr_common.h"
+#include "vt_main.h"
 
 static struct td daemon_;
 static struct vaccel_session rs;
@@ -125,13 +126,4 @@ static void model_ops_on_upstream(void **state)
 	unlink(path);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(noop_on_upstream),
-	    cmocka_unit_test(genop_ops_on_upstream),
-	    cmocka_unit_test(model_ops_on_upstream),
-	};
-
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+VT_MAIN(group_setup, group_teardown, noop_on_upstream, genop_ops_on_upstream, model_ops_on_upstream)

@@ -28,6 +28,7 @@
 
 #include "tr_common.h"
 #include "tr_model_plugin.h"
+#include "vt_main.h"
 
 static struct td daemon_;
 /* remote sessions on the host's noop and trmodel plugins; a local one on noop */
@@ -345,13 +346,5 @@ static void result_capacity(void **state)
 	unlink(log);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(tf_like_local),	cmocka_unit_test(tflite_like_local),
-	    cmocka_unit_test(torch_like_local), cmocka_unit_test(refused_on_host),
-	    cmocka_unit_test(result_capacity),
-	};
-
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+VT_MAIN(group_setup, group_teardown, tf_like_local, tflite_like_local, torch_like_local,
+	refused_on_host, result_capacity)

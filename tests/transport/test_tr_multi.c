@@ -26,6 +26,7 @@
 #include <vaccel.h>
 
 #include "tr_common.h"
+#include "vt_main.h"
 
 #define NR_CLIENTS 3
 #define NR_OPS 3000
@@ -171,9 +172,5 @@ static void test_concurrent_clients(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_concurrent_clients),
-	};
-
-	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
+	return td_finish(VT_RUN(group_setup, group_teardown, test_concurrent_clients));
 }

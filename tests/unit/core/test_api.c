@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stddef.h>
 #include <vaccel.h>
+#include "vt_main.h"
 
 /* An in-program plugin written the upstream way. */
 static int my_noop(struct vaccel_session *sess)
@@ -105,12 +106,4 @@ static void test_upstream_style_program(void **state)
 	assert_int_equal(vaccel_cleanup(), VACCEL_OK);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_version_macro),
-	    cmocka_unit_test(test_layouts),
-	    cmocka_unit_test(test_upstream_style_program),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_version_macro, test_layouts, test_upstream_style_program)

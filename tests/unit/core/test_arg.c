@@ -2,6 +2,7 @@
 /* struct vaccel_arg and struct vaccel_arg_array. */
 #include "th.h"
 #include <vaccel.h>
+#include "vt_main.h"
 
 static void test_single(void **state)
 {
@@ -493,18 +494,6 @@ static void test_raw_and_buffer(void **state)
 	vaccel_arg_array_release(&a);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_single),
-	    cmocka_unit_test(test_array_lifecycle),
-	    cmocka_unit_test(test_typed_roundtrip),
-	    cmocka_unit_test(test_validation),
-	    cmocka_unit_test(test_set),
-	    cmocka_unit_test(test_custom_serialized),
-	    cmocka_unit_test(test_range_remaining),
-	    cmocka_unit_test(test_every_type),
-	    cmocka_unit_test(test_raw_and_buffer),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_single, test_array_lifecycle, test_typed_roundtrip, test_validation,
+	test_set, test_custom_serialized, test_range_remaining, test_every_type,
+	test_raw_and_buffer)

@@ -2,6 +2,7 @@
 /* The deprecated vaccel_arg_list API. */
 #include "th.h"
 #include <vaccel.h>
+#include "vt_main.h"
 
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
@@ -77,11 +78,4 @@ static void test_partly_filled(void **state)
 	assert_int_equal(vaccel_delete_args(l), VACCEL_OK);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_list),
-	    cmocka_unit_test(test_partly_filled),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_list, test_partly_filled)

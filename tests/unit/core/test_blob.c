@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <vaccel.h>
+#include "vt_main.h"
 
 static char dir[256], file[PATH_MAX], empty[PATH_MAX];
 
@@ -202,14 +203,5 @@ static void test_new_delete(void **state)
 	    VACCEL_EINVAL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_file_blob_and_read),
-	    cmocka_unit_test(test_init_errors),
-	    cmocka_unit_test(test_buffers),
-	    cmocka_unit_test(test_persist),
-	    cmocka_unit_test(test_new_delete),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown_all);
-}
+VT_MAIN(setup, teardown_all, test_file_blob_and_read, test_init_errors, test_buffers, test_persist,
+	test_new_delete)

@@ -5,6 +5,7 @@
 #include "rt_registry.h"
 #include <pthread.h>
 #include <vaccel.h>
+#include "vt_main.h"
 
 #define THREADS 8
 #define ROUNDS 50
@@ -70,10 +71,4 @@ static void test_parallel(void **state)
 	rmdir(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parallel),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_parallel)

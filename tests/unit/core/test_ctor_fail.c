@@ -6,6 +6,7 @@
  */
 #include "th.h"
 #include <vaccel.h>
+#include "vt_main.h"
 
 static void test_state(void **state)
 {
@@ -29,10 +30,4 @@ static void test_state(void **state)
 	assert_int_equal(vaccel_session_release(&s), VACCEL_OK);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_state),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_state)

@@ -2,6 +2,7 @@
 /* Enum helpers, op type numbering, and vaccel_str_to_lower(). */
 #include "th.h"
 #include <vaccel.h>
+#include "vt_main.h"
 
 /* A user enum written the upstream way: the prefix is itself a macro. */
 #define MY_PFX MY_COLOR
@@ -113,12 +114,5 @@ static void test_str_to_lower(void **state)
 	assert_int_equal(vaccel_str_to_lower("x", buf, 0, NULL), VACCEL_EINVAL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_user_enum),	 cmocka_unit_test(test_op_numbering),
-	    cmocka_unit_test(test_other_enums),	 cmocka_unit_test(test_to_str),
-	    cmocka_unit_test(test_str_to_lower),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_user_enum, test_op_numbering, test_other_enums, test_to_str,
+	test_str_to_lower)

@@ -3,6 +3,7 @@
 #include "th.h"
 #include "rt.h"
 #include <pthread.h>
+#include "vt_main.h"
 
 static void test_basic(void **state)
 {
@@ -94,12 +95,4 @@ static void test_concurrent(void **state)
 	rt_id_pool_delete(shared);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_basic),
-	    cmocka_unit_test(test_no_immediate_reuse),
-	    cmocka_unit_test(test_concurrent),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_basic, test_no_immediate_reuse, test_concurrent)

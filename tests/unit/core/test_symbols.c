@@ -10,6 +10,7 @@
 #include <link.h> /* ElfW(): this ABI's ELF class (32-bit on armhf) */
 #include <stdbool.h>
 #include <sys/mman.h>
+#include "vt_main.h"
 
 #if __SIZEOF_POINTER__ == 8
 #define TEST_ELFCLASS ELFCLASS64
@@ -138,11 +139,4 @@ static void test_dlsym(void **state)
 	dlclose(h);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_only_vaccel_exports),
-	    cmocka_unit_test(test_dlsym),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_only_vaccel_exports, test_dlsym)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include "vt_main.h"
 
 /* Each buffer call of family `fw` refuses NULL objects and out-pointers; `b` is a buffer. */
 #define ASSERT_BUFFER_CALLS_REFUSE_NULL(fw, b)                                                     \
@@ -253,16 +254,7 @@ static void torch_buffer_lifecycle(void **state)
 	ASSERT_BUFFER_CALLS_REFUSE_NULL(torch, &b);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(tf_buffer_lifecycle),    cmocka_unit_test(tf_node_lifecycle),
-	    cmocka_unit_test(tf_status_lifecycle),    cmocka_unit_test(tf_tensor_lifecycle),
-	    cmocka_unit_test(tf_tensor_errors),	      cmocka_unit_test(tflite_tensor_lifecycle),
-	    cmocka_unit_test(tflite_tensor_errors),   cmocka_unit_test(torch_tensor_lifecycle),
-	    cmocka_unit_test(torch_tensor_errors),    cmocka_unit_test(tensor_set_data_over_owned),
-	    cmocka_unit_test(torch_buffer_lifecycle),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, tf_buffer_lifecycle, tf_node_lifecycle, tf_status_lifecycle,
+	tf_tensor_lifecycle, tf_tensor_errors, tflite_tensor_lifecycle, tflite_tensor_errors,
+	torch_tensor_lifecycle, torch_tensor_errors, tensor_set_data_over_owned,
+	torch_buffer_lifecycle)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <stdint.h>
 #include <string.h>
+#include "vt_main.h"
 
 /* Put fields through the kind, read them back through the struct, and the reverse. */
 #define ROUND_TRIP(kind, T, dim_t, TYPE)                                                           \
@@ -202,17 +203,5 @@ static void check_dims_values(void **state)
 	refused(&tensor_kind_tf, 2, big, VACCEL_TF_STRING, &small, "larger");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(kinds_match_public_structs),
-	    cmocka_unit_test(torch_nr_dims_is_wide),
-	    cmocka_unit_test(buffers_match_public_structs),
-	    cmocka_unit_test(pointer_arrays),
-	    cmocka_unit_test(data_type_facts),
-	    cmocka_unit_test(check_shapes),
-	    cmocka_unit_test(check_dims_values),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, kinds_match_public_structs, torch_nr_dims_is_wide, buffers_match_public_structs,
+	pointer_arrays, data_type_facts, check_shapes, check_dims_values)

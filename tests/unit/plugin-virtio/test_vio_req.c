@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "vio_req.h"
+#include "vt_main.h"
 
 static const struct vio_limits lim = {
     .version = 1,
@@ -266,14 +267,5 @@ static void test_config(void **state)
 	assert_int_equal(vio_limits_from_config(&l, &c), -EPROTO);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sizes),  cmocka_unit_test(test_limits),
-	    cmocka_unit_test(test_encode), cmocka_unit_test(test_layout_aligned),
-	    cmocka_unit_test(test_decode), cmocka_unit_test(test_decode_bad),
-	    cmocka_unit_test(test_config),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_sizes, test_limits, test_encode, test_layout_aligned, test_decode,
+	test_decode_bad, test_config)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "vio_shm.h"
+#include "vt_main.h"
 
 #define MB (1ull << 20)
 
@@ -169,13 +170,5 @@ static void test_bad_sizes(void **state)
 	vio_shm_destroy(&s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_basic),	    cmocka_unit_test(test_fragmentation),
-	    cmocka_unit_test(test_wait_and_cancel), cmocka_unit_test(test_threads),
-	    cmocka_unit_test(test_bad_sizes),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_basic, test_fragmentation, test_wait_and_cancel, test_threads,
+	test_bad_sizes)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "vaccel_spin.h"
+#include "vt_main.h"
 
 static void test_never_spins_without_a_window(void **state)
 {
@@ -79,13 +80,5 @@ static void test_gives_up_then_probes_then_recovers(void **state)
 		assert_true(vaccel_spin_window(&s) > 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_never_spins_without_a_window),
-	    cmocka_unit_test(test_window_follows_the_answers),
-	    cmocka_unit_test(test_gives_up_then_probes_then_recovers),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_never_spins_without_a_window, test_window_follows_the_answers,
+	test_gives_up_then_probes_then_recovers)

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "vq.h"
+#include "vt_main.h"
 
 #define GPA_BASE 0x100000ull
 #define MEM_SIZE (1u << 20)
@@ -688,18 +689,7 @@ static void test_concurrent(void **state)
 	env_free(c.e);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_roundtrip),		cmocka_unit_test(test_full_and_invalid),
-	    cmocka_unit_test(test_init_invalid),	cmocka_unit_test(test_wraparound),
-	    cmocka_unit_test(test_resume_base),		cmocka_unit_test(test_notify_flags),
-	    cmocka_unit_test(test_event_idx),		cmocka_unit_test(test_indirect),
-	    cmocka_unit_test(test_zero_length),		cmocka_unit_test(test_malformed_chains),
-	    cmocka_unit_test(test_avail_jump),		cmocka_unit_test(test_head_out_of_range),
-	    cmocka_unit_test(test_bogus_used),		cmocka_unit_test(test_concurrent),
-	    cmocka_unit_test(test_long_indirect_chain),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_roundtrip, test_full_and_invalid, test_init_invalid, test_wraparound,
+	test_resume_base, test_notify_flags, test_event_idx, test_indirect, test_zero_length,
+	test_malformed_chains, test_avail_jump, test_head_out_of_range, test_bogus_used,
+	test_concurrent, test_long_indirect_chain)

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "wire.h"
+#include "vt_main.h"
 
 #define MAXA 64
 
@@ -488,14 +489,5 @@ static void test_encode_roundtrip(void **state)
 	free(f);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid_every_split),	cmocka_unit_test(test_noncontiguous),
-	    cmocka_unit_test(test_scatter_and_respond), cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_total_limit),		cmocka_unit_test(test_no_args),
-	    cmocka_unit_test(test_encode_roundtrip),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, test_valid_every_split, test_noncontiguous, test_scatter_and_respond,
+	test_malformed, test_total_limit, test_no_args, test_encode_roundtrip)

@@ -1,0 +1,66 @@
+/*
+ * vt_main.h: the main() of a cmocka test program, each test named once.
+ *
+ *     VT_MAIN(group_setup, group_teardown, test_a, test_b, test_c)
+ *
+ * runs the listed functions as one group, as cmocka_unit_test() entries in a
+ * CMUnitTest array would, with the same names in cmocka's output.
+ * VT_RUN(...) is the same as an expression returning cmocka's status, for a
+ * main() that does more afterwards. Tests that need per-test fixtures or
+ * state keep a CMUnitTest array of their own.
+ *
+ * Include after <cmocka.h>. The names come from the macro's own argument
+ * text, so each argument must be a plain function name.
+ */
+#ifndef VT_MAIN_H
+#define VT_MAIN_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VT_RUN(setup, teardown, ...)                                                               \
+	vt_run(#__VA_ARGS__, (const CMUnitTestFunction[]){__VA_ARGS__},                            \
+	       sizeof((const CMUnitTestFunction[]){__VA_ARGS__}) / sizeof(CMUnitTestFunction),     \
+	       setup, teardown)
+
+#define VT_MAIN(setup, teardown, ...)                                                              \
+	int main(void)                                                                             \
+	{                                                                                          \
+		return VT_RUN(setup, teardown, __VA_ARGS__);                                       \
+	}
+
+/* Splits @names ("a, b, c") into @n test names and runs the group. */
+static inline int vt_run(const char *names, const CMUnitTestFunction *fns, size_t n,
+			 CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+	struct CMUnitTest *tests = calloc(n, sizeof(*tests));
+	char *text = strdup(names), *next = text;
+	size_t i;
+	int ret = 1;
+
+	if (!tests || !text) {
+		fprintf(stderr, "vt_run: out of memory\n");
+		goto free_all;
+	}
+	for (i = 0; i < n; i++) {
+		char *name = next + strspn(next, " \t\n");
+		size_t len = strcspn(name, ", \t\n");
+
+		next = name + len + strspn(name + len, ", \t\n");
+		name[len] = '\0';
+		if (!len) {
+			fprintf(stderr, "vt_run: %zu functions but fewer names in \"%s\"\n", n,
+				names);
+			goto free_all;
+		}
+		tests[i] = (struct CMUnitTest){.name = name, .test_func = fns[i]};
+	}
+	ret = _cmocka_run_group_tests("tests", tests, n, setup, teardown);
+free_all:
+	free(tests);
+	free(text);
+	return ret;
+}
+
+#endif
