@@ -113,7 +113,8 @@ void opts_usage(const char *prog)
 		char name[40], def[24];
 
 		snprintf(name, sizeof(name), "%s=N", n->name);
-		if (n->def)
+		/* A default below the range is not a value: it follows --max-request-bytes. */
+		if (n->def >= n->lo)
 			snprintf(def, sizeof(def), "%" PRIu64, n->def);
 		else
 			snprintf(def, sizeof(def), "--max-request-bytes");

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "virtaccel_calc.h"
+#include "vt_main.h"
 
 #define PAGE_SHIFT_4K 12
 #define MiB (1024ull * 1024)
@@ -443,33 +444,10 @@ static void wire_sizes_match_uapi(void **state)
 	assert_int_equal(sizeof(struct virtio_accel_config), 24);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(req_accepts_valid),
-		cmocka_unit_test(req_rejects_reserved),
-		cmocka_unit_test(req_rejects_unknown_code),
-		cmocka_unit_test(req_rejects_args_on_argless_codes),
-		cmocka_unit_test(req_counts_args_against_max),
-		cmocka_unit_test(pages_spanned),
-		cmocka_unit_test(args_sizes),
-		cmocka_unit_test(args_no_args),
-		cmocka_unit_test(args_reject_bad_addresses),
-		cmocka_unit_test(args_reject_sum_overflow),
-		cmocka_unit_test(args_max_request_bytes),
-		cmocka_unit_test(args_write_part_fits_used_len),
-		cmocka_unit_test(args_large_argument),
-		cmocka_unit_test(args_count_no_segments),
-		cmocka_unit_test(pieces_merge_contiguous),
-		cmocka_unit_test(plan_keeps_short_chains),
-		cmocka_unit_test(plan_copies_shortest_first),
-		cmocka_unit_test(plan_fragmented_buffer),
-		cmocka_unit_test(plan_counts_streams_apart),
-		cmocka_unit_test(plan_large_pieces_stay),
-		cmocka_unit_test(session_fates),
-		cmocka_unit_test(response_checks),
-		cmocka_unit_test(wire_sizes_match_uapi),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN(NULL, NULL, req_accepts_valid, req_rejects_reserved, req_rejects_unknown_code,
+	req_rejects_args_on_argless_codes, req_counts_args_against_max, pages_spanned, args_sizes,
+	args_no_args, args_reject_bad_addresses, args_reject_sum_overflow, args_max_request_bytes,
+	args_write_part_fits_used_len, args_large_argument, args_count_no_segments,
+	pieces_merge_contiguous, plan_keeps_short_chains, plan_copies_shortest_first,
+	plan_fragmented_buffer, plan_counts_streams_apart, plan_large_pieces_stay, session_fates,
+	response_checks, wire_sizes_match_uapi)
