@@ -163,6 +163,10 @@ boot() { # boot NAME PLUGIN [vaccel-vm options...]
 	if grep -qE "$crash" "$work/$name.log"; then
 		notok "$name: crash, sanitizer report or kernel oops in the log"
 		grep -E "$crash" "$work/$name.log" | head -n 5 | sed 's/^/#   /'
+		# The first report whole (what and where), not only the lines that match.
+		first=$(grep -m1 -nE "$crash" "$work/$name.log" | cut -d: -f1)
+		echo "#   first report, from line $first of $work/$name.log:"
+		sed -n "$((first > 5 ? first - 5 : 1)),$((first + 45))p" "$work/$name.log" | sed 's/^/#   | /'
 	else
 		ok "$name: no crash or oops"
 	fi
