@@ -822,6 +822,8 @@ void state_clear(struct state *st)
 	dir = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!dir && fd >= 0)
 		close(fd);
+	if (dir)
+		rewinddir(dir); /* the dup shares its offset with st->dfd */
 	while (dir && (de = readdir(dir))) {
 		enum state_rec k;
 		uint64_t x, y;
