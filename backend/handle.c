@@ -342,8 +342,8 @@ static void resume(struct daemon *d, const struct wire_req *req, struct outcome 
 		return;
 	}
 	o->id = state_restored(d->conn.st) ? 1 : 0;
-	vaccel_info("driver resumed after a restart: its sessions and resources %s",
-		    o->id ? "were restored" : "are gone (no state restored)");
+	vaccel_debug("driver resumed after a restart: its sessions and resources %s",
+		     o->id ? "were restored" : "are gone (no state restored)");
 }
 
 static void genop(struct daemon *d, struct worker_ctx *w, const struct wire_req *req,
