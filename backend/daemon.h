@@ -209,25 +209,31 @@ void conn_list(struct conn *c);
  * The state journal of one frontend (state.c; docs/restart.md). Whoever
  * serves a connection (main.c; a planned handover importing one):
  *
- *   state_open()     claim <root>/<name> (-EBUSY: another connection or process
- *                    has it; the connection then runs without a journal)
- *   conn.st = st; state_restore(st, &conn)
- *                    before the first request: bring back what the directory
- *                    holds, under the connection's quotas, with the same ids;
- *                    returns 1 if a previous daemon's state was found
- *                    (state_restored() then answers RESUME with 1), else 0
+ *   state_attach(&conn, root, name, lim)
+ *                    before the first request: state_open() then
+ *                    state_restore(). Returns 1 if a previous daemon's state
+ *                    was restored, 0 if there was none, -EBUSY if another
+ *                    connection or process holds the journal (conn.st stays
+ *                    NULL: the connection runs without one), another -errno.
+ *   state_open()     claim <root>/<name> into *sp (conn.st)
+ *   state_restore()  bring back what the directory holds into c, under its
+ *                    quotas, with the same ids (state_restored() then answers
+ *                    RESUME with 1)
  *   state_clear()    the driver reset the device: forget every object (the
  *                    counters stay)
  *   state_close()    the connection ends: keep=false removes the directory
  *                    (the frontend is gone), keep=true leaves it for the next
- *                    daemon (this one is stopping, or hands over); releases the
- *                    claim. Records are neither written nor removed afterwards.
+ *                    daemon (this one is stopping, or hands the connection
+ *                    over: call it before the successor's state_attach, which
+ *                    needs the lock); releases the claim. Records are neither
+ *                    written nor removed afterwards.
  *   state_free()     with the connection's state (after its last user)
  *
  * The note/forget calls journal one object; with st NULL they do nothing.
  * A note returns 0 or a negative errno: the object must then not be given
  * to the driver (nothing is written for it).
  */
+int state_attach(struct conn *c, const char *root, const char *name, const struct conn_limits *lim);
 int state_open(struct state **sp, const char *root, const char *name,
 	       const struct conn_limits *lim);
 int state_restore(struct state *st, struct conn *c);

@@ -291,14 +291,11 @@ static void conn_attach_state(struct daemon *d)
 
 	if (!o->state_dir)
 		return;
-	ret = state_open(&d->conn.st, o->state_dir, o->state_name, &o->limits);
-	if (ret) {
+	ret = state_attach(&d->conn, o->state_dir, o->state_name, &o->limits);
+	if (ret < 0)
 		vaccel_warn("connection %u: no state journal (%s/%s: %s): its sessions will not "
 			    "survive a restart",
 			    d->id, o->state_dir, o->state_name, strerror(-ret));
-		return;
-	}
-	state_restore(d->conn.st, &d->conn);
 }
 
 /* Serve one listed connection to its end, then drop it. */

@@ -737,6 +737,13 @@ int state_restore(struct state *st, struct conn *c)
 	return 1;
 }
 
+int state_attach(struct conn *c, const char *root, const char *name, const struct conn_limits *lim)
+{
+	int ret = state_open(&c->st, root, name, lim);
+
+	return ret ? ret : state_restore(c->st, c);
+}
+
 bool state_restored(const struct state *st)
 {
 	return st && st->restored;
