@@ -375,6 +375,23 @@ bool conn_destroy_sess(struct conn *c, uint64_t id)
 	return true;
 }
 
+unsigned conn_destroy_sessions_upto(struct conn *c, uint64_t max_id)
+{
+	struct conn_table *t = &c->tab[CONN_SESS];
+	uint64_t *ids;
+	unsigned n = 0, done = 0;
+
+	vaccel_lock(&c->lock);
+	ids = calloc(t->nr + 1, sizeof(*ids));
+	for (unsigned i = 0; ids && i < t->nr && t->v[i]->id <= max_id; i++)
+		ids[n++] = t->v[i]->id;
+	vaccel_unlock(&c->lock);
+	for (unsigned i = 0; i < n; i++)
+		done += conn_destroy_sess(c, ids[i]);
+	free(ids);
+	return done;
+}
+
 int conn_register(struct conn *c, struct conn_entry *s, struct conn_entry *r)
 {
 	int ret;

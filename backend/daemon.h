@@ -178,6 +178,8 @@ struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id);
 /* Unpin; performs a deferred release when it was the last user. */
 void conn_put(struct conn *c, struct conn_entry *e);
 
+/* DESTROY_SESSION of every session with an id up to max_id; returns how many. */
+unsigned conn_destroy_sessions_upto(struct conn *c, uint64_t max_id);
 /* DESTROY_SESSION: false if unknown. The release may be deferred. */
 bool conn_destroy_sess(struct conn *c, uint64_t id);
 /* Register r with s (both pinned), or unregister it (released when no session holds it). */
@@ -219,6 +221,16 @@ void conn_list(struct conn *c);
  *   state_restore()  bring back what the directory holds into c, under its
  *                    quotas, with the same ids (state_restored() then answers
  *                    RESUME with 1)
+ *   state_claim()    the driver is the one that left the state: RESUME (a
+ *                    driver coming through a restart sends it first), or a
+ *                    handover of the live connection (no reset: call it right
+ *                    after state_attach). Until then a restored state is
+ *                    unclaimed, and state_disown() releases it when another
+ *                    request comes first (a new VM on the socket must not get
+ *                    a gone VM's objects); it returns true if it did, and the
+ *                    caller destroys the sessions up to *upto (the restored
+ *                    ones: their records and the resources only they held go
+ *                    with them; what the new driver created meanwhile stays)
  *   state_clear()    the driver reset the device: forget every object (the
  *                    counters stay)
  *   state_close()    the connection ends: keep=false removes the directory
@@ -238,6 +250,9 @@ int state_open(struct state **sp, const char *root, const char *name,
 	       const struct conn_limits *lim);
 int state_restore(struct state *st, struct conn *c);
 bool state_restored(const struct state *st);
+void state_claim(struct state *st);
+bool state_unclaimed(const struct state *st);
+bool state_disown(struct state *st, uint64_t *upto);
 void state_clear(struct state *st);
 void state_close(struct state *st, bool keep);
 void state_free(struct state *st);

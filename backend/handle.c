@@ -342,6 +342,7 @@ static void resume(struct daemon *d, const struct wire_req *req, struct outcome 
 		return;
 	}
 	o->id = state_restored(d->conn.st) ? 1 : 0;
+	state_claim(d->conn.st);
 	vaccel_debug("driver resumed after a restart: its sessions and resources %s",
 		     o->id ? "were restored" : "are gone (no state restored)");
 }
@@ -359,6 +360,16 @@ static void genop(struct daemon *d, struct worker_ctx *w, const struct wire_req 
 	conn_put(&d->conn, s);
 }
 
+/* The restored state was not asked for: release it (once, whichever queue sees it first). */
+static void drop_unclaimed(struct daemon *d)
+{
+	uint64_t upto;
+
+	if (state_disown(d->conn.st, &upto))
+		vaccel_info("released %u restored sessions (and the resources only they held)",
+			    conn_destroy_sessions_upto(&d->conn, upto));
+}
+
 uint32_t handle_request(struct daemon *d, struct worker_ctx *w, const struct vq_elem *elem)
 {
 	struct outcome o = {VIRTIO_ACCEL_S_OK, 0, 0};
@@ -373,6 +384,13 @@ uint32_t handle_request(struct daemon *d, struct worker_ctx *w, const struct vq_
 		return wire_respond(&req, (uint8_t)st, 0, 0, NULL);
 	}
 	memset(w->out_len, 0, sizeof(*w->out_len) * req.nr_write);
+	/*
+	 * A restored state goes to a driver that asks for it (RESUME) before it
+	 * does anything but destroy sessions (spec §4.2).
+	 */
+	if (req.code != VIRTIO_ACCEL_C_RESUME && req.code != VIRTIO_ACCEL_C_DESTROY_SESSION &&
+	    state_unclaimed(d->conn.st))
+		drop_unclaimed(d);
 	switch (req.code) {
 	case VIRTIO_ACCEL_C_CREATE_SESSION:
 		create_session(d, &req, &o);

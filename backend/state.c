@@ -90,8 +90,10 @@ struct state {
 	char *path; /* <state-dir>/<name> */
 	int dfd;    /* the subdirectory */
 	int lock_fd;
-	bool off;      /* closed: records are neither written nor removed */
-	bool restored; /* state_restore found a previous daemon's counters */
+	bool off;		/* closed: records are neither written nor removed */
+	bool restored;		/* state_restore found a previous daemon's counters */
+	bool unclaimed;		/* restored, and the driver has not said it is the same (atomic) */
+	uint64_t restored_upto; /* every restored session id is <= this; new ones are above */
 	uint64_t hw[CONN_KINDS];
 	struct state_link *links;
 	unsigned nr_links, cap_links;
@@ -550,6 +552,7 @@ static void restore_ids(struct state *st, struct conn *c, const char *name, uint
 	st->hw[CONN_SESS] = r.h.id;
 	st->hw[CONN_RES] = r.h.b;
 	st->restored = true;
+	__atomic_store_n(&st->unclaimed, true, __ATOMIC_RELEASE);
 	rec_free(&r);
 }
 
@@ -728,6 +731,7 @@ int state_restore(struct state *st, struct conn *c)
 	/* A resource no session holds would have been released: release it now. */
 	orphans = conn_drop_orphans(c);
 	conn_set_last_ids(c, st->hw[CONN_SESS], st->hw[CONN_RES]);
+	st->restored_upto = st->hw[CONN_SESS];
 	conn_usage(c, &u);
 	ns = u.count[CONN_SESS];
 	nr = u.count[CONN_RES];
@@ -747,6 +751,34 @@ int state_attach(struct conn *c, const char *root, const char *name, const struc
 bool state_restored(const struct state *st)
 {
 	return st && st->restored;
+}
+
+void state_claim(struct state *st)
+{
+	if (st)
+		__atomic_store_n(&st->unclaimed, false, __ATOMIC_RELEASE);
+}
+
+bool state_unclaimed(const struct state *st)
+{
+	return st && __atomic_load_n(&st->unclaimed, __ATOMIC_ACQUIRE);
+}
+
+bool state_disown(struct state *st, uint64_t *upto)
+{
+	bool yes = true;
+
+	if (!st || !__atomic_compare_exchange_n(&st->unclaimed, &yes, false, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return false;
+	vaccel_warn("state %s: the driver did not ask for the restored state (RESUME) before "
+		    "using the device: it is not the one that left it; releasing it",
+		    st->name);
+	pthread_mutex_lock(&st->lock);
+	st->restored = false;
+	*upto = st->restored_upto;
+	pthread_mutex_unlock(&st->lock);
+	return true;
 }
 
 /* ------------------------------------------------------------- lifetime */
@@ -823,6 +855,7 @@ void state_clear(struct state *st)
 		return;
 	pthread_mutex_lock(&st->lock);
 	st->restored = false;
+	__atomic_store_n(&st->unclaimed, false, __ATOMIC_RELEASE);
 	st->nr_links = 0;
 	fd = st->off ? -1 : dup(st->dfd);
 	dir = fd >= 0 ? fdopendir(fd) : NULL;

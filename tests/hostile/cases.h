@@ -52,6 +52,7 @@ HCASE(sigterm, NOOP, "")
 HCASE(cli, NONE, "")
 /* The state journal across a daemon restart (cases_state.c). */
 HCASE(state_restart_keeps_ids, NONE, "")
+HCASE(state_unclaimed_released, NONE, "")
 HCASE(resume_without_state, NOOP, "")
 /* Host code the guest names (cases_exec.c). */
 HCASE(exec_policy, NOOP, "")

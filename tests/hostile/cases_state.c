@@ -135,6 +135,50 @@ void hcase_state_restart_keeps_ids(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/*
+ * A new VM on the socket of one that is gone (its journal left by a daemon
+ * that died with it): its driver never asks for the state, so the first
+ * request that is not RESUME or DESTROY releases it. Nothing of the old VM's
+ * can be named, and what the new one creates stays.
+ */
+void hcase_state_unclaimed_released(void **state)
+{
+	char dir[] = "/tmp/hc-state.XXXXXX", opt[64];
+	const char *args[] = {opt, NULL};
+	struct hf h;
+	struct td d;
+	uint64_t sid, rid, mine;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(opt, sizeof(opt), "--state-dir=%s", dir);
+	assert_int_equal(hc_daemon(&d, "libvaccel-noop.so", args), 0);
+	assert_int_equal(hf_open(&h, d.sock), 0);
+	sid = hc_session(&h);
+	assert_int_equal(hc_upload(&h, sid, 1, 100, &rid), VIRTIO_ACCEL_S_OK);
+	td_kill(&d, SIGKILL);
+	hf_close(&h);
+
+	assert_int_equal(td_restart(&d), 0);
+	assert_int_equal(hf_open(&h, d.sock), 0);
+	assert_true(td_log_wait(&d, "restored 1 sessions, 1 resources", 1, 2000));
+	mine = hc_session(&h); /* not RESUME: this driver did not come through a restart */
+	assert_true(td_log_wait(&d, "released 1 restored sessions", 1, 2000));
+	assert_int_equal(hc_noop(&h, sid), VIRTIO_ACCEL_S_INVSESS);
+	assert_int_equal(unregister(&h, mine, rid), VIRTIO_ACCEL_S_INVRES);
+	assert_int_equal(hc_noop(&h, mine), VIRTIO_ACCEL_S_OK);
+	assert_int_equal(resume(&h), 0); /* too late to claim it */
+	print_message("old session %llu released, new session %llu kept\n", (unsigned long long)sid,
+		      (unsigned long long)mine);
+	assert_int_equal(hc_destroy(&h, mine), VIRTIO_ACCEL_S_OK);
+	hf_close(&h);
+	for (int i = 0; i < 150 && entries(dir); i++)
+		td_sleep_ms(20);
+	assert_int_equal(entries(dir), 0);
+	assert_true(td_stop(&d) >= 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 void hcase_resume_without_state(void **state)
 {
 	struct hf_resp r;
