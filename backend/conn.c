@@ -14,6 +14,9 @@
  * Runtime calls that change registrations run under c->lock, so the "is it
  * still held" decision and the registration itself cannot interleave.
  *
+ * Journal (--state-dir, state.c): when c->st is set, releasing an entry
+ * removes its record, and unregistering removes the link's record.
+ *
  * Quotas (--max-*): a new entry is reserved before its object is created,
  * so a guest over quota costs the host nothing; what an entry holds is
  * given back when it is released. Each quota is logged once per
@@ -169,8 +172,26 @@ static void drop_locked(struct conn *c, struct conn_entry *e)
 int conn_add(struct conn *c, enum conn_kind k, void *obj, const struct conn_charge *ch,
 	     uint64_t *id)
 {
+	*id = conn_new_id(c, k);
+	return conn_add_as(c, k, obj, ch, *id);
+}
+
+uint64_t conn_new_id(struct conn *c, enum conn_kind k)
+{
+	uint64_t id;
+
+	vaccel_lock(&c->lock);
+	id = ++c->tab[k].last_id;
+	vaccel_unlock(&c->lock);
+	return id;
+}
+
+int conn_add_as(struct conn *c, enum conn_kind k, void *obj, const struct conn_charge *ch,
+		uint64_t id)
+{
 	struct conn_entry *e = calloc(1, sizeof(*e));
 	struct conn_table *t = &c->tab[k];
+	unsigned i;
 	int ret = 0;
 
 	vaccel_lock(&c->lock);
@@ -184,24 +205,39 @@ int conn_add(struct conn *c, enum conn_kind k, void *obj, const struct conn_char
 		}
 	}
 	t->reserved--;
-	if (!e || t->nr == t->cap) {
+	i = find_locked(t, id);
+	if (!e || t->nr == t->cap || !id || (i < t->nr && t->v[i]->id == id)) {
 		uncharge_locked(c, ch);
-		ret = -ENOMEM;
+		ret = e && t->nr < t->cap && id ? -EEXIST : -ENOMEM;
 	} else {
-		e->id = ++t->last_id;
+		e->id = id;
 		e->kind = k;
 		if (k == CONN_SESS)
 			e->sess = obj;
 		else
 			e->res = obj;
 		e->charge = *ch;
-		t->v[t->nr++] = e; /* the largest id so far: the order holds */
-		*id = e->id;
+		/* Creates on other queues may have listed larger ids first: keep the order. */
+		memmove(&t->v[i + 1], &t->v[i], (t->nr - i) * sizeof(*t->v));
+		t->v[i] = e;
+		t->nr++;
+		if (id > t->last_id)
+			t->last_id = id;
 	}
 	vaccel_unlock(&c->lock);
 	if (ret)
 		free(e);
 	return ret;
+}
+
+void conn_set_last_ids(struct conn *c, uint64_t sess, uint64_t res)
+{
+	vaccel_lock(&c->lock);
+	if (sess > c->tab[CONN_SESS].last_id)
+		c->tab[CONN_SESS].last_id = sess;
+	if (res > c->tab[CONN_RES].last_id)
+		c->tab[CONN_RES].last_id = res;
+	vaccel_unlock(&c->lock);
 }
 
 struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
@@ -222,9 +258,12 @@ struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
 
 /* ------------------------------------------------------------- release */
 
-static void free_entry(struct conn_entry *e)
+static void free_entry(struct conn *c, struct conn_entry *e)
 {
-	int ret =
+	int ret;
+
+	state_forget(c->st, e->kind, e->id);
+	ret =
 	    e->kind == CONN_SESS ? hostrt_session_delete(e->sess) : hostrt_resource_delete(e->res);
 
 	if (ret)
@@ -300,9 +339,9 @@ static void release_sess(struct conn *c, struct conn_entry *s)
 		n = collect_orphans_locked(c, dead);
 	vaccel_unlock(&c->lock);
 	for (unsigned i = 0; i < n; i++)
-		free_entry(dead[i]);
+		free_entry(c, dead[i]);
 	free(dead);
-	free_entry(s);
+	free_entry(c, s);
 }
 
 void conn_put(struct conn *c, struct conn_entry *e)
@@ -319,7 +358,7 @@ void conn_put(struct conn *c, struct conn_entry *e)
 	if (e->kind == CONN_SESS)
 		release_sess(c, e);
 	else
-		free_entry(e);
+		free_entry(c, e);
 }
 
 bool conn_destroy_sess(struct conn *c, uint64_t id)
@@ -334,6 +373,23 @@ bool conn_destroy_sess(struct conn *c, uint64_t id)
 	/* Our own pin is the last one unless an op runs: then that op releases it. */
 	conn_put(c, s);
 	return true;
+}
+
+unsigned conn_destroy_sessions_upto(struct conn *c, uint64_t max_id)
+{
+	struct conn_table *t = &c->tab[CONN_SESS];
+	uint64_t *ids;
+	unsigned n = 0, done = 0;
+
+	vaccel_lock(&c->lock);
+	ids = calloc(t->nr + 1, sizeof(*ids));
+	for (unsigned i = 0; ids && i < t->nr && t->v[i]->id <= max_id; i++)
+		ids[n++] = t->v[i]->id;
+	vaccel_unlock(&c->lock);
+	for (unsigned i = 0; i < n; i++)
+		done += conn_destroy_sess(c, ids[i]);
+	free(ids);
+	return done;
 }
 
 int conn_register(struct conn *c, struct conn_entry *s, struct conn_entry *r)
@@ -355,6 +411,8 @@ int conn_unregister(struct conn *c, struct conn_entry *s, struct conn_entry *r)
 	if (ret == VACCEL_OK && vaccel_resource_refcount(r->res) == 0)
 		r->dying = true; /* the caller's pin is released by conn_put */
 	vaccel_unlock(&c->lock);
+	if (ret == VACCEL_OK)
+		state_forget_link(c->st, s->id, r->id);
 	return ret;
 }
 
@@ -426,14 +484,30 @@ void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
 		for (unsigned j = 0; !pinned && j < nr; j++)
 			if (vaccel_session_has_resource(sv[i]->sess, rv[j]->res))
 				vaccel_resource_unregister(rv[j]->res, sv[i]->sess);
-		free_entry(sv[i]);
+		free_entry(c, sv[i]);
 	}
 	for (unsigned j = 0; j < nr; j++)
-		free_entry(rv[j]);
+		free_entry(c, rv[j]);
 	free(sv);
 	free(rv);
 	*nr_sess = ns;
 	*nr_res = nr;
+}
+
+unsigned conn_drop_orphans(struct conn *c)
+{
+	struct conn_entry **dead;
+	unsigned n = 0;
+
+	vaccel_lock(&c->lock);
+	dead = calloc(c->tab[CONN_RES].nr + 1, sizeof(*dead));
+	if (dead)
+		n = collect_orphans_locked(c, dead);
+	vaccel_unlock(&c->lock);
+	for (unsigned i = 0; i < n; i++)
+		free_entry(c, dead[i]);
+	free(dead);
+	return n;
 }
 
 /* "  sessions: 1 2 5(dying)", for SIGUSR1. Locked. */

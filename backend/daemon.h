@@ -12,6 +12,7 @@
  *   genop.c   GENOP: args into host memory or in place, exec policy
  *   policy.c  the operator's exec allowlist
  *   hostrt.c  sessions and resources on any vAccel host runtime (ours, upstream's)
+ *   state.c   the state journal (--state-dir): sessions and resources survive a restart
  */
 #ifndef DAEMON_H
 #define DAEMON_H
@@ -28,6 +29,10 @@
 
 struct vaccel_session;
 struct vaccel_resource;
+struct state;
+
+/* Longest name of a frontend's subdirectory of --state-dir, with its NUL. */
+#define STATE_SUBDIR_MAX 96
 
 /* ------------------------------------------------------------------ opts */
 
@@ -58,6 +63,8 @@ struct daemon_opts {
 	char **exec_allow; /* NULL-terminated: realpath'd paths (dirs end in '/') or bare names */
 	unsigned nr_exec_allow;
 	bool allow_exec_upload;
+	const char *state_dir;		   /* --state-dir, or NULL: no journal */
+	char state_name[STATE_SUBDIR_MAX]; /* this socket's subdirectory in it */
 	bool print_capabilities;
 	bool help;
 };
@@ -124,6 +131,7 @@ struct conn {
 	struct conn_charge used; /* uploads held, reserved ones included (lock) */
 	uint64_t bounce;	 /* bounce bytes held now (atomic) */
 	unsigned warned;	 /* quotas already reported in the log (lock) */
+	struct state *st;	 /* the journal (--state-dir), or NULL; set before serving */
 };
 
 /* Quota usage, for the SIGUSR1 report. */
@@ -150,11 +158,28 @@ void conn_unreserve(struct conn *c, enum conn_kind k, const struct conn_charge *
 int conn_add(struct conn *c, enum conn_kind k, void *obj, const struct conn_charge *ch,
 	     uint64_t *id);
 
+/*
+ * The same in two steps, for an object that must be journalled under its id
+ * before anyone can name it: conn_new_id takes the next id (never given
+ * again, even if the object then fails), conn_add_as lists the object under
+ * a given id (also a restored one: the counter then moves past it). 0, or
+ * -ENOMEM/-EEXIST (the reservation is given back; the caller releases obj).
+ */
+uint64_t conn_new_id(struct conn *c, enum conn_kind k);
+int conn_add_as(struct conn *c, enum conn_kind k, void *obj, const struct conn_charge *ch,
+		uint64_t id);
+/* Restore: the counters continue after these (every id a previous daemon gave). */
+void conn_set_last_ids(struct conn *c, uint64_t sess, uint64_t res);
+/* Restore: release the resources no session holds; returns how many. */
+unsigned conn_drop_orphans(struct conn *c);
+
 /* Look up a live entry of this connection and pin it; NULL if unknown. */
 struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id);
 /* Unpin; performs a deferred release when it was the last user. */
 void conn_put(struct conn *c, struct conn_entry *e);
 
+/* DESTROY_SESSION of every session with an id up to max_id; returns how many. */
+unsigned conn_destroy_sessions_upto(struct conn *c, uint64_t max_id);
 /* DESTROY_SESSION: false if unknown. The release may be deferred. */
 bool conn_destroy_sess(struct conn *c, uint64_t id);
 /* Register r with s (both pinned), or unregister it (released when no session holds it). */
@@ -179,6 +204,69 @@ void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res);
 /* Usage snapshot, for the SIGUSR1 report; conn_list logs the ids (at info). */
 void conn_usage(struct conn *c, struct conn_usage *u);
 void conn_list(struct conn *c);
+
+/* ----------------------------------------------------------------- state */
+
+/*
+ * The state journal of one frontend (state.c; docs/restart.md). Whoever
+ * serves a connection (main.c; a planned handover importing one):
+ *
+ *   state_attach(&conn, root, name, lim)
+ *                    before the first request: state_open() then
+ *                    state_restore(). Returns 1 if a previous daemon's state
+ *                    was restored, 0 if there was none, -EBUSY if another
+ *                    connection or process holds the journal (conn.st stays
+ *                    NULL: the connection runs without one), another -errno.
+ *   state_open()     claim <root>/<name> into *sp (conn.st)
+ *   state_restore()  bring back what the directory holds into c, under its
+ *                    quotas, with the same ids (state_restored() then answers
+ *                    RESUME with 1)
+ *   state_claim()    the driver is the one that left the state: RESUME (a
+ *                    driver coming through a restart sends it first), or a
+ *                    handover of the live connection (no reset: call it right
+ *                    after state_attach). Until then a restored state is
+ *                    unclaimed, and state_disown() releases it when another
+ *                    request comes first (a new VM on the socket must not get
+ *                    a gone VM's objects); it returns true if it did, and the
+ *                    caller destroys the sessions up to *upto (the restored
+ *                    ones: their records and the resources only they held go
+ *                    with them; what the new driver created meanwhile stays)
+ *   state_clear()    the driver reset the device: forget every object (the
+ *                    counters stay)
+ *   state_close()    the connection ends: keep=false removes the directory
+ *                    (the frontend is gone), keep=true leaves it for the next
+ *                    daemon (this one is stopping, or hands the connection
+ *                    over: call it before the successor's state_attach, which
+ *                    needs the lock); releases the claim. Records are neither
+ *                    written nor removed afterwards.
+ *   state_free()     with the connection's state (after its last user)
+ *
+ * The note/forget calls journal one object; with st NULL they do nothing.
+ * A note returns 0 or a negative errno: the object must then not be given
+ * to the driver (nothing is written for it).
+ */
+int state_attach(struct conn *c, const char *root, const char *name, const struct conn_limits *lim);
+int state_open(struct state **sp, const char *root, const char *name,
+	       const struct conn_limits *lim);
+int state_restore(struct state *st, struct conn *c);
+bool state_restored(const struct state *st);
+void state_claim(struct state *st);
+bool state_unclaimed(const struct state *st);
+bool state_disown(struct state *st, uint64_t *upto);
+void state_clear(struct state *st);
+void state_close(struct state *st, bool keep);
+void state_free(struct state *st);
+/* The subdirectory for a socket path (NULL: an inherited fd): readable part + hash. */
+int state_subdir_name(char *buf, size_t n, const char *socket_path);
+
+struct vaccel_blob;
+int state_note_session(struct state *st, uint64_t id, uint32_t flags);
+int state_note_resource(struct state *st, uint64_t id, int type, const struct vaccel_blob *files,
+			unsigned n);
+int state_note_link(struct state *st, uint64_t sid, uint64_t rid);
+void state_forget_link(struct state *st, uint64_t sid, uint64_t rid);
+/* An object was released: its record and its links go. */
+void state_forget(struct state *st, enum conn_kind k, uint64_t id);
 
 /* ---------------------------------------------------------------- hostrt */
 

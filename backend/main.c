@@ -7,7 +7,10 @@
  * state, queue workers (queue.c) and sessions, up to --max-connections
  * (more are accepted and closed at once, so such a client fails fast).
  * When a frontend goes away everything it created is released (a VM
- * reboot reconnects). A signal thread handles SIGTERM/SIGINT (stop within
+ * reboot reconnects). With --state-dir the first connection on the socket
+ * journals what it creates and starts from what a previous daemon left
+ * (state.c): kept when this daemon is stopped or dies, removed when the
+ * frontend goes away or resets the device. A signal thread handles SIGTERM/SIGINT (stop within
  * a second, removing our socket) and SIGUSR1 (report live state).
  */
 #include <errno.h>
@@ -75,6 +78,15 @@ static void on_disconnect(struct vhu_dev *dev, void *opaque)
 	unsigned ns, nr;
 
 	(void)dev;
+	/*
+	 * Stopping (SIGTERM): the VM lives on and a next daemon restores its
+	 * state. Otherwise the driver reset the device or the frontend left:
+	 * its ids are over, and so are their records.
+	 */
+	if (stopping())
+		state_close(d->conn.st, true);
+	else
+		state_clear(d->conn.st);
 	conn_release_all(&d->conn, &ns, &nr);
 	vaccel_info("frontend disconnected: released %u sessions, %u resources (connection %u)", ns,
 		    nr, d->id);
@@ -189,6 +201,7 @@ static void conn_free(struct daemon *d)
 	if (d->dev)
 		vhu_dev_free(d->dev);
 	conn_destroy(&d->conn);
+	state_free(d->conn.st);
 	queues_free(d);
 	free(d);
 }
@@ -266,6 +279,25 @@ static void conn_unlink(struct daemon *d)
 	pthread_mutex_unlock(&g.lock);
 }
 
+/*
+ * --state-dir: claim this socket's journal and restore what a previous
+ * daemon left in it, before the first message is served. A journal another
+ * connection holds stays with it: this one runs without.
+ */
+static void conn_attach_state(struct daemon *d)
+{
+	const struct daemon_opts *o = d->opts;
+	int ret;
+
+	if (!o->state_dir)
+		return;
+	ret = state_attach(&d->conn, o->state_dir, o->state_name, &o->limits);
+	if (ret < 0)
+		vaccel_warn("connection %u: no state journal (%s/%s: %s): its sessions will not "
+			    "survive a restart",
+			    d->id, o->state_dir, o->state_name, strerror(-ret));
+}
+
 /* Serve one listed connection to its end, then drop it. */
 static void *conn_thread(void *arg)
 {
@@ -273,9 +305,11 @@ static void *conn_thread(void *arg)
 	int ret;
 
 	vaccel_info("frontend connected (connection %u)", d->id);
+	conn_attach_state(d);
 	ret = vhu_dev_serve(d->dev, d->fd); /* closes the fd */
 	if (ret)
 		vaccel_warn("frontend connection %u ended: %s", d->id, strerror(-ret));
+	state_close(d->conn.st, stopping());
 	conn_unlink(d);
 	daemon_put(d); /* ops left behind may still hold it */
 	return NULL;

@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 #include <linux/virtio_accel.h>
 
@@ -74,6 +77,7 @@ enum {
 	OPT_CAPS,
 	OPT_EXEC_ALLOW,
 	OPT_EXEC_UPLOAD,
+	OPT_STATE_DIR,
 	OPT_HELP,
 	OPT_NUM, /* num_opts[i] is OPT_NUM + i */
 };
@@ -84,6 +88,7 @@ static const struct option fixed_opts[] = {
     {"print-capabilities", no_argument, NULL, OPT_CAPS},
     {"exec-allow", required_argument, NULL, OPT_EXEC_ALLOW},
     {"allow-exec-upload", no_argument, NULL, OPT_EXEC_UPLOAD},
+    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {"help", no_argument, NULL, OPT_HELP},
 };
 
@@ -106,7 +111,16 @@ void opts_usage(const char *prog)
 	       "                            exactly that name, which the host plugin resolves\n"
 	       "                            itself. Either way only functions the library itself\n"
 	       "                            defines may be called.\n"
-	       "  --allow-exec-upload       allow EXEC_WITH_RESOURCE (runs guest-uploaded code)\n",
+	       "  --allow-exec-upload       allow EXEC_WITH_RESOURCE (runs guest-uploaded code)\n"
+	       "  --state-dir=DIR           journal each frontend's sessions and resources\n"
+	       "                            (resource files included) in a subdirectory of DIR\n"
+	       "                            named after the socket, so that a daemon started\n"
+	       "                            again with the same DIR and socket restores them,\n"
+	       "                            with the same ids, when the VM reconnects (one\n"
+	       "                            frontend per socket at a time; disk use per VM is\n"
+	       "                            bounded by --max-upload-bytes and the counts). The\n"
+	       "                            subdirectory goes when the frontend disconnects;\n"
+	       "                            a crash or SIGTERM keeps it. Default: none\n",
 	       prog);
 	for (size_t i = 0; i < ARRAY_SIZE(num_opts); i++) {
 		const struct num_opt *n = &num_opts[i];
@@ -222,6 +236,42 @@ fail:
 	return -1;
 }
 
+/*
+ * --state-dir: the directory exists (it is created, 0700, if its parent
+ * does) and is a directory; the frontend's subdirectory is named after the
+ * socket (--fd: after the socket's bound path, if any).
+ */
+static int state_dir_check(struct daemon_opts *o)
+{
+	struct sockaddr_un sa;
+	socklen_t len = sizeof(sa);
+	const char *sock = o->socket_path;
+	struct stat sb;
+
+	if (mkdir(o->state_dir, 0700) && errno != EEXIST) {
+		fprintf(stderr, "vhost-user-accel: --state-dir: cannot create %s: %s\n",
+			o->state_dir, strerror(errno));
+		return -1;
+	}
+	if (stat(o->state_dir, &sb) || !S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "vhost-user-accel: --state-dir: %s is not a directory\n",
+			o->state_dir);
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	if (!sock && !getsockname(o->fd, (struct sockaddr *)&sa, &len) &&
+	    sa.sun_family == AF_UNIX && len > offsetof(struct sockaddr_un, sun_path) &&
+	    sa.sun_path[0]) {
+		sa.sun_path[sizeof(sa.sun_path) - 1] = '\0';
+		sock = sa.sun_path;
+	}
+	if (state_subdir_name(o->state_name, sizeof(o->state_name), sock)) {
+		fprintf(stderr, "vhost-user-accel: --state-dir: no name for this socket\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* Defaults that follow other options, and checks between options, once all are read. */
 static int opts_check(struct daemon_opts *o)
 {
@@ -242,7 +292,7 @@ static int opts_check(struct daemon_opts *o)
 		fprintf(stderr, "vhost-user-accel: give exactly one of --socket-path and --fd\n");
 		return -1;
 	}
-	return 0;
+	return o->state_dir ? state_dir_check(o) : 0;
 }
 
 int opts_parse(struct daemon_opts *o, int argc, char **argv)
@@ -285,6 +335,13 @@ int opts_parse(struct daemon_opts *o, int argc, char **argv)
 			break;
 		case OPT_EXEC_UPLOAD:
 			o->allow_exec_upload = true;
+			break;
+		case OPT_STATE_DIR:
+			if (!*optarg) {
+				fprintf(stderr, "vhost-user-accel: --state-dir: empty path\n");
+				return -1;
+			}
+			o->state_dir = optarg;
 			break;
 		case OPT_HELP:
 			o->help = true;
