@@ -326,21 +326,32 @@ static unsigned collect_orphans_locked(struct conn *c, struct conn_entry **out)
 	return n;
 }
 
-/* Release a session no request uses (already out of its table), and what it orphans. */
-static void release_sess(struct conn *c, struct conn_entry *s)
+/*
+ * Unregister session @s's resources (when @s), then free every resource that
+ * no session holds any more: one lock round. Returns how many it freed.
+ */
+static unsigned drop_orphans(struct conn *c, struct conn_entry *s)
 {
 	struct conn_entry **dead;
 	unsigned n = 0;
 
 	vaccel_lock(&c->lock);
 	dead = calloc(c->tab[CONN_RES].nr + 1, sizeof(*dead));
-	unregister_all_locked(c, s);
+	if (s)
+		unregister_all_locked(c, s);
 	if (dead)
 		n = collect_orphans_locked(c, dead);
 	vaccel_unlock(&c->lock);
 	for (unsigned i = 0; i < n; i++)
 		free_entry(c, dead[i]);
 	free(dead);
+	return n;
+}
+
+/* Release a session no request uses (already out of its table), and what it orphans. */
+static void release_sess(struct conn *c, struct conn_entry *s)
+{
+	drop_orphans(c, s);
 	free_entry(c, s);
 }
 
@@ -496,18 +507,7 @@ void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
 
 unsigned conn_drop_orphans(struct conn *c)
 {
-	struct conn_entry **dead;
-	unsigned n = 0;
-
-	vaccel_lock(&c->lock);
-	dead = calloc(c->tab[CONN_RES].nr + 1, sizeof(*dead));
-	if (dead)
-		n = collect_orphans_locked(c, dead);
-	vaccel_unlock(&c->lock);
-	for (unsigned i = 0; i < n; i++)
-		free_entry(c, dead[i]);
-	free(dead);
-	return n;
+	return drop_orphans(c, NULL);
 }
 
 /* "  sessions: 1 2 5(dying)", for SIGUSR1. Locked. */

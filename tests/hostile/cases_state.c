@@ -58,6 +58,17 @@ static int entries(const char *dir)
 	return n;
 }
 
+/* The frontend goes away: so does its journal; then the daemon and @dir go. */
+static void close_and_check_gone(struct hf *h, struct td *d, const char *dir)
+{
+	hf_close(h);
+	for (int i = 0; i < 150 && entries(dir); i++)
+		td_sleep_ms(20);
+	assert_int_equal(entries(dir), 0);
+	assert_true(td_stop(d) >= 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 void hcase_state_restart_keeps_ids(void **state)
 {
 	char dir[] = "/tmp/hc-state.XXXXXX", opt[64];
@@ -126,13 +137,7 @@ void hcase_state_restart_keeps_ids(void **state)
 			      td_now_ms() - t0);
 	}
 
-	/* The frontend goes away: so does its journal. */
-	hf_close(&h);
-	for (int i = 0; i < 150 && entries(dir); i++)
-		td_sleep_ms(20);
-	assert_int_equal(entries(dir), 0);
-	assert_true(td_stop(&d) >= 0);
-	assert_int_equal(rmdir(dir), 0);
+	close_and_check_gone(&h, &d, dir);
 }
 
 /*
@@ -171,12 +176,7 @@ void hcase_state_unclaimed_released(void **state)
 	print_message("old session %llu released, new session %llu kept\n", (unsigned long long)sid,
 		      (unsigned long long)mine);
 	assert_int_equal(hc_destroy(&h, mine), VIRTIO_ACCEL_S_OK);
-	hf_close(&h);
-	for (int i = 0; i < 150 && entries(dir); i++)
-		td_sleep_ms(20);
-	assert_int_equal(entries(dir), 0);
-	assert_true(td_stop(&d) >= 0);
-	assert_int_equal(rmdir(dir), 0);
+	close_and_check_gone(&h, &d, dir);
 }
 
 void hcase_resume_without_state(void **state)
