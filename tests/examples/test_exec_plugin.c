@@ -17,6 +17,7 @@
 #include <vaccel.h>
 
 #include "session_fixture.h"
+#include "vt_main.h"
 
 #define NR_THREADS 8
 #define NR_CALLS 50
@@ -262,23 +263,7 @@ static void test_noop_op(void **state)
 	assert_int_equal(vaccel_noop(*state), VACCEL_OK);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_exec_doubles, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_exec_errors, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_nonser_reverses, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_resource_reregister, setup_session,
-					    teardown_session),
-	    cmocka_unit_test_setup_teardown(test_resource_two_sessions, setup_session,
-					    teardown_session),
-	    cmocka_unit_test_setup_teardown(test_resource_in_memory, setup_session,
-					    teardown_session),
-	    cmocka_unit_test_setup_teardown(test_resource_with_dependency, setup_session,
-					    teardown_session),
-	    cmocka_unit_test_setup_teardown(test_concurrent_calls, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_noop_op, setup_session, teardown_session),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN_EACH(NULL, NULL, setup_session, teardown_session, test_exec_doubles, test_exec_errors,
+	     test_nonser_reverses, test_resource_reregister, test_resource_two_sessions,
+	     test_resource_in_memory, test_resource_with_dependency, test_concurrent_calls,
+	     test_noop_op)

@@ -14,6 +14,7 @@
 #include <vaccel.h>
 
 #include "session_fixture.h"
+#include "vt_main.h"
 
 #define TAG "This is a dummy classification tag!"
 #define IMGNAME "This is a dummy imgname!"
@@ -246,23 +247,7 @@ static void test_torch_and_tflite_copy_inputs(void **state)
 	assert_int_equal(vaccel_resource_release(&model), VACCEL_OK);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_classify_exact, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_classify_truncates, setup_session,
-					    teardown_session),
-	    cmocka_unit_test_setup_teardown(test_image_ops, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_genop_classify, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_exec_echo, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_sgemm_leaves_c, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_fpga, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_minmax, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_opencv, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_tf_copies_inputs, setup_session, teardown_session),
-	    cmocka_unit_test_setup_teardown(test_torch_and_tflite_copy_inputs, setup_session,
-					    teardown_session),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN_EACH(NULL, NULL, setup_session, teardown_session, test_classify_exact,
+	     test_classify_truncates, test_image_ops, test_genop_classify, test_exec_echo,
+	     test_sgemm_leaves_c, test_fpga, test_minmax, test_opencv, test_tf_copies_inputs,
+	     test_torch_and_tflite_copy_inputs)

@@ -6,8 +6,9 @@
  * runs the listed functions as one group, as cmocka_unit_test() entries in a
  * CMUnitTest array would, with the same names in cmocka's output.
  * VT_RUN(...) is the same as an expression returning cmocka's status, for a
- * main() that does more afterwards. Tests that need per-test fixtures or
- * state keep a CMUnitTest array of their own.
+ * main() that does more afterwards. VT_MAIN_EACH / VT_RUN_EACH take a
+ * fixture run around each test as well (cmocka_unit_test_setup_teardown).
+ * Tests whose fixtures differ keep a CMUnitTest array of their own.
  *
  * Include after <cmocka.h>. The names come from the macro's own argument
  * text, so each argument must be a plain function name.
@@ -19,20 +20,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VT_RUN(setup, teardown, ...)                                                               \
+#define VT_RUN_EACH(setup, teardown, each_setup, each_teardown, ...)                               \
 	vt_run(#__VA_ARGS__, (const CMUnitTestFunction[]){__VA_ARGS__},                            \
 	       sizeof((const CMUnitTestFunction[]){__VA_ARGS__}) / sizeof(CMUnitTestFunction),     \
-	       setup, teardown)
+	       setup, teardown, each_setup, each_teardown)
 
-#define VT_MAIN(setup, teardown, ...)                                                              \
+#define VT_RUN(setup, teardown, ...) VT_RUN_EACH(setup, teardown, NULL, NULL, __VA_ARGS__)
+
+#define VT_MAIN_EACH(setup, teardown, each_setup, each_teardown, ...)                              \
 	int main(void)                                                                             \
 	{                                                                                          \
-		return VT_RUN(setup, teardown, __VA_ARGS__);                                       \
+		return VT_RUN_EACH(setup, teardown, each_setup, each_teardown, __VA_ARGS__);       \
 	}
 
-/* Splits @names ("a, b, c") into @n test names and runs the group. */
+#define VT_MAIN(setup, teardown, ...) VT_MAIN_EACH(setup, teardown, NULL, NULL, __VA_ARGS__)
+
+/* Splits @names ("a, b, c") into @n test names and runs the group, @each_* around each. */
 static inline int vt_run(const char *names, const CMUnitTestFunction *fns, size_t n,
-			 CMFixtureFunction setup, CMFixtureFunction teardown)
+			 CMFixtureFunction setup, CMFixtureFunction teardown,
+			 CMFixtureFunction each_setup, CMFixtureFunction each_teardown)
 {
 	struct CMUnitTest *tests = calloc(n, sizeof(*tests));
 	char *text = strdup(names), *next = text;
@@ -54,7 +60,10 @@ static inline int vt_run(const char *names, const CMUnitTestFunction *fns, size_
 				names);
 			goto free_all;
 		}
-		tests[i] = (struct CMUnitTest){.name = name, .test_func = fns[i]};
+		tests[i] = (struct CMUnitTest){.name = name,
+					       .test_func = fns[i],
+					       .setup_func = each_setup,
+					       .teardown_func = each_teardown};
 	}
 	ret = _cmocka_run_group_tests("tests", tests, n, setup, teardown);
 free_all:

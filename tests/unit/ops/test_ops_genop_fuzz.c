@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "vt_main.h"
 
 #define F(state) ((struct opstest_fixture *)*(state))
 #define MAX_ARGS 16
@@ -370,11 +371,5 @@ static void fuzz_genop(void **state)
 	print_message("%ld accepted, %ld results too big for their slots\n", accepted, too_big);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(fuzz_genop, opstest_setup, opstest_teardown),
-	};
-
-	return cmocka_run_group_tests(tests, opstest_group_setup, opstest_group_teardown);
-}
+VT_MAIN_EACH(opstest_group_setup, opstest_group_teardown, opstest_setup, opstest_teardown,
+	     fuzz_genop)

@@ -32,6 +32,7 @@
 #include "optab.h"
 #include "vaccel_common.h"
 #include "vio_plugin.h"
+#include "vt_main.h"
 
 #define MAXA 8
 #define SLACK 32 /* bytes past every copied arg, so size perturbations stay in bounds */
@@ -757,11 +758,4 @@ static int group_teardown(void **state)
 	return opstest_group_teardown(state);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(every_op_agrees, opstest_setup, opstest_teardown),
-	};
-
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
-}
+VT_MAIN_EACH(group_setup, group_teardown, opstest_setup, opstest_teardown, every_op_agrees)

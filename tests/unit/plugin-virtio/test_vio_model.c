@@ -21,6 +21,7 @@
 
 #include "vaccel_common.h"
 #include "vio_plugin.h"
+#include "vt_main.h"
 
 #define MAXW 16
 #define MiB (1024u * 1024u)
@@ -270,16 +271,5 @@ static void refused_before_sending(void **state)
 	assert_int_equal(fk.calls, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(results_become_tensors, setup, teardown),
-	    cmocka_unit_test_setup_teardown(broken_replies_are_eio, setup, teardown),
-	    cmocka_unit_test_setup_teardown(misfit_passes_through, setup, teardown),
-	    cmocka_unit_test_setup_teardown(capacity, setup, teardown),
-	    cmocka_unit_test_setup_teardown(statuses_arrive, setup, teardown),
-	    cmocka_unit_test_setup_teardown(refused_before_sending, setup, teardown),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN_EACH(NULL, NULL, setup, teardown, results_become_tensors, broken_replies_are_eio,
+	     misfit_passes_through, capacity, statuses_arrive, refused_before_sending)

@@ -23,6 +23,7 @@
 #include <vaccel.h>
 
 #include "daemon.h"
+#include "vt_main.h"
 
 #define NAME "vm-0000000000000000"
 
@@ -500,21 +501,6 @@ static void subdir_names(void **state)
 	assert_string_equal(a, "fd");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(good_records, setup, teardown),
-	    cmocka_unit_test_setup_teardown(ids_continue, setup, teardown),
-	    cmocka_unit_test_setup_teardown(corrupt_and_truncated, setup, teardown),
-	    cmocka_unit_test_setup_teardown(oversized, setup, teardown),
-	    cmocka_unit_test_setup_teardown(traversal_names, setup, teardown),
-	    cmocka_unit_test_setup_teardown(junk_entries, setup, teardown),
-	    cmocka_unit_test_setup_teardown(misnamed_and_past_counters, setup, teardown),
-	    cmocka_unit_test_setup_teardown(no_counters, setup, teardown),
-	    cmocka_unit_test_setup_teardown(over_quota, setup, teardown),
-	    cmocka_unit_test_setup_teardown(one_holder, setup, teardown),
-	    cmocka_unit_test_setup_teardown(subdir_names, setup, teardown),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+VT_MAIN_EACH(NULL, NULL, setup, teardown, good_records, ids_continue, corrupt_and_truncated,
+	     oversized, traversal_names, junk_entries, misnamed_and_past_counters, no_counters,
+	     over_quota, one_holder, subdir_names)
