@@ -138,6 +138,17 @@ void opts_usage(const char *prog)
 	printf("  --help                    this text\n");
 }
 
+/* A path option: any non-empty string (what it names is checked where it is used). */
+static int path_arg(const char *name, const char *arg, const char **out)
+{
+	if (!*arg) {
+		fprintf(stderr, "vhost-user-accel: --%s: empty path\n", name);
+		return -1;
+	}
+	*out = arg;
+	return 0;
+}
+
 static int num(const char *name, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
 	char *end;
@@ -315,11 +326,8 @@ int opts_parse(struct daemon_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SOCKET:
-			if (!*optarg) {
-				fprintf(stderr, "vhost-user-accel: --socket-path: empty path\n");
+			if (path_arg("socket-path", optarg, &o->socket_path))
 				return -1;
-			}
-			o->socket_path = optarg;
 			break;
 		case OPT_FD:
 			if (num("fd", optarg, 0, INT_MAX, &v))
@@ -337,11 +345,8 @@ int opts_parse(struct daemon_opts *o, int argc, char **argv)
 			o->allow_exec_upload = true;
 			break;
 		case OPT_STATE_DIR:
-			if (!*optarg) {
-				fprintf(stderr, "vhost-user-accel: --state-dir: empty path\n");
+			if (path_arg("state-dir", optarg, &o->state_dir))
 				return -1;
-			}
-			o->state_dir = optarg;
 			break;
 		case OPT_HELP:
 			o->help = true;

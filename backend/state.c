@@ -274,17 +274,29 @@ static int cover_id_locked(struct state *st, enum conn_kind k, uint64_t id)
 	return ret;
 }
 
+/*
+ * Before an object's record is written: the counters must cover its id.
+ * Return: 0 write the record, 1 nothing to journal (no journal, or off), < 0 error.
+ */
+static int journal_id(struct state *st, enum conn_kind k, uint64_t id)
+{
+	int ret;
+
+	if (!st)
+		return 1;
+	pthread_mutex_lock(&st->lock);
+	ret = st->off ? 1 : cover_id_locked(st, k, id);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
 int state_note_session(struct state *st, uint64_t id, uint32_t flags)
 {
 	struct state_hdr h = {STATE_MAGIC, STATE_VERSION, REC_SESS, flags, id, 0, 0};
 	char name[64];
 	int ret;
 
-	if (!st)
-		return 0;
-	pthread_mutex_lock(&st->lock);
-	ret = st->off ? 1 : cover_id_locked(st, CONN_SESS, id);
-	pthread_mutex_unlock(&st->lock);
+	ret = journal_id(st, CONN_SESS, id);
 	if (ret)
 		return ret < 0 ? ret : 0;
 	rec_name(name, sizeof(name), REC_SESS, id, 0);
@@ -300,11 +312,7 @@ int state_note_resource(struct state *st, uint64_t id, int type, const struct va
 	char name[64];
 	int ret;
 
-	if (!st)
-		return 0;
-	pthread_mutex_lock(&st->lock);
-	ret = st->off ? 1 : cover_id_locked(st, CONN_RES, id);
-	pthread_mutex_unlock(&st->lock);
+	ret = journal_id(st, CONN_RES, id);
 	if (ret)
 		return ret < 0 ? ret : 0;
 	fe = calloc(n, sizeof(*fe));
