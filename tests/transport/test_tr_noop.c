@@ -23,6 +23,7 @@
 
 #include "tr_common.h"
 #include "vaccel_common.h"
+#include "vt_main.h"
 
 static struct td daemon_;
 static struct vaccel_session rs; /* remote (virtio) */
@@ -391,22 +392,10 @@ static void test_exec_upload_denied(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sessions),
-	    cmocka_unit_test(test_noop),
-	    cmocka_unit_test(test_image_ops),
-	    cmocka_unit_test(test_genop_roundtrip),
-	    cmocka_unit_test(test_sgemm_equals_local),
-	    cmocka_unit_test(test_fpga_equals_local),
-	    cmocka_unit_test(test_minmax_equals_local),
-	    cmocka_unit_test(test_exec_noop),
-	    cmocka_unit_test(test_opencv),
-	    cmocka_unit_test(test_big_arraycopy),
-	    cmocka_unit_test(test_limits),
-	    cmocka_unit_test(test_not_supported),
-	    cmocka_unit_test(test_exec_upload_denied),
-	};
-
 	alarm(300); /* a hang fails the test instead of stalling the suite */
-	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
+	return td_finish(VT_RUN(group_setup, group_teardown, test_sessions, test_noop,
+				test_image_ops, test_genop_roundtrip, test_sgemm_equals_local,
+				test_fpga_equals_local, test_minmax_equals_local, test_exec_noop,
+				test_opencv, test_big_arraycopy, test_limits, test_not_supported,
+				test_exec_upload_denied));
 }

@@ -24,6 +24,7 @@
 #include <vaccel.h>
 
 #include "tr_common.h"
+#include "vt_main.h"
 
 static struct td daemon_;
 
@@ -190,12 +191,7 @@ static void test_killed_between_requests(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_too_big),
-	    cmocka_unit_test(test_killed_mid_run_then_restarted),
-	    cmocka_unit_test(test_killed_between_requests),
-	};
-
 	alarm(300);
-	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
+	return td_finish(VT_RUN(group_setup, group_teardown, test_too_big,
+				test_killed_mid_run_then_restarted, test_killed_between_requests));
 }

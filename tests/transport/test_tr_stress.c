@@ -19,6 +19,7 @@
 #include <vaccel.h>
 
 #include "tr_common.h"
+#include "vt_main.h"
 
 #define NTHREADS 4
 #define NOPS 10000
@@ -120,10 +121,6 @@ static void test_threads(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_threads),
-	};
-
 	alarm(600);
-	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
+	return td_finish(VT_RUN(group_setup, group_teardown, test_threads));
 }
