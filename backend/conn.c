@@ -224,6 +224,11 @@ struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
 
 static void free_entry(struct conn_entry *e)
 {
+	if (e->adopted)
+		vaccel_info("%s %" PRIu64 " (taken over at a handover) released: %" PRIu64
+			    " ops served by this daemon",
+			    kind_name[e->kind], e->id,
+			    __atomic_load_n(&e->genops, __ATOMIC_RELAXED));
 	int ret =
 	    e->kind == CONN_SESS ? hostrt_session_delete(e->sess) : hostrt_resource_delete(e->res);
 
@@ -434,6 +439,93 @@ void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
 	free(rv);
 	*nr_sess = ns;
 	*nr_res = nr;
+}
+
+/* ------------------------------------------------------------ handover */
+
+int conn_export(struct conn *c, struct conn_sess_rec *out, unsigned max, uint64_t *last_id)
+{
+	const struct conn_table *t = &c->tab[CONN_SESS];
+	int ret;
+
+	vaccel_lock(&c->lock);
+	ret = (int)t->nr;
+	if (c->tab[CONN_RES].nr || c->tab[CONN_RES].reserved || t->reserved)
+		ret = -EBUSY;
+	for (unsigned i = 0; ret >= 0 && i < t->nr; i++) {
+		const struct conn_entry *e = t->v[i];
+
+		if (e->dying || e->inflight) {
+			ret = -EBUSY;
+			break;
+		}
+		if (out && i < max) {
+			out[i].id = e->id;
+			out[i].flags = e->sess->hint;
+			out[i].pad = 0;
+			out[i].genops = __atomic_load_n(&e->genops, __ATOMIC_RELAXED);
+		}
+	}
+	for (int k = 0; k < CONN_KINDS; k++)
+		last_id[k] = c->tab[k].last_id;
+	vaccel_unlock(&c->lock);
+	return ret;
+}
+
+int conn_adopt(struct conn *c, uint64_t id, struct vaccel_session *sess)
+{
+	struct conn_table *t = &c->tab[CONN_SESS];
+	struct conn_entry *e;
+	int ret = 0;
+
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	vaccel_lock(&c->lock);
+	if (!id || id >= UINT64_MAX / 2 || (t->nr && t->v[t->nr - 1]->id >= id) ||
+	    t->nr >= count_limit(c, CONN_SESS)) {
+		ret = -EINVAL;
+	} else if (t->nr == t->cap) {
+		unsigned cap = t->cap ? 2 * t->cap : 16;
+		struct conn_entry **v = realloc(t->v, cap * sizeof(*v));
+
+		if (v) {
+			t->v = v;
+			t->cap = cap;
+		} else {
+			ret = -ENOMEM;
+		}
+	}
+	if (!ret) {
+		e->id = id;
+		e->kind = CONN_SESS;
+		e->sess = sess;
+		e->adopted = true;
+		t->v[t->nr++] = e; /* increasing ids: the order holds */
+		if (t->last_id < id)
+			t->last_id = id;
+	}
+	vaccel_unlock(&c->lock);
+	if (ret)
+		free(e);
+	return ret;
+}
+
+int conn_set_last_ids(struct conn *c, const uint64_t *last_id)
+{
+	int ret = 0;
+
+	vaccel_lock(&c->lock);
+	for (int k = 0; k < CONN_KINDS; k++) {
+		struct conn_table *t = &c->tab[k];
+
+		if (last_id[k] >= UINT64_MAX / 2 || (t->nr && t->v[t->nr - 1]->id > last_id[k]))
+			ret = -EINVAL;
+	}
+	for (int k = 0; !ret && k < CONN_KINDS; k++)
+		c->tab[k].last_id = last_id[k];
+	vaccel_unlock(&c->lock);
+	return ret;
 }
 
 /* "  sessions: 1 2 5(dying)", for SIGUSR1. Locked. */

@@ -75,6 +75,7 @@ enum {
 	OPT_EXEC_ALLOW,
 	OPT_EXEC_UPLOAD,
 	OPT_HELP,
+	OPT_UPGRADE,
 	OPT_NUM, /* num_opts[i] is OPT_NUM + i */
 };
 
@@ -85,6 +86,7 @@ static const struct option fixed_opts[] = {
     {"exec-allow", required_argument, NULL, OPT_EXEC_ALLOW},
     {"allow-exec-upload", no_argument, NULL, OPT_EXEC_UPLOAD},
     {"help", no_argument, NULL, OPT_HELP},
+    {"upgrade", no_argument, NULL, OPT_UPGRADE},
 };
 
 void opts_usage(const char *prog)
@@ -97,6 +99,13 @@ void opts_usage(const char *prog)
 	       "  --socket-path=PATH        listen on this unix socket; each frontend that\n"
 	       "                            connects gets its own device state and threads\n"
 	       "  --fd=N                    use inherited socket fd N (listening or connected)\n"
+	       "  --upgrade                 take over from the daemon running on --socket-path:\n"
+	       "                            its listening socket and live connections (and\n"
+	       "                            their sessions) move here and it exits; the VMs see\n"
+	       "                            only latency. Give the same options as it had.\n"
+	       "                            Sending SIGHUP to a daemon starts its successor\n"
+	       "                            this way (systemctl reload). Control socket:\n"
+	       "                            PATH" UPGRADE_SUFFIX " (owner only)\n"
 	       "  --print-capabilities      print the backend capabilities as JSON and exit\n"
 	       "  --exec-allow=E[:E...]     host libraries EXEC may load (none by default). An\n"
 	       "                            entry with a '/' is an absolute path: a file, or a\n"
@@ -241,6 +250,11 @@ static int opts_check(struct daemon_opts *o)
 		fprintf(stderr, "vhost-user-accel: give exactly one of --socket-path and --fd\n");
 		return -1;
 	}
+	if (o->upgrade && !o->socket_path) {
+		fprintf(stderr, "vhost-user-accel: --upgrade needs --socket-path (the running "
+				"daemon's)\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -287,6 +301,9 @@ int opts_parse(struct daemon_opts *o, int argc, char **argv)
 			break;
 		case OPT_HELP:
 			o->help = true;
+			break;
+		case OPT_UPGRADE:
+			o->upgrade = true;
 			break;
 		default:
 			if (c >= OPT_NUM && c < OPT_NUM + (int)ARRAY_SIZE(num_opts)) {
