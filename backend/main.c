@@ -60,21 +60,14 @@ static struct {
 	unsigned next_id;
 	int ctl_fd;	    /* the control socket (upgrade.c), -1: none */
 	bool handover;	    /* connections pause for a handover now */
+	bool handed;	    /* COMMIT sent: the successor owns the sockets, we only leave */
 	char **argv;	    /* ours, for a successor (SIGHUP) */
 	char exe[PATH_MAX]; /* our binary's path when we started (a new one may be there now) */
-} g = {PTHREAD_MUTEX_INITIALIZER,
-       PTHREAD_COND_INITIALIZER,
-       PTHREAD_COND_INITIALIZER,
-       -1,
-       NULL,
-       0,
-       NULL,
-       0,
-       0,
-       -1,
-       false,
-       NULL,
-       ""};
+} g = {.lock = PTHREAD_MUTEX_INITIALIZER,
+       .gone = PTHREAD_COND_INITIALIZER,
+       .resume = PTHREAD_COND_INITIALIZER,
+       .stop_fd = -1,
+       .ctl_fd = -1};
 
 static const struct vhu_dev_ops dev_ops;
 static struct vhu_dev_config dev_cfg; /* the same device for every connection */
@@ -241,8 +234,13 @@ static void *signal_thread(void *arg)
 			spawn_successor();
 			continue;
 		}
-		vaccel_info("signal %d: stopping", sig);
 		pthread_mutex_lock(&g.lock);
+		if (g.handed) {
+			/* The sockets are the successor's: never shut them down. */
+			pthread_mutex_unlock(&g.lock);
+			continue;
+		}
+		vaccel_info("signal %d: stopping", sig);
 		stop_all_locked();
 		pthread_mutex_unlock(&g.lock);
 		/*
@@ -502,6 +500,27 @@ static void handover_resume(void)
 }
 
 /*
+ * Whether an op runs past --stuck-op-ms somewhere: a pause would leave it
+ * behind (its request never answered), so the upgrade is refused first.
+ */
+static bool handover_stuck(void)
+{
+	unsigned stuck = 0;
+
+	pthread_mutex_lock(&g.lock);
+	for (struct daemon *d = g.conns; d; d = d->next) {
+		struct queue_usage q;
+
+		queues_usage(d, &q);
+		stuck += q.stuck;
+	}
+	pthread_mutex_unlock(&g.lock);
+	if (stuck)
+		vaccel_warn("upgrade refused: %u ops run past --stuck-op-ms", stuck);
+	return stuck != 0;
+}
+
+/*
  * Pause every connection (requests in flight finish and are answered) and
  * wait for each: true when all are paused (none can leave the list then),
  * false after the bound (requests still running) or a stop.
@@ -542,7 +561,7 @@ static void handover_out(struct daemon_opts *o, int lfd)
 	c = upgrade_accept(g.ctl_fd, o->queues, &peer);
 	if (c < 0)
 		return;
-	ret = handover_pause_all(o) ? 0 : -ETIMEDOUT;
+	ret = handover_stuck() ? -EBUSY : handover_pause_all(o) ? 0 : -ETIMEDOUT;
 	if (ret)
 		vaccel_warn("upgrade refused: requests still running after %u ms (or stopping)",
 			    o->stuck_op_ms);
@@ -558,6 +577,9 @@ static void handover_out(struct daemon_opts *o, int lfd)
 	if (!ret) {
 		for (struct daemon *d = g.conns; d; d = d->next)
 			upgrade_log_handed(d);
+		pthread_mutex_lock(&g.lock);
+		g.handed = true;
+		pthread_mutex_unlock(&g.lock);
 		ret = upgrade_finish(c, true);
 		if (!ret) {
 			/*
@@ -571,6 +593,9 @@ static void handover_out(struct daemon_opts *o, int lfd)
 				    peer);
 			_exit(0);
 		}
+		pthread_mutex_lock(&g.lock);
+		g.handed = false; /* COMMIT not sent: the successor will not serve */
+		pthread_mutex_unlock(&g.lock);
 	} else {
 		upgrade_finish(c, false);
 	}
