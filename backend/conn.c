@@ -14,6 +14,9 @@
  * Runtime calls that change registrations run under c->lock, so the "is it
  * still held" decision and the registration itself cannot interleave.
  *
+ * Journal (--state-dir, state.c): when c->st is set, releasing an entry
+ * removes its record, and unregistering removes the link's record.
+ *
  * Quotas (--max-*): a new entry is reserved before its object is created,
  * so a guest over quota costs the host nothing; what an entry holds is
  * given back when it is released. Each quota is logged once per
@@ -169,8 +172,26 @@ static void drop_locked(struct conn *c, struct conn_entry *e)
 int conn_add(struct conn *c, enum conn_kind k, void *obj, const struct conn_charge *ch,
 	     uint64_t *id)
 {
+	*id = conn_new_id(c, k);
+	return conn_add_as(c, k, obj, ch, *id);
+}
+
+uint64_t conn_new_id(struct conn *c, enum conn_kind k)
+{
+	uint64_t id;
+
+	vaccel_lock(&c->lock);
+	id = ++c->tab[k].last_id;
+	vaccel_unlock(&c->lock);
+	return id;
+}
+
+int conn_add_as(struct conn *c, enum conn_kind k, void *obj, const struct conn_charge *ch,
+		uint64_t id)
+{
 	struct conn_entry *e = calloc(1, sizeof(*e));
 	struct conn_table *t = &c->tab[k];
+	unsigned i;
 	int ret = 0;
 
 	vaccel_lock(&c->lock);
@@ -184,24 +205,39 @@ int conn_add(struct conn *c, enum conn_kind k, void *obj, const struct conn_char
 		}
 	}
 	t->reserved--;
-	if (!e || t->nr == t->cap) {
+	i = find_locked(t, id);
+	if (!e || t->nr == t->cap || !id || (i < t->nr && t->v[i]->id == id)) {
 		uncharge_locked(c, ch);
-		ret = -ENOMEM;
+		ret = e && t->nr < t->cap && id ? -EEXIST : -ENOMEM;
 	} else {
-		e->id = ++t->last_id;
+		e->id = id;
 		e->kind = k;
 		if (k == CONN_SESS)
 			e->sess = obj;
 		else
 			e->res = obj;
 		e->charge = *ch;
-		t->v[t->nr++] = e; /* the largest id so far: the order holds */
-		*id = e->id;
+		/* Creates on other queues may have listed larger ids first: keep the order. */
+		memmove(&t->v[i + 1], &t->v[i], (t->nr - i) * sizeof(*t->v));
+		t->v[i] = e;
+		t->nr++;
+		if (id > t->last_id)
+			t->last_id = id;
 	}
 	vaccel_unlock(&c->lock);
 	if (ret)
 		free(e);
 	return ret;
+}
+
+void conn_set_last_ids(struct conn *c, uint64_t sess, uint64_t res)
+{
+	vaccel_lock(&c->lock);
+	if (sess > c->tab[CONN_SESS].last_id)
+		c->tab[CONN_SESS].last_id = sess;
+	if (res > c->tab[CONN_RES].last_id)
+		c->tab[CONN_RES].last_id = res;
+	vaccel_unlock(&c->lock);
 }
 
 struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
@@ -222,14 +258,17 @@ struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
 
 /* ------------------------------------------------------------- release */
 
-static void free_entry(struct conn_entry *e)
+static void free_entry(struct conn *c, struct conn_entry *e)
 {
+	int ret;
+
 	if (e->adopted)
 		vaccel_info("%s %" PRIu64 " (taken over at a handover) released: %" PRIu64
 			    " ops served by this daemon",
 			    kind_name[e->kind], e->id,
 			    __atomic_load_n(&e->genops, __ATOMIC_RELAXED));
-	int ret =
+	state_forget(c->st, e->kind, e->id);
+	ret =
 	    e->kind == CONN_SESS ? hostrt_session_delete(e->sess) : hostrt_resource_delete(e->res);
 
 	if (ret)
@@ -305,9 +344,9 @@ static void release_sess(struct conn *c, struct conn_entry *s)
 		n = collect_orphans_locked(c, dead);
 	vaccel_unlock(&c->lock);
 	for (unsigned i = 0; i < n; i++)
-		free_entry(dead[i]);
+		free_entry(c, dead[i]);
 	free(dead);
-	free_entry(s);
+	free_entry(c, s);
 }
 
 void conn_put(struct conn *c, struct conn_entry *e)
@@ -324,7 +363,7 @@ void conn_put(struct conn *c, struct conn_entry *e)
 	if (e->kind == CONN_SESS)
 		release_sess(c, e);
 	else
-		free_entry(e);
+		free_entry(c, e);
 }
 
 bool conn_destroy_sess(struct conn *c, uint64_t id)
@@ -360,6 +399,8 @@ int conn_unregister(struct conn *c, struct conn_entry *s, struct conn_entry *r)
 	if (ret == VACCEL_OK && vaccel_resource_refcount(r->res) == 0)
 		r->dying = true; /* the caller's pin is released by conn_put */
 	vaccel_unlock(&c->lock);
+	if (ret == VACCEL_OK)
+		state_forget_link(c->st, s->id, r->id);
 	return ret;
 }
 
@@ -431,14 +472,30 @@ void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
 		for (unsigned j = 0; !pinned && j < nr; j++)
 			if (vaccel_session_has_resource(sv[i]->sess, rv[j]->res))
 				vaccel_resource_unregister(rv[j]->res, sv[i]->sess);
-		free_entry(sv[i]);
+		free_entry(c, sv[i]);
 	}
 	for (unsigned j = 0; j < nr; j++)
-		free_entry(rv[j]);
+		free_entry(c, rv[j]);
 	free(sv);
 	free(rv);
 	*nr_sess = ns;
 	*nr_res = nr;
+}
+
+unsigned conn_drop_orphans(struct conn *c)
+{
+	struct conn_entry **dead;
+	unsigned n = 0;
+
+	vaccel_lock(&c->lock);
+	dead = calloc(c->tab[CONN_RES].nr + 1, sizeof(*dead));
+	if (dead)
+		n = collect_orphans_locked(c, dead);
+	vaccel_unlock(&c->lock);
+	for (unsigned i = 0; i < n; i++)
+		free_entry(c, dead[i]);
+	free(dead);
+	return n;
 }
 
 /* ------------------------------------------------------------ handover */
@@ -474,58 +531,26 @@ int conn_export(struct conn *c, struct conn_sess_rec *out, unsigned max, uint64_
 
 int conn_adopt(struct conn *c, uint64_t id, struct vaccel_session *sess)
 {
-	struct conn_table *t = &c->tab[CONN_SESS];
-	struct conn_entry *e;
-	int ret = 0;
+	static const struct conn_charge none;
+	int ret;
 
-	e = calloc(1, sizeof(*e));
-	if (!e)
-		return -ENOMEM;
-	vaccel_lock(&c->lock);
-	if (!id || id >= UINT64_MAX / 2 || (t->nr && t->v[t->nr - 1]->id >= id) ||
-	    t->nr >= count_limit(c, CONN_SESS)) {
-		ret = -EINVAL;
-	} else if (t->nr == t->cap) {
-		unsigned cap = t->cap ? 2 * t->cap : 16;
-		struct conn_entry **v = realloc(t->v, cap * sizeof(*v));
-
-		if (v) {
-			t->v = v;
-			t->cap = cap;
-		} else {
-			ret = -ENOMEM;
-		}
-	}
-	if (!ret) {
-		e->id = id;
-		e->kind = CONN_SESS;
-		e->sess = sess;
-		e->adopted = true;
-		t->v[t->nr++] = e; /* increasing ids: the order holds */
-		if (t->last_id < id)
-			t->last_id = id;
-	}
-	vaccel_unlock(&c->lock);
-	if (ret)
-		free(e);
+	if (!id || id >= UINT64_MAX / 2)
+		return -EINVAL;
+	ret = conn_reserve(c, CONN_SESS, &none);
+	if (!ret)
+		ret = conn_add_as(c, CONN_SESS, sess, &none, id);
+	if (!ret)
+		conn_mark_adopted(c);
 	return ret;
 }
 
-int conn_set_last_ids(struct conn *c, const uint64_t *last_id)
+void conn_mark_adopted(struct conn *c)
 {
-	int ret = 0;
-
 	vaccel_lock(&c->lock);
-	for (int k = 0; k < CONN_KINDS; k++) {
-		struct conn_table *t = &c->tab[k];
-
-		if (last_id[k] >= UINT64_MAX / 2 || (t->nr && t->v[t->nr - 1]->id > last_id[k]))
-			ret = -EINVAL;
-	}
-	for (int k = 0; !ret && k < CONN_KINDS; k++)
-		c->tab[k].last_id = last_id[k];
+	for (int k = 0; k < CONN_KINDS; k++)
+		for (unsigned i = 0; i < c->tab[k].nr; i++)
+			c->tab[k].v[i]->adopted = true;
 	vaccel_unlock(&c->lock);
-	return ret;
 }
 
 /* "  sessions: 1 2 5(dying)", for SIGUSR1. Locked. */

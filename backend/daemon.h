@@ -12,6 +12,7 @@
  *   genop.c   GENOP: args into host memory or in place, exec policy
  *   policy.c  the operator's exec allowlist
  *   hostrt.c  sessions and resources on any vAccel host runtime (ours, upstream's)
+ *   state.c   the state journal (--state-dir): sessions and resources survive a restart
  *   upgrade.c planned handover to a successor process: the control socket
  */
 #ifndef DAEMON_H
@@ -29,6 +30,10 @@
 
 struct vaccel_session;
 struct vaccel_resource;
+struct state;
+
+/* Longest name of a frontend's subdirectory of --state-dir, with its NUL. */
+#define STATE_SUBDIR_MAX 96
 
 /* ------------------------------------------------------------------ opts */
 
@@ -59,6 +64,8 @@ struct daemon_opts {
 	char **exec_allow; /* NULL-terminated: realpath'd paths (dirs end in '/') or bare names */
 	unsigned nr_exec_allow;
 	bool allow_exec_upload;
+	const char *state_dir;		   /* --state-dir, or NULL: no journal */
+	char state_name[STATE_SUBDIR_MAX]; /* this socket's subdirectory in it */
 	bool print_capabilities;
 	bool help;
 	bool upgrade; /* take over from the daemon on socket_path (upgrade.c) */
@@ -131,6 +138,7 @@ struct conn {
 	struct conn_charge used; /* uploads held, reserved ones included (lock) */
 	uint64_t bounce;	 /* bounce bytes held now (atomic) */
 	unsigned warned;	 /* quotas already reported in the log (lock) */
+	struct state *st;	 /* the journal (--state-dir), or NULL; set before serving */
 };
 
 /* Quota usage, for the SIGUSR1 report. */
@@ -156,6 +164,21 @@ void conn_unreserve(struct conn *c, enum conn_kind k, const struct conn_charge *
  */
 int conn_add(struct conn *c, enum conn_kind k, void *obj, const struct conn_charge *ch,
 	     uint64_t *id);
+
+/*
+ * The same in two steps, for an object that must be journalled under its id
+ * before anyone can name it: conn_new_id takes the next id (never given
+ * again, even if the object then fails), conn_add_as lists the object under
+ * a given id (also a restored one: the counter then moves past it). 0, or
+ * -ENOMEM/-EEXIST (the reservation is given back; the caller releases obj).
+ */
+uint64_t conn_new_id(struct conn *c, enum conn_kind k);
+int conn_add_as(struct conn *c, enum conn_kind k, void *obj, const struct conn_charge *ch,
+		uint64_t id);
+/* Restore: the counters continue after these (every id a previous daemon gave). */
+void conn_set_last_ids(struct conn *c, uint64_t sess, uint64_t res);
+/* Restore: release the resources no session holds; returns how many. */
+unsigned conn_drop_orphans(struct conn *c);
 
 /* Look up a live entry of this connection and pin it; NULL if unknown. */
 struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id);
@@ -200,15 +223,66 @@ struct conn_sess_rec {
  */
 int conn_export(struct conn *c, struct conn_sess_rec *out, unsigned max, uint64_t *last_id);
 /*
- * A successor's side: list sess under the predecessor's id. Ids must come
- * in increasing order, within the quota; *ok false otherwise.
- * conn_set_last_ids then restores the counters (never below an id listed).
+ * A successor's side, without a journal: list sess under the predecessor's
+ * id (within the quota; 0, -EINVAL, -ENOSPC, -EEXIST or -ENOMEM), marked
+ * adopted. conn_set_last_ids then restores the counters.
  */
 int conn_adopt(struct conn *c, uint64_t id, struct vaccel_session *sess);
-int conn_set_last_ids(struct conn *c, const uint64_t *last_id);
+/* Mark every entry as taken over at a handover (its release is logged with its op count). */
+void conn_mark_adopted(struct conn *c);
 /* Usage snapshot, for the SIGUSR1 report; conn_list logs the ids (at info). */
 void conn_usage(struct conn *c, struct conn_usage *u);
 void conn_list(struct conn *c);
+
+/* ----------------------------------------------------------------- state */
+
+/*
+ * The state journal of one frontend (state.c; docs/restart.md). Whoever
+ * serves a connection (main.c; a planned handover importing one):
+ *
+ *   state_attach(&conn, root, name, lim)
+ *                    before the first request: state_open() then
+ *                    state_restore(). Returns 1 if a previous daemon's state
+ *                    was restored, 0 if there was none, -EBUSY if another
+ *                    connection or process holds the journal (conn.st stays
+ *                    NULL: the connection runs without one), another -errno.
+ *   state_open()     claim <root>/<name> into *sp (conn.st)
+ *   state_restore()  bring back what the directory holds into c, under its
+ *                    quotas, with the same ids (state_restored() then answers
+ *                    RESUME with 1)
+ *   state_clear()    the driver reset the device: forget every object (the
+ *                    counters stay)
+ *   state_close()    the connection ends: keep=false removes the directory
+ *                    (the frontend is gone), keep=true leaves it for the next
+ *                    daemon (this one is stopping, or hands the connection
+ *                    over: call it before the successor's state_attach, which
+ *                    needs the lock); releases the claim. Records are neither
+ *                    written nor removed afterwards.
+ *   state_free()     with the connection's state (after its last user)
+ *
+ * The note/forget calls journal one object; with st NULL they do nothing.
+ * A note returns 0 or a negative errno: the object must then not be given
+ * to the driver (nothing is written for it).
+ */
+int state_attach(struct conn *c, const char *root, const char *name, const struct conn_limits *lim);
+int state_open(struct state **sp, const char *root, const char *name,
+	       const struct conn_limits *lim);
+int state_restore(struct state *st, struct conn *c);
+bool state_restored(const struct state *st);
+void state_clear(struct state *st);
+void state_close(struct state *st, bool keep);
+void state_free(struct state *st);
+/* The subdirectory for a socket path (NULL: an inherited fd): readable part + hash. */
+int state_subdir_name(char *buf, size_t n, const char *socket_path);
+
+struct vaccel_blob;
+int state_note_session(struct state *st, uint64_t id, uint32_t flags);
+int state_note_resource(struct state *st, uint64_t id, int type, const struct vaccel_blob *files,
+			unsigned n);
+int state_note_link(struct state *st, uint64_t sid, uint64_t rid);
+void state_forget_link(struct state *st, uint64_t sid, uint64_t rid);
+/* An object was released: its record and its links go. */
+void state_forget(struct state *st, enum conn_kind k, uint64_t id);
 
 /* ---------------------------------------------------------------- hostrt */
 
@@ -248,6 +322,8 @@ struct daemon {
 	unsigned refs;		     /* atomic: the connection thread + workers left behind */
 	unsigned threads;	     /* atomic: workers alive, left behind too (--max-inflight) */
 	bool paused;		     /* g.lock: serve() paused for a handover, waiting (main.c) */
+	bool imported;		     /* taken over from a predecessor (upgrade.c) */
+	bool imported_journal;	     /* ... whose state journal holds its sessions */
 	struct daemon *next;	     /* main.c's list of live connections */
 };
 
@@ -318,7 +394,7 @@ int upgrade_listen(const char *sock);
  * upgrade_send_conn each, upgrade_wait_ready (0: the successor holds
  * everything), then upgrade_log_handed each and upgrade_finish(commit).
  */
-int upgrade_accept(int ctl, unsigned queues, int *peer);
+int upgrade_accept(int ctl, const struct daemon_opts *o, int *peer);
 int upgrade_check(struct daemon *d);
 int upgrade_send_state(int c, int lfd, int ctl, unsigned nconns);
 int upgrade_send_conn(int c, struct daemon *d);
@@ -334,7 +410,9 @@ void upgrade_notify_main_pid(int pid);
  * upgrade_recv_conn each (imported, sessions adopted, not listed nor
  * served), upgrade_ready, then upgrade_wait_commit: serve only on 0.
  */
-int upgrade_connect(const char *sock, unsigned queues);
+int upgrade_connect(const struct daemon_opts *o);
+/* After COMMIT: wait (bounded) until the predecessor has left (its journals are free then). */
+void upgrade_wait_gone(int c);
 int upgrade_recv_state(int c, int *lfd, int *ctl, unsigned max_conns);
 int upgrade_recv_conn(int c, struct daemon_opts *o, struct daemon **out);
 int upgrade_ready(int c);

@@ -27,10 +27,10 @@ static bool feature(struct daemon *d, unsigned bit)
 	return vhu_dev_features(d->dev) & (1ull << bit);
 }
 
-/* A quota hit is NOSPACE (spec §7); anything else the device failed at. */
+/* A quota hit (or a full state disk) is NOSPACE (spec §7); anything else the device failed at. */
 static uint8_t status_of(int err)
 {
-	return err == -ENOSPC ? VIRTIO_ACCEL_S_NOSPACE : VIRTIO_ACCEL_S_ERR;
+	return err == -ENOSPC || err == -EDQUOT ? VIRTIO_ACCEL_S_NOSPACE : VIRTIO_ACCEL_S_ERR;
 }
 
 static void create_session(struct daemon *d, const struct wire_req *req, struct outcome *o)
@@ -57,12 +57,22 @@ static void create_session(struct daemon *d, const struct wire_req *req, struct 
 		return;
 	}
 	/*
-	 * Once listed, a DESTROY_SESSION on another queue may release s at
-	 * once: never touch it after conn_add.
+	 * Journalled (--state-dir) under its id before anyone can name it. Once
+	 * listed, a DESTROY_SESSION on another queue may release s at once:
+	 * never touch it after conn_add_as.
 	 */
 	host_id = s->id;
-	ret = conn_add(&d->conn, CONN_SESS, s, &none, &o->id);
+	o->id = conn_new_id(&d->conn, CONN_SESS);
+	ret = state_note_session(d->conn.st, o->id, req->flags & ~(uint32_t)VACCEL_PLUGIN_REMOTE);
 	if (ret) {
+		hostrt_session_delete(s);
+		conn_unreserve(&d->conn, CONN_SESS, &none);
+		o->status = status_of(ret);
+		return;
+	}
+	ret = conn_add_as(&d->conn, CONN_SESS, s, &none, o->id);
+	if (ret) {
+		state_forget(d->conn.st, CONN_SESS, o->id);
 		hostrt_session_delete(s);
 		o->status = status_of(ret);
 		return;
@@ -214,10 +224,25 @@ static void register_new(struct daemon *d, const struct wire_req *req, struct co
 		o->vret = ret;
 		goto out;
 	}
-	/* The reservation is used up either way (conn_add gives it back on failure). */
-	reserved = false;
-	ret = conn_add(&d->conn, CONN_RES, res, &ch, &o->id);
+	/* Journalled with its files and its session before the driver learns the id. */
+	o->id = conn_new_id(&d->conn, CONN_RES);
+	ret = state_note_resource(d->conn.st, o->id, (int)req->flags, blobs, nfiles);
+	if (!ret)
+		ret = state_note_link(d->conn.st, s->id, o->id);
 	if (ret) {
+		state_forget(d->conn.st, CONN_RES, o->id);
+		vaccel_lock(&d->conn.lock);
+		vaccel_resource_unregister(res, s->sess);
+		vaccel_unlock(&d->conn.lock);
+		hostrt_resource_delete(res);
+		o->status = status_of(ret);
+		goto out;
+	}
+	/* The reservation is used up either way (conn_add_as gives it back on failure). */
+	reserved = false;
+	ret = conn_add_as(&d->conn, CONN_RES, res, &ch, o->id);
+	if (ret) {
+		state_forget(d->conn.st, CONN_RES, o->id);
 		hostrt_resource_delete(res);
 		o->status = status_of(ret);
 	}
@@ -280,8 +305,13 @@ static void register_resource(struct daemon *d, const struct wire_req *req, stru
 	} else {
 		ret = conn_register(&d->conn, s, r);
 		o->vret = ret;
-		if (!ret)
+		if (!ret && state_note_link(d->conn.st, s->id, r->id)) {
+			/* Not journalled: undo, so that nothing the driver holds is lost. */
+			conn_unregister(&d->conn, s, r);
+			o->status = VIRTIO_ACCEL_S_ERR;
+		} else if (!ret) {
 			o->id = r->id;
+		}
 		conn_put(&d->conn, r);
 	}
 	conn_put(&d->conn, s);
@@ -302,6 +332,18 @@ static void unregister_resource(struct daemon *d, const struct wire_req *req, st
 		conn_put(&d->conn, r);
 	}
 	conn_put(&d->conn, s);
+}
+
+/* RESUME (spec §4.2): did this connection start from a previous daemon's state? */
+static void resume(struct daemon *d, const struct wire_req *req, struct outcome *o)
+{
+	if (req->nr_read || req->nr_write) {
+		o->status = VIRTIO_ACCEL_S_BADMSG;
+		return;
+	}
+	o->id = state_restored(d->conn.st) ? 1 : 0;
+	vaccel_debug("driver resumed after a restart: its sessions and resources %s",
+		     o->id ? "were restored" : "are gone (no state restored)");
 }
 
 static void genop(struct daemon *d, struct worker_ctx *w, const struct wire_req *req,
@@ -347,6 +389,9 @@ uint32_t handle_request(struct daemon *d, struct worker_ctx *w, const struct vq_
 		break;
 	case VIRTIO_ACCEL_C_GENOP:
 		genop(d, w, &req, &o);
+		break;
+	case VIRTIO_ACCEL_C_RESUME:
+		resume(d, &req, &o);
 		break;
 	default:
 		o.status = VIRTIO_ACCEL_S_NOTSUPP; /* wire_decode already refuses these */

@@ -7,9 +7,12 @@
  * state, queue workers (queue.c) and sessions, up to --max-connections
  * (more are accepted and closed at once, so such a client fails fast).
  * When a frontend goes away everything it created is released (a VM
- * reboot reconnects). A signal thread handles SIGTERM/SIGINT (stop within
- * a second, removing our socket), SIGUSR1 (report live state) and SIGHUP
- * (start a successor with --upgrade).
+ * reboot reconnects). With --state-dir the first connection on the socket
+ * journals what it creates and starts from what a previous daemon left
+ * (state.c): kept when this daemon is stopped or dies, removed when the
+ * frontend goes away or resets the device. A signal thread handles
+ * SIGTERM/SIGINT (stop within a second, removing our socket), SIGUSR1
+ * (report live state) and SIGHUP (start a successor with --upgrade).
  *
  * Planned handover (upgrade.c has the protocol): the accept loop also
  * listens on the control socket; a successor's hello runs the handover on
@@ -95,6 +98,15 @@ static void on_disconnect(struct vhu_dev *dev, void *opaque)
 	unsigned ns, nr;
 
 	(void)dev;
+	/*
+	 * Stopping (SIGTERM): the VM lives on and a next daemon restores its
+	 * state. Otherwise the driver reset the device or the frontend left:
+	 * its ids are over, and so are their records.
+	 */
+	if (stopping())
+		state_close(d->conn.st, true);
+	else
+		state_clear(d->conn.st);
 	conn_release_all(&d->conn, &ns, &nr);
 	vaccel_info("frontend disconnected: released %u sessions, %u resources (connection %u)", ns,
 		    nr, d->id);
@@ -279,6 +291,7 @@ static void conn_free(struct daemon *d)
 	if (d->dev)
 		vhu_dev_free(d->dev);
 	conn_destroy(&d->conn);
+	state_free(d->conn.st);
 	queues_free(d);
 	free(d);
 }
@@ -382,6 +395,43 @@ static void handover_hold(struct daemon *d)
 	pthread_mutex_unlock(&g.lock);
 }
 
+/*
+ * --state-dir: claim this socket's journal and restore what a previous
+ * daemon left in it, before the first message is served. A journal another
+ * connection holds stays with it: this one runs without.
+ */
+static void conn_attach_state(struct daemon *d)
+{
+	const struct daemon_opts *o = d->opts;
+	int ret;
+
+	if (!o->state_dir || (d->imported && !d->imported_journal))
+		return; /* taken over without a journal: its sessions came with it */
+	ret = state_attach(&d->conn, o->state_dir, o->state_name, &o->limits);
+	/*
+	 * Taken over with its journal: the predecessor gives the journal up
+	 * as it leaves (after COMMIT), so wait for it briefly.
+	 */
+	for (int i = 0; d->imported && ret == -EBUSY && i < 100; i++) {
+		sleep_ms(20);
+		ret = state_attach(&d->conn, o->state_dir, o->state_name, &o->limits);
+	}
+	if (d->imported && ret >= 0) {
+		conn_mark_adopted(&d->conn);
+		vaccel_info("connection %u: sessions and resources restored from the journal "
+			    "after the handover",
+			    d->id);
+	}
+	if (ret < 0 && d->imported)
+		vaccel_error("connection %u: its journal could not be restored after the handover "
+			     "(%s/%s: %s): the guest's sessions and resources are gone",
+			     d->id, o->state_dir, o->state_name, strerror(-ret));
+	else if (ret < 0)
+		vaccel_warn("connection %u: no state journal (%s/%s: %s): its sessions will not "
+			    "survive a restart",
+			    d->id, o->state_dir, o->state_name, strerror(-ret));
+}
+
 /* Serve one listed connection to its end, then drop it. */
 static void *conn_thread(void *arg)
 {
@@ -389,11 +439,13 @@ static void *conn_thread(void *arg)
 	int ret;
 
 	vaccel_info("frontend connected (connection %u)", d->id);
+	conn_attach_state(d);
 	/* Closes the fd at the end; VHU_SERVE_PAUSED keeps everything. */
 	while ((ret = vhu_dev_serve(d->dev, d->fd)) == VHU_SERVE_PAUSED)
 		handover_hold(d);
 	if (ret)
 		vaccel_warn("frontend connection %u ended: %s", d->id, strerror(-ret));
+	state_close(d->conn.st, stopping());
 	conn_unlink(d);
 	daemon_put(d); /* ops left behind may still hold it */
 	return NULL;
@@ -558,7 +610,7 @@ static void handover_out(struct daemon_opts *o, int lfd)
 	unsigned n = 0;
 	int c, peer = 0, ret;
 
-	c = upgrade_accept(g.ctl_fd, o->queues, &peer);
+	c = upgrade_accept(g.ctl_fd, o, &peer);
 	if (c < 0)
 		return;
 	ret = handover_stuck() ? -EBUSY : handover_pause_all(o) ? 0 : -ETIMEDOUT;
@@ -588,6 +640,10 @@ static void handover_out(struct daemon_opts *o, int lfd)
 			 * the frontends notice nothing. Our socket files are
 			 * its now.
 			 */
+			/* Each journal stays, for the successor to attach (its lock goes with us).
+			 */
+			for (struct daemon *d = g.conns; d; d = d->next)
+				state_close(d->conn.st, true);
 			upgrade_notify_main_pid(peer);
 			vaccel_info("upgrade: %u connections handed over to pid %d: exiting", n,
 				    peer);
@@ -713,7 +769,7 @@ static int handover_in(struct daemon_opts *o)
 	struct daemon **v = NULL;
 	int c, lfd = -1, ctl = -1, n, got = 0, ret;
 
-	c = upgrade_connect(o->socket_path, o->queues);
+	c = upgrade_connect(o);
 	if (c < 0) {
 		vaccel_error("--upgrade: no daemon to take over from at %s%s: %s", o->socket_path,
 			     UPGRADE_SUFFIX, strerror(-c));
@@ -731,6 +787,8 @@ static int handover_in(struct daemon_opts *o)
 		ret = upgrade_ready(c);
 	if (!ret)
 		ret = upgrade_wait_commit(c);
+	if (!ret)
+		upgrade_wait_gone(c); /* its journals are ours to attach then */
 	close(c);
 	if (ret) {
 		vaccel_error("--upgrade: the handover failed (%s): the running daemon serves on",

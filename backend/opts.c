@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 #include <linux/virtio_accel.h>
 
@@ -74,6 +77,7 @@ enum {
 	OPT_CAPS,
 	OPT_EXEC_ALLOW,
 	OPT_EXEC_UPLOAD,
+	OPT_STATE_DIR,
 	OPT_HELP,
 	OPT_UPGRADE,
 	OPT_NUM, /* num_opts[i] is OPT_NUM + i */
@@ -85,6 +89,7 @@ static const struct option fixed_opts[] = {
     {"print-capabilities", no_argument, NULL, OPT_CAPS},
     {"exec-allow", required_argument, NULL, OPT_EXEC_ALLOW},
     {"allow-exec-upload", no_argument, NULL, OPT_EXEC_UPLOAD},
+    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {"help", no_argument, NULL, OPT_HELP},
     {"upgrade", no_argument, NULL, OPT_UPGRADE},
 };
@@ -99,13 +104,10 @@ void opts_usage(const char *prog)
 	       "  --socket-path=PATH        listen on this unix socket; each frontend that\n"
 	       "                            connects gets its own device state and threads\n"
 	       "  --fd=N                    use inherited socket fd N (listening or connected)\n"
-	       "  --upgrade                 take over from the daemon running on --socket-path:\n"
-	       "                            its listening socket and live connections (and\n"
-	       "                            their sessions) move here and it exits; the VMs see\n"
-	       "                            only latency. Give the same options as it had.\n"
-	       "                            Sending SIGHUP to a daemon starts its successor\n"
-	       "                            this way (systemctl reload). Control socket:\n"
-	       "                            PATH" UPGRADE_SUFFIX " (owner only)\n"
+	       "  --upgrade                 take over from the daemon on --socket-path (give\n"
+	       "                            the same options): its socket, live connections\n"
+	       "                            and sessions move here, VMs see no error; SIGHUP\n"
+	       "                            starts this (control socket PATH" UPGRADE_SUFFIX ")\n"
 	       "  --print-capabilities      print the backend capabilities as JSON and exit\n"
 	       "  --exec-allow=E[:E...]     host libraries EXEC may load (none by default). An\n"
 	       "                            entry with a '/' is an absolute path: a file, or a\n"
@@ -115,7 +117,16 @@ void opts_usage(const char *prog)
 	       "                            exactly that name, which the host plugin resolves\n"
 	       "                            itself. Either way only functions the library itself\n"
 	       "                            defines may be called.\n"
-	       "  --allow-exec-upload       allow EXEC_WITH_RESOURCE (runs guest-uploaded code)\n",
+	       "  --allow-exec-upload       allow EXEC_WITH_RESOURCE (runs guest-uploaded code)\n"
+	       "  --state-dir=DIR           journal each frontend's sessions and resources\n"
+	       "                            (resource files included) in a subdirectory of DIR\n"
+	       "                            named after the socket, so that a daemon started\n"
+	       "                            again with the same DIR and socket restores them,\n"
+	       "                            with the same ids, when the VM reconnects (one\n"
+	       "                            frontend per socket at a time; disk use per VM is\n"
+	       "                            bounded by --max-upload-bytes and the counts). The\n"
+	       "                            subdirectory goes when the frontend disconnects;\n"
+	       "                            a crash or SIGTERM keeps it. Default: none\n",
 	       prog);
 	for (size_t i = 0; i < ARRAY_SIZE(num_opts); i++) {
 		const struct num_opt *n = &num_opts[i];
@@ -230,6 +241,42 @@ fail:
 	return -1;
 }
 
+/*
+ * --state-dir: the directory exists (it is created, 0700, if its parent
+ * does) and is a directory; the frontend's subdirectory is named after the
+ * socket (--fd: after the socket's bound path, if any).
+ */
+static int state_dir_check(struct daemon_opts *o)
+{
+	struct sockaddr_un sa;
+	socklen_t len = sizeof(sa);
+	const char *sock = o->socket_path;
+	struct stat sb;
+
+	if (mkdir(o->state_dir, 0700) && errno != EEXIST) {
+		fprintf(stderr, "vhost-user-accel: --state-dir: cannot create %s: %s\n",
+			o->state_dir, strerror(errno));
+		return -1;
+	}
+	if (stat(o->state_dir, &sb) || !S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "vhost-user-accel: --state-dir: %s is not a directory\n",
+			o->state_dir);
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	if (!sock && !getsockname(o->fd, (struct sockaddr *)&sa, &len) &&
+	    sa.sun_family == AF_UNIX && len > offsetof(struct sockaddr_un, sun_path) &&
+	    sa.sun_path[0]) {
+		sa.sun_path[sizeof(sa.sun_path) - 1] = '\0';
+		sock = sa.sun_path;
+	}
+	if (state_subdir_name(o->state_name, sizeof(o->state_name), sock)) {
+		fprintf(stderr, "vhost-user-accel: --state-dir: no name for this socket\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* Defaults that follow other options, and checks between options, once all are read. */
 static int opts_check(struct daemon_opts *o)
 {
@@ -255,7 +302,7 @@ static int opts_check(struct daemon_opts *o)
 				"daemon's)\n");
 		return -1;
 	}
-	return 0;
+	return o->state_dir ? state_dir_check(o) : 0;
 }
 
 int opts_parse(struct daemon_opts *o, int argc, char **argv)
@@ -298,6 +345,13 @@ int opts_parse(struct daemon_opts *o, int argc, char **argv)
 			break;
 		case OPT_EXEC_UPLOAD:
 			o->allow_exec_upload = true;
+			break;
+		case OPT_STATE_DIR:
+			if (!*optarg) {
+				fprintf(stderr, "vhost-user-accel: --state-dir: empty path\n");
+				return -1;
+			}
+			o->state_dir = optarg;
 			break;
 		case OPT_HELP:
 			o->help = true;

@@ -38,6 +38,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,7 @@ struct upg_hello {
 	struct upg_hdr h;
 	uint32_t version;
 	uint32_t queues;
+	char state_dir[PATH_MAX]; /* --state-dir, "" for none; NUL-terminated */
 };
 
 struct upg_state {
@@ -77,10 +79,14 @@ struct upg_state {
 	uint32_t pad;
 };
 
+#define UPG_CONN_JOURNAL 1u /* the sessions and resources are in the state journal */
+
 struct upg_conn {
 	struct upg_hdr h;
 	uint32_t id; /* the sender's, for the log */
-	uint32_t nsess;
+	uint32_t flags;
+	uint32_t nsess; /* SESS records that follow (0 with a journal) */
+	uint32_t pad;
 	uint64_t last_id[CONN_KINDS];
 	struct vhu_handover vhu;
 };
@@ -282,7 +288,13 @@ int upgrade_listen(const char *sock)
 
 /* ------------------------------------------------------- the daemon leaving */
 
-int upgrade_accept(int ctl, unsigned queues, int *peer)
+/* Two --state-dir settings agree (NULL and "" both mean none). */
+static bool same_dir(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+int upgrade_accept(int ctl, const struct daemon_opts *o, int *peer)
 {
 	union upg_any *rec = calloc(1, sizeof(*rec));
 	size_t len;
@@ -300,11 +312,20 @@ int upgrade_accept(int ctl, unsigned queues, int *peer)
 	if (!ret)
 		ret = upg_recv(c, UPG_HELLO, rec, sizeof(*rec), &len, NULL, 0, &nfds);
 	if (!ret && (len != sizeof(rec->hello) || rec->hello.version != UPG_VERSION ||
-		     rec->hello.queues != queues)) {
+		     rec->hello.queues != o->queues ||
+		     !memchr(rec->hello.state_dir, 0, sizeof(rec->hello.state_dir)))) {
 		vaccel_warn("upgrade: the successor (pid %d) is incompatible: protocol %u, %u "
 			    "queues (here: %u, %u); start it with the same --queues",
 			    pid, len == sizeof(rec->hello) ? rec->hello.version : 0,
-			    len == sizeof(rec->hello) ? rec->hello.queues : 0, UPG_VERSION, queues);
+			    len == sizeof(rec->hello) ? rec->hello.queues : 0, UPG_VERSION,
+			    o->queues);
+		ret = -EPROTO;
+	}
+	/* Our journals move with the connections: the successor must read the same ones. */
+	if (!ret && o->state_dir && !same_dir(o->state_dir, rec->hello.state_dir)) {
+		vaccel_warn("upgrade: the successor (pid %d) has --state-dir '%s', ours is '%s': "
+			    "start it with the same options",
+			    pid, rec->hello.state_dir, o->state_dir);
 		ret = -EPROTO;
 	}
 	if (ret) {
@@ -325,7 +346,8 @@ int upgrade_accept(int ctl, unsigned queues, int *peer)
 int upgrade_check(struct daemon *d)
 {
 	uint64_t last[CONN_KINDS];
-	int n = conn_export(&d->conn, NULL, 0, last);
+	/* With a journal the successor restores everything from it; else sessions only. */
+	int n = d->conn.st ? 0 : conn_export(&d->conn, NULL, 0, last);
 
 	if (n < 0) {
 		vaccel_warn("upgrade refused: connection %u holds resources (not carried by a "
@@ -359,6 +381,10 @@ int upgrade_send_conn(int c, struct daemon *d)
 		return -ENOMEM;
 	rec->conn.id = d->id;
 	n = conn_export(&d->conn, NULL, 0, rec->conn.last_id);
+	if (d->conn.st) {
+		rec->conn.flags = UPG_CONN_JOURNAL;
+		n = 0; /* the journal holds them, resources included */
+	}
 	ret = n < 0 ? n : vhu_dev_export(d->dev, &rec->conn.vhu, fds + 1, &nfds);
 	if (!ret) {
 		fds[0] = d->fd;
@@ -424,26 +450,32 @@ int upgrade_finish(int c, bool commit)
 
 /* -------------------------------------------------------- the successor */
 
-int upgrade_connect(const char *sock, unsigned queues)
+int upgrade_connect(const struct daemon_opts *o)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct upg_hello hello = {.version = UPG_VERSION, .queues = queues};
+	struct upg_hello *hello = calloc(1, sizeof(*hello));
 	int c, ret;
 
-	if (upgrade_path(sock, sa.sun_path, sizeof(sa.sun_path)))
+	if (!hello)
+		return -ENOMEM;
+	hello->version = UPG_VERSION;
+	hello->queues = o->queues;
+	if (o->state_dir)
+		snprintf(hello->state_dir, sizeof(hello->state_dir), "%s", o->state_dir);
+	if (upgrade_path(o->socket_path, sa.sun_path, sizeof(sa.sun_path))) {
+		free(hello);
 		return -ENAMETOOLONG;
-	c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (c < 0)
-		return -errno;
-	set_timeouts(c);
-	if (connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		ret = -errno;
-		close(c);
-		return ret;
 	}
-	ret = peer_ok(c);
+	c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (c < 0) {
+		free(hello);
+		return -errno;
+	}
+	set_timeouts(c);
+	ret = connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : peer_ok(c);
 	if (ret >= 0)
-		ret = upg_send(c, UPG_HELLO, &hello, sizeof(hello), NULL, 0);
+		ret = upg_send(c, UPG_HELLO, hello, sizeof(*hello), NULL, 0);
+	free(hello);
 	if (ret < 0) {
 		close(c);
 		return ret;
@@ -536,7 +568,10 @@ int upgrade_recv_conn(int c, struct daemon_opts *o, struct daemon **out)
 	ret = upg_recv(c, UPG_CONN, rec, sizeof(*rec), &len, fds, UPG_CONN_FDS, &nfds);
 	if (ret)
 		goto free_rec;
-	if (len != sizeof(rec->conn) || nfds < 1 || !sock_is(fds[0], SOCK_STREAM, false)) {
+	if (len != sizeof(rec->conn) || nfds < 1 || !sock_is(fds[0], SOCK_STREAM, false) ||
+	    rec->conn.flags & ~UPG_CONN_JOURNAL || rec->conn.last_id[CONN_SESS] >= UINT64_MAX / 2 ||
+	    rec->conn.last_id[CONN_RES] >= UINT64_MAX / 2 ||
+	    ((rec->conn.flags & UPG_CONN_JOURNAL) && (rec->conn.nsess || !o->state_dir))) {
 		vaccel_error("upgrade: bad connection record (%zu bytes, %u fds)", len, nfds);
 		close_all(fds, nfds);
 		ret = -EPROTO;
@@ -555,17 +590,16 @@ int upgrade_recv_conn(int c, struct daemon_opts *o, struct daemon **out)
 			     rec->conn.id, strerror(-ret));
 		goto free_daemon;
 	}
+	d->imported = true;
+	d->imported_journal = rec->conn.flags & UPG_CONN_JOURNAL;
 	/* rec is reused for the session records: keep what the log and the counters need. */
 	id = rec->conn.id;
 	nsess = rec->conn.nsess;
 	memcpy(last, rec->conn.last_id, sizeof(last));
 	ret = recv_sessions(c, d, nsess, rec);
-	if (!ret && conn_set_last_ids(&d->conn, last)) {
-		vaccel_error("upgrade: bad id counters");
-		ret = -EPROTO;
-	}
 	if (ret)
 		goto free_daemon;
+	conn_set_last_ids(&d->conn, last[CONN_SESS], last[CONN_RES]);
 	vaccel_info("upgrade: took over connection %u of the previous daemon (%u sessions)", id,
 		    nsess);
 	*out = d;
@@ -584,6 +618,16 @@ int upgrade_ready(int c)
 	struct upg_hdr h;
 
 	return upg_send(c, UPG_READY, &h, sizeof(h), NULL, 0);
+}
+
+void upgrade_wait_gone(int c)
+{
+	struct upg_hdr h;
+	size_t len;
+	unsigned nfds;
+
+	/* The predecessor sends nothing more: EOF when it has left (or the timeout). */
+	upg_recv(c, UPG_ABORT, &h, sizeof(h), &len, NULL, 0, &nfds);
 }
 
 int upgrade_wait_commit(int c)

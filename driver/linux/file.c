@@ -287,17 +287,19 @@ out:
 }
 
 /**
- * virtaccel_own_sweep - destroy the file's sessions before a device reset
+ * virtaccel_own_sweep - end the file's ids, destroying its sessions first
  * @vf: the file
  * @epoch: the epoch that ends; the file moves to the next one
+ * @destroy: send DESTROYs (before a reset); false when the device holds none
+ *	of them (a new backend that restored nothing)
  */
-void virtaccel_own_sweep(struct virtaccel_file *vf, u64 epoch)
+void virtaccel_own_sweep(struct virtaccel_file *vf, u64 epoch, bool destroy)
 {
 	struct virtaccel_id *id;
 	unsigned int bkt;
 
 	mutex_lock(&vf->lock);
-	if (vf->epoch == epoch)
+	if (destroy && vf->epoch == epoch)
 		hash_for_each(vf->sessions, bkt, id, node)
 			virtaccel_send_destroy(vf->va, id->session);
 	virtaccel_forget_all(vf);

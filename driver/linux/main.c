@@ -208,10 +208,11 @@ static long virtaccel_left(unsigned long deadline)
 }
 
 /*
- * Move every open file to the next epoch: each destroys its sessions (unless
- * the queues are dead already, then nothing is sent) and forgets its ids.
+ * Move every open file to the next epoch: each destroys its sessions (if
+ * @destroy, and unless the queues are dead already, then nothing is sent) and
+ * forgets its ids.
  */
-static void virtaccel_next_epoch(struct virtaccel *va)
+static void virtaccel_next_epoch(struct virtaccel *va, bool destroy)
 {
 	struct virtaccel_file *vf;
 	u64 epoch;
@@ -221,7 +222,7 @@ static void virtaccel_next_epoch(struct virtaccel *va)
 	/* From here on no request checked in the old epoch is sent (queue.c). */
 	WRITE_ONCE(va->epoch, epoch + 1);
 	list_for_each_entry(vf, &va->files, node)
-		virtaccel_own_sweep(vf, epoch);
+		virtaccel_own_sweep(vf, epoch, destroy);
 	mutex_unlock(&va->files_lock);
 }
 
@@ -240,7 +241,8 @@ static void virtaccel_sweep(struct virtaccel *va)
 	struct virtaccel_req *req, *tmp;
 	LIST_HEAD(creating);
 
-	virtaccel_next_epoch(va);
+	virtaccel_next_epoch(va, true);
+	WRITE_ONCE(va->resume_pending, false);
 
 	spin_lock_irq(&va->creating_lock);
 	list_for_each_entry(req, &va->creating, creating) {
@@ -268,9 +270,11 @@ static void virtaccel_sweep(struct virtaccel *va)
 /*
  * Stop the device and fail what it held; remove() and freeze(). A reset
  * for a lost backend (restart_work) sends no DESTROY: there is nobody to
- * receive it. The files' ids still end with it: a new backend numbers its
- * sessions afresh, and an old id must not name another process's session
- * (the ioctl then fails with -EPERM).
+ * receive it. The files' ids outlive it only if the new backend restored
+ * them: resume_work asks it before any request from user space goes out;
+ * if it did not, the ids end then (a new backend numbers its sessions
+ * afresh, and an old id must not name another process's session: the ioctl
+ * then fails with -EPERM).
  */
 static void virtaccel_teardown(struct virtaccel *va)
 {
@@ -286,7 +290,7 @@ static void virtaccel_teardown(struct virtaccel *va)
 	/* Fail new submissions and wait out the ones adding to a ring. */
 	virtaccel_queues_kill(va);
 	if (restart)
-		virtaccel_next_epoch(va);
+		WRITE_ONCE(va->resume_pending, true);
 	if (!va->have_vqs)
 		return;
 	/* After the reset the device no longer writes guest memory. */
@@ -305,6 +309,11 @@ static void virtaccel_update_presence(struct virtaccel *va)
 
 	virtio_cread_le(va->vdev, struct virtio_accel_config, status, &status);
 	away = status & VIRTIO_ACCEL_CONFIG_S_BACKEND_AWAY;
+	if (!away && READ_ONCE(va->resume_pending)) {
+		/* Back after a restart: first learn whether the ids survived. */
+		queue_work(virtaccel_wq, &va->resume_work);
+		return;
+	}
 	if (away == READ_ONCE(va->away))
 		return;
 	WRITE_ONCE(va->away, away);
@@ -317,6 +326,68 @@ static void virtaccel_update_presence(struct virtaccel *va)
 }
 
 static void virtaccel_config_changed(struct virtio_device *vdev);
+
+/*
+ * Ask the device whether it kept every session and resource through the
+ * restart (RESUME, spec §4.2): *kept is true only for an explicit yes. An
+ * internal request (it goes out while user requests still wait), waited for
+ * at most VIRTACCEL_SWEEP_MS. Return: 0 or why there is no answer.
+ */
+static int virtaccel_ask_resume(struct virtaccel *va, bool *kept)
+{
+	struct virtio_accel_ioc_req ir = { .code = VIRTIO_ACCEL_C_RESUME };
+	struct virtaccel_req *req;
+	int ret;
+
+	*kept = false;
+	req = virtaccel_req_create(va, &ir);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	req->internal = true;
+	ret = virtaccel_chain_build(req);
+	if (!ret)
+		ret = virtaccel_submit(va, req);
+	if (!ret && !wait_event_timeout(req->done_wq, virtaccel_req_done(req),
+					msecs_to_jiffies(VIRTACCEL_SWEEP_MS)))
+		ret = -ETIMEDOUT;
+	if (!ret)
+		ret = req->error;
+	if (!ret && !req->answered)
+		ret = -EIO;
+	/* A device without RESUME answers NOTSUPP: nothing kept. */
+	if (!ret)
+		*kept = req->ans.status == VIRTIO_ACCEL_S_OK && req->ans.id == 1;
+	virtaccel_req_put(req);
+	return ret;
+}
+
+/*
+ * A backend is there again after a restart: keep the files' ids if it
+ * restored them, else end them (nothing to destroy: it holds none). Then let
+ * the waiting requests go. If the backend went again meanwhile, the next
+ * restart asks anew.
+ */
+static void virtaccel_resume_work(struct work_struct *work)
+{
+	struct virtaccel *va = container_of(work, struct virtaccel, resume_work);
+	bool kept;
+	int ret;
+
+	if (!READ_ONCE(va->resume_pending) || READ_ONCE(va->restarting))
+		return;
+	ret = virtaccel_ask_resume(va, &kept);
+	if (READ_ONCE(va->restarting) || READ_ONCE(va->dead))
+		return;
+	if (ret)
+		dev_warn(&va->vdev->dev, "no answer to RESUME (%d): ending sessions\n", ret);
+	if (!kept)
+		virtaccel_next_epoch(va, false);
+	dev_info(&va->vdev->dev, "host backend %s\n",
+		 kept ? "restored its state: sessions and resources kept"
+		      : "has no state from before: sessions and resources ended");
+	WRITE_ONCE(va->resume_pending, false);
+	virtaccel_update_presence(va);
+}
 
 #ifdef CONFIG_PM_SLEEP
 /*
@@ -335,6 +406,7 @@ static int virtaccel_freeze(struct virtio_device *vdev)
 	 */
 	if (current_work() != &va->restart_work) {
 		cancel_work_sync(&va->restart_work);
+		cancel_work_sync(&va->resume_work);
 		WRITE_ONCE(va->restarting, false);
 	}
 	virtaccel_teardown(va);
@@ -431,6 +503,7 @@ static int virtaccel_probe(struct virtio_device *vdev)
 	init_waitqueue_head(&va->internal_wq);
 	init_waitqueue_head(&va->backend_wq);
 	INIT_WORK(&va->restart_work, virtaccel_restart_work);
+	INIT_WORK(&va->resume_work, virtaccel_resume_work);
 	vdev->priv = va;
 	ret = init_srcu_struct(&va->srcu);
 	if (ret) {
@@ -496,6 +569,7 @@ static void virtaccel_remove(struct virtio_device *vdev)
 	unregister_reboot_notifier(&va->reboot_nb);
 	virtaccel_deregister_nodes(va);
 	cancel_work_sync(&va->restart_work);
+	cancel_work_sync(&va->resume_work);
 	WRITE_ONCE(va->restarting, false);
 	virtaccel_teardown(va);
 	ida_free(&virtaccel_ida, va->index);

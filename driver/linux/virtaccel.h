@@ -109,13 +109,18 @@ struct virtaccel {
 	 * The host backend is gone (config status BACKEND_AWAY, or the device
 	 * asked for a reset): user requests wait on backend_wq, at most
 	 * backend_wait_ms, then fail with -ESHUTDOWN. restart_work resets the
-	 * device without sending a DESTROY (the backend is gone), ends the
-	 * files' ids, and fails what the rings held with -ESHUTDOWN.
+	 * device without sending a DESTROY (the backend is gone) and fails what
+	 * the rings held with -ESHUTDOWN; the files keep their ids, pending a
+	 * decision: once a backend is there, resume_work asks it (RESUME, spec
+	 * §4.2) whether it restored them, and ends them if not. Only then does
+	 * away clear.
 	 */
 	bool away;
-	bool restarting; /* restart_work is resetting: teardown sends nothing */
+	bool restarting;     /* restart_work is resetting: teardown sends nothing */
+	bool resume_pending; /* ids kept since a restart, not yet confirmed */
 	wait_queue_head_t backend_wq;
 	struct work_struct restart_work;
+	struct work_struct resume_work;
 
 	/*
 	 * Open files, and the epoch their ids belong to. remove() and suspend
@@ -310,7 +315,7 @@ void virtaccel_own_untake(struct virtaccel_file *vf, const struct virtaccel_req 
 			  struct hlist_head *taken, bool sent);
 int virtaccel_own_commit(struct virtaccel_file *vf, const struct virtaccel_req *req,
 			 struct virtaccel_id **spare);
-void virtaccel_own_sweep(struct virtaccel_file *vf, u64 epoch);
+void virtaccel_own_sweep(struct virtaccel_file *vf, u64 epoch, bool destroy);
 void virtaccel_own_release(struct virtaccel_file *vf);
 
 /* chardev.c */

@@ -160,7 +160,7 @@ int wire_decode(struct wire_req *req, const struct iovec *riov, unsigned nr_riov
 	if (req->read_bytes > lim->max_request_bytes ||
 	    req->write_bytes > lim->max_request_bytes - req->read_bytes)
 		st = VIRTIO_ACCEL_S_NOSPACE;
-	else if (req->code < VIRTIO_ACCEL_C_CREATE_SESSION || req->code > VIRTIO_ACCEL_C_GENOP)
+	else if (req->code < VIRTIO_ACCEL_C_CREATE_SESSION || req->code > VIRTIO_ACCEL_C_RESUME)
 		st = VIRTIO_ACCEL_S_NOTSUPP;
 	else if (reserved0 || reserved1)
 		st = VIRTIO_ACCEL_S_BADMSG;

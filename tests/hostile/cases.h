@@ -50,6 +50,9 @@ HCASE(stats_per_connection, PLAIN, "")
 HCASE(poll_mode_idle, PLAIN, "--poll-us=500 --workers-per-queue=3")
 HCASE(sigterm, NOOP, "")
 HCASE(cli, NONE, "")
+/* The state journal across a daemon restart (cases_state.c). */
+HCASE(state_restart_keeps_ids, NONE, "")
+HCASE(resume_without_state, NOOP, "")
 /* Host code the guest names (cases_exec.c). */
 HCASE(exec_policy, NOOP, "")
 HCASE(exec_symbol_outside_library, EXEC, "")

@@ -107,7 +107,7 @@ static int send_nw(struct blk *k, size_t wlen, unsigned nw, int *used)
 
 void hcase_unknown_codes(void **state)
 {
-	uint16_t codes[] = {0, 6, 7, 100, 0xffff};
+	uint16_t codes[] = {0, VIRTIO_ACCEL_C_RESUME + 1, VIRTIO_ACCEL_C_RESUME + 2, 100, 0xffff};
 
 	(void)state;
 	for (unsigned i = 0; i < ARRAY_SIZE(codes); i++) {

@@ -6,7 +6,8 @@
  * every request runs exactly once (the old and the new daemon's counts of
  * the session's ops add up to the guest's), the old daemon exits 0 and
  * the new one serves on. A successor that does not fit (other --queues)
- * is refused and the running daemon serves on.
+ * is refused and the running daemon serves on. With --state-dir the
+ * sessions and resources move with the journal.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -52,6 +53,8 @@ static int group_teardown(void **state)
 	(void)state;
 	vaccel_cleanup();
 	if (successor > 0) {
+		/* Gone as a frontend first (its journal with it), then stopped. */
+		td_log_wait(&daemon_, "frontend disconnected", 1, 5000);
 		kill(successor, SIGTERM);
 		for (int i = 0; i < 50 && kill(successor, 0) == 0; i++)
 			td_sleep_ms(100);
@@ -208,13 +211,83 @@ static void test_upgrade_under_load(void **state)
 			 before, after, ok + 1);
 }
 
+/* ------------------------------------------------ with a state journal */
+
+static char state_dir[] = "/tmp/tr-upgrade-state-XXXXXX";
+
+static int journal_setup(void **state)
+{
+	static char opt[64];
+	static const char *extra[] = {"--queues=2", opt, NULL};
+	struct td_opts o = {.plugin = TR_NOOP_PLUGIN, .args = extra, .log_level = 3};
+
+	(void)state;
+	successor = 0;
+	if (!mkdtemp(state_dir))
+		return -1;
+	snprintf(opt, sizeof(opt), "--state-dir=%s", state_dir);
+	if (td_start(&daemon_, TR_DAEMON, &o))
+		return -1;
+	return tr_guest_bootstrap(&daemon_, TR_VIRTIO_PLUGIN) ? -1 : 0;
+}
+
+static int journal_teardown(void **state)
+{
+	group_teardown(state);
+	/* The frontend left: the journal's directory went with it; ours is empty. */
+	return rmdir(state_dir) ? -1 : 0;
+}
+
+/*
+ * With --state-dir the sessions and resources move with the journal: a
+ * resource registered before the upgrade is still known after it (its
+ * unregistration is accepted) and the session runs on.
+ */
+static void test_upgrade_with_journal(void **state)
+{
+	static struct vaccel_session s;
+	static struct vaccel_resource res;
+	char *log, *p;
+	long t0;
+
+	(void)state;
+	assert_int_equal(vaccel_session_init(&s, VACCEL_PLUGIN_REMOTE), VACCEL_OK);
+	assert_int_equal(vaccel_resource_init(&res, TR_MYTESTLIB, VACCEL_RESOURCE_LIB), VACCEL_OK);
+	assert_int_equal(vaccel_resource_register(&res, &s), VACCEL_OK);
+	assert_int_equal(vaccel_noop(&s), VACCEL_OK);
+	kill(daemon_.pid, SIGHUP);
+	assert_true(
+	    td_log_wait(&daemon_, "restored from the journal after the handover", 1, 20000));
+	t0 = td_now_ms();
+	while (td_alive(&daemon_) && td_now_ms() - t0 < 10000)
+		td_sleep_ms(20);
+	assert_false(td_alive(&daemon_));
+	log = td_log_read(&daemon_);
+	p = log ? strstr(log, "successor pid ") : NULL;
+	if (p)
+		successor = (pid_t)atoi(p + strlen("successor pid "));
+	free(log);
+	assert_true(successor > 0);
+	assert_int_equal(vaccel_noop(&s), VACCEL_OK);
+	assert_int_equal(vaccel_resource_unregister(&res, &s), VACCEL_OK);
+	assert_int_equal(vaccel_resource_release(&res), VACCEL_OK);
+	assert_int_equal(vaccel_session_release(&s), VACCEL_OK);
+	assert_int_equal(td_log_count(&daemon_, "could not be restored"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_refused_successor),
 	    cmocka_unit_test(test_upgrade_under_load),
 	};
+	const struct CMUnitTest journal_tests[] = {
+	    cmocka_unit_test(test_upgrade_with_journal),
+	};
+	int failed;
 
 	alarm(300);
-	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
+	failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
+	failed += cmocka_run_group_tests(journal_tests, journal_setup, journal_teardown);
+	return td_finish(failed);
 }

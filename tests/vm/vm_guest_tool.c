@@ -7,6 +7,13 @@
  *   vm-guest-tool noops - <n>               n noops on one session, every one must
  *                                           succeed; "noops: K done" every 500
  *                                           (the daemon-upgrade check waits for it)
+ *   vm-guest-tool persist <host_lib> <lib>  one session and one uploaded resource
+ *                                           (lib) kept across two daemon restarts
+ *                                           (docs/restart.md): round 0 runs every op;
+ *                                           after /tmp/persist.go exists, round 1;
+ *                                           then a 20 s op that must fail with the
+ *                                           restart error; round 2. The ids are
+ *                                           printed each round and must not change.
  * Exit status 0 on success; the first difference is reported.
  */
 #include <inttypes.h>
@@ -15,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <vaccel.h>
 
 static void *map(size_t len)
@@ -107,6 +115,86 @@ static int noops(struct vaccel_session *sess, long n)
 	return ok == n && !failed ? 0 : 1;
 }
 
+/* noop, exec of a host library, exec of the uploaded resource: each must work. */
+static int round_all(struct vaccel_session *sess, struct vaccel_resource *res, const char *lib,
+		     int round)
+{
+	int32_t in = 10, out = 0;
+	struct vaccel_arg read[] = {{.buf = &in, .size = sizeof(in), .type = VACCEL_ARG_INT32}};
+	struct vaccel_arg write[] = {{.buf = &out, .size = sizeof(out), .type = VACCEL_ARG_INT32}};
+	int ret;
+
+	printf("round %d: session %" PRIu64 " (remote %" PRIu64 "), resource remote %" PRIu64 "\n",
+	       round, (uint64_t)sess->id, (uint64_t)sess->remote_id, (uint64_t)res->remote_id);
+	ret = vaccel_noop(sess);
+	if (ret) {
+		printf("round %d: noop: %d\n", round, ret);
+		return 1;
+	}
+	ret = vaccel_exec(sess, lib, "mytestfunc", read, 1, write, 1);
+	if (ret || out != 20) {
+		printf("round %d: exec: %d (output %d, expected 20)\n", round, ret, out);
+		return 1;
+	}
+	out = 0;
+	ret = vaccel_exec_with_resource(sess, res, "mytestfunc", read, 1, write, 1);
+	if (ret || out != 20) {
+		printf("round %d: exec_with_resource: %d (output %d, expected 20)\n", round, ret,
+		       out);
+		return 1;
+	}
+	printf("round %d: ok\n", round);
+	fflush(stdout);
+	return 0;
+}
+
+static int persist(struct vaccel_session *sess, const char *hostlib, const char *lib)
+{
+	struct vaccel_resource res;
+	uint64_t sid, rid;
+	int32_t ms = 20000, out = 0;
+	struct vaccel_arg read[] = {{.buf = &ms, .size = sizeof(ms), .type = VACCEL_ARG_INT32}};
+	struct vaccel_arg write[] = {{.buf = &out, .size = sizeof(out), .type = VACCEL_ARG_INT32}};
+	int ret = 1, i;
+
+	if (vaccel_resource_init(&res, lib, VACCEL_RESOURCE_LIB) ||
+	    vaccel_resource_register(&res, sess)) {
+		fprintf(stderr, "persist: cannot register %s\n", lib);
+		return 1;
+	}
+	sid = sess->remote_id;
+	rid = res.remote_id;
+	if (round_all(sess, &res, hostlib, 0))
+		goto out;
+	/* The host kills the daemon and starts a new one (idle), then says go. */
+	for (i = 0; i < 3000 && access("/tmp/persist.go", F_OK); i++)
+		usleep(100000);
+	if (round_all(sess, &res, hostlib, 1))
+		goto out;
+	/* The daemon dies under this one: it fails, and is not run again. */
+	printf("persist: calling mytestfunc_sleep(%d)\n", ms);
+	fflush(stdout);
+	ret = vaccel_exec(sess, hostlib, "mytestfunc_sleep", read, 1, write, 1);
+	printf("persist: long op: ret %d (VACCEL_EAGAIN is %d)\n", ret, VACCEL_EAGAIN);
+	if (ret != VACCEL_EAGAIN) {
+		ret = 1;
+		goto out;
+	}
+	ret = round_all(sess, &res, hostlib, 2);
+	if (!ret && ((uint64_t)sess->remote_id != sid || (uint64_t)res.remote_id != rid)) {
+		printf("persist: ids changed: session %" PRIu64 " -> %" PRIu64 ", resource %" PRIu64
+		       " -> %" PRIu64 "\n",
+		       sid, (uint64_t)sess->remote_id, rid, (uint64_t)res.remote_id);
+		ret = 1;
+	}
+out:
+	vaccel_resource_unregister(&res, sess);
+	vaccel_resource_release(&res);
+	if (!ret)
+		printf("persist: same session and resource through both restarts: ok\n");
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct vaccel_session sess;
@@ -116,9 +204,17 @@ int main(int argc, char **argv)
 
 	if (argc != 4) {
 		fprintf(stderr,
-			"Usage: %s bigarg <host_lib> <MiB> | sleep <host_lib> <ms> | noops - <n>\n",
+			"Usage: %s bigarg <host_lib> <MiB> | sleep <host_lib> <ms> | noops - <n> | "
+			"persist <host_lib> <lib>\n",
 			argv[0]);
 		return 2;
+	}
+	if (!strcmp(argv[1], "persist")) {
+		if (vaccel_session_init(&sess, 0))
+			return 1;
+		ret = persist(&sess, argv[2], argv[3]);
+		vaccel_session_release(&sess);
+		return ret;
 	}
 	/* MiB for bigarg, milliseconds for sleep (mytestfunc_sleep takes up to 600 s), a count. */
 	n = strtol(argv[3], &end, 10);

@@ -62,6 +62,14 @@ enum virtio_accel_code {
 	VIRTIO_ACCEL_C_REGISTER_RESOURCE = 3,
 	VIRTIO_ACCEL_C_UNREGISTER_RESOURCE = 4,
 	VIRTIO_ACCEL_C_GENOP = 5,
+	/*
+	 * Sent by the driver after it reset the device for a backend restart
+	 * (spec §4.2): no args; the response id is 1 when the device kept every
+	 * session and resource (same ids: the new backend restored them), 0
+	 * when none is kept. A device that does not know the code answers
+	 * NOTSUPP, which means 0.
+	 */
+	VIRTIO_ACCEL_C_RESUME = 6,
 };
 
 /* Response status byte (spec §7). */

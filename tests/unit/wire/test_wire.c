@@ -261,9 +261,9 @@ static void m_code0(struct flat *f)
 {
 	H(f)->code = 0;
 }
-static void m_code6(struct flat *f)
+static void m_code_next(struct flat *f)
 {
-	H(f)->code = htole16(6);
+	H(f)->code = htole16(VIRTIO_ACCEL_C_RESUME + 1);
 }
 static void m_codebig(struct flat *f)
 {
@@ -377,7 +377,7 @@ static void test_malformed(void **state)
 {
 	(void)state;
 	expect_status(m_code0, VIRTIO_ACCEL_S_NOTSUPP, true);
-	expect_status(m_code6, VIRTIO_ACCEL_S_NOTSUPP, true);
+	expect_status(m_code_next, VIRTIO_ACCEL_S_NOTSUPP, true);
 	expect_status(m_codebig, VIRTIO_ACCEL_S_NOTSUPP, true);
 	expect_status(m_res0, VIRTIO_ACCEL_S_BADMSG, true);
 	expect_status(m_res1, VIRTIO_ACCEL_S_BADMSG, true);

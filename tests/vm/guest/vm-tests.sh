@@ -283,6 +283,55 @@ backend_restart() {
 	return $rc
 }
 
+# Issue 14 item 2: one process keeps its session and uploaded resource across
+# two daemon restarts (the launcher passes --state-dir, so the new daemon
+# restores them): killed while idle, then while an op runs, which alone fails
+# with the restart error. Every other op works with the same ids.
+persist_across_restart() {
+	param=/sys/module/virtio_accel/parameters/backend_wait_ms
+	old=$(cat $param) rc=0
+	echo 60000 >$param || return 1
+	rm -f /tmp/persist.go
+	vm-guest-tool persist "$mylib" "$uplib" >/tmp/persist.out 2>&1 &
+	p=$!
+	wait_line() { # wait_line TEXT: up to 60 s for the tool to print it
+		i=0
+		while ! grep -q "$1" /tmp/persist.out && [ $i -lt 600 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		grep -q "$1" /tmp/persist.out || { echo "no '$1' from the tool"; return 1; }
+	}
+	if wait_line "round 0: ok"; then
+		n=$(restarts_seen)
+		daemon_ctl kill
+		wait_restart "$n" || rc=1
+		daemon_ctl start
+		touch /tmp/persist.go
+		if wait_line "calling mytestfunc_sleep"; then
+			sleep 1
+			n=$(restarts_seen)
+			daemon_ctl kill
+			wait_restart "$n" || rc=1
+			daemon_ctl start
+		else
+			rc=1
+		fi
+	else
+		rc=1
+	fi
+	wait "$p"
+	st=$?
+	cat /tmp/persist.out
+	echo "tool exit status $st"
+	[ "$st" -eq 0 ] || rc=1
+	grep -q "round 2: ok" /tmp/persist.out || rc=1
+	grep -q 'long op: ret 11 ' /tmp/persist.out || rc=1
+	dmesg | grep 'virtio_accel' | tail -n 6
+	echo "$old" >$param
+	return $rc
+}
+
 on_bus() { # where the device virtio_accel drives sits; aarch64 guests (-M virt) must be on virtio-mmio
 	d="$(readlink -f /sys/bus/virtio/drivers/virtio_accel/virtio* 2>/dev/null | head -n 1)"
 	echo "virtio_accel device: ${d:-none}"
@@ -346,6 +395,8 @@ else
 		slow_device
 	check "daemon kill -9 under an op, away, restarted: bounded errors, then ops work" \
 		backend_restart
+	check "a process keeps its session and resource across daemon kill -9 (idle, under an op) and --state-dir restore" \
+		persist_across_restart
 	# The host harness answers this line with SIGUSR1 to the daemon, which then
 	# logs its live sessions: there must be none now.
 	echo "VMTEST-REPORT-NOW"
