@@ -17,6 +17,10 @@
  * Journal (--state-dir, state.c): when c->st is set, releasing an entry
  * removes its record, and unregistering removes the link's record.
  *
+ * Handover (upgrade.c): conn_export lists the sessions for a successor,
+ * conn_adopt lists them there under the same ids; entries taken over log
+ * their op count (genops) when released, so the two daemons' counts add up.
+ *
  * Quotas (--max-*): a new entry is reserved before its object is created,
  * so a guest over quota costs the host nothing; what an entry holds is
  * given back when it is released. Each quota is logged once per

@@ -8,18 +8,21 @@
  * and the two exchange records, one per message, in host byte order (one
  * host), each starting with struct upg_hdr:
  *
- *   successor -> daemon  HELLO   version, queues
+ *   successor -> daemon  HELLO   version, queues, state dir
  *   daemon -> successor  STATE   number of connections; fds: the listening
  *                                socket, the control socket
  *                        CONN    per connection: its vhost-user state
- *                                (struct vhu_handover), session count, id
- *                                counters; fds: the connection, then the
- *                                ones the vhu record names
+ *                                (struct vhu_handover), journal flag,
+ *                                session count, id counters; fds: the
+ *                                connection, then the ones the vhu record
+ *                                names
  *                        SESS    its sessions, UPG_SESS_CHUNK at a time
+ *                                (none with a journal)
  *   successor -> daemon  READY   everything imported and mapped; nothing
  *                                served yet
- *   daemon -> successor  COMMIT  the daemon leaves now: serve (or ABORT:
- *                                the daemon serves on, drop everything)
+ *   daemon -> successor  COMMIT  the daemon leaves now (EOF once gone):
+ *                                serve (or ABORT: the daemon serves on,
+ *                                drop everything)
  *
  * Before STATE the daemon has paused every connection (vhu_dev_pause:
  * requests in flight finish and are answered, nothing new is popped), so
@@ -31,10 +34,13 @@
  * Neither side trusts the other: every record is bounded (its exact size,
  * counts within the limits), every fd is checked for what it must be
  * (fstat / getsockopt), and the vhost-user state goes through
- * vhu_dev_import's own checks. Sessions: their ids and flags (the host
- * sessions are created anew: a session carries no state of its own);
- * resources are not carried yet, so a connection holding one refuses the
- * handover (the daemon serves on and logs why).
+ * vhu_dev_import's own checks. Sessions and resources: a connection with
+ * a state journal (--state-dir, state.c) sends none; the daemon closes the
+ * journal keeping it as it leaves and the successor attaches it (the
+ * hello makes sure both use the same directory). Without one, its sessions
+ * are sent (ids and flags: the host sessions are created anew, a session
+ * carries no state of its own) and a connection holding a resource refuses
+ * the handover (the daemon serves on and logs why).
  */
 #include <errno.h>
 #include <inttypes.h>
