@@ -17,6 +17,10 @@
  * Journal (--state-dir, state.c): when c->st is set, releasing an entry
  * removes its record, and unregistering removes the link's record.
  *
+ * Handover (upgrade.c): conn_export lists the sessions for a successor,
+ * conn_adopt lists them there under the same ids; entries taken over log
+ * their op count (genops) when released, so the two daemons' counts add up.
+ *
  * Quotas (--max-*): a new entry is reserved before its object is created,
  * so a guest over quota costs the host nothing; what an entry holds is
  * given back when it is released. Each quota is logged once per
@@ -262,6 +266,11 @@ static void free_entry(struct conn *c, struct conn_entry *e)
 {
 	int ret;
 
+	if (e->adopted)
+		vaccel_info("%s %" PRIu64 " (taken over at a handover) released: %" PRIu64
+			    " ops served by this daemon",
+			    kind_name[e->kind], e->id,
+			    __atomic_load_n(&e->genops, __ATOMIC_RELAXED));
 	state_forget(c->st, e->kind, e->id);
 	ret =
 	    e->kind == CONN_SESS ? hostrt_session_delete(e->sess) : hostrt_resource_delete(e->res);
@@ -508,6 +517,61 @@ void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
 unsigned conn_drop_orphans(struct conn *c)
 {
 	return drop_orphans(c, NULL);
+}
+
+/* ------------------------------------------------------------ handover */
+
+int conn_export(struct conn *c, struct conn_sess_rec *out, unsigned max, uint64_t *last_id)
+{
+	const struct conn_table *t = &c->tab[CONN_SESS];
+	int ret;
+
+	vaccel_lock(&c->lock);
+	ret = (int)t->nr;
+	if (c->tab[CONN_RES].nr || c->tab[CONN_RES].reserved || t->reserved)
+		ret = -EBUSY;
+	for (unsigned i = 0; ret >= 0 && i < t->nr; i++) {
+		const struct conn_entry *e = t->v[i];
+
+		if (e->dying || e->inflight) {
+			ret = -EBUSY;
+			break;
+		}
+		if (out && i < max) {
+			out[i].id = e->id;
+			out[i].flags = e->sess->hint;
+			out[i].pad = 0;
+			out[i].genops = __atomic_load_n(&e->genops, __ATOMIC_RELAXED);
+		}
+	}
+	for (int k = 0; k < CONN_KINDS; k++)
+		last_id[k] = c->tab[k].last_id;
+	vaccel_unlock(&c->lock);
+	return ret;
+}
+
+int conn_adopt(struct conn *c, uint64_t id, struct vaccel_session *sess)
+{
+	static const struct conn_charge none;
+	int ret;
+
+	if (!id || id >= UINT64_MAX / 2)
+		return -EINVAL;
+	ret = conn_reserve(c, CONN_SESS, &none);
+	if (!ret)
+		ret = conn_add_as(c, CONN_SESS, sess, &none, id);
+	if (!ret)
+		conn_mark_adopted(c);
+	return ret;
+}
+
+void conn_mark_adopted(struct conn *c)
+{
+	vaccel_lock(&c->lock);
+	for (int k = 0; k < CONN_KINDS; k++)
+		for (unsigned i = 0; i < c->tab[k].nr; i++)
+			c->tab[k].v[i]->adopted = true;
+	vaccel_unlock(&c->lock);
 }
 
 /* "  sessions: 1 2 5(dying)", for SIGUSR1. Locked. */

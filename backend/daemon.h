@@ -13,6 +13,7 @@
  *   policy.c  the operator's exec allowlist
  *   hostrt.c  sessions and resources on any vAccel host runtime (ours, upstream's)
  *   state.c   the state journal (--state-dir): sessions and resources survive a restart
+ *   upgrade.c planned handover to a successor process: the control socket
  */
 #ifndef DAEMON_H
 #define DAEMON_H
@@ -67,7 +68,11 @@ struct daemon_opts {
 	char state_name[STATE_SUBDIR_MAX]; /* this socket's subdirectory in it */
 	bool print_capabilities;
 	bool help;
+	bool upgrade; /* take over from the daemon on socket_path (upgrade.c) */
 };
+
+/* The control socket of a daemon listening on PATH is PATH UPGRADE_SUFFIX. */
+#define UPGRADE_SUFFIX ".upgrade"
 
 /* Returns 0, 1 for "exit 0 now" (help/capabilities printed) or -1 (error printed). */
 int opts_parse(struct daemon_opts *o, int argc, char **argv);
@@ -112,6 +117,8 @@ struct conn_entry {
 	};
 	unsigned inflight; /* requests using it (pins) */
 	bool dying;	   /* invisible to lookups; released when the last pin goes */
+	bool adopted;	   /* taken over from the previous daemon (upgrade.c) */
+	uint64_t genops;   /* GENOPs run on it by this daemon (atomic), for handover logs */
 	struct conn_charge charge;
 };
 
@@ -201,6 +208,30 @@ void conn_bounce_free(struct conn *c, void *p, uint64_t n);
  * when it does. Counts what was released now.
  */
 void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res);
+/* One session as a handover passes it on (upgrade.c). */
+struct conn_sess_rec {
+	uint64_t id;
+	uint32_t flags; /* what it was created with */
+	uint32_t pad;
+	uint64_t genops; /* served by the daemon sending it (its log line; not re-imported) */
+};
+
+/*
+ * The sessions, for a handover (no request runs: the queues are paused):
+ * up to max records in id order into out (NULL: just count), the id
+ * counters into last_id[CONN_KINDS]. Returns the number of sessions, or
+ * -EBUSY when something a handover cannot carry yet is there (a resource,
+ * a dying entry).
+ */
+int conn_export(struct conn *c, struct conn_sess_rec *out, unsigned max, uint64_t *last_id);
+/*
+ * A successor's side, without a journal: list sess under the predecessor's
+ * id (within the quota; 0, -EINVAL, -ENOSPC, -EEXIST or -ENOMEM), marked
+ * adopted. conn_set_last_ids then restores the counters.
+ */
+int conn_adopt(struct conn *c, uint64_t id, struct vaccel_session *sess);
+/* Mark every entry as taken over at a handover (its release is logged with its op count). */
+void conn_mark_adopted(struct conn *c);
 /* Usage snapshot, for the SIGUSR1 report; conn_list logs the ids (at info). */
 void conn_usage(struct conn *c, struct conn_usage *u);
 void conn_list(struct conn *c);
@@ -305,11 +336,21 @@ struct daemon {
 	int shut_fd;		     /* a dup to shutdown() it from the signal thread */
 	unsigned refs;		     /* atomic: the connection thread + workers left behind */
 	unsigned threads;	     /* atomic: workers alive, left behind too (--max-inflight) */
+	bool paused;		     /* g.lock: serve() paused for a handover, waiting (main.c) */
+	bool imported;		     /* taken over from a predecessor (upgrade.c) */
+	bool imported_journal;	     /* ... whose state journal holds its sessions */
 	struct daemon *next;	     /* main.c's list of live connections */
 };
 
 /* Drop a reference; the last one frees the connection's state (main.c). */
 void daemon_put(struct daemon *d);
+/*
+ * A connection's state, ready to serve conn_fd (owned from then on), not
+ * yet listed; NULL on failure (conn_fd still the caller's). daemon_drop()
+ * closes and frees one that was never listed.
+ */
+struct daemon *daemon_new(struct daemon_opts *o, int conn_fd);
+void daemon_drop(struct daemon *d);
 
 /* Per-worker scratch space, reused across requests. */
 struct worker_ctx {
@@ -352,5 +393,44 @@ void queues_free(struct daemon *d);
 void queues_usage(struct daemon *d, struct queue_usage *u);
 /* Ops still running whose connection is gone (daemon-wide). */
 unsigned queues_left_behind(void);
+
+/* --------------------------------------------------------------- upgrade */
+
+/* PATH UPGRADE_SUFFIX into buf: 0 or -ENAMETOOLONG. */
+int upgrade_path(const char *sock, char *buf, size_t size);
+/* The control socket of a daemon listening on sock: fd or -errno. */
+int upgrade_listen(const char *sock);
+
+/*
+ * The daemon leaving, in this order (main.c pauses and resumes the
+ * connections): upgrade_accept (a successor said hello: the control
+ * connection, its pid in *peer), upgrade_check each paused connection
+ * (-EBUSY: it cannot be handed over now, logged), upgrade_send_state,
+ * upgrade_send_conn each, upgrade_wait_ready (0: the successor holds
+ * everything), then upgrade_log_handed each and upgrade_finish(commit).
+ */
+int upgrade_accept(int ctl, const struct daemon_opts *o, int *peer);
+int upgrade_check(struct daemon *d);
+int upgrade_send_state(int c, int lfd, int ctl, unsigned nconns);
+int upgrade_send_conn(int c, struct daemon *d);
+int upgrade_wait_ready(int c);
+void upgrade_log_handed(struct daemon *d);
+int upgrade_finish(int c, bool commit);
+/* Tell systemd (NOTIFY_SOCKET, NotifyAccess=all) that pid is the service's main process now. */
+void upgrade_notify_main_pid(int pid);
+
+/*
+ * The successor: upgrade_connect (says hello), upgrade_recv_state (the
+ * listening and control sockets; returns the connection count),
+ * upgrade_recv_conn each (imported, sessions adopted, not listed nor
+ * served), upgrade_ready, then upgrade_wait_commit: serve only on 0.
+ */
+int upgrade_connect(const struct daemon_opts *o);
+/* After COMMIT: wait (bounded) until the predecessor has left (its journals are free then). */
+void upgrade_wait_gone(int c);
+int upgrade_recv_state(int c, int *lfd, int *ctl, unsigned max_conns);
+int upgrade_recv_conn(int c, struct daemon_opts *o, struct daemon **out);
+int upgrade_ready(int c);
+int upgrade_wait_commit(int c);
 
 #endif /* DAEMON_H */

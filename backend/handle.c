@@ -357,6 +357,7 @@ static void genop(struct daemon *d, struct worker_ctx *w, const struct wire_req 
 		return;
 	}
 	o->status = (uint8_t)genop_run(d, w, req, s, &o->vret, w->out_len);
+	__atomic_fetch_add(&s->genops, 1, __ATOMIC_RELAXED); /* a handover reports it */
 	conn_put(&d->conn, s);
 }
 

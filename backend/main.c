@@ -10,12 +10,21 @@
  * reboot reconnects). With --state-dir the first connection on the socket
  * journals what it creates and starts from what a previous daemon left
  * (state.c): kept when this daemon is stopped or dies, removed when the
- * frontend goes away or resets the device. A signal thread handles SIGTERM/SIGINT (stop within
- * a second, removing our socket) and SIGUSR1 (report live state).
+ * frontend goes away or resets the device. A signal thread handles
+ * SIGTERM/SIGINT (stop within a second, removing our socket), SIGUSR1
+ * (report live state) and SIGHUP (start a successor with --upgrade).
+ *
+ * Planned handover (upgrade.c has the protocol): the accept loop also
+ * listens on the control socket; a successor's hello runs the handover on
+ * this thread, so no frontend is accepted meanwhile. Every connection is
+ * paused (its thread waits in handover_hold), its state sent; once the
+ * successor holds everything this process leaves without closing
+ * anything a frontend could notice, else every connection resumes.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +32,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,14 +53,24 @@
  */
 static struct {
 	pthread_mutex_t lock;
-	pthread_cond_t gone;  /* a connection left the list */
-	int stop_fd;	      /* wakes the accept loop */
-	const char *sock;     /* socket file we created, or NULL */
-	int stop;	      /* SIGTERM/SIGINT seen (atomic) */
-	struct daemon *conns; /* live connections */
+	pthread_cond_t gone;   /* a connection left the list, or paused */
+	pthread_cond_t resume; /* a handover ended without us leaving */
+	int stop_fd;	       /* wakes the accept loop */
+	const char *sock;      /* socket file we created, or NULL */
+	int stop;	       /* SIGTERM/SIGINT seen (atomic) */
+	struct daemon *conns;  /* live connections */
 	unsigned nr_conns;
 	unsigned next_id;
-} g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, -1, NULL, 0, NULL, 0, 0};
+	int ctl_fd;	    /* the control socket (upgrade.c), -1: none */
+	bool handover;	    /* connections pause for a handover now */
+	bool handed;	    /* COMMIT sent: the successor owns the sockets, we only leave */
+	char **argv;	    /* ours, for a successor (SIGHUP) */
+	char exe[PATH_MAX]; /* our binary's path when we started (a new one may be there now) */
+} g = {.lock = PTHREAD_MUTEX_INITIALIZER,
+       .gone = PTHREAD_COND_INITIALIZER,
+       .resume = PTHREAD_COND_INITIALIZER,
+       .stop_fd = -1,
+       .ctl_fd = -1};
 
 static const struct vhu_dev_ops dev_ops;
 static struct vhu_dev_config dev_cfg; /* the same device for every connection */
@@ -148,6 +168,67 @@ static void stop_all_locked(void)
 		vaccel_warn("stop signal failed: %d", errno);
 }
 
+/* Remove our socket files (leaving, not upgrading). Called with g.lock held. */
+static void unlink_sockets_locked(void)
+{
+	char ctl[PATH_MAX];
+
+	if (!g.sock)
+		return;
+	unlink(g.sock);
+	if (g.ctl_fd >= 0 && !upgrade_path(g.sock, ctl, sizeof(ctl)))
+		unlink(ctl);
+	g.sock = NULL;
+}
+
+/*
+ * SIGHUP: start `our binary as installed now` with our arguments and
+ * --upgrade; it takes everything over through the control socket. Double
+ * fork: it is nobody's child to reap (under systemd it stays in the
+ * service's cgroup and we name it the main process before leaving).
+ */
+static void spawn_successor(void)
+{
+	sigset_t none;
+	pid_t pid;
+	int n = 0, st;
+	char **av;
+
+	if (g.ctl_fd < 0 || !g.exe[0]) {
+		vaccel_warn("SIGHUP: no control socket (needs --socket-path): no upgrade");
+		return;
+	}
+	while (g.argv[n])
+		n++;
+	av = calloc((size_t)n + 2, sizeof(*av));
+	if (!av)
+		return;
+	av[0] = g.exe;
+	for (int i = 1, j = 1; i <= n; i++)
+		if (!g.argv[i] || strcmp(g.argv[i], "--upgrade"))
+			av[j++] = g.argv[i]; /* copies the NULL too */
+	for (n = 0; av[n]; n++)
+		;
+	av[n] = "--upgrade";
+	vaccel_info("SIGHUP: starting %s --upgrade", g.exe);
+	sigemptyset(&none);
+	pid = fork();
+	if (pid == 0) {
+		/* Only async-signal-safe calls from here: we are a copy of a threaded process. */
+		if (fork() != 0)
+			_exit(0);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execv(g.exe, av);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	else
+		vaccel_warn("SIGHUP: fork: %s", strerror(errno));
+	free(av);
+}
+
 static void *signal_thread(void *arg)
 {
 	sigset_t *set = arg;
@@ -161,8 +242,17 @@ static void *signal_thread(void *arg)
 			report();
 			continue;
 		}
-		vaccel_info("signal %d: stopping", sig);
+		if (sig == SIGHUP) {
+			spawn_successor();
+			continue;
+		}
 		pthread_mutex_lock(&g.lock);
+		if (g.handed) {
+			/* The sockets are the successor's: never shut them down. */
+			pthread_mutex_unlock(&g.lock);
+			continue;
+		}
+		vaccel_info("signal %d: stopping", sig);
 		stop_all_locked();
 		pthread_mutex_unlock(&g.lock);
 		/*
@@ -171,8 +261,7 @@ static void *signal_thread(void *arg)
 		 */
 		sleep_ms(700);
 		pthread_mutex_lock(&g.lock);
-		if (g.sock)
-			unlink(g.sock);
+		unlink_sockets_locked();
 		pthread_mutex_unlock(&g.lock);
 		vaccel_warn("requests still running at exit: leaving without waiting");
 		_exit(0);
@@ -196,6 +285,7 @@ static int is_listening(int fd)
 	return v != 0;
 }
 
+/* Free a connection's state (its fds are closed by whoever owns them). */
 static void conn_free(struct daemon *d)
 {
 	if (d->dev)
@@ -212,11 +302,10 @@ void daemon_put(struct daemon *d)
 		conn_free(d);
 }
 
-/* A connection's state, ready to serve conn_fd (not yet listed). NULL on failure. */
-static struct daemon *conn_new(struct daemon_opts *o, int conn_fd)
+struct daemon *daemon_new(struct daemon_opts *o, int conn_fd)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
-	int ret;
+	int ret = 0;
 
 	if (!d)
 		return NULL;
@@ -230,7 +319,8 @@ static struct daemon *conn_new(struct daemon_opts *o, int conn_fd)
 		free(d);
 		return NULL;
 	}
-	if (queues_init(d))
+	ret = queues_init(d);
+	if (ret)
 		goto fail;
 	ret = vhu_dev_new(&d->dev, &dev_cfg, &dev_ops, d);
 	if (ret) {
@@ -238,12 +328,23 @@ static struct daemon *conn_new(struct daemon_opts *o, int conn_fd)
 		goto fail;
 	}
 	d->shut_fd = fcntl(conn_fd, F_DUPFD_CLOEXEC, 0);
-	if (d->shut_fd < 0)
+	if (d->shut_fd < 0) {
+		ret = -errno;
 		goto fail;
+	}
 	return d;
 fail:
 	conn_free(d);
+	errno = ret ? -ret : ENOMEM; /* the caller tells out of fds from out of memory */
 	return NULL;
+}
+
+void daemon_drop(struct daemon *d)
+{
+	close(d->fd);
+	if (d->shut_fd >= 0)
+		close(d->shut_fd);
+	conn_free(d);
 }
 
 /* List d (false when stopping: the caller drops it). */
@@ -280,6 +381,21 @@ static void conn_unlink(struct daemon *d)
 }
 
 /*
+ * serve() paused (vhu_dev_pause): wait while a handover runs. Returns when
+ * this process serves on; if the handover succeeds the process leaves
+ * with this thread still waiting here.
+ */
+static void handover_hold(struct daemon *d)
+{
+	pthread_mutex_lock(&g.lock);
+	d->paused = g.handover; /* a pause left over from a handover that ended: go on */
+	pthread_cond_broadcast(&g.gone);
+	while (d->paused)
+		pthread_cond_wait(&g.resume, &g.lock);
+	pthread_mutex_unlock(&g.lock);
+}
+
+/*
  * --state-dir: claim this socket's journal and restore what a previous
  * daemon left in it, before the first message is served. A journal another
  * connection holds stays with it: this one runs without.
@@ -289,10 +405,28 @@ static void conn_attach_state(struct daemon *d)
 	const struct daemon_opts *o = d->opts;
 	int ret;
 
-	if (!o->state_dir)
-		return;
+	if (!o->state_dir || (d->imported && !d->imported_journal))
+		return; /* taken over without a journal: its sessions came with it */
 	ret = state_attach(&d->conn, o->state_dir, o->state_name, &o->limits);
-	if (ret < 0)
+	/*
+	 * Taken over with its journal: the predecessor gives the journal up
+	 * as it leaves (after COMMIT), so wait for it briefly.
+	 */
+	for (int i = 0; d->imported && ret == -EBUSY && i < 100; i++) {
+		sleep_ms(20);
+		ret = state_attach(&d->conn, o->state_dir, o->state_name, &o->limits);
+	}
+	if (d->imported && ret >= 0) {
+		conn_mark_adopted(&d->conn);
+		vaccel_info("connection %u: sessions and resources restored from the journal "
+			    "after the handover",
+			    d->id);
+	}
+	if (ret < 0 && d->imported)
+		vaccel_error("connection %u: its journal could not be restored after the handover "
+			     "(%s/%s: %s): the guest's sessions and resources are gone",
+			     d->id, o->state_dir, o->state_name, strerror(-ret));
+	else if (ret < 0)
 		vaccel_warn("connection %u: no state journal (%s/%s: %s): its sessions will not "
 			    "survive a restart",
 			    d->id, o->state_dir, o->state_name, strerror(-ret));
@@ -306,7 +440,9 @@ static void *conn_thread(void *arg)
 
 	vaccel_info("frontend connected (connection %u)", d->id);
 	conn_attach_state(d);
-	ret = vhu_dev_serve(d->dev, d->fd); /* closes the fd */
+	/* Closes the fd at the end; VHU_SERVE_PAUSED keeps everything. */
+	while ((ret = vhu_dev_serve(d->dev, d->fd)) == VHU_SERVE_PAUSED)
+		handover_hold(d);
 	if (ret)
 		vaccel_warn("frontend connection %u ended: %s", d->id, strerror(-ret));
 	state_close(d->conn.st, stopping());
@@ -315,14 +451,18 @@ static void *conn_thread(void *arg)
 	return NULL;
 }
 
-/* Take a new connection: serve it on its own thread, or refuse it at once. */
-static void conn_accept(struct daemon_opts *o, int fd)
+static void conn_run(struct daemon *d);
+
+/*
+ * Take a new connection: serve it on its own thread, or refuse it at once.
+ * Returns 0, or -EMFILE / -ENFILE when it was refused for want of fds (as
+ * if accept had failed: the caller handles the shortage).
+ */
+static int conn_accept(struct daemon_opts *o, int fd)
 {
-	pthread_attr_t attr;
-	pthread_t tid;
 	struct daemon *d;
 	unsigned n;
-	int ret;
+	int err;
 
 	pthread_mutex_lock(&g.lock);
 	n = g.nr_conns;
@@ -332,19 +472,32 @@ static void conn_accept(struct daemon_opts *o, int fd)
 		vaccel_warn("connection refused: %u frontends connected (--max-connections=%u)", n,
 			    o->max_connections);
 		close(fd);
-		return;
+		return 0;
 	}
-	d = conn_new(o, fd);
+	d = daemon_new(o, fd);
 	if (!d) {
-		vaccel_error("connection refused: out of memory");
+		err = errno;
 		close(fd);
-		return;
+		if (err == EMFILE || err == ENFILE)
+			return -err;
+		vaccel_error("connection refused: %s", strerror(err));
+		return 0;
 	}
 	if (!conn_link(d)) {
-		close(fd);
-		conn_free(d);
-		return;
+		daemon_drop(d);
+		return 0;
 	}
+	conn_run(d);
+	return 0;
+}
+
+/* Serve a listed connection on its own thread (or end it at once). */
+static void conn_run(struct daemon *d)
+{
+	pthread_attr_t attr;
+	pthread_t tid;
+	int ret;
+
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	ret = pthread_create(&tid, &attr, conn_thread, d);
@@ -352,17 +505,16 @@ static void conn_accept(struct daemon_opts *o, int fd)
 	if (ret) {
 		vaccel_error("connection refused: cannot start its thread: %s", strerror(ret));
 		conn_unlink(d);
-		close(fd);
+		close(d->fd);
 		conn_free(d);
 	}
 }
 
 /*
- * accept4() failed for want of a resource. Out of fds (EMFILE, ENFILE), a
- * pending connection would keep the listening socket readable forever:
- * take it with the fd kept spare for this and close it at once (that
- * frontend fails fast, the backlog drains, no spinning), then keep
- * serving the connections we have. Other shortages: wait a little.
+ * accept4() (or setting up what it returned) failed for want of a resource. Out of fds (EMFILE,
+ * ENFILE), a pending connection would keep the listening socket readable forever: take it with the
+ * fd kept spare for this and close it at once (that frontend fails fast, the backlog drains, no
+ * spinning), then keep serving the connections we have. Other shortages: wait a little.
  */
 static void accept_starved(int lfd, int err, int *spare)
 {
@@ -388,16 +540,137 @@ static void accept_starved(int lfd, int err, int *spare)
 	sleep_ms(100);
 }
 
+/* End a handover that did not happen: every paused connection serves on. */
+static void handover_resume(void)
+{
+	pthread_mutex_lock(&g.lock);
+	g.handover = false;
+	for (struct daemon *d = g.conns; d; d = d->next)
+		d->paused = false;
+	pthread_cond_broadcast(&g.resume);
+	pthread_mutex_unlock(&g.lock);
+}
+
+/*
+ * Whether an op runs past --stuck-op-ms somewhere: a pause would leave it
+ * behind (its request never answered), so the upgrade is refused first.
+ */
+static bool handover_stuck(void)
+{
+	unsigned stuck = 0;
+
+	pthread_mutex_lock(&g.lock);
+	for (struct daemon *d = g.conns; d; d = d->next) {
+		struct queue_usage q;
+
+		queues_usage(d, &q);
+		stuck += q.stuck;
+	}
+	pthread_mutex_unlock(&g.lock);
+	if (stuck)
+		vaccel_warn("upgrade refused: %u ops run past --stuck-op-ms", stuck);
+	return stuck != 0;
+}
+
+/*
+ * Pause every connection (requests in flight finish and are answered) and
+ * wait for each: true when all are paused (none can leave the list then),
+ * false after the bound (requests still running) or a stop.
+ */
+static bool handover_pause_all(struct daemon_opts *o)
+{
+	struct timespec until;
+	bool all = false;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += o->stuck_op_ms / 1000 + 2;
+	pthread_mutex_lock(&g.lock);
+	g.handover = true;
+	for (struct daemon *d = g.conns; d; d = d->next)
+		vhu_dev_pause(d->dev);
+	while (!stopping()) {
+		all = true;
+		for (struct daemon *d = g.conns; d; d = d->next)
+			all = all && d->paused;
+		if (all || pthread_cond_timedwait(&g.gone, &g.lock, &until))
+			break;
+	}
+	pthread_mutex_unlock(&g.lock);
+	return all && !stopping();
+}
+
+/*
+ * A successor connected to the control socket: hand everything over and
+ * leave, or (anything amiss) resume and serve on. Runs on the accept
+ * loop's thread, so the list only shrinks meanwhile (a frontend leaving
+ * before it paused).
+ */
+static void handover_out(struct daemon_opts *o, int lfd)
+{
+	unsigned n = 0;
+	int c, peer = 0, ret;
+
+	c = upgrade_accept(g.ctl_fd, o, &peer);
+	if (c < 0)
+		return;
+	ret = handover_stuck() ? -EBUSY : handover_pause_all(o) ? 0 : -ETIMEDOUT;
+	if (ret)
+		vaccel_warn("upgrade refused: requests still running after %u ms (or stopping)",
+			    o->stuck_op_ms);
+	/* All paused: nothing changes the list or the connections until we resume. */
+	for (struct daemon *d = g.conns; !ret && d; d = d->next, n++)
+		ret = upgrade_check(d);
+	if (!ret)
+		ret = upgrade_send_state(c, lfd, g.ctl_fd, n);
+	for (struct daemon *d = g.conns; !ret && d; d = d->next)
+		ret = upgrade_send_conn(c, d);
+	if (!ret)
+		ret = upgrade_wait_ready(c);
+	if (!ret) {
+		for (struct daemon *d = g.conns; d; d = d->next)
+			upgrade_log_handed(d);
+		pthread_mutex_lock(&g.lock);
+		g.handed = true;
+		pthread_mutex_unlock(&g.lock);
+		ret = upgrade_finish(c, true);
+		if (!ret) {
+			/*
+			 * The successor serves now. Leave without a reset or
+			 * a shutdown: it holds its own copy of every fd, so
+			 * the frontends notice nothing. Our socket files are
+			 * its now.
+			 */
+			/* Each journal stays, for the successor to attach (its lock goes with us).
+			 */
+			for (struct daemon *d = g.conns; d; d = d->next)
+				state_close(d->conn.st, true);
+			upgrade_notify_main_pid(peer);
+			vaccel_info("upgrade: %u connections handed over to pid %d: exiting", n,
+				    peer);
+			_exit(0);
+		}
+		pthread_mutex_lock(&g.lock);
+		g.handed = false; /* COMMIT not sent: the successor will not serve */
+		pthread_mutex_unlock(&g.lock);
+	} else {
+		upgrade_finish(c, false);
+	}
+	vaccel_warn("upgrade failed (%s): serving on", strerror(-ret));
+	close(c);
+	handover_resume();
+}
+
 static int accept_loop(struct daemon_opts *o, int lfd)
 {
 	int spare = open("/dev/null", O_RDONLY | O_CLOEXEC), ret = 0;
 
 	while (!stopping()) {
-		struct pollfd pfd[2] = {{.fd = lfd, .events = POLLIN},
-					{.fd = g.stop_fd, .events = POLLIN}};
+		struct pollfd pfd[3] = {{.fd = lfd, .events = POLLIN},
+					{.fd = g.stop_fd, .events = POLLIN},
+					{.fd = g.ctl_fd, .events = POLLIN}};
 		int conn;
 
-		if (poll(pfd, 2, -1) < 0) {
+		if (poll(pfd, g.ctl_fd >= 0 ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
@@ -405,9 +678,18 @@ static int accept_loop(struct daemon_opts *o, int lfd)
 		}
 		if (pfd[1].revents || stopping())
 			break;
+		if (g.ctl_fd >= 0 && pfd[2].revents) {
+			handover_out(o, lfd);
+			continue;
+		}
+		if (!pfd[0].revents)
+			continue;
 		conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (conn >= 0) {
-			conn_accept(o, conn);
+			int err = conn_accept(o, conn);
+
+			if (err)
+				accept_starved(lfd, -err, &spare);
 			continue;
 		}
 		switch (errno) {
@@ -476,6 +758,77 @@ static void setup_device(struct daemon_opts *o, struct virtio_accel_config *cfg)
 	dev_cfg.tick_ms = queues_tick_ms(o);
 }
 
+/*
+ * --upgrade: take the listening socket, the control socket and every
+ * connection (with its sessions) from the daemon on o->socket_path, and
+ * serve them. Returns the listening fd, or -1 (logged; the other daemon
+ * serves on).
+ */
+static int handover_in(struct daemon_opts *o)
+{
+	struct daemon **v = NULL;
+	int c, lfd = -1, ctl = -1, n, got = 0, ret;
+
+	c = upgrade_connect(o);
+	if (c < 0) {
+		vaccel_error("--upgrade: no daemon to take over from at %s%s: %s", o->socket_path,
+			     UPGRADE_SUFFIX, strerror(-c));
+		return -1;
+	}
+	n = upgrade_recv_state(c, &lfd, &ctl, o->max_connections);
+	ret = n < 0 ? n : 0;
+	if (!ret) {
+		v = calloc((size_t)n + 1, sizeof(*v));
+		ret = v ? 0 : -ENOMEM;
+	}
+	for (; !ret && got < n; got++)
+		ret = upgrade_recv_conn(c, o, &v[got]);
+	if (!ret)
+		ret = upgrade_ready(c);
+	if (!ret)
+		ret = upgrade_wait_commit(c);
+	if (!ret)
+		upgrade_wait_gone(c); /* its journals are ours to attach then */
+	close(c);
+	if (ret) {
+		vaccel_error("--upgrade: the handover failed (%s): the running daemon serves on",
+			     strerror(-ret));
+		/* Never served: our copies go, the running daemon keeps its own. */
+		for (int i = 0; i < got; i++)
+			if (v[i])
+				daemon_drop(v[i]);
+		free(v);
+		if (lfd >= 0)
+			close(lfd);
+		if (ctl >= 0)
+			close(ctl);
+		return -1;
+	}
+	pthread_mutex_lock(&g.lock);
+	g.ctl_fd = ctl;
+	g.sock = o->socket_path;
+	pthread_mutex_unlock(&g.lock);
+	for (int i = 0; i < n; i++) {
+		if (conn_link(v[i]))
+			conn_run(v[i]);
+		else
+			daemon_drop(v[i]); /* stopping already: it ends as in any stop */
+	}
+	free(v);
+	vaccel_info("upgrade: serving %d connections taken over, listening on %s", n,
+		    o->socket_path);
+	return lfd;
+}
+
+/* Where our binary is now, for a successor started by SIGHUP. */
+static void remember_exe(char **argv)
+{
+	ssize_t n = readlink("/proc/self/exe", g.exe, sizeof(g.exe) - 1);
+
+	g.argv = argv;
+	g.exe[n > 0 ? n : 0] = '\0';
+}
+
 static const struct vhu_dev_ops dev_ops = {
     .queue_start = queue_start,
     .queue_stop = queue_stop,
@@ -512,7 +865,9 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	remember_exe(argv);
 
 	/*
 	 * The host runtime: plugins from the environment, noop by default. The
@@ -544,14 +899,24 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	if (opts.socket_path) {
+	if (opts.upgrade) {
+		lfd = handover_in(&opts);
+		if (lfd < 0)
+			goto out;
+		rc = accept_loop(&opts, lfd) ? 1 : 0;
+	} else if (opts.socket_path) {
 		lfd = vhu_listen(opts.socket_path);
 		if (lfd < 0) {
 			vaccel_error("cannot listen on %s: %s", opts.socket_path, strerror(-lfd));
 			goto out;
 		}
+		ret = upgrade_listen(opts.socket_path);
+		if (ret < 0)
+			vaccel_warn("no control socket %s%s (%s): no planned upgrade possible",
+				    opts.socket_path, UPGRADE_SUFFIX, strerror(-ret));
 		pthread_mutex_lock(&g.lock);
 		g.sock = opts.socket_path;
+		g.ctl_fd = ret;
 		pthread_mutex_unlock(&g.lock);
 		vaccel_info("listening on %s (%u queues, %u workers each, up to %u frontends)",
 			    opts.socket_path, opts.queues, opts.workers_per_queue,
@@ -568,7 +933,7 @@ int main(int argc, char **argv)
 			rc = accept_loop(&opts, lfd) ? 1 : 0;
 		} else {
 			/* A connected socket: serve that one frontend, then exit. */
-			struct daemon *d = conn_new(&opts, opts.fd);
+			struct daemon *d = daemon_new(&opts, opts.fd);
 
 			if (!d || !conn_link(d)) {
 				vaccel_error("cannot serve --fd=%d", opts.fd);
@@ -583,10 +948,10 @@ int main(int argc, char **argv)
 out:
 	drained = drain_connections();
 	pthread_mutex_lock(&g.lock);
-	if (g.sock)
-		unlink(g.sock);
-	g.sock = NULL;
+	unlink_sockets_locked();
 	pthread_mutex_unlock(&g.lock);
+	if (g.ctl_fd >= 0)
+		close(g.ctl_fd);
 	if (lfd >= 0)
 		close(lfd);
 	if (drained) /* else a connection thread may still read them */

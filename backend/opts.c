@@ -79,6 +79,7 @@ enum {
 	OPT_EXEC_UPLOAD,
 	OPT_STATE_DIR,
 	OPT_HELP,
+	OPT_UPGRADE,
 	OPT_NUM, /* num_opts[i] is OPT_NUM + i */
 };
 
@@ -90,6 +91,7 @@ static const struct option fixed_opts[] = {
     {"allow-exec-upload", no_argument, NULL, OPT_EXEC_UPLOAD},
     {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {"help", no_argument, NULL, OPT_HELP},
+    {"upgrade", no_argument, NULL, OPT_UPGRADE},
 };
 
 void opts_usage(const char *prog)
@@ -102,6 +104,10 @@ void opts_usage(const char *prog)
 	       "  --socket-path=PATH        listen on this unix socket; each frontend that\n"
 	       "                            connects gets its own device state and threads\n"
 	       "  --fd=N                    use inherited socket fd N (listening or connected)\n"
+	       "  --upgrade                 take over from the daemon on --socket-path (give\n"
+	       "                            the same options): its socket, live connections\n"
+	       "                            and sessions move here, VMs see no error; SIGHUP\n"
+	       "                            starts this (control socket PATH" UPGRADE_SUFFIX ")\n"
 	       "  --print-capabilities      print the backend capabilities as JSON and exit\n"
 	       "  --exec-allow=E[:E...]     host libraries EXEC may load (none by default). An\n"
 	       "                            entry with a '/' is an absolute path: a file, or a\n"
@@ -303,6 +309,11 @@ static int opts_check(struct daemon_opts *o)
 		fprintf(stderr, "vhost-user-accel: give exactly one of --socket-path and --fd\n");
 		return -1;
 	}
+	if (o->upgrade && !o->socket_path) {
+		fprintf(stderr, "vhost-user-accel: --upgrade needs --socket-path (the running "
+				"daemon's)\n");
+		return -1;
+	}
 	return o->state_dir ? state_dir_check(o) : 0;
 }
 
@@ -350,6 +361,9 @@ int opts_parse(struct daemon_opts *o, int argc, char **argv)
 			break;
 		case OPT_HELP:
 			o->help = true;
+			break;
+		case OPT_UPGRADE:
+			o->upgrade = true;
 			break;
 		default:
 			if (c >= OPT_NUM && c < OPT_NUM + (int)ARRAY_SIZE(num_opts)) {

@@ -163,6 +163,10 @@ void vhu_dev_free(struct vhu_dev *dev);
  */
 int vhu_dev_serve(struct vhu_dev *dev, int conn_fd);
 /*
+ * (Or VHU_SERVE_PAUSED after vhu_dev_pause(): nothing was closed nor
+ * reset, see "handover" below; calling serve() again resumes.)
+ */
+/*
  * (conn_fd must be a blocking socket. To end serve() from another thread,
  * shutdown(conn_fd, SHUT_RDWR): it then returns 0 after the usual cleanup.
  * One serve() at a time per device.)
@@ -219,6 +223,87 @@ uint64_t vhu_dev_features(const struct vhu_dev *dev);
  */
 void *vhu_dev_gpa_to_va(struct vhu_dev *dev, uint64_t gpa, uint64_t len);
 void *vhu_dev_uva_to_va(struct vhu_dev *dev, uint64_t uva, uint64_t len);
+
+/* ---------------------------------------------------------------- handover */
+
+/*
+ * Planned handover (an upgrade): another process takes a live connection
+ * over and the frontend notices nothing, not even a message. vhu_handover.c.
+ *
+ * The process giving it up calls vhu_dev_pause() (any thread). serve()
+ * stops between two messages (a message sent meanwhile waits in the
+ * socket for the successor): it stops every queue through ops->queue_stop
+ * (in-flight requests finish and are pushed, so the rings hold only
+ * requests nobody popped), keeps all other state and returns
+ * VHU_SERVE_PAUSED without closing conn_fd. vhu_dev_export() then
+ * describes the connection: a struct vhu_handover and the fds it names.
+ * After that, either the process leaves (the successor holds its own
+ * copies of every fd; nothing is closed that the frontend would see) or
+ * it calls vhu_dev_serve() again and goes on where it stopped.
+ *
+ * The successor creates a device with the same config, calls
+ * vhu_dev_import() (which trusts nothing: sizes, counts, feature bits,
+ * ring sizes, the memory table and every fd are checked as the messages
+ * that set them would be), then vhu_dev_serve() on the connection's fd:
+ * ready queues start where the predecessor stopped (the avail index it
+ * reached; the used index is read from the ring), before the first wait.
+ *
+ * Both processes run on one host: the record is in host byte order.
+ */
+#define VHU_SERVE_PAUSED 1
+#define VHU_HANDOVER_MAGIC 0x56485548u /* "VHUH" */
+#define VHU_HANDOVER_VERSION 1u
+/* Most fds one connection's record names: each region's file, each queue's kick, call, err. */
+#define VHU_HANDOVER_MAX_FDS (VHU_MAX_MEM_REGIONS + 3 * VHU_MAX_QUEUES)
+
+/* Queue flags in a handover record. */
+#define VHU_HQ_ADDR_SET 0x01u
+#define VHU_HQ_KICK_SET 0x02u /* SET_VRING_KICK seen (with or without an fd) */
+#define VHU_HQ_ENABLED 0x04u
+#define VHU_HQ_KICK_FD 0x08u /* these three: an fd follows, in this order */
+#define VHU_HQ_CALL_FD 0x10u
+#define VHU_HQ_ERR_FD 0x20u
+#define VHU_HQ_ALL 0x3fu
+
+struct vhu_handover {
+	uint32_t magic;	  /* VHU_HANDOVER_MAGIC */
+	uint32_t version; /* VHU_HANDOVER_VERSION */
+	uint32_t num_queues;
+	uint32_t nregions;
+	uint64_t features; /* negotiated */
+	uint64_t protocol_features;
+	uint8_t features_set, owner, status, pad[5];
+	struct vhu_handover_region {
+		uint64_t gpa, size, uva, mmap_offset; /* as SET_MEM_TABLE gave them */
+	} regions[VHU_MAX_MEM_REGIONS];
+	struct vhu_handover_queue {
+		uint64_t desc_uva, avail_uva, used_uva;
+		uint16_t num;  /* 0: never set */
+		uint16_t base; /* next avail entry to pop */
+		uint8_t flags; /* VHU_HQ_* */
+		uint8_t pad[3];
+	} queues[VHU_MAX_QUEUES]; /* num_queues used */
+};
+
+/* Ask serve() to return VHU_SERVE_PAUSED (within 100 ms, between two messages). Thread-safe. */
+void vhu_dev_pause(struct vhu_dev *dev);
+
+/*
+ * Describe a paused device (serve() returned VHU_SERVE_PAUSED): *h and
+ * fds[0..*nfds) (room for VHU_HANDOVER_MAX_FDS): each region's file, then
+ * per queue its kick, call and err fds as its flags say. The fds stay the
+ * device's (send them, do not close them). Returns 0 or -EINVAL.
+ */
+int vhu_dev_export(const struct vhu_dev *dev, struct vhu_handover *h, int *fds, unsigned *nfds);
+
+/*
+ * Set up a fresh device (never served) from a record of len bytes and its
+ * fds, as received. Takes every fd: keeps those it uses, closes the rest,
+ * on success and failure alike. Returns 0, -EBUSY (the device has state),
+ * -EPROTO (a malformed record or fd: logged), or another negative errno
+ * (mapping memory failed).
+ */
+int vhu_dev_import(struct vhu_dev *dev, const void *rec, size_t len, int *fds, unsigned nfds);
 
 /* Listen on a unix socket path (a stale socket file is replaced). Returns fd or -errno. */
 int vhu_listen(const char *path);

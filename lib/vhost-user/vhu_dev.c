@@ -44,6 +44,8 @@ int vhu_dev_new(struct vhu_dev **devp, const struct vhu_dev_config *cfg,
 	dev->cfg.config = dev->config_copy;
 	dev->ops = ops;
 	dev->opaque = opaque;
+	for (i = 0; i < VHU_MAX_MEM_REGIONS; i++)
+		dev->regions[i].fd = dev->regions[i].guard = -1;
 	dev->queues = calloc(cfg->num_queues, sizeof(*dev->queues));
 	if (!dev->queues)
 		goto nomem;
@@ -79,6 +81,11 @@ void vhu_dev_free(struct vhu_dev *dev)
 	free(dev->queues);
 	free(dev->config_copy);
 	free(dev);
+}
+
+void vhu_dev_pause(struct vhu_dev *dev)
+{
+	__atomic_store_n(&dev->pause, 1, __ATOMIC_RELEASE);
 }
 
 uint64_t vhu_dev_features(const struct vhu_dev *dev)
@@ -258,11 +265,14 @@ static uint64_t now_ms(void)
 
 /* How long serve() may sleep before it must look at the clock or its memory again. */
 #define SERVE_MAX_SLEEP_MS 1000u
+/* ... and at vhu_dev_pause(): how long a pause may wait to be seen. */
+#define SERVE_PAUSE_MS 100u
 
 /*
- * Wait for the next message. Returns 1 (readable), 0 (woke for a tick) or
- * a negative errno that ends the connection: the handshake was not done in
- * time, or guest memory faulted.
+ * Wait for the next message. Returns 1 (readable), 0 (woke for a tick),
+ * VHU_SERVE_PAUSED + 1 (vhu_dev_pause() asked) or a negative errno that
+ * ends the connection: the handshake was not done in time, or guest memory
+ * faulted.
  */
 static int serve_wait(struct vhu_dev *dev, int conn_fd, uint64_t hello_by, bool greeted,
 		      uint64_t *next_tick)
@@ -275,9 +285,18 @@ static int serve_wait(struct vhu_dev *dev, int conn_fd, uint64_t hello_by, bool 
 		wake = hello_by;
 	if (dev->cfg.tick_ms && *next_tick < wake)
 		wake = *next_tick;
+	if (dev->cfg.tick_ms == 0 || dev->cfg.tick_ms > SERVE_PAUSE_MS)
+		wake = wake < now + SERVE_PAUSE_MS ? wake : now + SERVE_PAUSE_MS;
 	r = poll(&p, 1, wake > now ? (int)(wake - now) : 0);
 	if (r < 0 && errno != EINTR)
 		return -errno;
+	/*
+	 * Between two messages: a message the frontend sent meanwhile waits in
+	 * the socket. A flag seen at the next wake-up, not an fd per device:
+	 * a connection costs the daemon no more fds than before.
+	 */
+	if (__atomic_exchange_n(&dev->pause, 0, __ATOMIC_ACQ_REL))
+		return VHU_SERVE_PAUSED + 1;
 	if (__atomic_load_n(&dev->mem_fault, __ATOMIC_ACQUIRE)) {
 		vhu_log(LOG_WARNING, "guest memory faulted (truncated, or no huge page to back "
 				     "it): closing the connection");
@@ -317,6 +336,13 @@ int vhu_dev_serve(struct vhu_dev *dev, int conn_fd)
 		msg_timeout = (int)dev->cfg.handshake_timeout_ms;
 	}
 	__atomic_store_n(&dev->mem_fault, 0, __ATOMIC_RELEASE);
+	/*
+	 * A device serving again after a pause, or set up by vhu_dev_import():
+	 * the frontend said hello long ago, and its ready queues run on.
+	 */
+	greeted = dev->owner;
+	for (unsigned i = 0; i < dev->cfg.num_queues; i++)
+		vhu_queue_try_start(dev, i);
 	for (;;) {
 		bool has_reply = false;
 		int r;
@@ -325,6 +351,13 @@ int vhu_dev_serve(struct vhu_dev *dev, int conn_fd)
 		if (r < 0) {
 			ret = r;
 			break;
+		}
+		if (r == VHU_SERVE_PAUSED + 1) {
+			/* Queues stop (in-flight requests complete); everything else stays. */
+			for (unsigned i = 0; i < dev->cfg.num_queues; i++)
+				vhu_queue_stop(dev, i);
+			vhu_log(LOG_INFO, "paused for a handover");
+			return VHU_SERVE_PAUSED;
 		}
 		if (r == 0)
 			continue;

@@ -18,13 +18,18 @@
 
 #include "vhu_priv.h"
 
-#define OFFERED_PROTOCOL_FEATURES                                                                  \
-	((1ull << VHU_PROTOCOL_F_MQ) | (1ull << VHU_PROTOCOL_F_REPLY_ACK) |                        \
-	 (1ull << VHU_PROTOCOL_F_CONFIG) | (1ull << VHU_PROTOCOL_F_STATUS))
-
-static uint64_t offered_features(const struct vhu_dev *dev)
+uint64_t vhu_offered_features(const struct vhu_dev *dev)
 {
 	return dev->cfg.features | (1ull << VHU_F_PROTOCOL_FEATURES);
+}
+
+int vhu_vring_fd_adopt(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -EPROTO;
+	return 0;
 }
 
 /* Take fds[i] out of the array: the caller now owns it. */
@@ -95,9 +100,9 @@ static int set_features(struct vhu_dev *dev, const struct vhu_msg *msg)
 	uint64_t f = msg->payload.u64;
 	unsigned i;
 
-	if (f & ~offered_features(dev)) {
+	if (f & ~vhu_offered_features(dev)) {
 		vhu_log(LOG_WARNING, "SET_FEATURES: unoffered bits 0x%llx",
-			(unsigned long long)(f & ~offered_features(dev)));
+			(unsigned long long)(f & ~vhu_offered_features(dev)));
 		return -EPROTO;
 	}
 	/* EVENT_IDX is baked into running queues: restart them around the change. */
@@ -233,12 +238,7 @@ static int set_vring_fd(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds
 			return -EPROTO;
 		}
 		fd = take_fd(fds, nfds, 0);
-		/*
-		 * Never block on the frontend's fd: a full pipe or saturated
-		 * blocking eventfd passed as call fd would otherwise hang the
-		 * notifying thread while it holds the queue's call lock.
-		 */
-		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+		if (vhu_vring_fd_adopt(fd)) {
 			vhu_log(LOG_WARNING, "%s: unusable fd", vhu_req_str(msg->hdr.request, rb));
 			vhu_close_fd(&fd);
 			return -EPROTO;
@@ -378,7 +378,7 @@ int vhu_dev_handle(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds, uns
 	case VHU_GET_FEATURES:
 		ret = need_empty(msg);
 		if (!ret)
-			reply_u64(msg, reply, has_reply, offered_features(dev));
+			reply_u64(msg, reply, has_reply, vhu_offered_features(dev));
 		break;
 	case VHU_SET_FEATURES:
 		ret = need_size(msg, sizeof(uint64_t));
@@ -388,13 +388,13 @@ int vhu_dev_handle(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds, uns
 	case VHU_GET_PROTOCOL_FEATURES:
 		ret = need_empty(msg);
 		if (!ret)
-			reply_u64(msg, reply, has_reply, OFFERED_PROTOCOL_FEATURES);
+			reply_u64(msg, reply, has_reply, VHU_OFFERED_PROTOCOL_FEATURES);
 		break;
 	case VHU_SET_PROTOCOL_FEATURES:
 		ret = need_size(msg, sizeof(uint64_t));
 		if (ret)
 			break;
-		if (msg->payload.u64 & ~OFFERED_PROTOCOL_FEATURES) {
+		if (msg->payload.u64 & ~VHU_OFFERED_PROTOCOL_FEATURES) {
 			vhu_log(LOG_WARNING, "SET_PROTOCOL_FEATURES: unoffered bits");
 			ret = -EPROTO;
 			break;

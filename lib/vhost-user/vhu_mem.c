@@ -131,8 +131,10 @@ void vhu_mem_unmap(struct vhu_dev *dev, struct vhu_region *regions, unsigned n)
 		} else if (r->map_base) {
 			munmap(r->map_base, r->map_len);
 		}
+		vhu_close_fd(&r->fd);
 		memset(r, 0, sizeof(*r));
 		r->guard = -1;
+		r->fd = -1;
 	}
 }
 
@@ -225,6 +227,8 @@ int vhu_mem_set(struct vhu_dev *dev, const struct vhu_wire_memory *mem, unsigned
 	int ret;
 
 	memset(fresh, 0, sizeof(fresh));
+	for (i = 0; i < VHU_MAX_MEM_REGIONS; i++)
+		fresh[i].fd = -1;
 	if (n > VHU_MAX_MEM_REGIONS)
 		return -EPROTO;
 	for (i = 0; i < n; i++) {
@@ -261,6 +265,11 @@ int vhu_mem_set(struct vhu_dev *dev, const struct vhu_wire_memory *mem, unsigned
 		}
 	}
 	vhu_mem_unmap(dev, dev->regions, dev->nregions);
+	/* Kept for a handover: a successor maps the same files (vhu_handover.c). */
+	for (i = 0; i < n; i++) {
+		fresh[i].fd = fds[i];
+		fds[i] = -1;
+	}
 	memcpy(dev->regions, fresh, sizeof(fresh));
 	dev->nregions = n;
 	for (i = 0; i < dev->cfg.num_queues; i++)

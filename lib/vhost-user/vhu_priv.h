@@ -116,6 +116,7 @@ struct vhu_region {
 	/* Which memory it is: the same file pages may be mapped by two regions. */
 	uint64_t file_dev, file_ino, file_off; /* file_off: of gpa in the file */
 	int guard;			       /* SIGBUS guard slot (vhu_mem.c), -1: none */
+	int fd; /* the frontend's file, kept for a handover (vhu_handover.c); -1: none */
 };
 
 struct vhu_queue {
@@ -149,6 +150,7 @@ struct vhu_dev {
 	unsigned nregions;
 	bool keep_mappings; /* unmapping replaces with anonymous memory instead */
 	int mem_fault;	    /* set (atomic) by the SIGBUS handler: end the connection */
+	int pause;	    /* set (atomic) by vhu_dev_pause(): serve() returns paused */
 
 	struct vhu_queue *queues; /* cfg.num_queues entries */
 };
@@ -162,6 +164,21 @@ struct vhu_dev {
 int vhu_dev_handle(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds, unsigned nfds,
 		   struct vhu_msg *reply, bool *has_reply);
 
+/* Protocol features the backend offers (GET_PROTOCOL_FEATURES). */
+#define VHU_OFFERED_PROTOCOL_FEATURES                                                              \
+	((1ull << VHU_PROTOCOL_F_MQ) | (1ull << VHU_PROTOCOL_F_REPLY_ACK) |                        \
+	 (1ull << VHU_PROTOCOL_F_CONFIG) | (1ull << VHU_PROTOCOL_F_STATUS))
+
+/* Virtio feature bits the backend offers (GET_FEATURES). */
+uint64_t vhu_offered_features(const struct vhu_dev *dev);
+
+/*
+ * Make a vring fd ours to use: never block on it (a full pipe or a
+ * saturated blocking eventfd as call fd would hang the notifying thread
+ * under the call lock). 0, or -EPROTO for an unusable fd.
+ */
+int vhu_vring_fd_adopt(int fd);
+
 /* Drop all connection state: stop queues, disconnect callback, unmap, close fds. */
 void vhu_dev_reset(struct vhu_dev *dev, bool disconnect);
 
@@ -169,7 +186,11 @@ void vhu_dev_reset(struct vhu_dev *dev, bool disconnect);
 int vhu_queue_try_start(struct vhu_dev *dev, unsigned index);
 void vhu_queue_stop(struct vhu_dev *dev, unsigned index);
 
-/* Memory table. */
+/*
+ * Memory table. On success the regions own fds[0..n) (kept for a handover,
+ * closed at unmap) and the array entries are set to -1; on failure the
+ * caller still owns them.
+ */
 int vhu_mem_set(struct vhu_dev *dev, const struct vhu_wire_memory *mem, unsigned n, int *fds);
 void vhu_mem_unmap(struct vhu_dev *dev, struct vhu_region *regions, unsigned n);
 /*

@@ -363,14 +363,15 @@ void hcase_cli(void **state)
 	    "--handshake-timeout-ms=5",
 	    "--state-dir= --socket-path=/tmp/x",
 	    "--state-dir=/proc/no-such-dir/x --socket-path=/tmp/x",
-	    "--state-dir=/dev/null --socket-path=/tmp/x"};
+	    "--state-dir=/dev/null --socket-path=/tmp/x",
+	    "--upgrade --fd=3"};
 	const char *good[] = {"--exec-allow=mbench --print-capabilities",
 			      "--max-inflight=4 --queues=2 --workers-per-queue=2 --help"};
 	/* Every limit is documented, and how allowlist names and paths differ. */
-	const char *in_help[] = {"--socket-path",  "--max-sessions",	     "--max-bounce-bytes",
-				 "--max-inflight", "--handshake-timeout-ms", "bare name",
-				 "--state-dir"};
-	char out[4096];
+	const char *in_help[] = {
+	    "--socket-path",	      "--max-sessions", "--max-bounce-bytes", "--max-inflight",
+	    "--handshake-timeout-ms", "bare name",	"--state-dir",	      "--upgrade"};
+	char out[16384];
 
 	(void)state;
 	assert_int_equal(run_cli("--print-capabilities", out, sizeof(out)), 0);

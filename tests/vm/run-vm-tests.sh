@@ -11,7 +11,8 @@
 # 1. QEMU with vhost-user-accel (vmm/qemu/build-qemu.sh, cached; ~5 min the first time)
 # 2. the guest image for this build dir and kernel (vm/build-image.sh, ~10 s)
 # 3. the module builds without warnings at W=1 against that kernel's headers
-# 4. boot A, host plugin noop: every op from the guest, permissions, module
+# 4. boot A, host plugin noop: every op from the guest, a planned daemon
+#    upgrade under 10,000 noops (both daemons' counts add up), permissions, module
 #    reload, the driver's smoke test (chains, memlock, suspend, unbind, no
 #    indirect descriptors), a /dev/accel directory in the way
 # 5. boot B, host plugin exec: exec ops, 64/256 MiB round trips, 4 processes,
@@ -180,6 +181,26 @@ if "$daemon" --help 2>&1 | grep -q -- '--stuck-op-ms'; then
 	execargs+=(--daemon-arg --stuck-op-ms=30000)
 fi
 boot noop libvaccel-noop.so -m 1024 "${execargs[@]}" --daemon-control -c "VMT_ALIAS=$alias vm-tests.sh noop $mylib $vmlib"
+# The planned upgrade in the noop boot: each of the guest's 10,000 noops on its
+# session ran exactly once, some on the old daemon, the rest on the new one.
+upgrade_ops() {
+	local log="$work/noop.log" handed sess before after
+	handed="$(grep -o 'session [0-9]* handed over: [0-9]* ops' "$log")"
+	if [ "$(printf '%s\n' "$handed" | grep -c .)" -ne 1 ]; then
+		notok "noop: upgrade: one session handed over (host log: '${handed}')"
+		return
+	fi
+	sess="$(printf '%s\n' "$handed" | awk '{print $2}')"
+	before="$(printf '%s\n' "$handed" | awk '{print $5}')"
+	after="$(grep -o "session $sess (taken over at a handover) released: [0-9]* ops" "$log" | awk '{print $9}')"
+	if [ -n "$after" ] && [ "$before" -gt 0 ] && [ "$after" -gt 0 ] &&
+		[ $((before + after)) -eq 10000 ]; then
+		ok "noop: upgrade: session $sess: $before noops on the old daemon + $after on the new one = 10000"
+	else
+		notok "noop: upgrade: session $sess: old daemon $before + new daemon '${after}' noops, expected 10000 in all (both > 0)"
+	fi
+}
+upgrade_ops
 boot exec libvaccel-exec.so -m 1536 "${execargs[@]}" --daemon-control -c "VMT_ALIAS=$alias vm-tests.sh exec $mylib $vmlib $uplib"
 
 # Launcher contract: bad options are a one-line error with exit 2.

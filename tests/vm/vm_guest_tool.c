@@ -4,6 +4,9 @@
  *   vm-guest-tool bigarg <host_lib> <MiB>   round trip of one MiB-sized argument
  *                                           through vmtest_xor; checks every byte
  *   vm-guest-tool sleep <host_lib> <ms>     mytestfunc_sleep for ms milliseconds
+ *   vm-guest-tool noops - <n>               n noops on one session, every one must
+ *                                           succeed; "noops: K done" every 500
+ *                                           (the daemon-upgrade check waits for it)
  *   vm-guest-tool persist <host_lib> <lib>  one session and one uploaded resource
  *                                           (lib) kept across two daemon restarts
  *                                           (docs/restart.md): round 0 runs every op;
@@ -87,6 +90,29 @@ static int sleeper(struct vaccel_session *sess, const char *lib, int32_t ms)
 	ret = vaccel_exec(sess, lib, "mytestfunc_sleep", read, 1, write, 1);
 	printf("sleep: ret %d result %" PRId32 "\n", ret, res);
 	return ret || res != 2 * ms;
+}
+
+static int noops(struct vaccel_session *sess, long n)
+{
+	long ok = 0, failed = 0;
+	int last = 0;
+
+	for (long i = 0; i < n; i++) {
+		int ret = vaccel_noop(sess);
+
+		if (ret) {
+			failed++;
+			last = ret;
+		} else {
+			ok++;
+		}
+		if ((i + 1) % 500 == 0) {
+			printf("noops: %ld done\n", i + 1);
+			fflush(stdout);
+		}
+	}
+	printf("noops: %ld ok, %ld failed (last error %d) of %ld\n", ok, failed, last, n);
+	return ok == n && !failed ? 0 : 1;
 }
 
 /* noop, exec of a host library, exec of the uploaded resource: each must work. */
@@ -178,8 +204,8 @@ int main(int argc, char **argv)
 
 	if (argc != 4) {
 		fprintf(stderr,
-			"Usage: %s bigarg <host_lib> <MiB> | sleep <host_lib> <ms> | persist "
-			"<host_lib> <lib>\n",
+			"Usage: %s bigarg <host_lib> <MiB> | sleep <host_lib> <ms> | noops - <n> | "
+			"persist <host_lib> <lib>\n",
 			argv[0]);
 		return 2;
 	}
@@ -190,9 +216,10 @@ int main(int argc, char **argv)
 		vaccel_session_release(&sess);
 		return ret;
 	}
-	/* MiB for bigarg, milliseconds for sleep (mytestfunc_sleep takes up to 600 s). */
+	/* MiB for bigarg, milliseconds for sleep (mytestfunc_sleep takes up to 600 s), a count. */
 	n = strtol(argv[3], &end, 10);
-	if (*end || n < 0 || n > (strcmp(argv[1], "sleep") ? 1024 : 600000)) {
+	if (*end || n < 0 ||
+	    n > (!strcmp(argv[1], "sleep") || !strcmp(argv[1], "noops") ? 600000 : 1024)) {
 		fprintf(stderr, "%s: bad number '%s'\n", argv[0], argv[3]);
 		return 2;
 	}
@@ -204,6 +231,8 @@ int main(int argc, char **argv)
 		ret = bigarg(&sess, argv[2], (size_t)n);
 	else if (!strcmp(argv[1], "sleep"))
 		ret = sleeper(&sess, argv[2], (int32_t)n);
+	else if (!strcmp(argv[1], "noops"))
+		ret = noops(&sess, n);
 	else
 		ret = 2;
 	vaccel_session_release(&sess);

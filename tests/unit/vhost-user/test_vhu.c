@@ -1290,6 +1290,198 @@ static void test_call_fd_would_block(void **state)
 	close(pfd[1]);
 }
 
+/* Copies of fds[0..n), as SCM_RIGHTS gives another process its own. */
+static void dup_fds(const int *fds, int *out, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		out[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 0);
+		assert_true(out[i] >= 0);
+	}
+}
+
+/*
+ * Handover: a connection paused on one device (a request queued meanwhile
+ * stays in the ring) is exported, imported by a second device with copies
+ * of the fds, and served on from there: the queued request is answered by
+ * the second, the old device goes without the frontend noticing (no
+ * disconnect, the frontend's messages reach the new one).
+ */
+static void test_handover_round_trip(void **state)
+{
+	struct vhu_handover h;
+	int fds[VHU_HANDOVER_MAX_FDS], copies[VHU_HANDOVER_MAX_FDS];
+	unsigned nfds = 0;
+	struct backend *b2 = backend_new();
+	struct vq_buf bufs[2];
+	uint8_t *in, *out;
+	uint64_t v = 1, feat;
+	uint32_t len = 0;
+	struct conn c;
+	void *tok;
+
+	(void)state;
+	conn_open(&c);
+	for (unsigned q = 0; q < NQ; q++)
+		setup_queue(c.g, c.f, q);
+	round_trip(c.g, 0, 1);
+	vhu_dev_pause(c.b->dev);
+	pthread_join(c.b->th, NULL);
+	assert_int_equal(c.b->result, VHU_SERVE_PAUSED);
+	assert_int_equal(c.b->starts, c.b->stops); /* queues stopped, in-flight done */
+	assert_int_equal(c.b->disconnects, 0);
+
+	/* Queued while nobody serves. */
+	in = c.g->mem + DATA_OFF + 8192;
+	out = in + 4096;
+	for (int i = 0; i < 100; i++)
+		in[i] = (uint8_t)(40 + i);
+	bufs[0] = (struct vq_buf){to_gpa(c.g, in), 100};
+	bufs[1] = (struct vq_buf){to_gpa(c.g, out), 100};
+	assert_int_equal(vq_drv_add(&c.g->drv[1], bufs, 1, 1, in), 0);
+	if (vq_drv_kick_prepare(&c.g->drv[1]))
+		assert_int_equal(write(c.g->kick[1], &v, sizeof(v)), sizeof(v));
+
+	assert_int_equal(vhu_dev_export(c.b->dev, &h, fds, &nfds), 0);
+	assert_int_equal(nfds, 1 + 2 * NQ); /* the memory, a kick and a call per queue */
+	dup_fds(fds, copies, nfds);
+	assert_int_equal(vhu_dev_import(b2->dev, &h, sizeof(h), copies, nfds), 0);
+	/* The old device goes; its copies with it. */
+	b2->serve_fd = fcntl(c.b->serve_fd, F_DUPFD_CLOEXEC, 0);
+	assert_true(b2->serve_fd >= 0);
+	close(c.b->serve_fd);
+	backend_free(c.b);
+	b2->result = 1;
+	assert_int_equal(pthread_create(&b2->th, NULL, serve_main, b2), 0);
+
+	/* The request queued during the pause is served by the new device. */
+	for (;;) {
+		struct pollfd p = {c.g->call[1], POLLIN, 0};
+
+		tok = vq_drv_get_used(&c.g->drv[1], &len);
+		if (tok)
+			break;
+		assert_int_equal(poll(&p, 1, 5000), 1);
+		assert_int_equal(read(c.g->call[1], &v, sizeof(v)), sizeof(v));
+	}
+	assert_ptr_equal(tok, in);
+	assert_int_equal(len, 100);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(out[i], (uint8_t)(40 + i + 1));
+	round_trip(c.g, 0, 2);
+	assert_int_equal(vhu_front_get_features(c.f, &feat), 0);
+	assert_int_equal(get_status(c.f), 0);
+	c.b = b2;
+	conn_close(&c);
+}
+
+/*
+ * Import trusts nothing: each bad record is refused, every fd handed in is
+ * closed, and the device stays fresh (a good record imports afterwards).
+ */
+static void test_handover_import_refuses(void **state)
+{
+	int at_start = fd_count_open();
+	struct backend *b = backend_new();
+	struct guest *g = guest_new();
+	struct vhu_handover good, h;
+	int fds[3], before = fd_count_open();
+	enum {
+		LEN,
+		MAGIC,
+		QUEUES,
+		FEAT,
+		PFEAT,
+		RING,
+		KICK_UNSET,
+		FLAGS,
+		MORE_FDS,
+		FEWER_FDS,
+		CLOSED_FD,
+		REGION_SIZE,
+		NCASES
+	};
+
+	(void)state;
+	memset(&good, 0, sizeof(good));
+	good.magic = VHU_HANDOVER_MAGIC;
+	good.version = VHU_HANDOVER_VERSION;
+	good.num_queues = NQ;
+	good.nregions = 1;
+	good.features = F_VERSION_1;
+	good.owner = 1;
+	good.features_set = 1;
+	good.regions[0] = (struct vhu_handover_region){GPA_BASE, MEM_SIZE, 0x1000000, 0};
+	good.queues[0].num = RING_NUM;
+	good.queues[0].flags = VHU_HQ_KICK_SET | VHU_HQ_KICK_FD | VHU_HQ_CALL_FD;
+	for (int k = 0; k < NCASES; k++) {
+		size_t len = sizeof(h);
+		unsigned n = 3;
+
+		h = good;
+		fds[0] = fcntl(g->memfd, F_DUPFD_CLOEXEC, 0);
+		fds[1] = fcntl(g->kick[0], F_DUPFD_CLOEXEC, 0);
+		fds[2] = fcntl(g->call[0], F_DUPFD_CLOEXEC, 0);
+		switch (k) {
+		case LEN:
+			len--;
+			break;
+		case MAGIC:
+			h.magic ^= 1;
+			break;
+		case QUEUES:
+			h.num_queues = NQ + 1;
+			break;
+		case FEAT:
+			h.features |= 1ull << 40;
+			break;
+		case PFEAT:
+			h.protocol_features |= 1ull << 1;
+			break;
+		case RING:
+			h.queues[0].num = 24;
+			break;
+		case KICK_UNSET:
+			h.queues[0].flags &= ~VHU_HQ_KICK_SET;
+			break;
+		case FLAGS:
+			h.queues[1].flags = 0x80;
+			break;
+		case MORE_FDS:
+			h.queues[1].flags = VHU_HQ_ERR_FD;
+			break;
+		case FEWER_FDS:
+			n = 2;
+			close(fds[2]);
+			break;
+		case CLOSED_FD:
+			close(fds[1]);
+			fds[1] = 1000;
+			break;
+		case REGION_SIZE:
+			h.regions[0].size = 2 * MEM_SIZE;
+			break; /* past the file */
+		}
+		if (vhu_dev_import(b->dev, &h, len, fds, n) != -EPROTO)
+			fail_msg("bad record %d was not refused with -EPROTO", k);
+		if (fd_count_open() != before)
+			fail_msg("bad record %d: %d fds open, expected %d", k, fd_count_open(),
+				 before);
+	}
+	fds[0] = fcntl(g->memfd, F_DUPFD_CLOEXEC, 0);
+	fds[1] = fcntl(g->kick[0], F_DUPFD_CLOEXEC, 0);
+	fds[2] = fcntl(g->call[0], F_DUPFD_CLOEXEC, 0);
+	assert_int_equal(vhu_dev_import(b->dev, &good, sizeof(good), fds, 3), 0);
+	assert_int_equal(b->dev->nregions, 1);
+	assert_int_equal(vhu_dev_features(b->dev), F_VERSION_1);
+	/* Only a fresh device takes a connection over. */
+	fds[0] = fcntl(g->memfd, F_DUPFD_CLOEXEC, 0);
+	assert_int_equal(vhu_dev_import(b->dev, &(struct vhu_handover){0}, sizeof(h), fds, 1),
+			 -EBUSY);
+	backend_free(b);
+	guest_free(g);
+	assert_int_equal(fd_count_open(), at_start);
+}
+
 static void test_dev_new_invalid(void **state)
 {
 	struct vhu_dev *d;
@@ -1332,6 +1524,8 @@ int main(void)
 		cmocka_unit_test(test_front_vs_bad_backend),
 		cmocka_unit_test(test_translate),
 		cmocka_unit_test(test_call_fd_would_block),
+		cmocka_unit_test(test_handover_round_trip),
+		cmocka_unit_test(test_handover_import_refuses),
 	};
 	/* clang-format on */
 

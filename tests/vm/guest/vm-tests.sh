@@ -5,7 +5,8 @@
 # for the host to run (default /usr/local/lib/libmytestlib.so; a guest of another
 # architecture than the host's passes a host build of it).
 # noop: every op through /dev/vaccel with the host's noop plugin, a daemon
-#       restart between two noops, permissions,
+#       restart between two noops, 10,000 noops across a planned daemon
+#       upgrade, permissions,
 #       the driver's smoke test (also without indirect descriptors, with
 #       suspend and unbind), module unload/reload, a /dev/accel directory
 #       (DRM accel) in the way. exec: the host's exec plugin: exec ops, 64/256 MiB
@@ -207,6 +208,28 @@ noop_across_restart() {
 	echo "$old" >$param
 	return $rc
 }
+# A planned upgrade (issue 14 item 3): a process streams 10,000 noops on one
+# session while the launcher starts a new daemon with --upgrade, which takes
+# the live connection over. Every noop must succeed; the host harness checks
+# that the two daemons' counts for the session add up to 10,000. Nothing
+# may look like a restart to the driver.
+noops_across_upgrade() {
+	n=$(restarts_seen)
+	vm-guest-tool noops - 10000 >/tmp/upgrade.out 2>&1 &
+	p=$!
+	i=0
+	while ! grep -q 'noops: 1500 done' /tmp/upgrade.out && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	daemon_ctl upgrade
+	wait "$p"
+	st=$?
+	tail -n 1 /tmp/upgrade.out
+	echo "status $st; driver restarts seen: $n before, $(restarts_seen) after"
+	[ $st -eq 0 ] && grep -q 'noops: 10000 ok, 0 failed' /tmp/upgrade.out &&
+		[ "$(restarts_seen)" -eq "$n" ]
+}
 # The daemon dies (kill -9) under an op, stays away, then a new one starts on
 # the same socket: no guest call hangs, each fails with the restart error
 # within the bound (backend_wait_ms), and ops work again once it is back. Then
@@ -326,6 +349,8 @@ if [ "$mode" = noop ]; then
 	check "noop" runs_with "Initialized session with id: 1" noop
 	check "noop x10" noop 10
 	check "noop, daemon kill -9 and a new daemon, noop" noop_across_restart
+	check "10,000 noops on one session across a planned daemon upgrade, none failed" \
+		noops_across_upgrade
 	check "classify" runs_with "classification imagename: This is a dummy imgname!" classify "$img"
 	check "classify_generic" runs_with "This is a dummy classification tag!" classify_generic "$img"
 	for e in detect segment pose depth; do
