@@ -417,6 +417,8 @@ static void conn_attach_state(struct daemon *d)
 		ret = state_attach(&d->conn, o->state_dir, o->state_name, &o->limits);
 	}
 	if (d->imported && ret >= 0) {
+		/* The same driver, never reset: no RESUME comes, the state is its own. */
+		state_claim(d->conn.st);
 		conn_mark_adopted(&d->conn);
 		vaccel_info("connection %u: sessions and resources restored from the journal "
 			    "after the handover",
