@@ -150,13 +150,29 @@ static void test_refused_successor(void **state)
 	assert_int_equal(vaccel_session_release(&s), VACCEL_OK);
 }
 
+/* The old daemon leaves by itself once it handed over; note its successor's pid. */
+static void wait_old_gone(void)
+{
+	char *log, *p;
+	long t0 = td_now_ms();
+
+	while (td_alive(&daemon_) && td_now_ms() - t0 < 10000)
+		td_sleep_ms(20);
+	assert_false(td_alive(&daemon_));
+	log = td_log_read(&daemon_);
+	p = log ? strstr(log, "successor pid ") : NULL;
+	if (p)
+		successor = (pid_t)atoi(p + strlen("successor pid "));
+	free(log);
+	assert_true(successor > 0);
+}
+
 static void test_upgrade_under_load(void **state)
 {
 	static struct vaccel_session s, s2;
 	struct streamer st[STREAMERS];
 	pthread_t t[STREAMERS];
 	uint64_t before, after;
-	char *log, *p;
 	int ok = 0, err = 0, last = 0;
 	long t0;
 
@@ -181,17 +197,7 @@ static void test_upgrade_under_load(void **state)
 		if (st[i].err)
 			last = st[i].last;
 	}
-	/* The old daemon left by itself, with status 0. */
-	t0 = td_now_ms();
-	while (td_alive(&daemon_) && td_now_ms() - t0 < 10000)
-		td_sleep_ms(20);
-	assert_false(td_alive(&daemon_));
-	log = td_log_read(&daemon_);
-	p = log ? strstr(log, "successor pid ") : NULL;
-	if (p)
-		successor = (pid_t)atoi(p + strlen("successor pid "));
-	free(log);
-	assert_true(successor > 0);
+	wait_old_gone();
 	if (err || ok != STREAMERS * PER_STREAMER)
 		fail_msg("guest: %d ok, %d failed (last %d), expected %d ok", ok, err, last,
 			 STREAMERS * PER_STREAMER);
@@ -247,8 +253,6 @@ static void test_upgrade_with_journal(void **state)
 {
 	static struct vaccel_session s;
 	static struct vaccel_resource res;
-	char *log, *p;
-	long t0;
 
 	(void)state;
 	assert_int_equal(vaccel_session_init(&s, VACCEL_PLUGIN_REMOTE), VACCEL_OK);
@@ -258,16 +262,7 @@ static void test_upgrade_with_journal(void **state)
 	kill(daemon_.pid, SIGHUP);
 	assert_true(
 	    td_log_wait(&daemon_, "restored from the journal after the handover", 1, 20000));
-	t0 = td_now_ms();
-	while (td_alive(&daemon_) && td_now_ms() - t0 < 10000)
-		td_sleep_ms(20);
-	assert_false(td_alive(&daemon_));
-	log = td_log_read(&daemon_);
-	p = log ? strstr(log, "successor pid ") : NULL;
-	if (p)
-		successor = (pid_t)atoi(p + strlen("successor pid "));
-	free(log);
-	assert_true(successor > 0);
+	wait_old_gone();
 	assert_int_equal(vaccel_noop(&s), VACCEL_OK);
 	assert_int_equal(vaccel_resource_unregister(&res, &s), VACCEL_OK);
 	assert_int_equal(vaccel_resource_release(&res), VACCEL_OK);
