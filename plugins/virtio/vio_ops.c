@@ -110,6 +110,13 @@ int vio_op_call(struct vaccel_session *sess, const struct vio_op *o)
 
 	if (!row || (!grouped && nr_src != (size_t)row->nr_read + row->nr_write))
 		return VACCEL_EINVAL;
+	/* A row without args (noop): the request is its op type alone, nothing to type or
+	 * check (optab_check accepts such a row at once). */
+	if (!nr_src && !tail && !grouped) {
+		const struct vio_arg type = {.buf = &op_type, .len = 1, .type = VACCEL_ARG_UINT8};
+
+		return vio_genop(sess, &type, 1, NULL, 0);
+	}
 	if ((nr_tr && !tail->read) || (nr_tw && !tail->write))
 		return VACCEL_EINVAL;
 	if (nr_tr > VIO_MAX_USER_ARGS || nr_tw > VIO_MAX_USER_ARGS ||
