@@ -435,17 +435,19 @@ int optab_check(const struct optab_op *row, struct vaccel_arg *read, size_t nr_r
 		struct optab_err *err)
 {
 	struct optab_val local[2 * OPTAB_MAX_FIXED];
-	struct walk w = {.row = row,
-			 .arg = {read, write},
-			 .nr = {nr_read, nr_write},
-			 .flags = flags,
-			 .val = vals ? vals : local,
-			 .err = err};
+	struct walk w;
 	size_t fixed[2];
 
-	/* No descriptors and no args (noop): every step below passes; skip the walk. */
+	/* No descriptors and no args (noop): every step below passes; skip the walk (before
+	 * setting it up: that costs more than the check). */
 	if (!row->nr_read && !row->nr_write && !nr_read && !nr_write)
 		return 0;
+	w = (struct walk){.row = row,
+			  .arg = {read, write},
+			  .nr = {nr_read, nr_write},
+			  .flags = flags,
+			  .val = vals ? vals : local,
+			  .err = err};
 	fixed[RD] = group_at(row, RD);
 	fixed[WR] = group_at(row, WR);
 	if (walk_counts(&w, RD, row->tail_read) || walk_counts(&w, WR, row->tail_write))
