@@ -4,8 +4,15 @@
  * uncontended lock and unlock are one atomic instruction each, inline,
  * where pthread_mutex_lock/unlock cost ~55 instructions a pair through the
  * PLT (counted with callgrind, docs/performance.md). Contended waiters
- * spin briefly, then sleep on a futex. Process-private; not recursive; no
- * condition variables (use pthread mutexes where a cond waits).
+ * spin briefly, then sleep on a futex. Process-private; not recursive.
+ *
+ * struct vaccel_cond is the condition variable that goes with it: a futex
+ * on a sequence number. A waiter reads the number under the lock, unlocks
+ * and sleeps only while the number is unchanged; a broadcast (under the
+ * same lock) bumps it and wakes every sleeper, so no wake-up is lost.
+ * Broadcast only; waiters may wake spuriously and re-check (as with
+ * pthread_cond_wait). A broadcast without sleepers is one atomic add and a
+ * system call: callers that know nobody sleeps skip it.
  *
  * States: 0 free, 1 locked, 2 locked and someone may sleep (the unlocker
  * then wakes one). The classic three-state futex mutex.
@@ -69,6 +76,33 @@ static inline void vaccel_unlock(struct vaccel_lock *l)
 {
 	if (atomic_exchange_explicit(&l->state, 0, memory_order_release) == 2)
 		syscall(SYS_futex, &l->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+struct vaccel_cond {
+	_Atomic uint32_t seq;
+};
+
+static inline void vaccel_cond_init(struct vaccel_cond *c)
+{
+	atomic_init(&c->seq, 0);
+}
+
+/* Sleep until a broadcast (or spuriously); l is held on entry and on return. */
+static inline void vaccel_cond_wait(struct vaccel_cond *c, struct vaccel_lock *l)
+{
+	uint32_t seq = atomic_load_explicit(&c->seq, memory_order_relaxed);
+
+	vaccel_unlock(l);
+	/* Returns at once when a broadcast came between the unlock and here. */
+	syscall(SYS_futex, &c->seq, FUTEX_WAIT_PRIVATE, seq, NULL, NULL, 0);
+	vaccel_lock(l);
+}
+
+/* Wake every waiter of c; the caller holds the waiters' lock. */
+static inline void vaccel_cond_broadcast(struct vaccel_cond *c)
+{
+	atomic_fetch_add_explicit(&c->seq, 1, memory_order_relaxed);
+	syscall(SYS_futex, &c->seq, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
 }
 
 #endif /* VACCEL_LOCK_H */

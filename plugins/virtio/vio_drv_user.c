@@ -56,10 +56,10 @@
 
 struct vio_queue {
 	struct vq_drv vq;
-	pthread_mutex_t lock;	 /* guards vq, reaper, every token on this queue */
-	pthread_cond_t cond;	 /* a completion was reaped, or the reaper left */
+	struct vaccel_lock lock; /* guards vq, reaper, every token on this queue */
+	struct vaccel_cond cond; /* a completion was reaped, or the reaper left */
 	bool reaper;		 /* a waiter sleeps in epoll_wait() for this queue */
-	unsigned sleepers;	 /* waiters in pthread_cond_wait() on cond: none, no broadcast */
+	unsigned sleepers;	 /* waiters in vaccel_cond_wait() on cond: none, no broadcast */
 	struct vaccel_spin spin; /* this queue's adaptive polling window (under lock) */
 	int kick_fd;
 	int call_fd;
@@ -128,8 +128,6 @@ static void conn_free(struct vio_conn *c)
 			close(q->ep_fd);
 		if (q->vq.num)
 			vq_drv_destroy(&q->vq);
-		pthread_cond_destroy(&q->cond);
-		pthread_mutex_destroy(&q->lock);
 	}
 	free(c->q);
 	if (c->front)
@@ -154,9 +152,9 @@ static void conn_break(struct vio_conn *c)
 	/* The daemon drops the connection; our monitor's poll() returns. */
 	shutdown(c->sock_fd, SHUT_RDWR);
 	for (unsigned i = 0; i < c->nq; i++) {
-		pthread_mutex_lock(&c->q[i].lock);
-		pthread_cond_broadcast(&c->q[i].cond);
-		pthread_mutex_unlock(&c->q[i].lock);
+		vaccel_lock(&c->q[i].lock);
+		vaccel_cond_broadcast(&c->q[i].cond);
+		vaccel_unlock(&c->q[i].lock);
 		/* A reaper sleeps in epoll_wait() on the call eventfd: wake it. */
 		call_poke(&c->q[i]);
 	}
@@ -197,9 +195,9 @@ static void *monitor(void *arg)
 			struct vio_queue *q = &c->q[i];
 			bool sleeping;
 
-			pthread_mutex_lock(&q->lock);
+			vaccel_lock(&q->lock);
 			sleeping = q->reaper;
-			pthread_mutex_unlock(&q->lock);
+			vaccel_unlock(&q->lock);
 			if (sleeping)
 				call_poke(q);
 		}
@@ -353,8 +351,8 @@ static int conn_open(struct vio_user *u, uint64_t gen, struct vio_conn **cp)
 		c->q[i].kick_fd = c->q[i].call_fd = c->q[i].ep_fd = -1;
 		atomic_init(&c->q[i].spare, VIO_NO_SPARE);
 		vaccel_spin_init(&c->q[i].spin, c->poll_ns);
-		pthread_mutex_init(&c->q[i].lock, NULL);
-		pthread_cond_init(&c->q[i].cond, NULL);
+		vaccel_lock_init(&c->q[i].lock);
+		vaccel_cond_init(&c->q[i].cond);
 	}
 
 	ret = vio_shm_init(&c->shm, u->opts.shm_bytes);
@@ -427,7 +425,7 @@ out:
 static void cond_wait(struct vio_queue *q)
 {
 	q->sleepers++;
-	pthread_cond_wait(&q->cond, &q->lock);
+	vaccel_cond_wait(&q->cond, &q->lock);
 	q->sleepers--;
 }
 
@@ -453,7 +451,7 @@ static void reap_locked(struct vio_queue *q)
 			break;
 	}
 	if (any && q->sleepers)
-		pthread_cond_broadcast(&q->cond);
+		vaccel_cond_broadcast(&q->cond);
 }
 
 /* Wait until tok completes or the connection breaks; caller holds q->lock. */
@@ -474,9 +472,9 @@ static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token
 		if (atomic_load(&c->broken))
 			return -EIO;
 		if (spinning && (now = vaccel_clock_ns(CLOCK_MONOTONIC)) - start < window) {
-			pthread_mutex_unlock(&q->lock);
+			vaccel_unlock(&q->lock);
 			vaccel_spin_pause(&q->spin, now - start);
-			pthread_mutex_lock(&q->lock);
+			vaccel_lock(&q->lock);
 			continue;
 		}
 		if (spinning || c->poll_ns) {
@@ -491,18 +489,18 @@ static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token
 		if (!vq_drv_enable_cb(&q->vq))
 			continue; /* completions raced in: reap them */
 		q->reaper = true;
-		pthread_mutex_unlock(&q->lock);
+		vaccel_unlock(&q->lock);
 
 		struct epoll_event ev;
 
 		if (epoll_wait(q->ep_fd, &ev, 1, -1) < 0 && errno != EINTR)
 			conn_break(c); /* cannot wait: fail rather than spin */
-		pthread_mutex_lock(&q->lock);
+		vaccel_lock(&q->lock);
 		q->reaper = false;
 		vq_drv_disable_cb(&q->vq);
 		/* Another waiter may have to take over the reaper's job. */
 		if (q->sleepers)
-			pthread_cond_broadcast(&q->cond);
+			vaccel_cond_broadcast(&q->cond);
 	}
 }
 
@@ -511,7 +509,7 @@ static int queue_submit(struct vio_conn *c, struct vio_queue *q, const struct vq
 {
 	int ret;
 
-	pthread_mutex_lock(&q->lock);
+	vaccel_lock(&q->lock);
 	while ((ret = vq_drv_add(&q->vq, bufs, nr_rd, nr_wr, tok)) == -ENOSPC) {
 		/* Ring full: its requests' owners are waiting and reaping. */
 		reap_locked(q);
@@ -531,7 +529,7 @@ static int queue_submit(struct vio_conn *c, struct vio_queue *q, const struct vq
 	}
 	ret = wait_locked(c, q, tok);
 out:
-	pthread_mutex_unlock(&q->lock);
+	vaccel_unlock(&q->lock);
 	return ret;
 }
 
