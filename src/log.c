@@ -24,7 +24,7 @@
 #define LOG_LINE_MAX 8192
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static atomic_int log_level = VACCEL_LOG_ERROR;
+_Atomic int rt_log_level = VACCEL_LOG_ERROR;
 static int log_fd = STDERR_FILENO;
 static bool log_fd_owned;
 
@@ -40,7 +40,7 @@ int vaccel_log_shutdown(void)
 
 int vaccel_log_enabled(vaccel_log_level_t level)
 {
-	return level >= VACCEL_LOG_ERROR && (int)level <= atomic_load(&log_level);
+	return rt_log_on(level);
 }
 
 static const char *level_tag(vaccel_log_level_t level)
@@ -98,7 +98,7 @@ void vaccel_log_print(vaccel_log_level_t level, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!vaccel_log_enabled(level))
+	if (!rt_log_on(level))
 		return;
 	va_start(ap, fmt);
 	log_vprint(level, NULL, 0, fmt, ap);
@@ -110,7 +110,7 @@ void vaccel_log_print_loc(vaccel_log_level_t level, const char *file, int line, 
 {
 	va_list ap;
 
-	if (!vaccel_log_enabled(level))
+	if (!rt_log_on(level))
 		return;
 	va_start(ap, fmt);
 	log_vprint(level, file ? file : "?", line, fmt, ap);
@@ -140,7 +140,7 @@ void slog_print(SLOG_FLAGS_E flag, uint8_t new_line, const char *fmt, ...)
 	va_list ap;
 
 	(void)new_line; /* every message is one whole line */
-	if (!vaccel_log_enabled(level))
+	if (!rt_log_on(level))
 		return;
 	va_start(ap, fmt);
 	log_vprint(level, NULL, 0, fmt, ap);
@@ -194,7 +194,7 @@ int rt_log_configure(vaccel_log_level_t level, const char *log_file)
 	pthread_mutex_lock(&log_lock);
 	set_fd_locked(fd, owned);
 	pthread_mutex_unlock(&log_lock);
-	atomic_store(&log_level, (int)level);
+	atomic_store(&rt_log_level, (int)level);
 
 	if (err) {
 		rt_log_force(VACCEL_LOG_WARN, "Could not open log file %s: %s; logging to stderr",
@@ -209,5 +209,5 @@ void rt_log_reset(void)
 	pthread_mutex_lock(&log_lock);
 	set_fd_locked(STDERR_FILENO, false);
 	pthread_mutex_unlock(&log_lock);
-	atomic_store(&log_level, VACCEL_LOG_ERROR);
+	atomic_store(&rt_log_level, VACCEL_LOG_ERROR);
 }

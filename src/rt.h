@@ -37,6 +37,19 @@ const struct vaccel_config *rt_config(void);
 
 /* ---- logging (log.c) ---- */
 
+/* The configured level (a vaccel_log_level_t); read it through rt_log_on(). */
+extern _Atomic int rt_log_level;
+
+/*
+ * vaccel_log_enabled() for the runtime's own hot paths: inline, where the exported
+ * function costs a call through the PLT on every op.
+ */
+static inline bool rt_log_on(vaccel_log_level_t level)
+{
+	return level >= VACCEL_LOG_ERROR &&
+	       (int)level <= __atomic_load_n(&rt_log_level, __ATOMIC_SEQ_CST);
+}
+
 /* Apply level and destination; a file that cannot be opened falls back to stderr. */
 int rt_log_configure(vaccel_log_level_t level, const char *log_file);
 /* Back to the defaults: stderr, VACCEL_LOG_ERROR. */

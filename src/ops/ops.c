@@ -5,6 +5,7 @@
  */
 
 #include "ops.h"
+#include "rt.h"
 #include "vaccel/plugin.h"
 #include "vaccel_common.h"
 #include <inttypes.h>
@@ -110,7 +111,8 @@ static pthread_mutex_t ops_prof_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Same clock as the prof API (CLOCK_MONOTONIC_RAW, ns); 0 when profiling is off. */
 static uint64_t ops_prof_now(void)
 {
-	return vaccel_prof_enabled() ? vaccel_clock_ns(CLOCK_MONOTONIC_RAW) : 0;
+	/* rt_config(), not vaccel_prof_enabled(): no call through the PLT on every op. */
+	return rt_config()->profiling_enabled ? vaccel_clock_ns(CLOCK_MONOTONIC_RAW) : 0;
 }
 
 void ops_prof_sample(struct vaccel_prof_region *region, uint64_t t0)
@@ -196,8 +198,11 @@ __attribute__((noinline)) static int find_func_logged(const struct vaccel_sessio
 	return VACCEL_OK;
 }
 
-int ops_enter(struct ops_call *call, const struct vaccel_session *sess, vaccel_op_type_t op,
-	      const struct vaccel_resource *res)
+/* ops_enter() in full: every step, whatever is on. */
+__attribute__((noinline)) static int enter_full(struct ops_call *call,
+						const struct vaccel_session *sess,
+						vaccel_op_type_t op,
+						const struct vaccel_resource *res)
 {
 	const struct ops_fact *fact = &ops_facts[op];
 	const struct vaccel_plugin *plugin;
@@ -207,7 +212,7 @@ int ops_enter(struct ops_call *call, const struct vaccel_session *sess, vaccel_o
 	if (!sess || (fact->takes_resource && !res))
 		return VACCEL_EINVAL;
 
-	debug = vaccel_log_enabled(VACCEL_LOG_DEBUG);
+	debug = rt_log_on(VACCEL_LOG_DEBUG);
 	if (debug)
 		log_lookup(sess, op);
 
@@ -231,6 +236,27 @@ int ops_enter(struct ops_call *call, const struct vaccel_session *sess, vaccel_o
 	if (ret)
 		ops_exit(call, ret);
 	return ret;
+}
+
+int ops_enter(struct ops_call *call, const struct vaccel_session *sess, vaccel_op_type_t op,
+	      const struct vaccel_resource *res)
+{
+	const struct ops_fact *fact = &ops_facts[op];
+	const struct vaccel_plugin *plugin;
+
+	/*
+	 * The common call: no resource to check, nothing to log or profile, the plugin has
+	 * the op. Every step of enter_full() then passes without effect but setting call.
+	 */
+	if (sess && !fact->takes_resource && !rt_log_on(VACCEL_LOG_DEBUG) &&
+	    !rt_config()->profiling_enabled && (plugin = sess->plugin) && plugin->ops[op] &&
+	    plugin->ops[op]->func) {
+		call->prof = &ops_regions[fact->region];
+		call->t0 = 0;
+		call->func = plugin->ops[op]->func;
+		return VACCEL_OK;
+	}
+	return enter_full(call, sess, op, res);
 }
 
 /* At exit: print the regions and free their samples. */
