@@ -384,7 +384,8 @@ uint32_t handle_request(struct daemon *d, struct worker_ctx *w, const struct vq_
 			     st);
 		return wire_respond(&req, (uint8_t)st, 0, 0, NULL);
 	}
-	memset(w->out_len, 0, sizeof(*w->out_len) * req.nr_write);
+	if (req.nr_write) /* a call to memset() even for none */
+		memset(w->out_len, 0, sizeof(*w->out_len) * req.nr_write);
 	/*
 	 * A restored state goes to a driver that asks for it (RESUME) before it
 	 * does anything but destroy sessions (spec §4.2).

@@ -52,11 +52,7 @@ int vhu_dev_new(struct vhu_dev **devp, const struct vhu_dev_config *cfg,
 	for (i = 0; i < cfg->num_queues; i++) {
 		struct vhu_queue *q = &dev->queues[i];
 
-		if (pthread_mutex_init(&q->call_lock, NULL)) {
-			while (i--)
-				pthread_mutex_destroy(&dev->queues[i].call_lock);
-			goto nomem;
-		}
+		vaccel_lock_init(&q->call_lock);
 		q->kick_fd = q->call_fd = q->err_fd = -1;
 	}
 	*devp = dev;
@@ -71,13 +67,9 @@ nomem:
 
 void vhu_dev_free(struct vhu_dev *dev)
 {
-	unsigned i;
-
 	if (!dev)
 		return;
 	vhu_dev_reset(dev, false);
-	for (i = 0; i < dev->cfg.num_queues; i++)
-		pthread_mutex_destroy(&dev->queues[i].call_lock);
 	free(dev->queues);
 	free(dev->config_copy);
 	free(dev);
@@ -213,9 +205,9 @@ void vhu_dev_reset(struct vhu_dev *dev, bool disconnect)
 		struct vhu_queue *q = &dev->queues[i];
 
 		vhu_close_fd(&q->kick_fd);
-		pthread_mutex_lock(&q->call_lock);
+		vaccel_lock(&q->call_lock);
 		vhu_close_fd(&q->call_fd);
-		pthread_mutex_unlock(&q->call_lock);
+		vaccel_unlock(&q->call_lock);
 		vhu_close_fd(&q->err_fd);
 		q->num = 0;
 		q->addr_set = false;
@@ -239,13 +231,13 @@ void vhu_dev_notify(struct vhu_dev *dev, unsigned index)
 	if (!dev || index >= dev->cfg.num_queues)
 		return;
 	q = &dev->queues[index];
-	pthread_mutex_lock(&q->call_lock);
+	vaccel_lock(&q->call_lock);
 	if (q->call_fd >= 0) {
 		/* EAGAIN means the counter is saturated: the driver will wake anyway. */
 		while (write(q->call_fd, &one, sizeof(one)) < 0 && errno == EINTR)
 			;
 	}
-	pthread_mutex_unlock(&q->call_lock);
+	vaccel_unlock(&q->call_lock);
 }
 
 static bool reply_ack_on(const struct vhu_dev *dev)

@@ -201,9 +201,9 @@ static int get_vring_base(struct vhu_dev *dev, const struct vhu_msg *msg, struct
 	/* The ring is stopped: it needs a new kick (and call) to run again. */
 	vhu_close_fd(&q->kick_fd);
 	q->kick_set = false;
-	pthread_mutex_lock(&q->call_lock);
+	vaccel_lock(&q->call_lock);
 	vhu_close_fd(&q->call_fd);
-	pthread_mutex_unlock(&q->call_lock);
+	vaccel_unlock(&q->call_lock);
 
 	reply->hdr.request = msg->hdr.request;
 	reply->hdr.size = sizeof(reply->payload.state);
@@ -257,10 +257,10 @@ static int set_vring_fd(struct vhu_dev *dev, const struct vhu_msg *msg, int *fds
 				index);
 		break;
 	case VHU_SET_VRING_CALL:
-		pthread_mutex_lock(&q->call_lock);
+		vaccel_lock(&q->call_lock);
 		vhu_close_fd(&q->call_fd);
 		q->call_fd = fd;
-		pthread_mutex_unlock(&q->call_lock);
+		vaccel_unlock(&q->call_lock);
 		/*
 		 * A running queue may have completed requests while it had no
 		 * call fd (frontends send CALL after KICK): one spurious

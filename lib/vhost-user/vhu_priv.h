@@ -12,6 +12,7 @@
 #include <syslog.h>
 
 #include "vhu.h"
+#include "vaccel_lock.h"
 
 /* ------------------------------------------------------------- wire layout */
 
@@ -120,7 +121,7 @@ struct vhu_region {
 };
 
 struct vhu_queue {
-	pthread_mutex_t call_lock; /* guards call_fd against vhu_dev_notify() */
+	struct vaccel_lock call_lock; /* guards call_fd against vhu_dev_notify() (every op) */
 	uint16_t num;
 	bool addr_set;
 	uint64_t desc_uva, avail_uva, used_uva;
