@@ -87,7 +87,7 @@ void vq_dev_destroy(struct vq_dev *vq);
  * Pop the next available chain into elem, using iov[0..iov_cap) as storage.
  * Callers serialise pops on one queue. Returns:
  *   1         elem filled;
- *   0         nothing available;
+ *   0         nothing available (elem untouched);
  *  -EBADMSG   the chain is malformed (bad address, loop, too long, writable
  *             before readable, nested indirect, ...): elem->head is valid and
  *             the caller completes it with vq_dev_push(vq, head, 0);
