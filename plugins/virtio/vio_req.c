@@ -32,23 +32,36 @@ uint64_t vio_req_write_bytes(const struct vio_req *req)
 	return n;
 }
 
+/*
+ * Add the lengths of args[0..n) to *sum; false when an arg has bytes but no buffer.
+ * *ovf is set on overflow (E2BIG), which a missing buffer (EINVAL) overrides.
+ */
+static bool sum_args(const struct vio_arg *args, unsigned n, uint64_t *sum, bool *ovf)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (args[i].len && !args[i].buf)
+			return false;
+		*ovf |= add_ovf(sum, args[i].len);
+	}
+	return true;
+}
+
 int vio_req_check(const struct vio_req *req, const struct vio_limits *lim, unsigned segments)
 {
 	uint64_t rd, wr, total;
+	bool ovf = false;
 
 	if (req->nr_read > UINT16_MAX || req->nr_write > UINT16_MAX)
 		return -E2BIG;
 	if ((req->nr_read && !req->read) || (req->nr_write && !req->write))
 		return -EINVAL;
-	for (unsigned i = 0; i < req->nr_read; i++)
-		if (req->read[i].len && !req->read[i].buf)
-			return -EINVAL;
-	for (unsigned i = 0; i < req->nr_write; i++)
-		if (req->write[i].len && !req->write[i].buf)
-			return -EINVAL;
-	rd = vio_req_read_bytes(req);
-	wr = vio_req_write_bytes(req);
-	if (!rd || !wr || __builtin_add_overflow(rd, wr, &total))
+	/* One pass over each direction: buffers present, bytes summed (as vio_req_*_bytes). */
+	rd = VIRTIO_ACCEL_HDRS_SIZE((uint64_t)req->nr_read + req->nr_write);
+	wr = VIRTIO_ACCEL_RESP_SIZE(req->nr_write);
+	if (!sum_args(req->read, req->nr_read, &rd, &ovf) ||
+	    !sum_args(req->write, req->nr_write, &wr, &ovf))
+		return -EINVAL;
+	if (ovf || __builtin_add_overflow(rd, wr, &total))
 		return -E2BIG;
 	if ((uint64_t)req->nr_read + req->nr_write > lim->max_args)
 		return -E2BIG;
@@ -204,7 +217,7 @@ err:
 	return ret;
 }
 
-void vio_layout_free(struct vio_layout *l)
+void vio_layout_free_heap(struct vio_layout *l)
 {
 	if (l->rd_off != l->rd_off_inline)
 		free(l->rd_off);

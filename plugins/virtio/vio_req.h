@@ -112,7 +112,14 @@ struct vio_layout {
  */
 int vio_layout_plan(struct vio_layout *l, const struct vio_req *req, uint64_t own_min,
 		    uint64_t chunk);
-void vio_layout_free(struct vio_layout *l);
+void vio_layout_free_heap(struct vio_layout *l);
+/* Free what plan allocated (nothing for a small request: inline, no call). */
+static inline void vio_layout_free(struct vio_layout *l)
+{
+	if (l->rd_off != l->rd_off_inline || l->wr_off != l->wr_off_inline ||
+	    l->seg != l->seg_inline)
+		vio_layout_free_heap(l);
+}
 
 /* Write header, arg headers, read data and inout write data at base. */
 void vio_layout_encode(const struct vio_layout *l, const struct vio_req *req, uint8_t *base);
