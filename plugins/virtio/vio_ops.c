@@ -93,9 +93,10 @@ static bool expand_descs(const struct optab_op *row, const uint64_t *reps,
 	return k == n;
 }
 
-int vio_op_call(struct vaccel_session *sess, const struct vio_op *o)
+/* vio_op_call() for every op but a bare one. Apart: its frame (arg arrays) is not free. */
+__attribute__((noinline)) static int
+op_call_args(struct vaccel_session *sess, const struct vio_op *o, const struct optab_op *row)
 {
-	const struct optab_op *row = optab_op(o->op);
 	const struct optab_arg *descs_fixed[2 * OPTAB_MAX_FIXED], **descs = descs_fixed;
 	struct vaccel_arg fixed[2 * OPTAB_MAX_FIXED], *args = fixed;
 	struct vio_arg rd_fixed[1 + OPTAB_MAX_FIXED], wr_fixed[OPTAB_MAX_FIXED];
@@ -110,13 +111,6 @@ int vio_op_call(struct vaccel_session *sess, const struct vio_op *o)
 
 	if (!row || (!grouped && nr_src != (size_t)row->nr_read + row->nr_write))
 		return VACCEL_EINVAL;
-	/* A row without args (noop): the request is its op type alone, nothing to type or
-	 * check (optab_check accepts such a row at once). */
-	if (!nr_src && !tail && !grouped) {
-		const struct vio_arg type = {.buf = &op_type, .len = 1, .type = VACCEL_ARG_UINT8};
-
-		return vio_genop(sess, &type, 1, NULL, 0);
-	}
 	if ((nr_tr && !tail->read) || (nr_tw && !tail->write))
 		return VACCEL_EINVAL;
 	if (nr_tr > VIO_MAX_USER_ARGS || nr_tw > VIO_MAX_USER_ARGS ||
@@ -190,6 +184,21 @@ out:
 		free(args);
 	}
 	return ret;
+}
+
+int vio_op_call(struct vaccel_session *sess, const struct vio_op *o)
+{
+	const struct optab_op *row = optab_op(o->op);
+
+	/* A row without args (noop): the request is its op type alone, nothing to type or
+	 * check (optab_check accepts such a row at once). */
+	if (row && !row->nr_read && !row->nr_write && !o->nr_src && !o->tail && !o->reps) {
+		uint8_t op_type = (uint8_t)o->op;
+		const struct vio_arg type = {.buf = &op_type, .len = 1, .type = VACCEL_ARG_UINT8};
+
+		return vio_genop(sess, &type, 1, NULL, 0);
+	}
+	return op_call_args(sess, o, row);
 }
 
 /* An op of fixed args src[] (read then write, the row's order) and a pass-through tail. */
