@@ -10,6 +10,7 @@
  * sessions and resources move with the journal.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -35,7 +36,8 @@
 extern char **environ;
 
 static struct td daemon_;
-static pid_t successor; /* started by the old daemon on SIGHUP: not the harness's child */
+static pid_t
+    successor; /* started by the old daemon on SIGHUP (not our child), or by start_upgrade */
 
 static int group_setup(void **state)
 {
@@ -56,7 +58,10 @@ static int group_teardown(void **state)
 		/* Gone as a frontend first (its journal with it), then stopped. */
 		td_log_wait(&daemon_, "frontend disconnected", 1, 5000);
 		kill(successor, SIGTERM);
-		for (int i = 0; i < 50 && kill(successor, 0) == 0; i++)
+		/* Our child only under an emulator (start_upgrade): reap it then. */
+		for (int i = 0;
+		     i < 50 && kill(successor, 0) == 0 && waitpid(successor, NULL, WNOHANG) <= 0;
+		     i++)
 			td_sleep_ms(100);
 		kill(successor, SIGKILL);
 	}
@@ -105,30 +110,80 @@ static void *stream(void *p)
 
 /*
  * Start the daemon binary with args (NULL-terminated), serving the noop
- * plugin as the harness's daemon does, and wait: its exit status, or -1.
+ * plugin as the harness's daemon does (under a cross build's emulator,
+ * through it), its output appended to the harness daemon's log: its pid, or -1.
  */
-static int run_daemon(const char *const *args)
+static pid_t spawn_daemon(const char *const *args)
 {
 	static const char *const keep[] = {"LD_LIBRARY_PATH=", "ASAN_OPTIONS=", "UBSAN_OPTIONS="};
-	const char *argv[16] = {TR_DAEMON},
-		   *envp[8] = {"VACCEL_PLUGINS=" TR_NOOP_PLUGIN, "VACCEL_LOG_LEVEL=3"};
+	const char *wrapper = getenv("MESON_EXE_WRAPPER");
+	const char *argv[TD_MAX_ARGS + 4],
+	    *envp[8] = {"VACCEL_PLUGINS=" TR_NOOP_PLUGIN, "VACCEL_LOG_LEVEL=3"};
+	posix_spawn_file_actions_t fa;
 	pid_t pid;
-	int st, n = 1, e = 2;
+	int n = 0, e = 2, ret;
 
-	for (; args[n - 1] && n < 15; n++)
-		argv[n] = args[n - 1];
+	if (wrapper && wrapper[0])
+		argv[n++] = wrapper;
+	argv[n++] = TR_DAEMON;
+	for (int i = 0; args[i] && n < TD_MAX_ARGS + 3; i++)
+		argv[n++] = args[i];
 	argv[n] = NULL;
 	for (char **v = environ; *v; v++)
 		for (size_t k = 0; k < sizeof(keep) / sizeof(keep[0]) && e < 7; k++)
 			if (!strncmp(*v, keep[k], strlen(keep[k])))
 				envp[e++] = *v;
 	envp[e] = NULL;
-	if (posix_spawn(&pid, TR_DAEMON, NULL, NULL, (char *const *)argv, (char *const *)envp))
+	if (posix_spawn_file_actions_init(&fa))
+		return -1;
+	ret = posix_spawn_file_actions_addopen(&fa, 1, daemon_.log, O_WRONLY | O_APPEND, 0) ||
+	      posix_spawn_file_actions_adddup2(&fa, 1, 2) ||
+	      posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, (char *const *)envp);
+	posix_spawn_file_actions_destroy(&fa);
+	return ret ? -1 : pid;
+}
+
+/* spawn_daemon(args) and wait: its exit status, or -1. */
+static int run_daemon(const char *const *args)
+{
+	pid_t pid = spawn_daemon(args);
+	int st;
+
+	if (pid < 0)
 		return -1;
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * Ask the running daemon to hand over: SIGHUP, so that it starts its
+ * successor itself. Under a cross build's emulator that self-start cannot
+ * work (the daemon execs its own binary, which needs binfmt_misc there), so
+ * the successor is started here instead, with the same options and
+ * --upgrade: the handover itself is the same.
+ */
+static void start_upgrade(void)
+{
+	const char *wrapper = getenv("MESON_EXE_WRAPPER");
+	const char *const *a = daemon_.argv;
+	const char *args[TD_MAX_ARGS + 3];
+	int n = 0;
+
+	if (!wrapper || !wrapper[0]) {
+		kill(daemon_.pid, SIGHUP);
+		return;
+	}
+	/* The running daemon's socket and options, as the harness started it. */
+	while (*a && *a != daemon_.sockarg)
+		a++;
+	for (; *a && n < TD_MAX_ARGS + 1; a++)
+		args[n++] = *a;
+	args[n++] = "--upgrade";
+	args[n] = NULL;
+	successor = spawn_daemon(args);
+	assert_true(successor > 0);
 }
 
 static void test_refused_successor(void **state)
@@ -188,7 +243,7 @@ static void test_upgrade_under_load(void **state)
 	while (__atomic_load_n(&st[0].ok, __ATOMIC_RELAXED) < PER_STREAMER / 5 &&
 	       td_now_ms() - t0 < 60000)
 		td_sleep_ms(5);
-	kill(daemon_.pid, SIGHUP);
+	start_upgrade();
 	assert_true(td_log_wait(&daemon_, "upgrade: serving 1 connections taken over", 1, 20000));
 	for (int i = 0; i < STREAMERS; i++) {
 		pthread_join(t[i], NULL);
@@ -259,7 +314,7 @@ static void test_upgrade_with_journal(void **state)
 	assert_int_equal(vaccel_resource_init(&res, TR_MYTESTLIB, VACCEL_RESOURCE_LIB), VACCEL_OK);
 	assert_int_equal(vaccel_resource_register(&res, &s), VACCEL_OK);
 	assert_int_equal(vaccel_noop(&s), VACCEL_OK);
-	kill(daemon_.pid, SIGHUP);
+	start_upgrade();
 	assert_true(
 	    td_log_wait(&daemon_, "restored from the journal after the handover", 1, 20000));
 	wait_old_gone();
