@@ -12,6 +12,7 @@
 #include "vaccel/list.h"
 #include "vaccel/log.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -47,7 +48,7 @@ extern _Atomic int rt_log_level;
 static inline bool rt_log_on(vaccel_log_level_t level)
 {
 	return level >= VACCEL_LOG_ERROR &&
-	       (int)level <= __atomic_load_n(&rt_log_level, __ATOMIC_SEQ_CST);
+	       (int)level <= atomic_load_explicit(&rt_log_level, memory_order_relaxed);
 }
 
 /* Apply level and destination; a file that cannot be opened falls back to stderr. */
