@@ -371,6 +371,9 @@ static void conn_unlink(struct daemon *d)
 		if (*pp == d) {
 			*pp = d->next;
 			g.nr_conns--;
+			/* Only now may another frontend take its place (--max-connections). */
+			vaccel_info("connection %u closed: %u frontends connected", d->id,
+				    g.nr_conns);
 			break;
 		}
 	}

@@ -107,7 +107,8 @@ void hcase_connection_limit(void **state)
 	assert_true(hf_healthy(&a));
 	assert_true(hf_healthy(&C->h));
 	hf_close(&a);
-	assert_true(td_log_wait(&C->d, "frontend disconnected", 1, 2000));
+	/* Its slot is free once its connection is closed, a little after "disconnected". */
+	assert_true(td_log_wait(&C->d, "closed: 2 frontends connected", 1, 2000));
 	assert_int_equal(hf_open(&c, C->d.sock), 0);
 	assert_true(hf_healthy(&c));
 	hf_close(&c);
