@@ -141,6 +141,23 @@ void virtaccel_queues_drain(struct virtaccel *va, int error)
 			virtaccel_req_complete(req, 0, error);
 }
 
+/*
+ * Reap what the device completed on every ring, as the interrupt would:
+ * for a waiter that has waited VIRTACCEL_RECHECK_MS, so that a lost
+ * interrupt cannot hang it. Inside an srcu section, after the same check as
+ * a submitter: the vqs are not deleted under it.
+ */
+void virtaccel_queues_recheck(struct virtaccel *va)
+{
+	int idx = srcu_read_lock(&va->srcu);
+	unsigned int i;
+
+	if (!smp_load_acquire(&va->dead))
+		for (i = 0; i < va->nvqs; i++)
+			virtaccel_vq_done(va->queues[i].vq);
+	srcu_read_unlock(&va->srcu, idx);
+}
+
 /* May @req go to the device now? Called under a queue lock, in an srcu section. */
 static bool virtaccel_may_submit(struct virtaccel *va, const struct virtaccel_req *req)
 {

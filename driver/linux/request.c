@@ -269,17 +269,35 @@ fail:
 int virtaccel_req_wait(struct virtaccel_req *req)
 {
 	unsigned int tmo = READ_ONCE(virtaccel_request_timeout_ms);
-	long left;
+	unsigned long deadline = jiffies + msecs_to_jiffies(tmo);
+	long slice, left;
 
-	if (!virtaccel_req_done(req)) {
-		left = virtaccel_wait_completed(req,
-						tmo ? msecs_to_jiffies(tmo) : MAX_SCHEDULE_TIMEOUT);
-		if (left <= 0) {
+	while (!virtaccel_req_done(req)) {
+		slice = msecs_to_jiffies(VIRTACCEL_RECHECK_MS);
+		if (tmo && time_after_eq(jiffies, deadline))
+			goto orphan_timedout;
+		if (tmo)
+			slice = min_t(long, slice, (long)(deadline - jiffies));
+		left = virtaccel_wait_completed(req, slice);
+		if (left < 0) {
 			req->orphan = true;
-			return left ? -EINTR : -ETIMEDOUT;
+			return -EINTR;
 		}
+		if (left)
+			break;
+		/* Answered but not interrupted? Look at the rings ourselves. */
+		virtaccel_queues_recheck(req->va);
+		if (virtaccel_req_done(req))
+			pr_warn_ratelimited(
+				"virtio_accel: a completion came without its interrupt: "
+				"reaped by its waiter after %u ms\n",
+				VIRTACCEL_RECHECK_MS);
 	}
 	return req->error;
+
+orphan_timedout:
+	req->orphan = true;
+	return -ETIMEDOUT;
 }
 
 /**

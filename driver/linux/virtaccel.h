@@ -57,6 +57,12 @@
  */
 #define VIRTACCEL_SWEEP_MS 10000
 /*
+ * A waiter looks at the used rings itself after this long without an
+ * answer: a completion whose interrupt never arrived costs latency, not a
+ * hung process (queue.c, virtaccel_queues_recheck).
+ */
+#define VIRTACCEL_RECHECK_MS 1000
+/*
  * How user space waits in the driver (ring space, the answer): a fatal
  * signal ends the wait, and the task can be frozen in it, so that suspend
  * works while requests are outstanding.
@@ -285,6 +291,7 @@ int virtaccel_queues_init(struct virtaccel *va);
 void virtaccel_queues_close(struct virtaccel *va);
 void virtaccel_queues_kill(struct virtaccel *va);
 void virtaccel_queues_drain(struct virtaccel *va, int error);
+void virtaccel_queues_recheck(struct virtaccel *va);
 int virtaccel_submit(struct virtaccel *va, struct virtaccel_req *req);
 void virtaccel_pending_work(struct work_struct *work);
 
