@@ -58,6 +58,14 @@ static int entries(const char *dir)
 	return n;
 }
 
+/* A new daemon on the same socket and state directory, reconnected, having restored `what`. */
+static void restart_restored(struct td *d, struct hf *h, const char *what)
+{
+	assert_int_equal(td_restart(d), 0);
+	assert_int_equal(hf_open(h, d->sock), 0);
+	assert_true(td_log_wait(d, what, 1, 2000));
+}
+
 /* The frontend goes away: so does its journal; then the daemon and @dir go. */
 static void close_and_check_gone(struct hf *h, struct td *d, const char *dir)
 {
@@ -96,9 +104,7 @@ void hcase_state_restart_keeps_ids(void **state)
 	/* The daemon dies; a new one on the same socket and state directory. */
 	td_kill(&d, SIGKILL);
 	hf_close(&h);
-	assert_int_equal(td_restart(&d), 0);
-	assert_int_equal(hf_open(&h, d.sock), 0);
-	assert_true(td_log_wait(&d, "restored 1 sessions, 1 resources", 1, 2000));
+	restart_restored(&d, &h, "restored 1 sessions, 1 resources");
 	assert_int_equal(resume(&h), 1);
 	assert_int_equal(hc_noop(&h, sid), VIRTIO_ACCEL_S_OK);
 	assert_int_equal(hc_noop(&h, sid2), VIRTIO_ACCEL_S_INVSESS); /* destroyed before */
@@ -117,9 +123,7 @@ void hcase_state_restart_keeps_ids(void **state)
 	/* Stopped with SIGTERM (an upgrade): the state is kept as well. */
 	assert_true(td_stop(&d) >= 0);
 	hf_close(&h);
-	assert_int_equal(td_restart(&d), 0);
-	assert_int_equal(hf_open(&h, d.sock), 0);
-	assert_true(td_log_wait(&d, "restored 2 sessions, 1 resources", 1, 2000));
+	restart_restored(&d, &h, "restored 2 sessions, 1 resources");
 	assert_int_equal(resume(&h), 1);
 	assert_int_equal(hc_noop(&h, sid), VIRTIO_ACCEL_S_OK);
 	assert_int_equal(hc_noop(&h, next), VIRTIO_ACCEL_S_OK);
@@ -164,9 +168,7 @@ void hcase_state_unclaimed_released(void **state)
 	td_kill(&d, SIGKILL);
 	hf_close(&h);
 
-	assert_int_equal(td_restart(&d), 0);
-	assert_int_equal(hf_open(&h, d.sock), 0);
-	assert_true(td_log_wait(&d, "restored 1 sessions, 1 resources", 1, 2000));
+	restart_restored(&d, &h, "restored 1 sessions, 1 resources");
 	mine = hc_session(&h); /* not RESUME: this driver did not come through a restart */
 	assert_true(td_log_wait(&d, "released 1 restored sessions", 1, 2000));
 	assert_int_equal(hc_noop(&h, sid), VIRTIO_ACCEL_S_INVSESS);
