@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vaccel_common.h"
+#include "vaccel_sys.h"
 
 #include "vhu_priv.h"
 
@@ -226,7 +227,6 @@ void vhu_dev_reset(struct vhu_dev *dev, bool disconnect)
 void vhu_dev_notify(struct vhu_dev *dev, unsigned index)
 {
 	struct vhu_queue *q;
-	uint64_t one = 1;
 
 	if (!dev || index >= dev->cfg.num_queues)
 		return;
@@ -234,7 +234,7 @@ void vhu_dev_notify(struct vhu_dev *dev, unsigned index)
 	vaccel_lock(&q->call_lock);
 	if (q->call_fd >= 0) {
 		/* EAGAIN means the counter is saturated: the driver will wake anyway. */
-		while (write(q->call_fd, &one, sizeof(one)) < 0 && errno == EINTR)
+		while (vaccel_sys_eventfd_signal(q->call_fd) < 0 && errno == EINTR)
 			;
 	}
 	vaccel_unlock(&q->call_lock);
