@@ -23,6 +23,8 @@ static void locate_resp(struct wire_req *req, unsigned nr_out)
 	uint64_t need = VIRTIO_ACCEL_RESP_SIZE(nr_out);
 
 	req->resp_ok = false;
+	req->resp_nr_out = 0;
+	req->resp_pos = (struct wire_pos){0, 0};
 	if (req->write_bytes < need) {
 		nr_out = 0;
 		need = VIRTIO_ACCEL_RESP_SIZE(0);
@@ -61,26 +63,41 @@ static bool add_ok(uint64_t *sum, uint64_t v)
 	return true;
 }
 
+/*
+ * The arg headers start right after the request header. Each is copied out
+ * once into h and only the copy is checked. The usual request has all its
+ * headers in its first readable iovec: they are copied from there by offset
+ * (no position to step); otherwise they are gathered from wherever they lie.
+ */
 static int decode_args(struct wire_req *req, const struct wire_limits *lim)
 {
 	unsigned nr = (unsigned)req->nr_read + req->nr_write;
 	uint64_t hdr_bytes = VIRTIO_ACCEL_HDRS_SIZE(nr);
 	uint64_t rsum = 0, wsum = 0, wneed;
-	struct wire_pos pos, rpos, wpos = {0, 0};
+	struct wire_pos pos = {0, 0}, rpos, wpos = {0, 0};
+	const unsigned char *block = NULL;
 
 	if (req->read_bytes < hdr_bytes)
 		return VIRTIO_ACCEL_S_BADMSG; /* truncated arg headers */
 
-	pos = wire_pos_step(req->riov, req->nr_riov, (struct wire_pos){0, 0},
-			    VIRTIO_ACCEL_REQ_HDR_SIZE);
+	if (req->nr_riov && req->riov[0].iov_len >= hdr_bytes)
+		block = (const unsigned char *)req->riov[0].iov_base + VIRTIO_ACCEL_REQ_HDR_SIZE;
+	else
+		pos = wire_pos_step(req->riov, req->nr_riov, pos, VIRTIO_ACCEL_REQ_HDR_SIZE);
 	for (unsigned i = 0; i < nr; i++) {
 		struct virtio_accel_arg_hdr h;
 		struct wire_arg *a = &req->args[i];
 		uint8_t want_dir =
 		    i < req->nr_read ? VIRTIO_ACCEL_ARG_READ : VIRTIO_ACCEL_ARG_WRITE;
 
-		wire_iov_read_fast(req->riov, req->nr_riov, pos, &h, sizeof(h));
-		pos = wire_pos_step(req->riov, req->nr_riov, pos, sizeof(h));
+		if (block) {
+			memcpy(&h, block + sizeof(h) * i, sizeof(h));
+		} else {
+			wire_iov_read_fast(req->riov, req->nr_riov, pos, &h, sizeof(h));
+			pos = wire_pos_step(req->riov, req->nr_riov, pos, sizeof(h));
+		}
+		/* Only the copy is used from here: no re-read of guest memory. */
+		__asm__ __volatile__("" ::: "memory");
 		a->len = le64toh(h.len);
 		a->type = le32toh(h.type);
 		a->custom_type_id = le32toh(h.custom_type_id);
@@ -102,7 +119,7 @@ static int decode_args(struct wire_req *req, const struct wire_limits *lim)
 	if (!add_ok(&wneed, VIRTIO_ACCEL_RESP_SIZE(req->nr_write)) || req->write_bytes != wneed)
 		return VIRTIO_ACCEL_S_BADMSG;
 
-	rpos = pos;
+	rpos = wire_pos_step(req->riov, req->nr_riov, (struct wire_pos){0, 0}, hdr_bytes);
 	for (unsigned i = 0; i < nr; i++) {
 		struct wire_arg *a = &req->args[i];
 
@@ -120,40 +137,46 @@ static int decode_args(struct wire_req *req, const struct wire_limits *lim)
 	return VIRTIO_ACCEL_S_OK;
 }
 
-int wire_decode(struct wire_req *req, const struct iovec *riov, unsigned nr_riov,
-		const struct iovec *wiov, unsigned nr_wiov, const struct wire_limits *lim,
-		struct wire_arg *args, unsigned args_cap)
+int wire_decode_sized(struct wire_req *req, const struct iovec *riov, unsigned nr_riov,
+		      uint64_t read_bytes, const struct iovec *wiov, unsigned nr_wiov,
+		      uint64_t write_bytes, const struct wire_limits *lim, struct wire_arg *args,
+		      unsigned args_cap)
 {
 	struct virtio_accel_req_hdr h;
-	uint16_t reserved0;
+	uint16_t reserved0, nr_write;
 	uint32_t reserved1;
 	unsigned nr;
 	int st;
 
-	memset(req, 0, sizeof(*req));
+	/* Every field is set below (no memset of the whole request: it is the hot path). */
 	req->args = args;
 	req->riov = riov;
 	req->nr_riov = nr_riov;
 	req->wiov = wiov;
 	req->nr_wiov = nr_wiov;
-	req->read_bytes = wire_iov_bytes(riov, nr_riov);
-	req->write_bytes = wire_iov_bytes(wiov, nr_wiov);
+	req->read_bytes = read_bytes;
+	req->write_bytes = write_bytes;
 
 	if (req->read_bytes < sizeof(h)) {
+		/* No header: a refused request with code, ids and tag 0. */
+		req->code = req->nr_read = req->nr_write = 0;
+		req->flags = 0;
+		req->session_id = req->object_id = req->tag = 0;
 		locate_resp(req, 0);
 		return VIRTIO_ACCEL_S_BADMSG;
 	}
 	wire_iov_read_fast(riov, nr_riov, (struct wire_pos){0, 0}, &h, sizeof(h));
+	/* Only the copy is used from here: no re-read of guest memory. */
+	__asm__ __volatile__("" ::: "memory");
 	req->code = le16toh(h.code);
 	req->nr_read = le16toh(h.nr_read);
-	req->nr_write = le16toh(h.nr_write);
+	req->nr_write = nr_write = le16toh(h.nr_write);
 	reserved0 = le16toh(h.reserved0);
 	req->flags = le32toh(h.flags);
 	reserved1 = le32toh(h.reserved1);
 	req->session_id = le64toh(h.session_id);
 	req->object_id = le64toh(h.object_id);
 	req->tag = le64toh(h.tag);
-	locate_resp(req, req->nr_write);
 
 	/* Counts that do not fit: the driver must not see an args view at all. */
 	nr = (unsigned)req->nr_read + req->nr_write;
@@ -167,9 +190,20 @@ int wire_decode(struct wire_req *req, const struct iovec *riov, unsigned nr_riov
 	else if (nr > lim->max_args || nr > args_cap)
 		st = VIRTIO_ACCEL_S_NOSPACE;
 	else
-		st = decode_args(req, lim);
-	/* A refused request exposes no args (its response was located above). */
-	if (st != VIRTIO_ACCEL_S_OK)
+		st = decode_args(req, lim); /* sets the response's place when it succeeds */
+	if (st != VIRTIO_ACCEL_S_OK) {
+		/* Where the header's nr_write puts the response, or a bare one at the end. */
+		locate_resp(req, nr_write);
+		/* A refused request exposes no args. */
 		req->nr_read = req->nr_write = 0;
+	}
 	return st;
+}
+
+int wire_decode(struct wire_req *req, const struct iovec *riov, unsigned nr_riov,
+		const struct iovec *wiov, unsigned nr_wiov, const struct wire_limits *lim,
+		struct wire_arg *args, unsigned args_cap)
+{
+	return wire_decode_sized(req, riov, nr_riov, wire_iov_bytes(riov, nr_riov), wiov, nr_wiov,
+				 wire_iov_bytes(wiov, nr_wiov), lim, args, args_cap);
 }
