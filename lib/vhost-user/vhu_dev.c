@@ -91,6 +91,11 @@ static void *map_gpa(void *opaque, uint64_t addr, uint64_t len)
 	return vhu_dev_gpa_to_va(opaque, addr, len);
 }
 
+static bool window_gpa(void *opaque, uint64_t addr, struct vq_window *w)
+{
+	return vhu_mem_gpa_window(opaque, addr, w);
+}
+
 /* Bytes of each ring part for num entries (event fields included). */
 static uint64_t desc_bytes(uint16_t num)
 {
@@ -167,6 +172,7 @@ int vhu_queue_try_start(struct vhu_dev *dev, unsigned index)
 		vhu_log(LOG_WARNING, "queue %u: bad ring layout (%d)", index, ret);
 		return ret;
 	}
+	vq_dev_set_window(&q->vq, window_gpa);
 	ret = dev->ops->queue_start(dev, index, &q->vq, q->kick_fd, dev->opaque);
 	if (ret) {
 		vhu_log(LOG_WARNING, "queue %u: queue_start failed (%d)", index, ret);

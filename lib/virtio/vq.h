@@ -36,6 +36,22 @@
  */
 typedef void *(*vq_map_fn)(void *opaque, uint64_t addr, uint64_t len);
 
+/*
+ * A linear run of the other side's memory: [addr, addr + len) lies at host.
+ * len 0: none.
+ */
+struct vq_window {
+	uint64_t addr, len;
+	uint8_t *host;
+};
+
+/*
+ * Optional (vq_dev_set_window): the run that holds addr, such that
+ * map(a, n) == w->host + (a - w->addr) for every range [a, a + n) inside it
+ * (one mapped region, say). False when no run holds addr.
+ */
+typedef bool (*vq_window_fn)(void *opaque, uint64_t addr, struct vq_window *w);
+
 /* Per-request bounds the device enforces while walking a chain. */
 struct vq_limits {
 	unsigned max_segments; /* descriptors per chain, indirect ones included */
@@ -57,7 +73,9 @@ struct vq_dev {
 	bool broken; /* ring corrupt: stop serving it */
 	struct vq_limits limits;
 	vq_map_fn map;
+	vq_window_fn window; /* optional */
 	void *map_opaque;
+	struct vq_window win; /* the last run window() gave (pop side: popping is serialised) */
 	struct vaccel_lock used_lock; /* serialises push/notify decisions */
 };
 
@@ -82,6 +100,15 @@ int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *
 		uint16_t last_avail, bool event_idx, const struct vq_limits *limits, vq_map_fn map,
 		void *map_opaque);
 void vq_dev_destroy(struct vq_dev *vq);
+
+/*
+ * Translate buffers through window() (same opaque as map), remembering the
+ * last run: a buffer inside it costs a bounds check instead of a call.
+ * Call after vq_dev_init(), before the first pop. The runs must stay valid
+ * until the queue is initialised again (the caller re-initialises it when
+ * its memory changes).
+ */
+void vq_dev_set_window(struct vq_dev *vq, vq_window_fn window);
 
 /*
  * Pop the next available chain into elem, using iov[0..iov_cap) as storage.
