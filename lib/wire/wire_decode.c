@@ -64,62 +64,129 @@ static bool add_ok(uint64_t *sum, uint64_t v)
 }
 
 /*
+ * Decode one arg header (h: the copy) into a and check it; *sum gets its
+ * length. Returns OK or the status that refuses the request.
+ */
+static inline int arg_decode(const struct virtio_accel_arg_hdr *h, struct wire_arg *a,
+			     uint8_t want_dir, const struct wire_limits *lim, uint64_t *sum)
+{
+	a->len = le64toh(h->len);
+	a->type = le32toh(h->type);
+	a->custom_type_id = le32toh(h->custom_type_id);
+	a->dir = h->dir;
+	if (a->dir != want_dir || !reserved_zero(h) || a->type >= VIRTIO_ACCEL_ARG_TYPE_MAX)
+		return VIRTIO_ACCEL_S_BADMSG;
+	if (a->len > lim->max_request_bytes)
+		return VIRTIO_ACCEL_S_NOSPACE;
+	if (!add_ok(sum, a->len))
+		return VIRTIO_ACCEL_S_NOSPACE;
+	return VIRTIO_ACCEL_S_OK;
+}
+
+/* The sums against the chain: the readable part is exactly headers + read data,
+ * the writable part exactly write buffers + response. */
+static inline int sums_check(const struct wire_req *req, uint64_t hdr_bytes, uint64_t rsum,
+			     uint64_t wsum)
+{
+	if (req->read_bytes - hdr_bytes != rsum)
+		return VIRTIO_ACCEL_S_BADMSG;
+	if (!add_ok(&wsum, VIRTIO_ACCEL_RESP_SIZE(req->nr_write)) || req->write_bytes != wsum)
+		return VIRTIO_ACCEL_S_BADMSG;
+	return VIRTIO_ACCEL_S_OK;
+}
+
+/*
+ * The usual request: its readable part (headers, then read data) is one
+ * iovec and its writable part another. Headers are copied by offset, and
+ * each arg's position is its running offset: what wire_pos_step() gives in
+ * one iovec (an empty arg at the very end is {1, 0}, as it normalises).
+ */
+static int decode_args_flat(struct wire_req *req, const struct wire_limits *lim, unsigned nr,
+			    uint64_t hdr_bytes)
+{
+	const unsigned char *block = (const unsigned char *)req->riov[0].iov_base;
+	uint64_t rsum = 0, wsum = 0, roff = hdr_bytes;
+	int st;
+
+	for (unsigned i = 0; i < nr; i++) {
+		struct virtio_accel_arg_hdr h;
+		bool rd = i < req->nr_read;
+
+		memcpy(&h, block + VIRTIO_ACCEL_REQ_HDR_SIZE + sizeof(h) * i, sizeof(h));
+		/* Only the copy is used from here: no re-read of guest memory. */
+		__asm__ __volatile__("" ::: "memory");
+		st = arg_decode(&h, &req->args[i],
+				rd ? VIRTIO_ACCEL_ARG_READ : VIRTIO_ACCEL_ARG_WRITE, lim,
+				rd ? &rsum : &wsum);
+		if (st != VIRTIO_ACCEL_S_OK)
+			return st;
+	}
+	st = sums_check(req, hdr_bytes, rsum, wsum);
+	if (st != VIRTIO_ACCEL_S_OK)
+		return st;
+	/* The sums fit the iovecs: every offset below is inside them or at their end. */
+	wsum = 0;
+	for (unsigned i = 0; i < nr; i++) {
+		struct wire_arg *a = &req->args[i];
+
+		if (i < req->nr_read) {
+			a->pos = roff < req->riov[0].iov_len ? (struct wire_pos){0, roff}
+							     : (struct wire_pos){1, 0};
+			roff += a->len;
+		} else {
+			a->pos = wsum < req->wiov[0].iov_len ? (struct wire_pos){0, wsum}
+							     : (struct wire_pos){1, 0};
+			wsum += a->len;
+		}
+	}
+	/* At least the response header follows: inside the iovec. */
+	req->resp_pos = (struct wire_pos){0, wsum};
+	req->resp_nr_out = req->nr_write;
+	req->resp_ok = true;
+	return VIRTIO_ACCEL_S_OK;
+}
+
+/*
  * The arg headers start right after the request header. Each is copied out
- * once into h and only the copy is checked. The usual request has all its
- * headers in its first readable iovec: they are copied from there by offset
- * (no position to step); otherwise they are gathered from wherever they lie.
+ * once into h and only the copy is checked. A request of one readable and
+ * one writable iovec goes the flat way; otherwise headers are gathered from
+ * wherever they lie and positions are stepped through the iovecs.
  */
 static int decode_args(struct wire_req *req, const struct wire_limits *lim)
 {
 	unsigned nr = (unsigned)req->nr_read + req->nr_write;
 	uint64_t hdr_bytes = VIRTIO_ACCEL_HDRS_SIZE(nr);
-	uint64_t rsum = 0, wsum = 0, wneed;
-	struct wire_pos pos = {0, 0}, rpos, wpos = {0, 0};
-	const unsigned char *block = NULL;
+	uint64_t rsum = 0, wsum = 0;
+	struct wire_pos pos, rpos, wpos = {0, 0};
+	int st;
 
 	if (req->read_bytes < hdr_bytes)
 		return VIRTIO_ACCEL_S_BADMSG; /* truncated arg headers */
+	/* read_bytes and write_bytes are the iovecs' sums (wire_decode_sized's contract). */
+	if (req->nr_riov == 1 && req->nr_wiov == 1)
+		return decode_args_flat(req, lim, nr, hdr_bytes);
 
-	if (req->nr_riov && req->riov[0].iov_len >= hdr_bytes)
-		block = (const unsigned char *)req->riov[0].iov_base + VIRTIO_ACCEL_REQ_HDR_SIZE;
-	else
-		pos = wire_pos_step(req->riov, req->nr_riov, pos, VIRTIO_ACCEL_REQ_HDR_SIZE);
+	pos = wire_pos_step(req->riov, req->nr_riov, (struct wire_pos){0, 0},
+			    VIRTIO_ACCEL_REQ_HDR_SIZE);
 	for (unsigned i = 0; i < nr; i++) {
 		struct virtio_accel_arg_hdr h;
-		struct wire_arg *a = &req->args[i];
-		uint8_t want_dir =
-		    i < req->nr_read ? VIRTIO_ACCEL_ARG_READ : VIRTIO_ACCEL_ARG_WRITE;
+		bool rd = i < req->nr_read;
 
-		if (block) {
-			memcpy(&h, block + sizeof(h) * i, sizeof(h));
-		} else {
-			wire_iov_read_fast(req->riov, req->nr_riov, pos, &h, sizeof(h));
-			pos = wire_pos_step(req->riov, req->nr_riov, pos, sizeof(h));
-		}
+		wire_iov_read_fast(req->riov, req->nr_riov, pos, &h, sizeof(h));
+		pos = wire_pos_step(req->riov, req->nr_riov, pos, sizeof(h));
 		/* Only the copy is used from here: no re-read of guest memory. */
 		__asm__ __volatile__("" ::: "memory");
-		a->len = le64toh(h.len);
-		a->type = le32toh(h.type);
-		a->custom_type_id = le32toh(h.custom_type_id);
-		a->dir = h.dir;
-		if (a->dir != want_dir || !reserved_zero(&h) ||
-		    a->type >= VIRTIO_ACCEL_ARG_TYPE_MAX)
-			return VIRTIO_ACCEL_S_BADMSG;
-		if (a->len > lim->max_request_bytes)
-			return VIRTIO_ACCEL_S_NOSPACE;
-		if (!add_ok(i < req->nr_read ? &rsum : &wsum, a->len))
-			return VIRTIO_ACCEL_S_NOSPACE;
+		st = arg_decode(&h, &req->args[i],
+				rd ? VIRTIO_ACCEL_ARG_READ : VIRTIO_ACCEL_ARG_WRITE, lim,
+				rd ? &rsum : &wsum);
+		if (st != VIRTIO_ACCEL_S_OK)
+			return st;
 	}
+	st = sums_check(req, hdr_bytes, rsum, wsum);
+	if (st != VIRTIO_ACCEL_S_OK)
+		return st;
 
-	/* The readable part is exactly headers + read data. */
-	if (req->read_bytes - hdr_bytes != rsum)
-		return VIRTIO_ACCEL_S_BADMSG;
-	/* The writable part is exactly write buffers + response. */
-	wneed = wsum;
-	if (!add_ok(&wneed, VIRTIO_ACCEL_RESP_SIZE(req->nr_write)) || req->write_bytes != wneed)
-		return VIRTIO_ACCEL_S_BADMSG;
-
-	rpos = wire_pos_step(req->riov, req->nr_riov, (struct wire_pos){0, 0}, hdr_bytes);
+	rpos = pos;
 	for (unsigned i = 0; i < nr; i++) {
 		struct wire_arg *a = &req->args[i];
 
