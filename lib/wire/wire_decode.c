@@ -98,48 +98,39 @@ static inline int sums_check(const struct wire_req *req, uint64_t hdr_bytes, uin
 /*
  * The usual request: its readable part (headers, then read data) is one
  * iovec and its writable part another. Headers are copied by offset, and
- * each arg's position is its running offset: what wire_pos_step() gives in
- * one iovec (an empty arg at the very end is {1, 0}, as it normalises).
+ * each arg's position is its running offset, set in the same pass: what
+ * wire_pos_step() gives in one iovec (an empty arg at the very end is
+ * {1, 0}, as it normalises). Positions set before a check fails are never
+ * seen: a refused request exposes no args.
  */
 static int decode_args_flat(struct wire_req *req, const struct wire_limits *lim, unsigned nr,
 			    uint64_t hdr_bytes)
 {
 	const unsigned char *block = (const unsigned char *)req->riov[0].iov_base;
-	uint64_t rsum = 0, wsum = 0, roff = hdr_bytes;
+	uint64_t rlen = req->riov[0].iov_len, wlen = req->wiov[0].iov_len;
+	uint64_t rsum = 0, wsum = 0;
 	int st;
 
 	for (unsigned i = 0; i < nr; i++) {
 		struct virtio_accel_arg_hdr h;
+		struct wire_arg *a = &req->args[i];
 		bool rd = i < req->nr_read;
+		uint64_t off = rd ? hdr_bytes + rsum : wsum; /* no overflow: both sums checked */
 
 		memcpy(&h, block + VIRTIO_ACCEL_REQ_HDR_SIZE + sizeof(h) * i, sizeof(h));
 		/* Only the copy is used from here: no re-read of guest memory. */
 		__asm__ __volatile__("" ::: "memory");
-		st = arg_decode(&h, &req->args[i],
-				rd ? VIRTIO_ACCEL_ARG_READ : VIRTIO_ACCEL_ARG_WRITE, lim,
+		st = arg_decode(&h, a, rd ? VIRTIO_ACCEL_ARG_READ : VIRTIO_ACCEL_ARG_WRITE, lim,
 				rd ? &rsum : &wsum);
 		if (st != VIRTIO_ACCEL_S_OK)
 			return st;
+		a->pos =
+		    off < (rd ? rlen : wlen) ? (struct wire_pos){0, off} : (struct wire_pos){1, 0};
 	}
 	st = sums_check(req, hdr_bytes, rsum, wsum);
 	if (st != VIRTIO_ACCEL_S_OK)
 		return st;
-	/* The sums fit the iovecs: every offset below is inside them or at their end. */
-	wsum = 0;
-	for (unsigned i = 0; i < nr; i++) {
-		struct wire_arg *a = &req->args[i];
-
-		if (i < req->nr_read) {
-			a->pos = roff < req->riov[0].iov_len ? (struct wire_pos){0, roff}
-							     : (struct wire_pos){1, 0};
-			roff += a->len;
-		} else {
-			a->pos = wsum < req->wiov[0].iov_len ? (struct wire_pos){0, wsum}
-							     : (struct wire_pos){1, 0};
-			wsum += a->len;
-		}
-	}
-	/* At least the response header follows: inside the iovec. */
+	/* At least the response header follows the write args: inside the iovec. */
 	req->resp_pos = (struct wire_pos){0, wsum};
 	req->resp_nr_out = req->nr_write;
 	req->resp_ok = true;
