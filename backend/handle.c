@@ -392,7 +392,8 @@ uint32_t handle_request(struct daemon *d, struct worker_ctx *w, const struct vq_
 	 * A restored state goes to a driver that asks for it (RESUME) before it
 	 * does anything but destroy sessions (spec §4.2).
 	 */
-	if (req.code != VIRTIO_ACCEL_C_RESUME && req.code != VIRTIO_ACCEL_C_DESTROY_SESSION &&
+	if (d->conn.st && /* no journal (--state-dir): nothing restored, no call */
+	    req.code != VIRTIO_ACCEL_C_RESUME && req.code != VIRTIO_ACCEL_C_DESTROY_SESSION &&
 	    state_unclaimed(d->conn.st))
 		drop_unclaimed(d);
 	switch (req.code) {
