@@ -198,12 +198,12 @@ static int walk_indirect(struct vq_dev *vq, struct walk *w, struct vq_elem *elem
 
 /*
  * Pop the chain at the avail ring's next entry (one is published: avail_idx
- * ran ahead of last_avail by 1..num). Apart from vq_dev_pop(): its frame
- * (callee-saved registers for the walk) is not paid by the pops that find
- * the ring empty, every other one of a notified queue.
+ * ran ahead of last_avail by 1..num, vq_dev_pop() in vq.h checked). Apart
+ * from vq_dev_pop(): its frame (callee-saved registers for the walk) is not
+ * paid by the pops that find the ring empty, every other one of a notified
+ * queue.
  */
-__attribute__((noinline)) static int pop_chain(struct vq_dev *vq, struct vq_elem *elem,
-					       struct iovec *iov, unsigned iov_cap)
+int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap)
 {
 	struct walk w = {0};
 	struct vring_desc d;
@@ -233,8 +233,10 @@ __attribute__((noinline)) static int pop_chain(struct vq_dev *vq, struct vq_elem
 		}
 		read_desc(&d, &vq->desc[i]);
 		if (d.flags & VRING_DESC_F_INDIRECT) {
-			/* Only a chain's single, first descriptor may be indirect. */
-			if (i != head || walked != 1) {
+			/* Only a chain's single, first descriptor may be indirect (the first one
+			 * walked is the head: i starts there and moves only after a walked
+			 * descriptor). */
+			if (walked != 1) {
 				ret = -EBADMSG;
 				goto bad;
 			}
@@ -260,24 +262,6 @@ bad:
 	elem->nr_read = elem->nr_write = 0;
 	elem->read_bytes = elem->write_bytes = 0;
 	return ret;
-}
-
-int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap)
-{
-	uint16_t avail_idx;
-
-	if (vq->broken)
-		return -EPROTO;
-	/* Acquire: the ring entry and descriptors are read after the index. */
-	avail_idx = le16toh(vq_load16_acquire(&vq->avail->idx));
-	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {
-		vq->broken = true;
-		return -EPROTO;
-	}
-	/* Nothing new (every other pop of a notified queue): elem is not filled. */
-	if (avail_idx == vq->last_avail)
-		return 0;
-	return pop_chain(vq, elem, iov, iov_cap);
 }
 
 bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written)
