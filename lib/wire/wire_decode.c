@@ -65,7 +65,9 @@ static bool add_ok(uint64_t *sum, uint64_t v)
 
 /*
  * Decode one arg header (h: the copy) into a and check it; *sum gets its
- * length. Returns OK or the status that refuses the request.
+ * length. Returns OK or the status that refuses the request. Callers pass
+ * &rsum or &wsum in a branch of its own, never a pointer chosen at run
+ * time: that would keep both sums in memory.
  */
 static inline int arg_decode(const struct virtio_accel_arg_hdr *h, struct wire_arg *a,
 			     uint8_t want_dir, const struct wire_limits *lim, uint64_t *sum)
@@ -108,20 +110,24 @@ static int decode_args_flat(struct wire_req *req, const struct wire_limits *lim,
 {
 	const unsigned char *block = (const unsigned char *)req->riov[0].iov_base;
 	uint64_t rlen = req->riov[0].iov_len, wlen = req->wiov[0].iov_len;
+	unsigned nr_read = req->nr_read; /* a local: stores into args[] cannot change it */
+	struct wire_arg *args = req->args;
 	uint64_t rsum = 0, wsum = 0;
 	int st;
 
 	for (unsigned i = 0; i < nr; i++) {
 		struct virtio_accel_arg_hdr h;
-		struct wire_arg *a = &req->args[i];
-		bool rd = i < req->nr_read;
+		struct wire_arg *a = &args[i];
+		bool rd = i < nr_read;
 		uint64_t off = rd ? hdr_bytes + rsum : wsum; /* no overflow: both sums checked */
 
 		memcpy(&h, block + VIRTIO_ACCEL_REQ_HDR_SIZE + sizeof(h) * i, sizeof(h));
 		/* Only the copy is used from here: no re-read of guest memory. */
-		__asm__ __volatile__("" ::: "memory");
-		st = arg_decode(&h, a, rd ? VIRTIO_ACCEL_ARG_READ : VIRTIO_ACCEL_ARG_WRITE, lim,
-				rd ? &rsum : &wsum);
+		__asm__ __volatile__("" : "+m"(h));
+		if (rd)
+			st = arg_decode(&h, a, VIRTIO_ACCEL_ARG_READ, lim, &rsum);
+		else
+			st = arg_decode(&h, a, VIRTIO_ACCEL_ARG_WRITE, lim, &wsum);
 		if (st != VIRTIO_ACCEL_S_OK)
 			return st;
 		a->pos =
@@ -166,10 +172,11 @@ static int decode_args(struct wire_req *req, const struct wire_limits *lim)
 		wire_iov_read_fast(req->riov, req->nr_riov, pos, &h, sizeof(h));
 		pos = wire_pos_step(req->riov, req->nr_riov, pos, sizeof(h));
 		/* Only the copy is used from here: no re-read of guest memory. */
-		__asm__ __volatile__("" ::: "memory");
-		st = arg_decode(&h, &req->args[i],
-				rd ? VIRTIO_ACCEL_ARG_READ : VIRTIO_ACCEL_ARG_WRITE, lim,
-				rd ? &rsum : &wsum);
+		__asm__ __volatile__("" : "+m"(h));
+		if (rd)
+			st = arg_decode(&h, &req->args[i], VIRTIO_ACCEL_ARG_READ, lim, &rsum);
+		else
+			st = arg_decode(&h, &req->args[i], VIRTIO_ACCEL_ARG_WRITE, lim, &wsum);
 		if (st != VIRTIO_ACCEL_S_OK)
 			return st;
 	}
@@ -225,7 +232,7 @@ int wire_decode_sized(struct wire_req *req, const struct iovec *riov, unsigned n
 	}
 	wire_iov_read_fast(riov, nr_riov, (struct wire_pos){0, 0}, &h, sizeof(h));
 	/* Only the copy is used from here: no re-read of guest memory. */
-	__asm__ __volatile__("" ::: "memory");
+	__asm__ __volatile__("" : "+m"(h));
 	req->code = le16toh(h.code);
 	req->nr_read = le16toh(h.nr_read);
 	req->nr_write = nr_write = le16toh(h.nr_write);
