@@ -368,7 +368,8 @@ struct worker_ctx {
 int worker_ctx_init(struct worker_ctx *w, const struct daemon *d);
 void worker_ctx_free(struct worker_ctx *w);
 
-/* Handle one popped chain; returns the used length to report. */
+/* Handle one popped chain (elem as vq_dev_pop() fills it, byte counts included); returns
+ * the used length to report. */
 uint32_t handle_request(struct daemon *d, struct worker_ctx *w, const struct vq_elem *elem);
 
 /* GENOP (handle.c calls it with a decoded request and a pinned session). */

@@ -377,8 +377,10 @@ uint32_t handle_request(struct daemon *d, struct worker_ctx *w, const struct vq_
 	struct wire_req req;
 	int st;
 
-	st = wire_decode(&req, elem->iov, elem->nr_read, elem->iov + elem->nr_read, elem->nr_write,
-			 &d->wlim, w->wargs, d->opts->max_args);
+	/* vq_dev_pop() summed the chain's lengths already (elem's byte counts). */
+	st = wire_decode_sized(&req, elem->iov, elem->nr_read, elem->read_bytes,
+			       elem->iov + elem->nr_read, elem->nr_write, elem->write_bytes,
+			       &d->wlim, w->wargs, d->opts->max_args);
 	if (st != VIRTIO_ACCEL_S_OK) {
 		vaccel_debug("request %" PRIu64 " (code %u) refused: status %d", req.tag, req.code,
 			     st);
@@ -390,7 +392,8 @@ uint32_t handle_request(struct daemon *d, struct worker_ctx *w, const struct vq_
 	 * A restored state goes to a driver that asks for it (RESUME) before it
 	 * does anything but destroy sessions (spec §4.2).
 	 */
-	if (req.code != VIRTIO_ACCEL_C_RESUME && req.code != VIRTIO_ACCEL_C_DESTROY_SESSION &&
+	if (d->conn.st && /* no journal (--state-dir): nothing restored, no call */
+	    req.code != VIRTIO_ACCEL_C_RESUME && req.code != VIRTIO_ACCEL_C_DESTROY_SESSION &&
 	    state_unclaimed(d->conn.st))
 		drop_unclaimed(d);
 	switch (req.code) {

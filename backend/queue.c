@@ -61,6 +61,7 @@
 #include "vaccel_common.h"
 #include "vaccel_lock.h"
 #include "vaccel_spin.h"
+#include "vaccel_sys.h"
 
 #include "daemon.h"
 
@@ -113,10 +114,8 @@ static void complete(struct daemon_queue *q, uint16_t head, uint32_t used)
 
 static void poke(int fd)
 {
-	uint64_t one = 1;
-
 	/* EAGAIN: the counter is saturated, a wake-up is pending anyway. */
-	while (write(fd, &one, sizeof(one)) < 0 && errno == EINTR)
+	while (vaccel_sys_eventfd_signal(fd) < 0 && errno == EINTR)
 		;
 }
 
@@ -216,7 +215,8 @@ static int take(struct daemon_queue *q, int ep, struct worker_ctx *w, struct vq_
 			spun = true;
 			continue;
 		}
-		n = epoll_wait(ep, ev, 3, -1);
+		/* Direct: no cancellation wrapper (vaccel_sys.h), once per request. */
+		n = (int)vaccel_sys_epoll_wait(ep, ev, 3, -1);
 		if (n < 0 && errno != EINTR) {
 			vaccel_error("queue %u: epoll_wait: %s", q->index, strerror(errno));
 			return 0;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vaccel_common.h"
+#include "vaccel_sys.h"
 
 #include "vhu_priv.h"
 
@@ -88,6 +89,11 @@ uint64_t vhu_dev_features(const struct vhu_dev *dev)
 static void *map_gpa(void *opaque, uint64_t addr, uint64_t len)
 {
 	return vhu_dev_gpa_to_va(opaque, addr, len);
+}
+
+static bool window_gpa(void *opaque, uint64_t addr, struct vq_window *w)
+{
+	return vhu_mem_gpa_window(opaque, addr, w);
 }
 
 /* Bytes of each ring part for num entries (event fields included). */
@@ -166,6 +172,7 @@ int vhu_queue_try_start(struct vhu_dev *dev, unsigned index)
 		vhu_log(LOG_WARNING, "queue %u: bad ring layout (%d)", index, ret);
 		return ret;
 	}
+	vq_dev_set_window(&q->vq, window_gpa);
 	ret = dev->ops->queue_start(dev, index, &q->vq, q->kick_fd, dev->opaque);
 	if (ret) {
 		vhu_log(LOG_WARNING, "queue %u: queue_start failed (%d)", index, ret);
@@ -226,7 +233,6 @@ void vhu_dev_reset(struct vhu_dev *dev, bool disconnect)
 void vhu_dev_notify(struct vhu_dev *dev, unsigned index)
 {
 	struct vhu_queue *q;
-	uint64_t one = 1;
 
 	if (!dev || index >= dev->cfg.num_queues)
 		return;
@@ -234,7 +240,7 @@ void vhu_dev_notify(struct vhu_dev *dev, unsigned index)
 	vaccel_lock(&q->call_lock);
 	if (q->call_fd >= 0) {
 		/* EAGAIN means the counter is saturated: the driver will wake anyway. */
-		while (write(q->call_fd, &one, sizeof(one)) < 0 && errno == EINTR)
+		while (vaccel_sys_eventfd_signal(q->call_fd) < 0 && errno == EINTR)
 			;
 	}
 	vaccel_unlock(&q->call_lock);

@@ -314,6 +314,18 @@ bool vhu_mem_locate(const struct vhu_dev *dev, uint64_t uva, uint64_t len,
 	return *region != NULL;
 }
 
+bool vhu_mem_gpa_window(const struct vhu_dev *dev, uint64_t gpa, struct vq_window *w)
+{
+	uint64_t off;
+	const struct vhu_region *r = find(dev, true, gpa, 1, &off);
+
+	if (!r)
+		return false;
+	/* translate() gives r->host + (a - r->gpa) for every range inside r. */
+	*w = (struct vq_window){r->gpa, r->size, r->host};
+	return true;
+}
+
 void *vhu_dev_gpa_to_va(struct vhu_dev *dev, uint64_t gpa, uint64_t len)
 {
 	return dev ? translate(dev, true, gpa, len) : NULL;

@@ -193,6 +193,12 @@ void vhu_queue_stop(struct vhu_dev *dev, unsigned index);
  * caller still owns them.
  */
 int vhu_mem_set(struct vhu_dev *dev, const struct vhu_wire_memory *mem, unsigned n, int *fds);
+/*
+ * The region holding gpa as a run for the queues' translation cache
+ * (vq_dev_set_window): regions never overlap, and the table changes only
+ * with every queue stopped (a started queue's vq is initialised afresh).
+ */
+bool vhu_mem_gpa_window(const struct vhu_dev *dev, uint64_t gpa, struct vq_window *w);
 void vhu_mem_unmap(struct vhu_dev *dev, struct vhu_region *regions, unsigned n);
 /*
  * Where [addr, addr + len) of the frontend's address space (uva) lies: its

@@ -15,6 +15,8 @@
 #ifndef VQ_H
 #define VQ_H
 
+#include <endian.h>
+#include <errno.h>
 #include <linux/virtio_ring.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -35,6 +37,22 @@
  * Returns NULL unless the whole range lies inside one mapped region.
  */
 typedef void *(*vq_map_fn)(void *opaque, uint64_t addr, uint64_t len);
+
+/*
+ * A linear run of the other side's memory: [addr, addr + len) lies at host.
+ * len 0: none.
+ */
+struct vq_window {
+	uint64_t addr, len;
+	uint8_t *host;
+};
+
+/*
+ * Optional (vq_dev_set_window): the run that holds addr, such that
+ * map(a, n) == w->host + (a - w->addr) for every range [a, a + n) inside it
+ * (one mapped region, say). False when no run holds addr.
+ */
+typedef bool (*vq_window_fn)(void *opaque, uint64_t addr, struct vq_window *w);
 
 /* Per-request bounds the device enforces while walking a chain. */
 struct vq_limits {
@@ -57,7 +75,9 @@ struct vq_dev {
 	bool broken; /* ring corrupt: stop serving it */
 	struct vq_limits limits;
 	vq_map_fn map;
+	vq_window_fn window; /* optional */
 	void *map_opaque;
+	struct vq_window win; /* the last run window() gave (pop side: popping is serialised) */
 	struct vaccel_lock used_lock; /* serialises push/notify decisions */
 };
 
@@ -84,6 +104,18 @@ int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *
 void vq_dev_destroy(struct vq_dev *vq);
 
 /*
+ * Translate buffers through window() (same opaque as map), remembering the
+ * last run: a buffer inside it costs a bounds check instead of a call.
+ * Call after vq_dev_init(), before the first pop. The runs must stay valid
+ * until the queue is initialised again (the caller re-initialises it when
+ * its memory changes).
+ */
+void vq_dev_set_window(struct vq_dev *vq, vq_window_fn window);
+
+/* vq_dev_pop() once an entry is published (avail_idx ahead by 1..num): the walk. */
+int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap);
+
+/*
  * Pop the next available chain into elem, using iov[0..iov_cap) as storage.
  * Callers serialise pops on one queue. Returns:
  *   1         elem filled;
@@ -101,8 +133,29 @@ void vq_dev_destroy(struct vq_dev *vq);
  * in it INDIRECT; a chain needing more than iov_cap iov entries is
  * malformed (size iov for limits.max_segments). Each descriptor is read
  * once; each buffer goes through map() once.
+ *
+ * Inline: the device's worker pops twice per request in notification mode,
+ * and the second pop finds the ring empty; that one costs a load and two
+ * compares, without a call.
  */
-int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap);
+static inline int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov,
+			     unsigned iov_cap)
+{
+	uint16_t avail_idx;
+
+	if (vq->broken)
+		return -EPROTO;
+	/* Acquire: the ring entry and descriptors are read after the index. */
+	avail_idx = le16toh(__atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE));
+	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {
+		vq->broken = true;
+		return -EPROTO;
+	}
+	/* Nothing new (every other pop of a notified queue): elem is not filled. */
+	if (avail_idx == vq->last_avail)
+		return 0;
+	return vq_dev_pop_chain(vq, elem, iov, iov_cap);
+}
 
 /*
  * Return a chain to the driver with `written` bytes written. Thread-safe.

@@ -51,6 +51,12 @@ int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *
 	return 0;
 }
 
+void vq_dev_set_window(struct vq_dev *vq, vq_window_fn window)
+{
+	vq->window = window;
+	vq->win = (struct vq_window){0, 0, NULL};
+}
+
 void vq_dev_destroy(struct vq_dev *vq)
 {
 	if (!vq || !vq->num)
@@ -70,6 +76,39 @@ static void read_desc(struct vring_desc *out, const struct vring_desc *src)
 	out->len = le32toh(out->len);
 	out->flags = le16toh(out->flags);
 	out->next = le16toh(out->next);
+}
+
+/* A buffer outside the remembered run: ask for the run that holds it, else map it. */
+static void *map_miss(struct vq_dev *vq, uint64_t addr, uint64_t len)
+{
+	struct vq_window w;
+
+	if (vq->window && vq->window(vq->map_opaque, addr, &w)) {
+		uint64_t off = addr - w.addr;
+
+		/* Remembered only when it holds addr, as the contract says. */
+		if (addr >= w.addr && off < w.len) {
+			vq->win = w;
+			if (len <= w.len - off)
+				return w.host + off;
+		}
+	}
+	/* Whatever runs say, map() decides for a range that none holds. */
+	return vq->map(vq->map_opaque, addr, len);
+}
+
+/*
+ * Our address of [addr, addr + len): inside the remembered run, an offset
+ * (addr - win.addr wraps for an addr below it: off < len fails); else
+ * map_miss(). Same result as map() (vq_window_fn's contract).
+ */
+static inline void *map_buf(struct vq_dev *vq, uint64_t addr, uint64_t len)
+{
+	uint64_t off = addr - vq->win.addr;
+
+	if (off < vq->win.len && len <= vq->win.len - off)
+		return vq->win.host + off;
+	return map_miss(vq, addr, len);
 }
 
 struct walk {
@@ -103,7 +142,7 @@ __attribute__((always_inline)) static inline int walk_buf(struct vq_dev *vq, str
 		return 0;
 	if (w->niov >= iov_cap)
 		return -EBADMSG;
-	p = vq->map(vq->map_opaque, d->addr, d->len);
+	p = map_buf(vq, d->addr, d->len);
 	if (!p)
 		return -EBADMSG;
 	iov[w->niov].iov_base = p;
@@ -136,7 +175,7 @@ static int walk_indirect(struct vq_dev *vq, struct walk *w, struct vq_elem *elem
 	n = ind->len / sizeof(struct vring_desc);
 	if (n > vq->limits.max_segments)
 		return -EBADMSG;
-	table = vq->map(vq->map_opaque, ind->addr, ind->len);
+	table = map_buf(vq, ind->addr, ind->len);
 	if (!table)
 		return -EBADMSG;
 
@@ -157,25 +196,21 @@ static int walk_indirect(struct vq_dev *vq, struct walk *w, struct vq_elem *elem
 	}
 }
 
-int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap)
+/*
+ * Pop the chain at the avail ring's next entry (one is published: avail_idx
+ * ran ahead of last_avail by 1..num, vq_dev_pop() in vq.h checked). Apart
+ * from vq_dev_pop(): its frame (callee-saved registers for the walk) is not
+ * paid by the pops that find the ring empty, every other one of a notified
+ * queue.
+ */
+int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap)
 {
 	struct walk w = {0};
 	struct vring_desc d;
-	uint16_t avail_idx, head, i;
+	uint16_t head, i;
 	unsigned walked = 0;
 	int ret;
 
-	if (vq->broken)
-		return -EPROTO;
-	/* Acquire: the ring entry and descriptors are read after the index. */
-	avail_idx = le16toh(vq_load16_acquire(&vq->avail->idx));
-	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {
-		vq->broken = true;
-		return -EPROTO;
-	}
-	/* Nothing new (every other pop of a notified queue): elem is not filled. */
-	if (avail_idx == vq->last_avail)
-		return 0;
 	memset(elem, 0, sizeof(*elem));
 	elem->iov = iov;
 
@@ -198,8 +233,10 @@ int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsig
 		}
 		read_desc(&d, &vq->desc[i]);
 		if (d.flags & VRING_DESC_F_INDIRECT) {
-			/* Only a chain's single, first descriptor may be indirect. */
-			if (i != head || walked != 1) {
+			/* Only a chain's single, first descriptor may be indirect (the first one
+			 * walked is the head: i starts there and moves only after a walked
+			 * descriptor). */
+			if (walked != 1) {
 				ret = -EBADMSG;
 				goto bad;
 			}

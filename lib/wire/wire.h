@@ -79,6 +79,17 @@ int wire_decode(struct wire_req *req, const struct iovec *riov, unsigned nr_riov
 		const struct iovec *wiov, unsigned nr_wiov, const struct wire_limits *lim,
 		struct wire_arg *args, unsigned args_cap);
 
+/*
+ * wire_decode() for a caller that has the byte counts already: read_bytes and
+ * write_bytes MUST be the sums of riov's and wiov's lengths (vq_dev_pop()'s
+ * vq_elem counts are: it sums the same descriptor lengths it puts in the
+ * iovecs). Decoding trusts them as it would trust its own sums.
+ */
+int wire_decode_sized(struct wire_req *req, const struct iovec *riov, unsigned nr_riov,
+		      uint64_t read_bytes, const struct iovec *wiov, unsigned nr_wiov,
+		      uint64_t write_bytes, const struct wire_limits *lim, struct wire_arg *args,
+		      unsigned args_cap);
+
 /* Total bytes of an iovec array (saturates at UINT64_MAX). */
 uint64_t wire_iov_bytes(const struct iovec *iov, unsigned n);
 

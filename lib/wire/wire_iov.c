@@ -115,11 +115,28 @@ void *wire_arg_ptr(const struct wire_req *req, unsigned i)
 
 void wire_arg_gather(const struct wire_req *req, unsigned i, void *dst)
 {
+	const struct wire_arg *a = &req->args[i];
 	const struct iovec *iov;
 	unsigned n;
 
 	arg_iov(req, i, &iov, &n);
-	wire_iov_read_fast(iov, n, req->args[i].pos, dst, req->args[i].len);
+	/* An op type or a scalar in one iovec: each byte read once, no call to memcpy(). */
+	if (a->len <= 8 && a->pos.idx < n && a->len <= iov[a->pos.idx].iov_len - a->pos.off) {
+		const unsigned char *src =
+		    (const unsigned char *)iov[a->pos.idx].iov_base + a->pos.off;
+		unsigned char *d = dst;
+
+		if (a->len == 4) {
+			memcpy(d, src, 4);
+		} else if (a->len == 8) {
+			memcpy(d, src, 8);
+		} else {
+			for (size_t k = 0; k < a->len; k++)
+				d[k] = src[k];
+		}
+		return;
+	}
+	wire_iov_read_fast(iov, n, a->pos, dst, a->len);
 }
 
 size_t wire_arg_scatter(const struct wire_req *req, unsigned i, const void *src, size_t len)

@@ -6,24 +6,15 @@
 #include "wire.h"
 #include "wire_priv.h"
 
-uint32_t wire_respond(const struct wire_req *req, uint8_t status, int32_t vaccel_ret, uint64_t id,
-		      const uint64_t *out_len)
+/*
+ * The out lengths after the header at pos. They go one by one (the response
+ * may itself be split anywhere), each from where the previous one ended:
+ * linear in the iovecs, even for a refused request whose header claims
+ * 65535 of them. Apart: a response without lengths does not pay its frame.
+ */
+__attribute__((noinline)) static void write_lengths(const struct wire_req *req, struct wire_pos pos,
+						    const uint64_t *out_len)
 {
-	struct virtio_accel_resp_hdr h;
-	struct wire_pos pos = req->resp_pos;
-
-	if (!req->resp_ok || req->write_bytes > UINT32_MAX)
-		return 0;
-	memset(&h, 0, sizeof(h));
-	h.status = status;
-	h.vaccel_ret = htole32((uint32_t)vaccel_ret);
-	h.id = htole64(id);
-	wire_iov_write_fast(req->wiov, req->nr_wiov, pos, &h, sizeof(h));
-	/*
-	 * Lengths go one by one (the response may itself be split anywhere),
-	 * each from where the previous one ended: linear in the iovecs, even
-	 * for a refused request whose header claims 65535 of them.
-	 */
 	pos = wire_pos_step(req->wiov, req->nr_wiov, pos, VIRTIO_ACCEL_RESP_HDR_SIZE);
 	for (unsigned i = 0; i < req->resp_nr_out; i++) {
 		uint64_t v = htole64(out_len ? out_len[i] : 0);
@@ -31,6 +22,22 @@ uint32_t wire_respond(const struct wire_req *req, uint8_t status, int32_t vaccel
 		wire_iov_write_fast(req->wiov, req->nr_wiov, pos, &v, VIRTIO_ACCEL_OUT_LEN_SIZE);
 		pos = wire_pos_step(req->wiov, req->nr_wiov, pos, VIRTIO_ACCEL_OUT_LEN_SIZE);
 	}
+}
+
+uint32_t wire_respond(const struct wire_req *req, uint8_t status, int32_t vaccel_ret, uint64_t id,
+		      const uint64_t *out_len)
+{
+	struct virtio_accel_resp_hdr h;
+
+	if (!req->resp_ok || req->write_bytes > UINT32_MAX)
+		return 0;
+	memset(&h, 0, sizeof(h));
+	h.status = status;
+	h.vaccel_ret = htole32((uint32_t)vaccel_ret);
+	h.id = htole64(id);
+	wire_iov_write_fast(req->wiov, req->nr_wiov, req->resp_pos, &h, sizeof(h));
+	if (req->resp_nr_out)
+		write_lengths(req, req->resp_pos, out_len);
 	/* The response ends the writable part: the used length is all of it. */
 	return (uint32_t)req->write_bytes;
 }

@@ -219,8 +219,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rbuf[o] = byte(&in);
 	memset(wbuf, 0xee, wlen);
 	nri = cut(&in, rbuf, rlen, iov, MAX_IOV / 2);
-	elem = (struct vq_elem){.head = 0, .nr_read = nri, .iov = iov};
+	/* As vq_dev_pop() fills it: the byte counts are the iovecs' sums. */
+	elem = (struct vq_elem){.head = 0, .nr_read = nri, .read_bytes = rlen, .iov = iov};
 	elem.nr_write = cut(&in, wbuf, wlen, iov + nri, MAX_IOV / 2);
+	elem.write_bytes = wlen;
 	handle_request(&d, &w, &elem);
 	/* Now and then, everything goes (a disconnect): quotas come back. */
 	if (++inputs % 64 == 0) {

@@ -38,6 +38,17 @@ static void *view_map(void *opaque, uint64_t addr, uint64_t len)
 	return v->base + (addr - v->gpa);
 }
 
+/* The whole view as one run (vq_dev_set_window), when it holds addr. */
+static bool view_window(void *opaque, uint64_t addr, struct vq_window *w)
+{
+	struct mem_view *v = opaque;
+
+	if (addr < v->gpa || addr - v->gpa >= v->len)
+		return false;
+	*w = (struct vq_window){v->gpa, v->len, v->base};
+	return true;
+}
+
 static bool inside(const struct mem_view *v, const void *p, size_t len)
 {
 	const uint8_t *b = p;
@@ -116,6 +127,8 @@ int fuzz_vq_pop(const uint8_t params[8], const uint8_t *mem, size_t mem_len)
 	CHECK(ring <= FUZZ_MEM_SIZE);
 	CHECK(vq_dev_init(&vq, num, buf, buf + vq_avail_off(num), buf + vq_used_off(num),
 			  last_avail, event_idx, &lim, view_map, &v) == 0);
+	if (params[1] & 4) /* translate through the remembered run, as vhost-user does */
+		vq_dev_set_window(&vq, view_window);
 	drain(&vq, &v, 1 + params[1] / 2);
 	vq_dev_set_notify(&vq, params[1] & 2);
 	(void)vq_dev_avail_pending(&vq);

@@ -449,6 +449,133 @@ static void test_zero_length(void **state)
 	env_free(e);
 }
 
+/*
+ * Translation through runs (vq_dev_set_window): two runs, the second at gpa
+ * WIN_B_GPA but at host offset WIN_B_OFF (not linear with the first). Every
+ * buffer gets what map2() gives; a remembered run saves the calls; a run
+ * that does not hold the address (a lying window function) is ignored.
+ */
+#define WIN_A_SIZE (512u * 1024)
+#define WIN_B_GPA 0x900000ull
+#define WIN_B_OFF (640u * 1024)
+#define WIN_B_SIZE (64u * 1024)
+
+struct win_env {
+	struct env *e;
+	unsigned window_calls, map_calls;
+	bool lie; /* window2 answers a run that does not hold addr */
+};
+
+static struct win_env *win_env; /* the callbacks' opaque is the env: one test at a time */
+
+static void *map2(void *opaque, uint64_t addr, uint64_t len)
+{
+	struct env *e = opaque;
+
+	win_env->map_calls++;
+	if (addr >= GPA_BASE && addr - GPA_BASE < WIN_A_SIZE &&
+	    len <= WIN_A_SIZE - (addr - GPA_BASE))
+		return e->mem + (addr - GPA_BASE);
+	if (addr >= WIN_B_GPA && addr - WIN_B_GPA < WIN_B_SIZE &&
+	    len <= WIN_B_SIZE - (addr - WIN_B_GPA))
+		return e->mem + WIN_B_OFF + (addr - WIN_B_GPA);
+	return NULL;
+}
+
+static bool window2(void *opaque, uint64_t addr, struct vq_window *w)
+{
+	struct env *e = opaque;
+
+	win_env->window_calls++;
+	if (win_env->lie) {
+		*w = (struct vq_window){addr + 4096, WIN_A_SIZE, e->mem};
+		return true;
+	}
+	if (addr >= GPA_BASE && addr - GPA_BASE < WIN_A_SIZE) {
+		*w = (struct vq_window){GPA_BASE, WIN_A_SIZE, e->mem};
+		return true;
+	}
+	if (addr >= WIN_B_GPA && addr - WIN_B_GPA < WIN_B_SIZE) {
+		*w = (struct vq_window){WIN_B_GPA, WIN_B_SIZE, e->mem + WIN_B_OFF};
+		return true;
+	}
+	return false;
+}
+
+/* One single-buffer readable chain at (addr, len): vq_dev_pop's result, *p its iov_base. */
+static int pop_at(struct env *e, uint64_t addr, uint32_t len, void **p)
+{
+	struct iovec iov[2] = {{NULL, 0}, {NULL, 0}};
+	struct vq_elem elem;
+	int r;
+
+	set_desc(&e->drv.desc[0], addr, len, 0, 0);
+	publish(e, 0);
+	r = pop_one(e, &elem, iov, 2);
+	*p = iov[0].iov_base;
+	return r;
+}
+
+static void window_case(struct win_env *w, uint64_t addr, uint32_t len)
+{
+	void *got = NULL, *want = map2(w->e, addr, len);
+	int r = pop_at(w->e, addr, len, &got);
+
+	if (want) {
+		assert_int_equal(r, 1);
+		assert_ptr_equal(got, want);
+	} else {
+		assert_int_equal(r, -EBADMSG);
+	}
+}
+
+static void test_window(void **state)
+{
+	struct win_env w = {0};
+	uint64_t cases[][2] = {
+	    {GPA_BASE + DATA_OFF, 64},		/* inside A */
+	    {GPA_BASE + DATA_OFF + 4096, 64},	/* A again: remembered */
+	    {GPA_BASE + WIN_A_SIZE - 1, 1},	/* A's last byte */
+	    {GPA_BASE + WIN_A_SIZE - 1, 2},	/* past A's end */
+	    {GPA_BASE - 1, 1},			/* below A */
+	    {WIN_B_GPA, 64},			/* B, at its own host place */
+	    {WIN_B_GPA + WIN_B_SIZE - 64, 64},	/* B's end */
+	    {WIN_B_GPA + WIN_B_SIZE - 64, 65},	/* past B's end */
+	    {WIN_B_GPA - 8, 16},		/* into B from below */
+	    {GPA_BASE + WIN_A_SIZE + 4096, 16}, /* in no run */
+	    {GPA_BASE + 8192, UINT32_MAX},	/* longer than any run */
+	    {GPA_BASE + DATA_OFF, 64},		/* back to A */
+	};
+	unsigned calls;
+
+	(void)state;
+	win_env = &w;
+	w.e = env_new(8, false, 16, UINT32_MAX);
+	assert_int_equal(vq_dev_init(&w.e->dev, 8, w.e->dev.desc, w.e->dev.avail, w.e->dev.used, 0,
+				     false, &w.e->limits, map2, w.e),
+			 0);
+	vq_dev_set_window(&w.e->dev, window2);
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		window_case(&w, cases[i][0], (uint32_t)cases[i][1]);
+	/* Buffers inside the remembered run call nothing. */
+	window_case(&w, GPA_BASE + DATA_OFF, 64);
+	calls = w.window_calls;
+	for (unsigned i = 0; i < 16; i++) {
+		void *got;
+
+		assert_int_equal(pop_at(w.e, GPA_BASE + DATA_OFF + 64 * i, 64, &got), 1);
+		assert_ptr_equal(got, w.e->mem + DATA_OFF + 64 * i);
+	}
+	assert_int_equal(w.window_calls, calls);
+	/* A lying window function: its run is not remembered, map2 decides. */
+	vq_dev_set_window(&w.e->dev, window2);
+	w.lie = true;
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		window_case(&w, cases[i][0], (uint32_t)cases[i][1]);
+	env_free(w.e);
+	win_env = NULL;
+}
+
 /* Every malformed chain: -EBADMSG, head valid, the ring keeps working. */
 static void test_malformed_chains(void **state)
 {
@@ -692,4 +819,4 @@ static void test_concurrent(void **state)
 VT_MAIN(NULL, NULL, test_roundtrip, test_full_and_invalid, test_init_invalid, test_wraparound,
 	test_resume_base, test_notify_flags, test_event_idx, test_indirect, test_zero_length,
 	test_malformed_chains, test_avail_jump, test_head_out_of_range, test_bogus_used,
-	test_concurrent, test_long_indirect_chain)
+	test_concurrent, test_long_indirect_chain, test_window)
