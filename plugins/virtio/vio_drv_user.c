@@ -28,6 +28,7 @@
 #include "vaccel_common.h"
 #include "vaccel_lock.h"
 #include "vaccel_spin.h"
+#include "vaccel_sys.h"
 
 #include <errno.h>
 #include <linux/virtio_config.h>
@@ -493,7 +494,7 @@ static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token
 
 		struct epoll_event ev;
 
-		if (epoll_wait(q->ep_fd, &ev, 1, -1) < 0 && errno != EINTR)
+		if (vaccel_sys_epoll_wait(q->ep_fd, &ev, 1, -1) < 0 && errno != EINTR)
 			conn_break(c); /* cannot wait: fail rather than spin */
 		vaccel_lock(&q->lock);
 		q->reaper = false;
@@ -521,12 +522,8 @@ static int queue_submit(struct vio_conn *c, struct vio_queue *q, const struct vq
 	}
 	if (ret)
 		goto out;
-	if (vq_drv_kick_prepare(&q->vq)) {
-		uint64_t one = 1;
-		ssize_t r = write(q->kick_fd, &one, sizeof(one));
-
-		(void)r; /* EAGAIN means a kick is already pending */
-	}
+	if (vq_drv_kick_prepare(&q->vq))
+		(void)vaccel_sys_eventfd_signal(q->kick_fd); /* EAGAIN: a kick is already pending */
 	ret = wait_locked(c, q, tok);
 out:
 	vaccel_unlock(&q->lock);
