@@ -34,6 +34,17 @@ static void test_sizes(void **state)
 	assert_int_equal(vio_req_check(&req, &lim, 2), 0);
 }
 
+/* vio_layout_plan() with limits: the same verdict as vio_req_check() with no segments. */
+static int plan_check(const struct vio_req *req)
+{
+	struct vio_layout l;
+	int ret = vio_layout_plan(&l, req, &lim, 0, 0);
+
+	if (!ret)
+		vio_layout_free(&l);
+	return ret;
+}
+
 static void test_limits(void **state)
 {
 	static char big[4096];
@@ -45,19 +56,25 @@ static void test_limits(void **state)
 		rd[i] = (struct vio_arg){.buf = big, .len = 1};
 	req.nr_read = 32;
 	assert_int_equal(vio_req_check(&req, &lim, 2), 0);
+	assert_int_equal(plan_check(&req), 0);
 	req.nr_read = 33; /* max_args */
 	assert_int_equal(vio_req_check(&req, &lim, 2), -E2BIG);
+	assert_int_equal(plan_check(&req), -E2BIG);
 	req.nr_read = 1;
 	assert_int_equal(vio_req_check(&req, &lim, 9), -E2BIG); /* segments */
 	rd[0].len = 4096;					/* bytes, headers included */
 	assert_int_equal(vio_req_check(&req, &lim, 2), -E2BIG);
+	assert_int_equal(plan_check(&req), -E2BIG);
 	rd[0].len = 4096 - 40 - 24 - 16;
 	assert_int_equal(vio_req_check(&req, &lim, 2), 0);
+	assert_int_equal(plan_check(&req), 0);
 	rd[0].len = UINT64_MAX - 10; /* overflow */
 	assert_int_equal(vio_req_check(&req, &lim, 2), -E2BIG);
+	assert_int_equal(plan_check(&req), -E2BIG);
 	rd[0].len = 4;
 	rd[0].buf = NULL;
 	assert_int_equal(vio_req_check(&req, &lim, 2), -EINVAL);
+	assert_int_equal(plan_check(&req), -EINVAL);
 }
 
 static void test_encode(void **state)
@@ -86,7 +103,7 @@ static void test_encode(void **state)
 	memset(buf, 0xee, sizeof(buf));
 	memcpy(text, "TXT", 4);
 	/* Packed: one readable and one writable segment. */
-	assert_int_equal(vio_layout_plan(&l, &req, 0, 0), 0);
+	assert_int_equal(vio_layout_plan(&l, &req, NULL, 0, 0), 0);
 	assert_int_equal(l.rd_bytes, rdb);
 	assert_int_equal(l.wr_bytes, 12 + 16 + 16);
 	assert_int_equal(l.nr_seg, 2);
@@ -145,7 +162,7 @@ static void test_layout_aligned(void **state)
 	(void)state;
 	for (int i = 0; i < 2000; i++)
 		big_in[i] = i * 3;
-	assert_int_equal(vio_layout_plan(&l, &req, 4096, 0), 0);
+	assert_int_equal(vio_layout_plan(&l, &req, NULL, 4096, 0), 0);
 	/* readable: [hdr..op] [big_in] [small]; writable: [big_out] [small+resp] */
 	assert_int_equal(l.nr_rd_seg, 3);
 	assert_int_equal(l.nr_seg, 5);
@@ -167,7 +184,7 @@ static void test_layout_aligned(void **state)
 	vio_layout_free(&l);
 
 	/* Chunked: no segment longer than the chunk. */
-	assert_int_equal(vio_layout_plan(&l, &req, 4096, 1000), 0);
+	assert_int_equal(vio_layout_plan(&l, &req, NULL, 4096, 1000), 0);
 	for (unsigned i = 0; i < l.nr_seg; i++)
 		assert_true(l.seg[i].len <= 1000);
 	vio_layout_free(&l);
@@ -199,7 +216,7 @@ static void test_decode(void **state)
 
 	(void)state;
 	memset(a, 'x', sizeof(a));
-	assert_int_equal(vio_layout_plan(&l, &req, 0, 0), 0);
+	assert_int_equal(vio_layout_plan(&l, &req, NULL, 0, 0), 0);
 	memcpy(w + l.wr_off[0], "hello...", 8);
 	memcpy(w + l.wr_off[1], "WXYZ", 4);
 	put_resp(w, l.resp_off, 0, 0, 77, lens, 2);
@@ -224,7 +241,7 @@ static void test_decode_bad(void **state)
 
 	(void)state;
 	memset(w, 0, sizeof(w));
-	assert_int_equal(vio_layout_plan(&l, &req, 0, 0), 0);
+	assert_int_equal(vio_layout_plan(&l, &req, NULL, 0, 0), 0);
 	put_resp(w, l.resp_off, 0, 0, 0, lens, 1);
 	/* out_len over the capacity */
 	assert_int_equal(vio_layout_decode(&l, &req, w, l.wr_bytes), -EPROTO);
