@@ -268,7 +268,7 @@ int vio_layout_pack(struct vio_layout *l, const struct vio_req *req, const struc
 	if ((req->nr_read && !req->read) || (req->nr_write && !req->write))
 		return -EINVAL;
 	layout_inline(l);
-	ret = pack(l, req, own_min, chunk, cap, base);
+	ret = pack(l, req, own_min, chunk ? chunk : UINT64_MAX, cap, base);
 	/* The sums are bounded by cap: the limits are all that is left to check. */
 	return ret ? ret : req_limits(req, lim, l->rd_bytes, l->wr_bytes, 0);
 }

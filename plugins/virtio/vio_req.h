@@ -117,11 +117,11 @@ int vio_layout_plan(struct vio_layout *l, const struct vio_req *req, const struc
 		    uint64_t own_min, uint64_t chunk);
 /*
  * A small request's plan, check and encoding in one pass, into [base, base + cap): what
- * vio_layout_plan() with these lim, own_min and chunk followed by vio_layout_encode() give
- * when the request is packed (every arg under own_min, at most VIO_LAYOUT_INLINE each way)
- * and fits cap; the hot path for small requests. Returns 0, -EINVAL, -E2BIG or -EAGAIN (not
- * such a request, or it does not fit: plan it instead; base's bytes are scratch then).
- * Allocates nothing; vio_layout_free() is a no-op for l afterwards.
+ * vio_layout_plan() with these lim, own_min and chunk (0: none) followed by vio_layout_encode()
+ * give when the request is packed (every arg under own_min, at most VIO_LAYOUT_INLINE each way) and
+ * fits cap; the hot path for small requests. Returns 0, -EINVAL, -E2BIG or -EAGAIN (not such a
+ * request, or it does not fit: plan it instead; base's bytes are scratch then). Allocates nothing;
+ * vio_layout_free() is a no-op for l afterwards.
  */
 int vio_layout_pack(struct vio_layout *l, const struct vio_req *req, const struct vio_limits *lim,
 		    uint64_t own_min, uint64_t chunk, uint8_t *base, uint64_t cap);
