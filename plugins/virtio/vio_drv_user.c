@@ -28,6 +28,7 @@
 #include "vaccel_common.h"
 #include "vaccel_lock.h"
 #include "vaccel_spin.h"
+#include "vaccel_sys.h"
 
 #include <errno.h>
 #include <linux/virtio_config.h>
@@ -80,6 +81,7 @@ struct vio_conn {
 	int sock_fd;
 	struct vio_shm shm;
 	struct vio_limits lim;
+	unsigned max_segs; /* descriptors per request: the device's, the ring's and ours */
 	uint16_t ring_size;
 	unsigned nq;
 	struct vio_queue *q;
@@ -331,6 +333,11 @@ static int conn_open(struct vio_user *u, uint64_t gen, struct vio_conn **cp)
 	if (ret)
 		goto err_front;
 	c->lim.features = features;
+	c->max_segs = c->lim.max_segments;
+	if (c->max_segs > c->ring_size)
+		c->max_segs = c->ring_size;
+	if (c->max_segs > VIO_MAX_SEGS)
+		c->max_segs = VIO_MAX_SEGS;
 	event_idx = features & (1ull << VIRTIO_RING_F_EVENT_IDX);
 
 	c->nq = c->lim.num_queues;
@@ -391,6 +398,25 @@ err:
 	return ret;
 }
 
+/* conn_get() when u has no live connection: drop a broken one, open the next; u->lock held. */
+static __attribute__((noinline)) int conn_renew_locked(struct vio_user *u)
+{
+	struct vio_conn *c = u->conn;
+	int ret;
+
+	if (c) {
+		conn_break(c);
+		u->conn = NULL;
+		conn_put(c);
+	}
+	ret = conn_open(u, u->gen + 1, &c);
+	if (ret)
+		return ret;
+	u->gen++;
+	u->conn = c;
+	return 0;
+}
+
 /* A referenced, live connection, opening one if needed. */
 static int conn_get(struct vio_user *u, struct vio_conn **cp)
 {
@@ -399,20 +425,13 @@ static int conn_get(struct vio_user *u, struct vio_conn **cp)
 
 	vaccel_lock(&u->lock);
 	c = u->conn;
-	if (c && atomic_load(&c->broken)) {
-		conn_break(c);
-		u->conn = NULL;
-		conn_put(c);
-		c = NULL;
-	}
-	if (!c) {
-		ret = conn_open(u, u->gen + 1, &c);
+	if (!c || atomic_load_explicit(&c->broken, memory_order_relaxed)) {
+		ret = conn_renew_locked(u);
 		if (ret)
 			goto out;
-		u->gen++;
-		u->conn = c;
+		c = u->conn;
 	}
-	atomic_fetch_add(&c->refs, 1);
+	atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
 	*cp = c;
 out:
 	vaccel_unlock(&u->lock);
@@ -493,7 +512,7 @@ static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token
 
 		struct epoll_event ev;
 
-		if (epoll_wait(q->ep_fd, &ev, 1, -1) < 0 && errno != EINTR)
+		if (vaccel_sys_epoll_wait(q->ep_fd, &ev, 1, -1) < 0 && errno != EINTR)
 			conn_break(c); /* cannot wait: fail rather than spin */
 		vaccel_lock(&q->lock);
 		q->reaper = false;
@@ -521,12 +540,8 @@ static int queue_submit(struct vio_conn *c, struct vio_queue *q, const struct vq
 	}
 	if (ret)
 		goto out;
-	if (vq_drv_kick_prepare(&q->vq)) {
-		uint64_t one = 1;
-		ssize_t r = write(q->kick_fd, &one, sizeof(one));
-
-		(void)r; /* EAGAIN means a kick is already pending */
-	}
+	if (vq_drv_kick_prepare(&q->vq))
+		(void)vaccel_sys_eventfd_signal(q->kick_fd); /* EAGAIN: a kick is already pending */
 	ret = wait_locked(c, q, tok);
 out:
 	vaccel_unlock(&q->lock);
@@ -576,6 +591,52 @@ static void bounce_put(struct vio_conn *c, struct vio_queue *q, uint64_t size, u
 	vio_shm_free(&c->shm, off, size);
 }
 
+/*
+ * Lay req out for the device and copy it into bounce space (*off) of q: a small request
+ * straight into q's spare chunk in one pass (vio_layout_pack), any other through the
+ * general plan. On success l describes it; on error nothing is held.
+ */
+static int layout_request(struct vio_conn *c, struct vio_queue *q, const struct vio_req *req,
+			  struct vio_layout *l, uint64_t *off)
+{
+	unsigned max_segs = c->max_segs;
+	int ret = -EAGAIN;
+
+	*off = atomic_exchange_explicit(&q->spare, VIO_NO_SPARE, memory_order_acquire);
+	if (*off != VIO_NO_SPARE) {
+		ret = vio_layout_pack(l, req, &c->lim, VIO_OWN_SEG_MIN, VIO_CHUNK,
+				      c->shm.base + *off, VIO_SPARE_BYTES);
+		if (!ret && l->nr_seg > max_segs)
+			ret = -E2BIG;
+		if (ret)
+			bounce_put(c, q, VIO_SPARE_BYTES, *off);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	ret = vio_layout_plan(l, req, &c->lim, VIO_OWN_SEG_MIN, VIO_CHUNK);
+	if (!ret && l->nr_seg > max_segs) {
+		/* Too many large args for the device: pack them instead. */
+		vio_layout_free(l);
+		ret = vio_layout_plan(l, req, &c->lim, 0, VIO_CHUNK);
+	}
+	if (ret)
+		return ret;
+	if (l->nr_seg > max_segs) {
+		ret = -E2BIG;
+		goto err_layout;
+	}
+	ret = bounce_get(c, q, l->size, off);
+	if (ret) {
+		ret = ret == -ECANCELED ? -EIO : ret;
+		goto err_layout;
+	}
+	vio_layout_encode(l, req, c->shm.base + *off);
+	return 0;
+err_layout:
+	vio_layout_free(l);
+	return ret;
+}
+
 static int user_submit(struct vio_drv *drv, struct vio_req *req)
 {
 	struct vio_user *u = (struct vio_user *)drv;
@@ -583,7 +644,6 @@ static int user_submit(struct vio_drv *drv, struct vio_req *req)
 	struct vio_token tok = {0};
 	struct vio_layout l;
 	struct vio_queue *q;
-	unsigned max_segs;
 	struct vio_conn *c;
 	uint64_t off;
 	int ret;
@@ -596,35 +656,12 @@ static int user_submit(struct vio_drv *drv, struct vio_req *req)
 		goto out_put;
 	}
 	req->gen = c->gen;
-	ret = vio_req_check(req, &c->lim, 0);
-	if (ret)
-		goto out_put;
-	max_segs = c->lim.max_segments;
-	if (max_segs > c->ring_size)
-		max_segs = c->ring_size;
-	if (max_segs > VIO_MAX_SEGS)
-		max_segs = VIO_MAX_SEGS;
-	ret = vio_layout_plan(&l, req, VIO_OWN_SEG_MIN, VIO_CHUNK);
-	if (!ret && l.nr_seg > max_segs) {
-		/* Too many large args for the device: pack them instead. */
-		vio_layout_free(&l);
-		ret = vio_layout_plan(&l, req, 0, VIO_CHUNK);
-	}
-	if (ret)
-		goto out_put;
-	if (l.nr_seg > max_segs) {
-		ret = -E2BIG;
-		goto out_layout;
-	}
 	if (tls_slot == UINT32_MAX)
 		tls_slot = atomic_fetch_add(&next_slot, 1);
 	q = &c->q[tls_slot % c->nq];
-	ret = bounce_get(c, q, l.size, &off);
-	if (ret) {
-		ret = ret == -ECANCELED ? -EIO : ret;
-		goto out_layout;
-	}
-	vio_layout_encode(&l, req, c->shm.base + off);
+	ret = layout_request(c, q, req, &l, &off);
+	if (ret)
+		goto out_put;
 	for (unsigned i = 0; i < l.nr_seg; i++)
 		bufs[i] =
 		    (struct vq_buf){.addr = off + l.seg[i].off, .len = (uint32_t)l.seg[i].len};
@@ -638,7 +675,6 @@ static int user_submit(struct vio_drv *drv, struct vio_req *req)
 		ret = -EIO;
 	}
 	bounce_put(c, q, l.size, off);
-out_layout:
 	vio_layout_free(&l);
 out_put:
 	conn_put(c);

@@ -46,30 +46,48 @@ static bool sum_args(const struct vio_arg *args, unsigned n, uint64_t *sum, bool
 	return true;
 }
 
-int vio_req_check(const struct vio_req *req, const struct vio_limits *lim, unsigned segments)
+/*
+ * Both directions' byte counts in one pass: buffers present, counts within 16 bits, no
+ * overflow. Returns 0, -EINVAL (malformed) or -E2BIG (too large to describe).
+ */
+static int req_sizes(const struct vio_req *req, uint64_t *rd, uint64_t *wr)
 {
-	uint64_t rd, wr, total;
+	uint64_t total;
 	bool ovf = false;
 
 	if (req->nr_read > UINT16_MAX || req->nr_write > UINT16_MAX)
 		return -E2BIG;
 	if ((req->nr_read && !req->read) || (req->nr_write && !req->write))
 		return -EINVAL;
-	/* One pass over each direction: buffers present, bytes summed (as vio_req_*_bytes). */
-	rd = VIRTIO_ACCEL_HDRS_SIZE((uint64_t)req->nr_read + req->nr_write);
-	wr = VIRTIO_ACCEL_RESP_SIZE(req->nr_write);
-	if (!sum_args(req->read, req->nr_read, &rd, &ovf) ||
-	    !sum_args(req->write, req->nr_write, &wr, &ovf))
+	*rd = VIRTIO_ACCEL_HDRS_SIZE((uint64_t)req->nr_read + req->nr_write);
+	*wr = VIRTIO_ACCEL_RESP_SIZE(req->nr_write);
+	if (!sum_args(req->read, req->nr_read, rd, &ovf) ||
+	    !sum_args(req->write, req->nr_write, wr, &ovf))
 		return -EINVAL;
-	if (ovf || __builtin_add_overflow(rd, wr, &total))
+	if (ovf || __builtin_add_overflow(*rd, *wr, &total))
 		return -E2BIG;
+	return 0;
+}
+
+/* The device's limits for a request of these sizes (req_sizes() passed). */
+static int req_limits(const struct vio_req *req, const struct vio_limits *lim, uint64_t rd,
+		      uint64_t wr, unsigned segments)
+{
 	if ((uint64_t)req->nr_read + req->nr_write > lim->max_args)
 		return -E2BIG;
 	if (segments > lim->max_segments)
 		return -E2BIG;
-	if (total > lim->max_request_bytes)
+	if (rd + wr > lim->max_request_bytes)
 		return -E2BIG;
 	return 0;
+}
+
+int vio_req_check(const struct vio_req *req, const struct vio_limits *lim, unsigned segments)
+{
+	uint64_t rd, wr;
+	int ret = req_sizes(req, &rd, &wr);
+
+	return ret ? ret : req_limits(req, lim, rd, wr, segments);
 }
 
 #define VIO_ALIGN 64u
@@ -95,6 +113,7 @@ static int add_seg(struct vio_layout *l, uint64_t off, uint64_t len, uint64_t ch
 				memcpy(s, l->seg_inline, sizeof(l->seg_inline));
 			l->seg = s;
 			l->cap_seg = cap;
+			l->heap = true;
 		}
 		l->seg[l->nr_seg++] = (struct vio_seg){.off = off, .len = n};
 		off += n;
@@ -132,63 +151,158 @@ static int plan_args(struct vio_layout *l, const struct vio_arg *args, unsigned 
 	return 0;
 }
 
-/*
- * The common small request: no arg gets its own segment and each part fits
- * one descriptor, so the readable part is one run and the writable part
- * (aligned) another. Lays out exactly what the general walk below would;
- * false (nothing changed but the offsets) when the request is not like that.
- */
-static bool plan_packed(struct vio_layout *l, const struct vio_req *req, uint64_t own_min,
-			uint64_t chunk)
+static void encode_hdr(const struct vio_req *req, uint8_t *base)
 {
-	uint64_t pos = VIRTIO_ACCEL_HDRS_SIZE((uint64_t)req->nr_read + req->nr_write), wstart;
+	struct virtio_accel_req_hdr hdr = {0};
 
-	if (l->rd_bytes > chunk || l->wr_bytes > chunk)
-		return false;
+	hdr.code = htole16(req->code);
+	hdr.nr_read = htole16((uint16_t)req->nr_read);
+	hdr.nr_write = htole16((uint16_t)req->nr_write);
+	hdr.flags = htole32(req->flags);
+	hdr.session_id = htole64(req->session_id);
+	hdr.object_id = htole64(req->object_id);
+	memcpy(base, &hdr, sizeof(hdr));
+}
+
+static void encode_arg(uint8_t *p, const struct vio_arg *a, uint8_t dir)
+{
+	struct virtio_accel_arg_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.len = htole64(a->len);
+	h.type = htole32(a->type);
+	h.custom_type_id = htole32(a->custom_id);
+	h.dir = dir;
+	memcpy(p, &h, sizeof(h));
+}
+
+/*
+ * The common small request, packed: no arg gets its own segment (none of own_min bytes or
+ * more, when own_min is set), so the readable part is one run (header, arg headers, read
+ * data) and the writable part, 64-byte aligned after it, another (write buffers, then the
+ * response); each part at most `chunk` bytes and the whole at most `cap`. With base, also
+ * encodes the request there (as vio_layout_encode() does) in the same pass: the userspace
+ * driver's steady state plans, checks and writes a small request in one walk of its args.
+ * l's offset arrays must hold the args. Returns 0, -EINVAL (an arg with bytes but no
+ * buffer) or -EAGAIN: not such a request (then only l's offset arrays and base's bytes were
+ * written, as scratch).
+ * The counts must fit 16 bits, and without base the sums must not overflow (req_sizes()).
+ */
+static int pack(struct vio_layout *l, const struct vio_req *req, uint64_t own_min, uint64_t chunk,
+		uint64_t cap, uint8_t *base)
+{
+	uint64_t pos = VIRTIO_ACCEL_HDRS_SIZE((uint64_t)req->nr_read + req->nr_write), rd, wstart;
+	uint8_t *h = base ? base + VIRTIO_ACCEL_REQ_HDR_SIZE : NULL;
+
+	if (pos > cap)
+		return -EAGAIN;
 	for (unsigned i = 0; i < req->nr_read; i++) {
-		if (own_min && req->read[i].len >= own_min)
-			return false;
+		const struct vio_arg *a = &req->read[i];
+
+		if (a->len && !a->buf)
+			return -EINVAL;
+		if ((own_min && a->len >= own_min) || a->len > cap - pos)
+			return -EAGAIN;
 		l->rd_off[i] = pos;
-		pos += req->read[i].len;
+		if (base) {
+			encode_arg(h, a, VIRTIO_ACCEL_ARG_READ);
+			h += VIRTIO_ACCEL_ARG_HDR_SIZE;
+			if (a->len)
+				memcpy(base + pos, a->buf, a->len);
+		}
+		pos += a->len;
 	}
+	rd = pos;
 	wstart = pos = align_up(pos);
+	if (rd > chunk || pos > cap)
+		return -EAGAIN;
 	for (unsigned i = 0; i < req->nr_write; i++) {
-		if (own_min && req->write[i].len >= own_min)
-			return false;
+		const struct vio_arg *a = &req->write[i];
+
+		if (a->len && !a->buf)
+			return -EINVAL;
+		if ((own_min && a->len >= own_min) || a->len > cap - pos)
+			return -EAGAIN;
 		l->wr_off[i] = pos;
-		pos += req->write[i].len;
+		if (base) {
+			encode_arg(h, a, VIRTIO_ACCEL_ARG_WRITE);
+			h += VIRTIO_ACCEL_ARG_HDR_SIZE;
+			if (a->inout && a->len)
+				memcpy(base + pos, a->buf, a->len);
+		}
+		pos += a->len;
 	}
+	if (VIRTIO_ACCEL_RESP_SIZE(req->nr_write) > cap - pos ||
+	    pos + VIRTIO_ACCEL_RESP_SIZE(req->nr_write) - wstart > chunk)
+		return -EAGAIN;
+	if (base)
+		encode_hdr(req, base);
+	l->rd_bytes = rd;
+	l->resp_off = pos;
+	pos += VIRTIO_ACCEL_RESP_SIZE(req->nr_write);
+	l->wr_bytes = pos - wstart;
 	l->seg[0] = (struct vio_seg){.off = 0, .len = l->rd_bytes};
 	l->seg[1] = (struct vio_seg){.off = wstart, .len = l->wr_bytes};
 	l->nr_seg = 2;
 	l->nr_rd_seg = 1;
-	l->resp_off = pos;
-	l->size = wstart + l->wr_bytes;
-	return true;
+	l->size = pos;
+	return 0;
 }
 
-int vio_layout_plan(struct vio_layout *l, const struct vio_req *req, uint64_t own_min,
-		    uint64_t chunk)
+static void layout_inline(struct vio_layout *l)
 {
-	uint64_t pos, run;
-	int ret = -ENOMEM;
-
-	if (!chunk)
-		chunk = UINT64_MAX;
-	l->size = l->resp_off = 0;
-	l->nr_seg = l->nr_rd_seg = 0;
-	l->rd_bytes = vio_req_read_bytes(req);
-	l->wr_bytes = vio_req_write_bytes(req);
+	l->rd_off = l->rd_off_inline;
+	l->wr_off = l->wr_off_inline;
 	l->seg = l->seg_inline;
 	l->cap_seg = VIO_LAYOUT_INLINE;
-	l->rd_off = req->nr_read <= VIO_LAYOUT_INLINE ? l->rd_off_inline
-						      : calloc(req->nr_read, sizeof(*l->rd_off));
-	l->wr_off = req->nr_write <= VIO_LAYOUT_INLINE ? l->wr_off_inline
-						       : calloc(req->nr_write, sizeof(*l->wr_off));
+	l->heap = false;
+}
+
+int vio_layout_pack(struct vio_layout *l, const struct vio_req *req, const struct vio_limits *lim,
+		    uint64_t own_min, uint64_t chunk, uint8_t *base, uint64_t cap)
+{
+	int ret;
+
+	if (req->nr_read > VIO_LAYOUT_INLINE || req->nr_write > VIO_LAYOUT_INLINE)
+		return -EAGAIN;
+	if ((req->nr_read && !req->read) || (req->nr_write && !req->write))
+		return -EINVAL;
+	layout_inline(l);
+	ret = pack(l, req, own_min, chunk ? chunk : UINT64_MAX, cap, base);
+	/* The sums are bounded by cap: the limits are all that is left to check. */
+	return ret ? ret : req_limits(req, lim, l->rd_bytes, l->wr_bytes, 0);
+}
+
+int vio_layout_plan(struct vio_layout *l, const struct vio_req *req, const struct vio_limits *lim,
+		    uint64_t own_min, uint64_t chunk)
+{
+	uint64_t pos, run;
+	int ret;
+
+	/* The check and the layout need the same sums: one pass for both. */
+	ret = req_sizes(req, &l->rd_bytes, &l->wr_bytes);
+	if (!ret && lim)
+		ret = req_limits(req, lim, l->rd_bytes, l->wr_bytes, 0);
+	if (ret)
+		return ret;
+	ret = -ENOMEM;
+	if (!chunk)
+		chunk = UINT64_MAX;
+	layout_inline(l);
+	if (req->nr_read > VIO_LAYOUT_INLINE) {
+		l->rd_off = calloc(req->nr_read, sizeof(*l->rd_off));
+		l->heap = true;
+	}
+	if (req->nr_write > VIO_LAYOUT_INLINE) {
+		l->wr_off = calloc(req->nr_write, sizeof(*l->wr_off));
+		l->heap = true;
+	}
 	if (!l->rd_off || !l->wr_off)
 		goto err;
-	if (plan_packed(l, req, own_min, chunk))
+	if (!pack(l, req, own_min, chunk, UINT64_MAX, NULL))
 		return 0;
+	l->size = l->resp_off = 0;
+	l->nr_seg = l->nr_rd_seg = 0;
 
 	/* Readable: header and arg headers first, always packed. */
 	run = 0;
@@ -228,39 +342,18 @@ void vio_layout_free_heap(struct vio_layout *l)
 	l->rd_off = l->wr_off = NULL;
 	l->seg = NULL;
 	l->nr_seg = l->nr_rd_seg = l->cap_seg = 0;
-}
-
-static void encode_arg(struct virtio_accel_arg_hdr *h, const struct vio_arg *a, uint8_t dir)
-{
-	memset(h, 0, sizeof(*h));
-	h->len = htole64(a->len);
-	h->type = htole32(a->type);
-	h->custom_type_id = htole32(a->custom_id);
-	h->dir = dir;
+	l->heap = false;
 }
 
 void vio_layout_encode(const struct vio_layout *l, const struct vio_req *req, uint8_t *base)
 {
-	struct virtio_accel_req_hdr hdr = {0};
-	struct virtio_accel_arg_hdr ah;
-	uint8_t *p = base;
+	uint8_t *p = base + VIRTIO_ACCEL_REQ_HDR_SIZE;
 
-	hdr.code = htole16(req->code);
-	hdr.nr_read = htole16((uint16_t)req->nr_read);
-	hdr.nr_write = htole16((uint16_t)req->nr_write);
-	hdr.flags = htole32(req->flags);
-	hdr.session_id = htole64(req->session_id);
-	hdr.object_id = htole64(req->object_id);
-	memcpy(p, &hdr, sizeof(hdr));
-	p += sizeof(hdr);
-	for (unsigned i = 0; i < req->nr_read; i++, p += sizeof(ah)) {
-		encode_arg(&ah, &req->read[i], VIRTIO_ACCEL_ARG_READ);
-		memcpy(p, &ah, sizeof(ah));
-	}
-	for (unsigned i = 0; i < req->nr_write; i++, p += sizeof(ah)) {
-		encode_arg(&ah, &req->write[i], VIRTIO_ACCEL_ARG_WRITE);
-		memcpy(p, &ah, sizeof(ah));
-	}
+	encode_hdr(req, base);
+	for (unsigned i = 0; i < req->nr_read; i++, p += VIRTIO_ACCEL_ARG_HDR_SIZE)
+		encode_arg(p, &req->read[i], VIRTIO_ACCEL_ARG_READ);
+	for (unsigned i = 0; i < req->nr_write; i++, p += VIRTIO_ACCEL_ARG_HDR_SIZE)
+		encode_arg(p, &req->write[i], VIRTIO_ACCEL_ARG_WRITE);
 	for (unsigned i = 0; i < req->nr_read; i++)
 		if (req->read[i].len)
 			memcpy(base + l->rd_off[i], req->read[i].buf, req->read[i].len);

@@ -100,6 +100,7 @@ struct vio_layout {
 	unsigned nr_seg;     /* all segments */
 	unsigned nr_rd_seg;
 	unsigned cap_seg;
+	bool heap; /* an array above was allocated (a large request) */
 	/* Where the arrays above live for small requests: the hot path allocates nothing. */
 	uint64_t rd_off_inline[VIO_LAYOUT_INLINE];
 	uint64_t wr_off_inline[VIO_LAYOUT_INLINE];
@@ -107,17 +108,28 @@ struct vio_layout {
 };
 
 /*
- * Plan req's layout. own_min 0 packs each part into one run; chunk bounds
- * a segment's length (descriptor lengths are 32-bit). Returns 0 or -ENOMEM.
+ * Check req as vio_req_check() does (against lim, or only for being well formed when lim is
+ * NULL) and plan its layout. own_min 0 packs each part into one run; chunk bounds a
+ * segment's length (descriptor lengths are 32-bit). Returns 0, -EINVAL, -E2BIG or -ENOMEM;
+ * on error nothing is left to free.
  */
-int vio_layout_plan(struct vio_layout *l, const struct vio_req *req, uint64_t own_min,
-		    uint64_t chunk);
+int vio_layout_plan(struct vio_layout *l, const struct vio_req *req, const struct vio_limits *lim,
+		    uint64_t own_min, uint64_t chunk);
+/*
+ * A small request's plan, check and encoding in one pass, into [base, base + cap): what
+ * vio_layout_plan() with these lim, own_min and chunk (0: none) followed by vio_layout_encode()
+ * give when the request is packed (every arg under own_min, at most VIO_LAYOUT_INLINE each way) and
+ * fits cap; the hot path for small requests. Returns 0, -EINVAL, -E2BIG or -EAGAIN (not such a
+ * request, or it does not fit: plan it instead; base's bytes are scratch then). Allocates nothing;
+ * vio_layout_free() is a no-op for l afterwards.
+ */
+int vio_layout_pack(struct vio_layout *l, const struct vio_req *req, const struct vio_limits *lim,
+		    uint64_t own_min, uint64_t chunk, uint8_t *base, uint64_t cap);
 void vio_layout_free_heap(struct vio_layout *l);
 /* Free what plan allocated (nothing for a small request: inline, no call). */
 static inline void vio_layout_free(struct vio_layout *l)
 {
-	if (l->rd_off != l->rd_off_inline || l->wr_off != l->wr_off_inline ||
-	    l->seg != l->seg_inline)
+	if (l->heap)
 		vio_layout_free_heap(l);
 }
 

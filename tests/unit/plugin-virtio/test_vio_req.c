@@ -34,6 +34,17 @@ static void test_sizes(void **state)
 	assert_int_equal(vio_req_check(&req, &lim, 2), 0);
 }
 
+/* vio_layout_plan() with limits: the same verdict as vio_req_check() with no segments. */
+static int plan_check(const struct vio_req *req)
+{
+	struct vio_layout l;
+	int ret = vio_layout_plan(&l, req, &lim, 0, 0);
+
+	if (!ret)
+		vio_layout_free(&l);
+	return ret;
+}
+
 static void test_limits(void **state)
 {
 	static char big[4096];
@@ -45,19 +56,112 @@ static void test_limits(void **state)
 		rd[i] = (struct vio_arg){.buf = big, .len = 1};
 	req.nr_read = 32;
 	assert_int_equal(vio_req_check(&req, &lim, 2), 0);
+	assert_int_equal(plan_check(&req), 0);
 	req.nr_read = 33; /* max_args */
 	assert_int_equal(vio_req_check(&req, &lim, 2), -E2BIG);
+	assert_int_equal(plan_check(&req), -E2BIG);
 	req.nr_read = 1;
 	assert_int_equal(vio_req_check(&req, &lim, 9), -E2BIG); /* segments */
 	rd[0].len = 4096;					/* bytes, headers included */
 	assert_int_equal(vio_req_check(&req, &lim, 2), -E2BIG);
+	assert_int_equal(plan_check(&req), -E2BIG);
 	rd[0].len = 4096 - 40 - 24 - 16;
 	assert_int_equal(vio_req_check(&req, &lim, 2), 0);
+	assert_int_equal(plan_check(&req), 0);
 	rd[0].len = UINT64_MAX - 10; /* overflow */
 	assert_int_equal(vio_req_check(&req, &lim, 2), -E2BIG);
+	assert_int_equal(plan_check(&req), -E2BIG);
 	rd[0].len = 4;
 	rd[0].buf = NULL;
 	assert_int_equal(vio_req_check(&req, &lim, 2), -EINVAL);
+	assert_int_equal(plan_check(&req), -EINVAL);
+}
+
+/* vio_layout_pack() lays out and encodes exactly what plan + encode give for a packed request. */
+static void test_pack_agrees(void **state)
+{
+	uint8_t op = 3;
+	char img[100], name[8], text[4] = "TXT";
+	struct vio_arg rd[] = {{.buf = &op, .len = 1, .type = 9},
+			       {.buf = img, .len = 100, .type = 28}};
+	struct vio_arg wr[] = {{.buf = name, .len = 8, .type = 26},
+			       {.buf = text, .len = 4, .type = 26, .inout = true}};
+	struct vio_req req = {.code = 5, .session_id = 77, .object_id = 9, .flags = 0x80};
+	static uint8_t a[16384], b[16384];
+	struct vio_layout lp, lg;
+
+	(void)state;
+	memset(img, 'i', sizeof(img));
+	/* Every mix of read and write args, none and some. */
+	for (unsigned nr = 0; nr <= 2; nr++) {
+		for (unsigned nw = 0; nw <= 2; nw++) {
+			req.read = nr ? rd : NULL;
+			req.nr_read = nr;
+			req.write = nw ? wr : NULL;
+			req.nr_write = nw;
+			memset(a, 0xaa, sizeof(a));
+			memset(b, 0xaa, sizeof(b));
+			assert_int_equal(vio_layout_pack(&lp, &req, &lim, 4096, 0, a, sizeof(a)), 0);
+			assert_int_equal(vio_layout_plan(&lg, &req, &lim, 4096, 0), 0);
+			vio_layout_encode(&lg, &req, b);
+			assert_int_equal(lp.size, lg.size);
+			assert_int_equal(lp.rd_bytes, lg.rd_bytes);
+			assert_int_equal(lp.wr_bytes, lg.wr_bytes);
+			assert_int_equal(lp.resp_off, lg.resp_off);
+			assert_int_equal(lp.nr_seg, lg.nr_seg);
+			assert_int_equal(lp.nr_rd_seg, lg.nr_rd_seg);
+			for (unsigned i = 0; i < lp.nr_seg; i++) {
+				assert_int_equal(lp.seg[i].off, lg.seg[i].off);
+				assert_int_equal(lp.seg[i].len, lg.seg[i].len);
+			}
+			for (unsigned i = 0; i < nw; i++)
+				assert_int_equal(lp.wr_off[i], lg.wr_off[i]);
+			/* The readable part and the in/out data are the same bytes. */
+			assert_memory_equal(a, b, lp.size);
+			vio_layout_free(&lp);
+			vio_layout_free(&lg);
+		}
+	}
+}
+
+/* What vio_layout_pack() leaves to the general plan, and what it refuses as plan does. */
+static void test_pack_refuses(void **state)
+{
+	static char big[4096];
+	uint8_t op = 3;
+	struct vio_arg rd[] = {{.buf = &op, .len = 1, .type = 9},
+			       {.buf = big, .len = 100, .type = 28}};
+	struct vio_arg many[VIO_LAYOUT_INLINE + 1];
+	struct vio_req req = {.code = 5, .read = rd, .nr_read = 2};
+	static uint8_t a[16384];
+	struct vio_layout l;
+
+	(void)state;
+	/* An arg of own_min bytes or more gets its own segment: not packed. */
+	assert_int_equal(vio_layout_pack(&l, &req, &lim, 100, 0, a, sizeof(a)), -EAGAIN);
+	/* Does not fit the bounce space given. */
+	assert_int_equal(vio_layout_pack(&l, &req, &lim, 0, 0, a, 40 + 2 * 24 + 100), -EAGAIN);
+	/* A part longer than one descriptor. */
+	assert_int_equal(vio_layout_pack(&l, &req, &lim, 0, 100, a, sizeof(a)), -EAGAIN);
+	/* More args than the inline arrays hold. */
+	for (unsigned i = 0; i < VIO_LAYOUT_INLINE + 1; i++)
+		many[i] = (struct vio_arg){.buf = &op, .len = 1, .type = 9};
+	req.read = many;
+	req.nr_read = VIO_LAYOUT_INLINE + 1;
+	assert_int_equal(vio_layout_pack(&l, &req, &lim, 0, 0, a, sizeof(a)), -EAGAIN);
+	/* Malformed and over the device's limits: the same errors as vio_layout_plan(). */
+	req.read = rd;
+	req.nr_read = 2;
+	rd[1].buf = NULL;
+	assert_int_equal(vio_layout_pack(&l, &req, &lim, 0, 0, a, sizeof(a)), -EINVAL);
+	assert_int_equal(plan_check(&req), -EINVAL);
+	rd[1].buf = big;
+	rd[1].len = 4096; /* over max_request_bytes (4096) with the headers */
+	assert_int_equal(vio_layout_pack(&l, &req, &lim, 0, 0, a, sizeof(a)), -E2BIG);
+	assert_int_equal(plan_check(&req), -E2BIG);
+	rd[1].len = 100;
+	assert_int_equal(vio_layout_pack(&l, &req, &lim, 0, 0, a, sizeof(a)), 0);
+	assert_false(l.heap);
 }
 
 static void test_encode(void **state)
@@ -86,7 +190,7 @@ static void test_encode(void **state)
 	memset(buf, 0xee, sizeof(buf));
 	memcpy(text, "TXT", 4);
 	/* Packed: one readable and one writable segment. */
-	assert_int_equal(vio_layout_plan(&l, &req, 0, 0), 0);
+	assert_int_equal(vio_layout_plan(&l, &req, NULL, 0, 0), 0);
 	assert_int_equal(l.rd_bytes, rdb);
 	assert_int_equal(l.wr_bytes, 12 + 16 + 16);
 	assert_int_equal(l.nr_seg, 2);
@@ -145,7 +249,7 @@ static void test_layout_aligned(void **state)
 	(void)state;
 	for (int i = 0; i < 2000; i++)
 		big_in[i] = i * 3;
-	assert_int_equal(vio_layout_plan(&l, &req, 4096, 0), 0);
+	assert_int_equal(vio_layout_plan(&l, &req, NULL, 4096, 0), 0);
 	/* readable: [hdr..op] [big_in] [small]; writable: [big_out] [small+resp] */
 	assert_int_equal(l.nr_rd_seg, 3);
 	assert_int_equal(l.nr_seg, 5);
@@ -167,7 +271,7 @@ static void test_layout_aligned(void **state)
 	vio_layout_free(&l);
 
 	/* Chunked: no segment longer than the chunk. */
-	assert_int_equal(vio_layout_plan(&l, &req, 4096, 1000), 0);
+	assert_int_equal(vio_layout_plan(&l, &req, NULL, 4096, 1000), 0);
 	for (unsigned i = 0; i < l.nr_seg; i++)
 		assert_true(l.seg[i].len <= 1000);
 	vio_layout_free(&l);
@@ -199,7 +303,7 @@ static void test_decode(void **state)
 
 	(void)state;
 	memset(a, 'x', sizeof(a));
-	assert_int_equal(vio_layout_plan(&l, &req, 0, 0), 0);
+	assert_int_equal(vio_layout_plan(&l, &req, NULL, 0, 0), 0);
 	memcpy(w + l.wr_off[0], "hello...", 8);
 	memcpy(w + l.wr_off[1], "WXYZ", 4);
 	put_resp(w, l.resp_off, 0, 0, 77, lens, 2);
@@ -224,7 +328,7 @@ static void test_decode_bad(void **state)
 
 	(void)state;
 	memset(w, 0, sizeof(w));
-	assert_int_equal(vio_layout_plan(&l, &req, 0, 0), 0);
+	assert_int_equal(vio_layout_plan(&l, &req, NULL, 0, 0), 0);
 	put_resp(w, l.resp_off, 0, 0, 0, lens, 1);
 	/* out_len over the capacity */
 	assert_int_equal(vio_layout_decode(&l, &req, w, l.wr_bytes), -EPROTO);
@@ -267,5 +371,5 @@ static void test_config(void **state)
 	assert_int_equal(vio_limits_from_config(&l, &c), -EPROTO);
 }
 
-VT_MAIN(NULL, NULL, test_sizes, test_limits, test_encode, test_layout_aligned, test_decode,
-	test_decode_bad, test_config)
+VT_MAIN(NULL, NULL, test_sizes, test_limits, test_pack_agrees, test_pack_refuses, test_encode,
+	test_layout_aligned, test_decode, test_decode_bad, test_config)
