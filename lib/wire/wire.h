@@ -15,9 +15,11 @@
 #ifndef WIRE_H
 #define WIRE_H
 
+#include <endian.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/uio.h>
 
 #include <linux/virtio_accel.h>
@@ -130,6 +132,20 @@ struct wire_enc_arg {
 	uint32_t type;
 	uint32_t custom_type_id;
 };
+
+/* Write one arg header (spec §5.2, reserved bytes zero) at p: every driver-side encoder's. */
+static inline void wire_put_arg_hdr(uint8_t *p, uint64_t len, uint32_t type,
+				    uint32_t custom_type_id, uint8_t dir)
+{
+	struct virtio_accel_arg_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.len = htole64(len);
+	h.type = htole32(type);
+	h.custom_type_id = htole32(custom_type_id);
+	h.dir = dir;
+	memcpy(p, &h, sizeof(h));
+}
 
 /* Bytes of the header block for nr args. */
 size_t wire_enc_size(unsigned nr_args);

@@ -10,18 +10,6 @@ size_t wire_enc_size(unsigned nr_args)
 	return (size_t)VIRTIO_ACCEL_HDRS_SIZE(nr_args);
 }
 
-static void put_arg(uint8_t *p, const struct wire_enc_arg *a, uint8_t dir)
-{
-	struct virtio_accel_arg_hdr h;
-
-	memset(&h, 0, sizeof(h));
-	h.len = htole64(a->len);
-	h.type = htole32(a->type);
-	h.custom_type_id = htole32(a->custom_type_id);
-	h.dir = dir;
-	memcpy(p, &h, sizeof(h));
-}
-
 size_t wire_encode(void *buf, size_t cap, const struct wire_req *req, const struct wire_enc_arg *rd,
 		   const struct wire_enc_arg *wr)
 {
@@ -43,8 +31,10 @@ size_t wire_encode(void *buf, size_t cap, const struct wire_req *req, const stru
 	memcpy(p, &h, sizeof(h));
 	p += sizeof(h);
 	for (unsigned i = 0; i < req->nr_read; i++, p += VIRTIO_ACCEL_ARG_HDR_SIZE)
-		put_arg(p, &rd[i], VIRTIO_ACCEL_ARG_READ);
+		wire_put_arg_hdr(p, rd[i].len, rd[i].type, rd[i].custom_type_id,
+				 VIRTIO_ACCEL_ARG_READ);
 	for (unsigned i = 0; i < req->nr_write; i++, p += VIRTIO_ACCEL_ARG_HDR_SIZE)
-		put_arg(p, &wr[i], VIRTIO_ACCEL_ARG_WRITE);
+		wire_put_arg_hdr(p, wr[i].len, wr[i].type, wr[i].custom_type_id,
+				 VIRTIO_ACCEL_ARG_WRITE);
 	return need;
 }

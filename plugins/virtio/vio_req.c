@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* vio_req: request layout, limit checks, encoding and response decoding. */
 #include "vio_req.h"
+#include "wire.h"
 
 #include <endian.h>
 #include <errno.h>
@@ -166,14 +167,7 @@ static void encode_hdr(const struct vio_req *req, uint8_t *base)
 
 static void encode_arg(uint8_t *p, const struct vio_arg *a, uint8_t dir)
 {
-	struct virtio_accel_arg_hdr h;
-
-	memset(&h, 0, sizeof(h));
-	h.len = htole64(a->len);
-	h.type = htole32(a->type);
-	h.custom_type_id = htole32(a->custom_id);
-	h.dir = dir;
-	memcpy(p, &h, sizeof(h));
+	wire_put_arg_hdr(p, a->len, a->type, a->custom_id, dir);
 }
 
 /*
