@@ -117,26 +117,26 @@ void wire_arg_gather(const struct wire_req *req, unsigned i, void *dst)
 {
 	const struct wire_arg *a = &req->args[i];
 	const struct iovec *iov;
+	const unsigned char *src;
+	unsigned char *d = dst;
 	unsigned n;
 
 	arg_iov(req, i, &iov, &n);
-	/* An op type or a scalar in one iovec: each byte read once, no call to memcpy(). */
-	if (a->len <= 8 && a->pos.idx < n && a->len <= iov[a->pos.idx].iov_len - a->pos.off) {
-		const unsigned char *src =
-		    (const unsigned char *)iov[a->pos.idx].iov_base + a->pos.off;
-		unsigned char *d = dst;
-
-		if (a->len == 4) {
-			memcpy(d, src, 4);
-		} else if (a->len == 8) {
-			memcpy(d, src, 8);
-		} else {
-			for (size_t k = 0; k < a->len; k++)
-				d[k] = src[k];
-		}
+	src = (const unsigned char *)wire_iov_span(iov, n, a->pos, a->len);
+	if (!src) {
+		wire_iov_read(iov, n, a->pos, dst, a->len);
 		return;
 	}
-	wire_iov_read_fast(iov, n, a->pos, dst, a->len);
+	/* An op type or a scalar: each byte read once, no call to memcpy(). */
+	if (a->len == 4)
+		memcpy(d, src, 4);
+	else if (a->len == 8)
+		memcpy(d, src, 8);
+	else if (a->len < 8)
+		for (size_t k = 0; k < a->len; k++)
+			d[k] = src[k];
+	else
+		memcpy(d, src, a->len);
 }
 
 size_t wire_arg_scatter(const struct wire_req *req, unsigned i, const void *src, size_t len)

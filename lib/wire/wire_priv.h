@@ -36,11 +36,22 @@ static inline struct wire_pos wire_pos_step(const struct iovec *iov, unsigned n,
 	return wire_pos_advance(iov, n, pos, len);
 }
 
+/* The len bytes at pos when they all lie in pos's iovec, else NULL. */
+static inline char *wire_iov_span(const struct iovec *iov, unsigned n, struct wire_pos pos,
+				  size_t len)
+{
+	if (pos.idx < n && len <= iov[pos.idx].iov_len - pos.off)
+		return (char *)iov[pos.idx].iov_base + pos.off;
+	return NULL;
+}
+
 static inline size_t wire_iov_read_fast(const struct iovec *iov, unsigned n, struct wire_pos pos,
 					void *dst, size_t len)
 {
-	if (pos.idx < n && len <= iov[pos.idx].iov_len - pos.off) {
-		memcpy(dst, (const char *)iov[pos.idx].iov_base + pos.off, len);
+	const char *src = wire_iov_span(iov, n, pos, len);
+
+	if (src) {
+		memcpy(dst, src, len);
 		return len;
 	}
 	return wire_iov_read(iov, n, pos, dst, len);
@@ -49,8 +60,10 @@ static inline size_t wire_iov_read_fast(const struct iovec *iov, unsigned n, str
 static inline size_t wire_iov_write_fast(const struct iovec *iov, unsigned n, struct wire_pos pos,
 					 const void *src, size_t len)
 {
-	if (pos.idx < n && len <= iov[pos.idx].iov_len - pos.off) {
-		memcpy((char *)iov[pos.idx].iov_base + pos.off, src, len);
+	char *dst = wire_iov_span(iov, n, pos, len);
+
+	if (dst) {
+		memcpy(dst, src, len);
 		return len;
 	}
 	return wire_iov_write(iov, n, pos, src, len);
