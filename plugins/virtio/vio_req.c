@@ -13,26 +13,6 @@ static bool add_ovf(uint64_t *acc, uint64_t v)
 	return __builtin_add_overflow(*acc, v, acc);
 }
 
-uint64_t vio_req_read_bytes(const struct vio_req *req)
-{
-	uint64_t n = VIRTIO_ACCEL_HDRS_SIZE((uint64_t)req->nr_read + req->nr_write);
-
-	for (unsigned i = 0; i < req->nr_read; i++)
-		if (add_ovf(&n, req->read[i].len))
-			return 0;
-	return n;
-}
-
-uint64_t vio_req_write_bytes(const struct vio_req *req)
-{
-	uint64_t n = VIRTIO_ACCEL_RESP_SIZE(req->nr_write);
-
-	for (unsigned i = 0; i < req->nr_write; i++)
-		if (add_ovf(&n, req->write[i].len))
-			return 0;
-	return n;
-}
-
 /*
  * Add the lengths of args[0..n) to *sum; false when an arg has bytes but no buffer.
  * *ovf is set on overflow (E2BIG), which a missing buffer (EINVAL) overrides.

@@ -60,11 +60,6 @@ struct vio_limits {
 	uint64_t features;
 };
 
-/* Bytes of the device-readable part; 0 on overflow. */
-uint64_t vio_req_read_bytes(const struct vio_req *req);
-/* Bytes of the device-writable part; 0 on overflow. */
-uint64_t vio_req_write_bytes(const struct vio_req *req);
-
 /*
  * Check a request against the limits before it is sent. segments is the
  * number of descriptors the driver will use. Returns 0, -EINVAL (malformed:
