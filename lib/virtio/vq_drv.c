@@ -78,28 +78,29 @@ int vq_drv_add(struct vq_drv *vq, const struct vq_buf *bufs, unsigned nr_read, u
 	       void *token)
 {
 	unsigned total = nr_read + nr_write, i;
-	uint16_t head, idx, last = 0;
+	uint16_t head, idx;
 
-	if (!bufs || !token || total == 0 || nr_read > vq->num || nr_write > vq->num ||
-	    total > vq->num)
+	/* total < nr_read: the sum wrapped. */
+	if (!bufs || !token || total == 0 || total < nr_read || total > vq->num)
 		return -EINVAL;
 	if (total > vq->num_free)
 		return -ENOSPC;
 
 	head = idx = vq->free_head;
-	for (i = 0; i < total; i++) {
+	for (i = 0;; i++) {
 		struct vring_desc *d = &vq->desc[idx];
 		uint16_t flags = i < nr_read ? 0 : VRING_DESC_F_WRITE;
 
-		if (i + 1 < total)
-			flags |= VRING_DESC_F_NEXT;
 		d->addr = htole64(bufs[i].addr);
 		d->len = htole32(bufs[i].len);
-		d->flags = htole16(flags);
-		last = idx;
 		idx = le16toh(d->next); /* the free list continues the chain */
+		if (i + 1 == total) {
+			d->flags = htole16(flags);
+			break;
+		}
+		d->flags = htole16(flags | VRING_DESC_F_NEXT);
 	}
-	vq->free_head = le16toh(vq->desc[last].next);
+	vq->free_head = idx;
 	vq->num_free -= total;
 	vq->tokens[head] = token;
 	vq->chain_len[head] = total;

@@ -477,12 +477,18 @@ static void reap_locked(struct vio_queue *q)
 static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token *tok)
 {
 	uint64_t window = vaccel_spin_window(&q->spin), start = 0, now = 0;
-	bool spinning = window != 0;
+	bool spinning = window != 0, reap = spinning;
 
 	if (spinning)
 		start = now = vaccel_clock_ns(CLOCK_MONOTONIC);
 	for (;;) {
-		reap_locked(q);
+		/*
+		 * Not spinning, tok was added under our lock just now: nobody can have reaped it,
+		 * and vq_drv_enable_cb() below sees any completion already in (then we reap).
+		 */
+		if (reap)
+			reap_locked(q);
+		reap = true;
 		if (tok->done) {
 			if (spinning)
 				vaccel_spin_hit(&q->spin, now - start);
