@@ -180,9 +180,10 @@ static void encode_arg(uint8_t *p, const struct vio_arg *a, uint8_t dir)
  * written, as scratch).
  * The counts must fit 16 bits, and without base the sums must not overflow (req_sizes()).
  */
-static inline __attribute__((always_inline)) int
-pack_n(struct vio_layout *l, const struct vio_req *req, unsigned nr_read, unsigned nr_write,
-       uint64_t own_min, uint64_t chunk, uint64_t cap, uint8_t *base)
+static inline __attribute__((always_inline)) int pack_n(struct vio_layout *l,
+							const struct vio_req *req, unsigned nr_read,
+							unsigned nr_write, uint64_t own_min,
+							uint64_t chunk, uint64_t cap, uint8_t *base)
 {
 	uint64_t pos = VIRTIO_ACCEL_HDRS_SIZE((uint64_t)nr_read + nr_write), rd, wstart;
 	uint8_t *h = base ? base + VIRTIO_ACCEL_REQ_HDR_SIZE : NULL;
