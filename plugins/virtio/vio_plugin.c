@@ -63,7 +63,8 @@ static int map_drv_error(int drv_ret)
 	}
 }
 
-int vio_result(const struct vio_req *req, int drv_ret)
+/* vio_result() for everything but a request that ran (kept out of the hot path). */
+static __attribute__((noinline)) int result_slow(const struct vio_req *req, int drv_ret)
 {
 	if (drv_ret)
 		return map_drv_error(drv_ret);
@@ -89,6 +90,13 @@ int vio_result(const struct vio_req *req, int drv_ret)
 		vaccel_error("[virtio] Unknown response status %u", req->status);
 		return VACCEL_EIO;
 	}
+}
+
+int vio_result(const struct vio_req *req, int drv_ret)
+{
+	if (!drv_ret && req->status == VIRTIO_ACCEL_S_OK && req->vaccel_ret >= 0)
+		return req->vaccel_ret;
+	return result_slow(req, drv_ret);
 }
 
 /*
