@@ -10,6 +10,14 @@ counted on its own; the eventfd and spin floors are the two processes of
 bench-count's ping-pong, counted the same way. The spin floor leaves out
 bench_spin_wait() (how often a spinner re-reads depends on timing).
 
+Both processes of a count (but the spin floor's) run on one CPU under SCHED_FIFO when the system
+allows it (root, or CAP_SYS_NICE): each side then runs until it blocks, so
+the interleaving, and with it every branch that depends on whether the
+other side has answered yet, is the same in every run, however loaded the
+machine is. Otherwise (COUNT_PIN=0, or not permitted) they run where the
+scheduler puts them and the figures vary by a few instructions. The rows
+say which ("pinned").
+
 For each workload the rows also carry the calls per round trip to the
 allocator (malloc, calloc, realloc, free, ...), so "no allocation in steady
 state" is checked, and for noop the top 10 functions by inclusive and by
@@ -105,6 +113,26 @@ def top(d, n=TOP):
     return [[k, round(v, 1)] for v, k in rows]
 
 
+COUNT_CPU = 0
+COUNT_PRIO = 10
+
+
+def pin_possible():
+    """Whether children can run on COUNT_CPU under SCHED_FIFO (tried in a throwaway child)."""
+    if os.environ.get("COUNT_PIN", "1") == "0" or not hasattr(os, "sched_setscheduler"):
+        return False
+    try:
+        subprocess.run(["true"], preexec_fn=pin_self, check=True)
+        return True
+    except (subprocess.SubprocessError, OSError):
+        return False
+
+
+def pin_self():
+    os.sched_setaffinity(0, {COUNT_CPU})
+    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(COUNT_PRIO))
+
+
 class Counter:
     def __init__(self, build):
         self.build = build
@@ -120,6 +148,8 @@ class Counter:
         else:
             self.env["VACCEL_LOG_LEVEL"] = level
         self.count = os.path.join(build, "bench", "bench-count")
+        self.pinned = pin_possible()
+        self.pin = pin_self if self.pinned else None
         self.daemon = os.path.join(build, "backend", "vhost-user-accel")
 
     def grind(self, out):
@@ -132,7 +162,7 @@ class Counter:
         denv = dict(self.env, VACCEL_PLUGINS="libvaccel-noop.so")
         dlog = open(os.path.join(self.tmp, f"d-{tag}-{n}.log"), "w")
         d = subprocess.Popen(self.grind(dout) + [self.daemon, f"--socket-path={sock}", "--poll-us=0"],
-                             env=denv, stderr=dlog)
+                             env=denv, stderr=dlog, preexec_fn=self.pin)
         try:
             for _ in range(600):
                 if os.path.exists(sock):
@@ -142,7 +172,8 @@ class Counter:
                 time.sleep(0.05)
             cenv = dict(self.env, VACCEL_PLUGINS="libvaccel-virtio.so", VACCEL_VIRTIO_SOCKET=sock,
                         VACCEL_VIRTIO_POLL_US="0")
-            subprocess.run(self.grind(cout) + [self.count] + args + [str(n)], env=cenv, check=True)
+            subprocess.run(self.grind(cout) + [self.count] + args + [str(n)], env=cenv, check=True,
+                           preexec_fn=self.pin)
         finally:
             d.send_signal(signal.SIGTERM)
             d.wait(timeout=120)
@@ -151,7 +182,9 @@ class Counter:
 
     def floor_once(self, mode, n):
         pattern = os.path.join(self.tmp, f"f-{mode}-{n}.%p")
-        p = subprocess.Popen(self.grind(pattern) + [self.count, mode, str(n)], env=self.env)
+        # The spin floor's two sides must run at once: never on one CPU.
+        p = subprocess.Popen(self.grind(pattern) + [self.count, mode, str(n)], env=self.env,
+                             preexec_fn=self.pin if mode != "spin" else None)
         if p.wait() != 0:
             raise RuntimeError(f"bench-count {mode} failed")
         parent = pattern.replace("%p", str(p.pid))
@@ -188,7 +221,8 @@ def main():
         cl, dm = c.side(pa, pb, dn, ex), c.side(ca, cb, dn, ex)
         floors[mode] = cl["instr"] + dm["instr"]
         print(json.dumps({"name": f"instr_{mode}", "n1": n1, "n2": n2, "client": cl["instr"],
-                          "daemon": dm["instr"], "sum": round(floors[mode], 1)}), flush=True)
+                          "daemon": dm["instr"], "sum": round(floors[mode], 1),
+                          "pinned": c.pinned}), flush=True)
     workloads = [("noop", ["noop"], True), ("arraycopy_4096", ["arraycopy", "4096"], False),
                  ("sgemm_16", ["sgemm", "16"], False)]
     for name, args, breakdown in workloads:
@@ -199,7 +233,7 @@ def main():
                "daemon": dm["instr"], "sum": round(total, 1),
                "eventfd_floor": round(floors["eventfd"], 1),
                "ratio_to_eventfd": round(total / floors["eventfd"], 2),
-               "client_allocs": cl["allocs"], "daemon_allocs": dm["allocs"]}
+               "client_allocs": cl["allocs"], "daemon_allocs": dm["allocs"], "pinned": c.pinned}
         if breakdown:
             row.update({"client_top_incl": top(cl["incl"]), "client_top_self": top(cl["self"]),
                         "daemon_top_incl": top(dm["incl"]), "daemon_top_self": top(dm["self"])})

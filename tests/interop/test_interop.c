@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <vaccel.h>
+#include "vt_main.h"
 
 /* ip_plugin.c's call counters. */
 struct ip_calls {
@@ -335,5 +336,5 @@ int main(void)
 	    cmocka_unit_test_teardown(test_malformed_refused, cleanup),
 	    cmocka_unit_test(test_fs_file_read),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return vt_run_group(tests, setup, teardown);
 }

@@ -21,6 +21,7 @@
 
 #include "real_check.h"
 #include "real_env.h"
+#include "vt_main.h"
 
 static struct vaccel_session sess;
 
@@ -345,8 +346,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	real_start(argc, argv, REAL_BLAS_PLUGIN, "libvaccel-blas.so");
-	ret = cmocka_run_group_tests_name(real_remote() ? "blas-transport" : "blas-local", tests,
-					  group_setup, group_teardown);
+	ret = vt_run_group_name(real_remote() ? "blas-transport" : "blas-local", tests, group_setup,
+				group_teardown);
 	real_stop();
 	return ret;
 }

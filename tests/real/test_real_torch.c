@@ -25,6 +25,7 @@
 
 #include "real_check.h"
 #include "real_env.h"
+#include "vt_main.h"
 
 #define MODEL REAL_MODEL_DIR "/digits.pt"
 #define LABELS REAL_MODEL_DIR "/digits-labels.txt"
@@ -343,8 +344,8 @@ int main(int argc, char **argv)
 		real_stop();
 		return REAL_SKIP;
 	}
-	ret = cmocka_run_group_tests_name(real_remote() ? "torch-transport" : "torch-local", tests,
-					  group_setup, group_teardown);
+	ret = vt_run_group_name(real_remote() ? "torch-transport" : "torch-local", tests,
+				group_setup, group_teardown);
 	real_stop();
 	return ret;
 }

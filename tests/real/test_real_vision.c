@@ -26,6 +26,7 @@
 
 #include "real_check.h"
 #include "real_env.h"
+#include "vt_main.h"
 
 #define PHOTO REAL_VISION_DATA "/faces.png"
 #define TRUTH REAL_VISION_DATA "/faces-truth.txt"
@@ -223,8 +224,8 @@ int main(int argc, char **argv)
 		rmdir(outdir);
 		return REAL_SKIP;
 	}
-	ret = cmocka_run_group_tests_name(real_remote() ? "vision-transport" : "vision-local",
-					  tests, group_setup, group_teardown);
+	ret = vt_run_group_name(real_remote() ? "vision-transport" : "vision-local", tests,
+				group_setup, group_teardown);
 	real_stop();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", outdir);
 	if (system(cmd))

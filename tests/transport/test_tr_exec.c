@@ -20,6 +20,7 @@
 #include <vaccel.h>
 
 #include "tr_common.h"
+#include "vt_main.h"
 
 static struct td daemon_;
 static struct vaccel_session s1, s2;
@@ -248,5 +249,5 @@ int main(void)
 	};
 
 	alarm(300);
-	return td_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
+	return td_finish(vt_run_group(tests, group_setup, group_teardown));
 }

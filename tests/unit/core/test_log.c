@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <regex.h>
 #include <vaccel.h>
+#include "vt_main.h"
 
 #define LINE_RE                                                                                    \
 	"^[0-9]{4}\\.[0-9]{2}\\.[0-9]{2}-[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{2} - "                 \
@@ -274,5 +275,5 @@ int main(void)
 	    cmocka_unit_test_teardown(test_reboot_reapplies, th_cleanup),
 	    cmocka_unit_test_teardown(test_threads_and_long, th_cleanup),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown_all);
+	return vt_run_group(tests, setup, teardown_all);
 }

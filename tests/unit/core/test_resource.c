@@ -4,6 +4,7 @@
 #include "rt.h"
 #include "rt_registry.h"
 #include <vaccel.h>
+#include "vt_main.h"
 
 static char dir[256], f1[PATH_MAX], f2[PATH_MAX], sub[PATH_MAX], f3[PATH_MAX], f4[PATH_MAX];
 static char plugins[2048];
@@ -505,5 +506,5 @@ int main(void)
 	    FIXTURE_TEST(test_lookups_and_new),
 	    FIXTURE_TEST(test_release_multi_session),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown_all);
+	return vt_run_group(tests, setup, teardown_all);
 }

@@ -11,6 +11,7 @@
 #include "vaccel_common.h"
 #include <stdint.h>
 #include <string.h>
+#include "vt_main.h"
 
 #define F(state) ((struct opstest_fixture *)*(state))
 
@@ -1083,5 +1084,5 @@ int main(void)
 	for (int i = 0; i < 256; i++)
 		opv[i] = (uint8_t)i;
 
-	return cmocka_run_group_tests(tests, opstest_group_setup, opstest_group_teardown);
+	return vt_run_group(tests, opstest_group_setup, opstest_group_teardown);
 }

@@ -9,6 +9,7 @@
 #include "vaccel_common.h"
 #include <pthread.h>
 #include <string.h>
+#include "vt_main.h"
 
 #define F(state) ((struct opstest_fixture *)*(state))
 
@@ -526,5 +527,5 @@ int main(void)
 	    T(concurrent_ops),
 	};
 
-	return cmocka_run_group_tests(tests, opstest_group_setup, opstest_group_teardown);
+	return vt_run_group(tests, opstest_group_setup, opstest_group_teardown);
 }
