@@ -104,13 +104,28 @@ static inline int ops_exit(const struct ops_call *call, int ret)
  */
 #define OPS_RETURN_CALL(sess, op, res, public_fn, ...)                                             \
 	do {                                                                                       \
+		OPS_RETURN_QUICK(sess, op, public_fn, __VA_ARGS__);                                \
+		OPS_RETURN_ENTERED(sess, op, res, public_fn, __VA_ARGS__);                         \
+	} while (0)
+
+/* OPS_RETURN_CALL()'s first half: the implementation's result, if ops_quick() finds it. */
+#define OPS_RETURN_QUICK(sess, op, public_fn, ...)                                                 \
+	do {                                                                                       \
 		void *ops_func_ = ops_quick((sess), (op));                                         \
-		struct ops_call ops_call_;                                                         \
-		int ops_enter_ret_;                                                                \
                                                                                                    \
 		if (__builtin_expect(ops_func_ != NULL, 1))                                        \
 			return ((__typeof__(&public_fn))ops_func_)(__VA_ARGS__);                   \
-		ops_enter_ret_ = ops_enter(&ops_call_, (sess), (op), (res));                       \
+	} while (0)
+
+/*
+ * Its second half: ops_enter(), the call, ops_exit(). A wrapper may keep it in a function
+ * of its own, so that its quick call needs no stack frame (vaccel_noop).
+ */
+#define OPS_RETURN_ENTERED(sess, op, res, public_fn, ...)                                          \
+	do {                                                                                       \
+		struct ops_call ops_call_;                                                         \
+		int ops_enter_ret_ = ops_enter(&ops_call_, (sess), (op), (res));                   \
+                                                                                                   \
 		if (ops_enter_ret_)                                                                \
 			return ops_enter_ret_;                                                     \
 		return ops_exit(&ops_call_,                                                        \
