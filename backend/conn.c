@@ -276,15 +276,18 @@ void conn_set_last_ids(struct conn *c, uint64_t sess, uint64_t res)
 
 struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
 {
-	struct conn_table *t = &c->tab[k];
+	const struct conn_table *t = &c->tab[k];
 	struct conn_entry *e = NULL;
 	unsigned i;
 
 	vaccel_lock(&c->lock);
 	i = find_locked(t, id);
-	if (i < t->nr && t->v[i]->id == id && !dying_locked(t->v[i])) {
+	if (i < t->nr) {
 		e = t->v[i];
-		__atomic_fetch_add(&e->pins, CONN_PIN, __ATOMIC_RELAXED);
+		if (e->id == id && !dying_locked(e))
+			__atomic_fetch_add(&e->pins, CONN_PIN, __ATOMIC_RELAXED);
+		else
+			e = NULL;
 	}
 	vaccel_unlock(&c->lock);
 	return e;
