@@ -81,6 +81,51 @@ static void assert_empty(struct conn *c)
 	assert_int_equal(u.up.files, 0);
 }
 
+/* Lookups in tables of every size up to the quota, ids listed in any order, some gone. */
+static void lookup_sizes(void **state)
+{
+	uint64_t ids[16];
+	struct conn c;
+
+	(void)state;
+	assert_int_equal(conn_init(&c, &lim), 0);
+	for (unsigned n = 0; n < 16; n++) {
+		struct vaccel_session *s;
+
+		/* Ids 2, 4, ..., listed from both ends towards the middle (creates on other
+		 * queues). */
+		ids[n] = n % 2 ? 2 * (16 - n / 2) : 2 * (n / 2 + 1);
+		assert_int_equal(conn_reserve(&c, CONN_SESS, &none), 0);
+		assert_int_equal(hostrt_session_new(&s, 0), VACCEL_OK);
+		assert_int_equal(conn_add_as(&c, CONN_SESS, s, &none, ids[n]), 0);
+		for (uint64_t id = 0; id <= 34; id++) {
+			struct conn_entry *e = conn_get(&c, CONN_SESS, id);
+			bool listed = false;
+
+			for (unsigned i = 0; i <= n; i++)
+				listed = listed || ids[i] == id;
+			assert_true(!e == !listed);
+			if (e) {
+				assert_int_equal(e->id, id);
+				conn_put(&c, e);
+			}
+		}
+	}
+	/* Gone from any position: first, last, middle. */
+	assert_true(conn_destroy_sess(&c, 2));
+	assert_true(conn_destroy_sess(&c, 32));
+	assert_true(conn_destroy_sess(&c, 16));
+	for (uint64_t id = 0; id <= 34; id++) {
+		struct conn_entry *e = conn_get(&c, CONN_SESS, id);
+		bool live = id % 2 == 0 && id >= 4 && id <= 30 && id != 16;
+
+		assert_true(!e == !live);
+		if (e)
+			conn_put(&c, e);
+	}
+	conn_destroy(&c);
+}
+
 /* A request pins the session: DESTROY_SESSION hides it at once, the unpin releases it. */
 static void destroy_waits_for_pin(void **state)
 {
@@ -210,4 +255,4 @@ static void race_disconnect(void **state)
 	race_against(end_disconnect);
 }
 
-VT_MAIN(NULL, NULL, destroy_waits_for_pin, race_destroy, race_disconnect)
+VT_MAIN(NULL, NULL, lookup_sizes, destroy_waits_for_pin, race_destroy, race_disconnect)
