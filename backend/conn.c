@@ -277,21 +277,41 @@ void conn_set_last_ids(struct conn *c, uint64_t sess, uint64_t res)
 	vaccel_unlock(&c->lock);
 }
 
-struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
+/* The live entry id names in t, pinned; NULL if none. Locked. */
+static inline struct conn_entry *get_locked(const struct conn_table *t, uint64_t id)
 {
-	const struct conn_table *t = &c->tab[k];
-	struct conn_entry *e = NULL;
-	unsigned i;
+	unsigned i = find_locked(t, id);
+	struct conn_entry *e;
+
+	if (i >= t->nr)
+		return NULL;
+	e = t->v[i];
+	if (e->id != id || dying_locked(e))
+		return NULL;
+	__atomic_fetch_add(&e->pins, CONN_PIN, __ATOMIC_RELAXED);
+	return e;
+}
+
+/* conn_get when the lock is held elsewhere: wait for it. */
+__attribute__((noinline)) static struct conn_entry *get_waiting(struct conn *c, enum conn_kind k,
+								uint64_t id)
+{
+	struct conn_entry *e;
 
 	vaccel_lock(&c->lock);
-	i = find_locked(t, id);
-	if (i < t->nr) {
-		e = t->v[i];
-		if (e->id == id && !dying_locked(e))
-			__atomic_fetch_add(&e->pins, CONN_PIN, __ATOMIC_RELAXED);
-		else
-			e = NULL;
-	}
+	e = get_locked(&c->tab[k], id);
+	vaccel_unlock(&c->lock);
+	return e;
+}
+
+struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
+{
+	struct conn_entry *e;
+
+	/* Every request: the uncontended case needs no registers kept across a call. */
+	if (__builtin_expect(!vaccel_trylock(&c->lock), 0))
+		return get_waiting(c, k, id);
+	e = get_locked(&c->tab[k], id);
 	vaccel_unlock(&c->lock);
 	return e;
 }
