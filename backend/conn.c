@@ -175,22 +175,31 @@ void conn_bounce_free(struct conn *c, void *p, uint64_t n)
 /* -------------------------------------------------------------- tables */
 
 /*
- * Index of id in t, or of where it would go. Locked. The answer lies in
- * [lo, lo + n]; each step halves n without a branch on the data (a table of
- * one, every request's case, costs one comparison).
+ * Index of the last entry of t whose id is <= id; 0 when there is none (or t
+ * is empty). Locked. That entry lies in [lo, lo + n); each step halves n
+ * without a branch on the data (a table of one, every request's case, costs
+ * no comparison).
  */
-static inline unsigned find_locked(const struct conn_table *t, uint64_t id)
+static inline unsigned last_upto_locked(const struct conn_table *t, uint64_t id)
 {
 	unsigned lo = 0, n = t->nr;
 
 	while (n > 1) {
 		unsigned half = n / 2;
 
-		if (t->v[lo + half - 1]->id < id)
+		if (t->v[lo + half]->id <= id)
 			lo += half;
 		n -= half;
 	}
-	return lo + (n == 1 && t->v[lo]->id < id);
+	return lo;
+}
+
+/* Index of id in t, or of where it would go. Locked. */
+static unsigned find_locked(const struct conn_table *t, uint64_t id)
+{
+	unsigned i = last_upto_locked(t, id);
+
+	return i + (i < t->nr && t->v[i]->id < id);
 }
 
 /* Take e out of its table and give back its quota. Locked. */
@@ -280,12 +289,11 @@ void conn_set_last_ids(struct conn *c, uint64_t sess, uint64_t res)
 /* The live entry id names in t, pinned; NULL if none. Locked. */
 static inline struct conn_entry *get_locked(const struct conn_table *t, uint64_t id)
 {
-	unsigned i = find_locked(t, id);
 	struct conn_entry *e;
 
-	if (i >= t->nr)
+	if (!t->nr)
 		return NULL;
-	e = t->v[i];
+	e = t->v[last_upto_locked(t, id)];
 	if (e->id != id || dying_locked(e))
 		return NULL;
 	__atomic_fetch_add(&e->pins, CONN_PIN, __ATOMIC_RELAXED);
