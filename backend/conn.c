@@ -13,6 +13,13 @@
  * which hides it from lookups, and the last unpin performs the release.
  * Runtime calls that change registrations run under c->lock, so the "is it
  * still held" decision and the registration itself cannot interleave.
+ * Pins and the dying mark share one atomic word (e->pins): pins are only
+ * taken under the lock and never on a dying entry, the mark is only set
+ * under the lock, and conn_put drops its pin without the lock (every
+ * request pays it). Whichever of "last pin dropped" and "marked dying"
+ * comes second sees the word go to exactly CONN_DYING and releases the
+ * entry; an entry left in its table at CONN_DYING is being released by a
+ * conn_put on its way to the lock, so everything else leaves it alone.
  *
  * Journal (--state-dir, state.c): when c->st is set, releasing an entry
  * removes its record, and unregistering removes the link's record.
@@ -37,6 +44,29 @@
 #include "daemon.h"
 
 static const char *const kind_name[CONN_KINDS] = {"session", "resource"};
+
+#define CONN_DYING 1u /* e->pins: hidden from lookups */
+#define CONN_PIN 2u   /* e->pins: one request using it */
+
+/*
+ * Mark e dying. Returns whether the caller releases it: nobody pinned it,
+ * and no conn_put is releasing it already. Locked.
+ */
+static bool mark_dying_locked(struct conn_entry *e)
+{
+	return __atomic_fetch_or(&e->pins, CONN_DYING, __ATOMIC_ACQ_REL) == 0;
+}
+
+/* Pinned, or on its way to release: not to be taken or handed over. Locked. */
+static bool busy_locked(const struct conn_entry *e)
+{
+	return __atomic_load_n(&e->pins, __ATOMIC_ACQUIRE) != 0;
+}
+
+static bool dying_locked(const struct conn_entry *e)
+{
+	return __atomic_load_n(&e->pins, __ATOMIC_RELAXED) & CONN_DYING;
+}
 
 int conn_init(struct conn *c, const struct conn_limits *lim)
 {
@@ -144,20 +174,32 @@ void conn_bounce_free(struct conn *c, void *p, uint64_t n)
 
 /* -------------------------------------------------------------- tables */
 
+/*
+ * Index of the last entry of t whose id is <= id; 0 when there is none (or t
+ * is empty). Locked. That entry lies in [lo, lo + n); each step halves n
+ * without a branch on the data (a table of one, every request's case, costs
+ * no comparison).
+ */
+static inline unsigned last_upto_locked(const struct conn_table *t, uint64_t id)
+{
+	unsigned lo = 0, n = t->nr;
+
+	while (n > 1) {
+		unsigned half = n / 2;
+
+		if (t->v[lo + half]->id <= id)
+			lo += half;
+		n -= half;
+	}
+	return lo;
+}
+
 /* Index of id in t, or of where it would go. Locked. */
 static unsigned find_locked(const struct conn_table *t, uint64_t id)
 {
-	unsigned lo = 0, hi = t->nr;
+	unsigned i = last_upto_locked(t, id);
 
-	while (lo < hi) {
-		unsigned mid = lo + (hi - lo) / 2;
-
-		if (t->v[mid]->id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return i + (i < t->nr && t->v[i]->id < id);
 }
 
 /* Take e out of its table and give back its quota. Locked. */
@@ -244,18 +286,40 @@ void conn_set_last_ids(struct conn *c, uint64_t sess, uint64_t res)
 	vaccel_unlock(&c->lock);
 }
 
-struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
+/* The live entry id names in t, pinned; NULL if none. Locked. */
+static inline struct conn_entry *get_locked(const struct conn_table *t, uint64_t id)
 {
-	struct conn_table *t = &c->tab[k];
-	struct conn_entry *e = NULL;
-	unsigned i;
+	struct conn_entry *e;
+
+	if (!t->nr)
+		return NULL;
+	e = t->v[last_upto_locked(t, id)];
+	if (e->id != id || dying_locked(e))
+		return NULL;
+	__atomic_fetch_add(&e->pins, CONN_PIN, __ATOMIC_RELAXED);
+	return e;
+}
+
+/* conn_get when the lock is held elsewhere: wait for it. */
+__attribute__((noinline)) static struct conn_entry *get_waiting(struct conn *c, enum conn_kind k,
+								uint64_t id)
+{
+	struct conn_entry *e;
 
 	vaccel_lock(&c->lock);
-	i = find_locked(t, id);
-	if (i < t->nr && t->v[i]->id == id && !t->v[i]->dying) {
-		e = t->v[i];
-		e->inflight++;
-	}
+	e = get_locked(&c->tab[k], id);
+	vaccel_unlock(&c->lock);
+	return e;
+}
+
+struct conn_entry *conn_get(struct conn *c, enum conn_kind k, uint64_t id)
+{
+	struct conn_entry *e;
+
+	/* Every request: the uncontended case needs no registers kept across a call. */
+	if (__builtin_expect(!vaccel_trylock(&c->lock), 0))
+		return get_waiting(c, k, id);
+	e = get_locked(&c->tab[k], id);
 	vaccel_unlock(&c->lock);
 	return e;
 }
@@ -287,10 +351,7 @@ static void free_entry(struct conn *c, struct conn_entry *e)
  */
 static bool orphaned_locked(struct conn *c, struct conn_entry *r)
 {
-	if (vaccel_resource_refcount(r->res) > 0)
-		return false;
-	r->dying = true;
-	if (r->inflight)
+	if (vaccel_resource_refcount(r->res) > 0 || !mark_dying_locked(r))
 		return false;
 	drop_locked(c, r);
 	return true;
@@ -366,15 +427,12 @@ static void release_sess(struct conn *c, struct conn_entry *s)
 
 void conn_put(struct conn *c, struct conn_entry *e)
 {
-	bool release;
-
-	vaccel_lock(&c->lock);
-	release = --e->inflight == 0 && e->dying;
-	if (release)
-		drop_locked(c, e);
-	vaccel_unlock(&c->lock);
-	if (!release)
+	/* Release: this request's use of e comes before whoever frees it (acquire). */
+	if (__atomic_fetch_sub(&e->pins, CONN_PIN, __ATOMIC_ACQ_REL) != (CONN_PIN | CONN_DYING))
 		return;
+	vaccel_lock(&c->lock);
+	drop_locked(c, e);
+	vaccel_unlock(&c->lock);
 	if (e->kind == CONN_SESS)
 		release_sess(c, e);
 	else
@@ -388,7 +446,7 @@ bool conn_destroy_sess(struct conn *c, uint64_t id)
 	if (!s)
 		return false;
 	vaccel_lock(&c->lock);
-	s->dying = true;
+	mark_dying_locked(s); /* never the releaser: we hold a pin */
 	vaccel_unlock(&c->lock);
 	/* Our own pin is the last one unless an op runs: then that op releases it. */
 	conn_put(c, s);
@@ -429,7 +487,7 @@ int conn_unregister(struct conn *c, struct conn_entry *s, struct conn_entry *r)
 	vaccel_lock(&c->lock);
 	ret = vaccel_resource_unregister(r->res, s->sess);
 	if (ret == VACCEL_OK && vaccel_resource_refcount(r->res) == 0)
-		r->dying = true; /* the caller's pin is released by conn_put */
+		mark_dying_locked(r); /* the caller's pin is released by conn_put */
 	vaccel_unlock(&c->lock);
 	if (ret == VACCEL_OK)
 		state_forget_link(c->st, s->id, r->id);
@@ -465,8 +523,7 @@ static void take_unpinned_locked(struct conn *c, struct conn_entry **sv, unsigne
 	for (unsigned i = 0; i < t->nr;) {
 		struct conn_entry *s = t->v[i];
 
-		s->dying = true;
-		if (s->inflight) {
+		if (!mark_dying_locked(s)) {
 			i++;
 			continue;
 		}
@@ -486,7 +543,7 @@ void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
 	vaccel_lock(&c->lock);
 	for (int k = 0; k < CONN_KINDS; k++)
 		for (unsigned i = 0; i < c->tab[k].nr; i++)
-			pinned = pinned || c->tab[k].v[i]->inflight;
+			pinned = pinned || busy_locked(c->tab[k].v[i]);
 	if (!pinned) {
 		sv = take_all_locked(c, CONN_SESS, &ns);
 		rv = take_all_locked(c, CONN_RES, &nr);
@@ -533,7 +590,7 @@ int conn_export(struct conn *c, struct conn_sess_rec *out, unsigned max, uint64_
 	for (unsigned i = 0; ret >= 0 && i < t->nr; i++) {
 		const struct conn_entry *e = t->v[i];
 
-		if (e->dying || e->inflight) {
+		if (busy_locked(e)) {
 			ret = -EBUSY;
 			break;
 		}
@@ -585,7 +642,7 @@ static void list_locked(const struct conn *c, enum conn_kind k)
 		return;
 	for (unsigned i = 0; i < t->nr && len < sizeof(buf) - 48; i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %" PRIu64 "%s", t->v[i]->id,
-					t->v[i]->dying ? "(dying)" : "");
+					dying_locked(t->v[i]) ? "(dying)" : "");
 	vaccel_info("  %ss:%s%s", kind_name[k], buf, len >= sizeof(buf) - 48 ? " ..." : "");
 }
 

@@ -115,10 +115,14 @@ struct conn_entry {
 		struct vaccel_session *sess;
 		struct vaccel_resource *res;
 	};
-	unsigned inflight; /* requests using it (pins) */
-	bool dying;	   /* invisible to lookups; released when the last pin goes */
-	bool adopted;	   /* taken over from the previous daemon (upgrade.c) */
-	uint64_t genops;   /* GENOPs run on it by this daemon (atomic), for handover logs */
+	/*
+	 * Atomic: CONN_PIN per request using it, plus CONN_DYING once it is invisible to
+	 * lookups (and released when the last pin goes). conn_put drops a pin without
+	 * the lock; everything else changes it under the lock (conn.c).
+	 */
+	unsigned pins;
+	bool adopted;	 /* taken over from the previous daemon (upgrade.c) */
+	uint64_t genops; /* GENOPs run on it by this daemon (atomic), for handover logs */
 	struct conn_charge charge;
 };
 

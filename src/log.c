@@ -25,6 +25,12 @@
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 _Atomic int rt_log_level = VACCEL_LOG_ERROR;
+/*
+ * The slog flags slog_print() writes at rt_log_level (set_level()): one test of the
+ * caller's flag, before anything else, for the lines filtered out (debug lines of
+ * upstream's plugins and ours). At ERROR: ERROR and FATAL.
+ */
+static _Atomic unsigned int log_slog_mask = SLOG_ERROR | SLOG_FATAL;
 static int log_fd = STDERR_FILENO;
 static bool log_fd_owned;
 
@@ -134,16 +140,31 @@ static vaccel_log_level_t slog_level(unsigned int flag)
 	return (vaccel_log_level_t)0;
 }
 
+/*
+ * Set the level, and with it the slog flags written at it: those whose own level is
+ * on. A flag value is written iff its most severe flag is on, iff any of its flags is
+ * (every level above an enabled one is enabled too), so one mask test decides.
+ */
+static void set_level(vaccel_log_level_t level)
+{
+	unsigned int mask = 0;
+
+	atomic_store(&rt_log_level, (int)level);
+	for (unsigned int bit = 0; bit < 8; bit++)
+		if (rt_log_on(slog_level(1u << bit)))
+			mask |= 1u << bit;
+	atomic_store(&log_slog_mask, mask);
+}
+
 void slog_print(SLOG_FLAGS_E flag, uint8_t new_line, const char *fmt, ...)
 {
-	vaccel_log_level_t level = slog_level((unsigned int)flag);
 	va_list ap;
 
 	(void)new_line; /* every message is one whole line */
-	if (!rt_log_on(level))
+	if (!((unsigned int)flag & atomic_load_explicit(&log_slog_mask, memory_order_relaxed)))
 		return;
 	va_start(ap, fmt);
-	log_vprint(level, NULL, 0, fmt, ap);
+	log_vprint(slog_level((unsigned int)flag), NULL, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -194,7 +215,7 @@ int rt_log_configure(vaccel_log_level_t level, const char *log_file)
 	pthread_mutex_lock(&log_lock);
 	set_fd_locked(fd, owned);
 	pthread_mutex_unlock(&log_lock);
-	atomic_store(&rt_log_level, (int)level);
+	set_level(level);
 
 	if (err) {
 		rt_log_force(VACCEL_LOG_WARN, "Could not open log file %s: %s; logging to stderr",
@@ -209,5 +230,5 @@ void rt_log_reset(void)
 	pthread_mutex_lock(&log_lock);
 	set_fd_locked(STDERR_FILENO, false);
 	pthread_mutex_unlock(&log_lock);
-	atomic_store(&rt_log_level, VACCEL_LOG_ERROR);
+	set_level(VACCEL_LOG_ERROR);
 }

@@ -22,6 +22,7 @@
 
 #include <linux/futex.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -70,6 +71,15 @@ static inline void vaccel_lock(struct vaccel_lock *l)
 	if (!atomic_compare_exchange_strong_explicit(&l->state, &c, 1, memory_order_acquire,
 						     memory_order_relaxed))
 		vaccel_lock_slow(l, c);
+}
+
+/* Take l if it is free (as vaccel_lock); false, and nothing changed, if it is held. */
+static inline bool vaccel_trylock(struct vaccel_lock *l)
+{
+	uint32_t c = 0;
+
+	return atomic_compare_exchange_strong_explicit(&l->state, &c, 1, memory_order_acquire,
+						       memory_order_relaxed);
 }
 
 static inline void vaccel_unlock(struct vaccel_lock *l)

@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <vaccel/arg.h>
 #include <vaccel/op.h>
@@ -152,9 +153,30 @@ const struct tensor_kind *optab_tensor_kind(const struct optab_op *row);
  * upstream 0.7.1's programs, typed RAW, INT32 or UINT32 (host byte order;
  * a RAW of 1 byte is read as a UINT8). Returns 0 with *op set; -1 when the
  * arg has neither form; -2 when its value is no op (>= VACCEL_OP_MAX), with
- * *op the value read (saturated to UINT32_MAX).
+ * *op the value read (saturated to UINT32_MAX). Inline: every genop reads it.
  */
-int optab_op_type(const struct vaccel_arg *arg, uint32_t *op);
+static inline int optab_op_type(const struct vaccel_arg *arg, uint32_t *op)
+{
+	uint32_t value;
+	uint8_t byte;
+
+	if (!arg->buf)
+		return -1;
+	if (arg->size == sizeof(byte) &&
+	    (arg->type == VACCEL_ARG_UINT8 || arg->type == VACCEL_ARG_RAW)) {
+		memcpy(&byte, arg->buf, sizeof(byte));
+		value = byte;
+	} else if (arg->size == sizeof(value) &&
+		   (arg->type == VACCEL_ARG_RAW || arg->type == VACCEL_ARG_INT32 ||
+		    arg->type == VACCEL_ARG_UINT32)) {
+		/* 0.7.1's vaccel_op_type_t; negative INT32 values are far out of range. */
+		memcpy(&value, arg->buf, sizeof(value));
+	} else {
+		return -1;
+	}
+	*op = value;
+	return value < VACCEL_OP_MAX ? 0 : -2;
+}
 
 /* ------------------------------------------------------------- checking */
 

@@ -506,26 +506,3 @@ const struct tensor_kind *optab_tensor_kind(const struct optab_op *row)
 		return NULL;
 	}
 }
-
-int optab_op_type(const struct vaccel_arg *arg, uint32_t *op)
-{
-	uint32_t value;
-	uint8_t byte;
-
-	if (!arg->buf)
-		return -1;
-	if (arg->size == sizeof(byte) &&
-	    (arg->type == VACCEL_ARG_UINT8 || arg->type == VACCEL_ARG_RAW)) {
-		memcpy(&byte, arg->buf, sizeof(byte));
-		value = byte;
-	} else if (arg->size == sizeof(value) &&
-		   (arg->type == VACCEL_ARG_RAW || arg->type == VACCEL_ARG_INT32 ||
-		    arg->type == VACCEL_ARG_UINT32)) {
-		/* 0.7.1's vaccel_op_type_t; negative INT32 values are far out of range. */
-		memcpy(&value, arg->buf, sizeof(value));
-	} else {
-		return -1;
-	}
-	*op = value;
-	return value < VACCEL_OP_MAX ? 0 : -2;
-}

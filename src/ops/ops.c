@@ -62,13 +62,6 @@ static struct vaccel_prof_region ops_regions[R_NR] = {
     [R_OPENCV] = VACCEL_PROF_REGION_INIT("vaccel_opencv_op"),
 };
 
-/* What ops_enter() needs to know of one op besides its number. */
-struct ops_fact {
-	enum ops_region region;
-	bool takes_resource;		      /* the wrapper passes a resource argument */
-	vaccel_resource_type_t resource_type; /* which type it must be */
-};
-
 #define OP(region)                                                                                 \
 	{                                                                                          \
 		(region), false, VACCEL_RESOURCE_MAX                                               \
@@ -78,7 +71,7 @@ struct ops_fact {
 		(region), true, (res_type)                                                         \
 	}
 
-static const struct ops_fact ops_facts[VACCEL_OP_MAX] = {
+const struct ops_fact ops_facts[VACCEL_OP_MAX] = {
     [VACCEL_OP_NOOP] = OP(R_NOOP),
     [VACCEL_OP_EXEC] = OP(R_EXEC),
     [VACCEL_OP_EXEC_WITH_RESOURCE] = OP_WITH(R_EXEC_RES, VACCEL_RESOURCE_LIB),
@@ -198,11 +191,8 @@ __attribute__((noinline)) static int find_func_logged(const struct vaccel_sessio
 	return VACCEL_OK;
 }
 
-/* ops_enter() in full: every step, whatever is on. */
-__attribute__((noinline)) static int enter_full(struct ops_call *call,
-						const struct vaccel_session *sess,
-						vaccel_op_type_t op,
-						const struct vaccel_resource *res)
+int ops_enter(struct ops_call *call, const struct vaccel_session *sess, vaccel_op_type_t op,
+	      const struct vaccel_resource *res)
 {
 	const struct ops_fact *fact = &ops_facts[op];
 	const struct vaccel_plugin *plugin;
@@ -236,27 +226,6 @@ __attribute__((noinline)) static int enter_full(struct ops_call *call,
 	if (ret)
 		ops_exit(call, ret);
 	return ret;
-}
-
-int ops_enter(struct ops_call *call, const struct vaccel_session *sess, vaccel_op_type_t op,
-	      const struct vaccel_resource *res)
-{
-	const struct ops_fact *fact = &ops_facts[op];
-	const struct vaccel_plugin *plugin;
-
-	/*
-	 * The common call: no resource to check, nothing to log or profile, the plugin has
-	 * the op. Every step of enter_full() then passes without effect but setting call.
-	 */
-	if (sess && !fact->takes_resource && !rt_log_on(VACCEL_LOG_DEBUG) &&
-	    !rt_config()->profiling_enabled && (plugin = sess->plugin) && plugin->ops[op] &&
-	    plugin->ops[op]->func) {
-		call->prof = &ops_regions[fact->region];
-		call->t0 = 0;
-		call->func = plugin->ops[op]->func;
-		return VACCEL_OK;
-	}
-	return enter_full(call, sess, op, res);
 }
 
 /* At exit: print the regions and free their samples. */

@@ -151,6 +151,51 @@ static void test_levels(void **state)
 	free(text);
 }
 
+/* log.h's rule for slog flags: the most severe flag present wins; no known flag: none. */
+static int slog_ref_level(unsigned int flag)
+{
+	if (flag & (SLOG_ERROR | SLOG_FATAL))
+		return VACCEL_LOG_ERROR;
+	if (flag & SLOG_WARN)
+		return VACCEL_LOG_WARN;
+	if (flag & (SLOG_INFO | SLOG_NOTE | SLOG_NOTAG))
+		return VACCEL_LOG_INFO;
+	if (flag & (SLOG_DEBUG | SLOG_TRACE))
+		return VACCEL_LOG_DEBUG;
+	return 0;
+}
+
+/* slog_print at every level with every flag value (and unknown bits): written iff the rule says. */
+static void test_slog_flags(void **state)
+{
+	static const char *const tag[] = {"", "error", "warn", "info", "debug"};
+	struct capture cap;
+	char *text, want[64];
+
+	(void)state;
+	for (int level = VACCEL_LOG_ERROR; level <= VACCEL_LOG_DEBUG; level++) {
+		assert_int_equal(boot_log(NULL, (vaccel_log_level_t)level), VACCEL_OK);
+		capture_start(&cap, STDERR_FILENO);
+		for (unsigned int f = 0; f < 1024; f++)
+			slog_print((SLOG_FLAGS_E)f, 1, "slog flag %u.", f);
+		text = capture_end(&cap);
+		for (unsigned int f = 0; f < 1024; f++) {
+			int ref = slog_ref_level(f);
+			bool shown = ref && ref <= level;
+
+			snprintf(want, sizeof(want), "<%s> slog flag %u.\n", tag[ref], f);
+			if (shown != (strstr(text, want) != NULL))
+				fail_msg("level %d flag %u: %s", level, f,
+					 shown ? "missing" : "written");
+			snprintf(want, sizeof(want), " slog flag %u.\n", f);
+			if (!shown && strstr(text, want))
+				fail_msg("level %d flag %u: written", level, f);
+		}
+		free(text);
+		vaccel_cleanup();
+	}
+}
+
 /* A log file naming a standard stream (/dev/stdout, /dev/stderr) writes to that stream. */
 static void test_std_streams(void **state)
 {
@@ -270,6 +315,7 @@ int main(void)
 	    cmocka_unit_test(test_init_shutdown),
 	    cmocka_unit_test_teardown(test_format_and_file, th_cleanup),
 	    cmocka_unit_test_teardown(test_levels, th_cleanup),
+	    cmocka_unit_test_teardown(test_slog_flags, th_cleanup),
 	    cmocka_unit_test_teardown(test_std_streams, th_cleanup),
 	    cmocka_unit_test_teardown(test_relative_and_bad_file, th_cleanup),
 	    cmocka_unit_test_teardown(test_reboot_reapplies, th_cleanup),
