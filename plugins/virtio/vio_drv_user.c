@@ -417,8 +417,8 @@ static __attribute__((noinline)) int conn_renew_locked(struct vio_user *u)
 	return 0;
 }
 
-/* A referenced, live connection, opening one if needed. */
-static int conn_get(struct vio_user *u, struct vio_conn **cp)
+/* conn_get() the long way: waiting for the lock, or renewing the connection. */
+static __attribute__((noinline)) int conn_get_slow(struct vio_user *u, struct vio_conn **cp)
 {
 	struct vio_conn *c;
 	int ret = 0;
@@ -436,6 +436,26 @@ static int conn_get(struct vio_user *u, struct vio_conn **cp)
 out:
 	vaccel_unlock(&u->lock);
 	return ret;
+}
+
+/*
+ * A referenced, live connection, opening one if needed. The usual case (lock free, the
+ * connection live) keeps no registers across a call.
+ */
+static inline int conn_get(struct vio_user *u, struct vio_conn **cp)
+{
+	if (vaccel_trylock(&u->lock)) {
+		struct vio_conn *c = u->conn;
+
+		if (c && !atomic_load_explicit(&c->broken, memory_order_relaxed)) {
+			atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
+			vaccel_unlock(&u->lock);
+			*cp = c;
+			return 0;
+		}
+		vaccel_unlock(&u->lock);
+	}
+	return conn_get_slow(u, cp);
 }
 
 /* ------------------------------------------------------------- requests */
