@@ -521,6 +521,51 @@ static void test_no_args(void **state)
 	assert_null(wire_arg_ptr(&f.req, 1));
 }
 
+/*
+ * The response without out lengths (wire_respond's frameless case when its header lies
+ * in one iovec) at every split, with room before it or not: the same bytes each time.
+ */
+static void test_respond_every_split(void **state)
+{
+	struct flat *f = malloc(sizeof(*f));
+
+	(void)state;
+	assert_non_null(f);
+	for (size_t pad = 0; pad <= 8; pad += 8)
+		for (size_t step = 0; step <= 20; step++) {
+			struct virtio_accel_req_hdr h = mkhdr(VIRTIO_ACCEL_C_GENOP, 0, 0);
+			struct virtio_accel_resp_hdr want;
+			uint8_t status = 0;
+			int32_t ret = 0;
+			uint64_t id = 0;
+
+			memset(f, 0, sizeof(*f));
+			put(f, &h, sizeof(h));
+			f->wlen = 16 + pad; /* a bare header at the end when it does not decode */
+			memset(f->wr, 0x5a, sizeof(f->wr));
+			if (!split(f, step))
+				continue;
+			assert_int_equal(decode(f),
+					 pad ? VIRTIO_ACCEL_S_BADMSG : VIRTIO_ACCEL_S_OK);
+			assert_int_equal(wire_respond(&f->req, 3, -7, 0x1122334455667788ull, NULL),
+					 16 + pad);
+			memset(&want, 0, sizeof(want));
+			want.status = 3;
+			want.vaccel_ret = htole32((uint32_t)-7);
+			want.id = htole64(0x1122334455667788ull);
+			assert_memory_equal(f->wr + pad, &want, sizeof(want));
+			for (size_t k = 0; k < pad; k++)
+				assert_int_equal(f->wr[k], 0x5a);
+			assert_int_equal(f->wr[16 + pad], 0x5a);
+			assert_int_equal(
+			    wire_decode_resp(f->wr + pad, 16, 0, &status, &ret, &id, NULL), 0);
+			assert_int_equal(status, 3);
+			assert_int_equal(ret, -7);
+			assert_int_equal(id, 0x1122334455667788ull);
+		}
+	free(f);
+}
+
 static void test_encode_roundtrip(void **state)
 {
 	struct flat *f = malloc(sizeof(*f));
@@ -553,4 +598,4 @@ static void test_encode_roundtrip(void **state)
 
 VT_MAIN(NULL, NULL, test_valid_every_split, test_noncontiguous, test_gather_small,
 	test_scatter_and_respond, test_malformed, test_total_limit, test_no_args,
-	test_encode_roundtrip)
+	test_respond_every_split, test_encode_roundtrip)
