@@ -157,11 +157,24 @@ static inline int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iov
 	return vq_dev_pop_chain(vq, elem, iov, iov_cap);
 }
 
+/* vq_dev_push() with used_lock held: a call without a frame. */
+bool vq_dev_push_locked(struct vq_dev *vq, uint16_t head, uint32_t written);
+
 /*
  * Return a chain to the driver with `written` bytes written. Thread-safe.
  * Returns true when the driver must be notified (EVENT_IDX / NO_INTERRUPT).
+ * Inline: the lock's slow paths (calls) would otherwise cost the whole push
+ * a frame, paid on every request.
  */
-bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written);
+static inline bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written)
+{
+	bool notify;
+
+	vaccel_lock(&vq->used_lock);
+	notify = vq_dev_push_locked(vq, head, written);
+	vaccel_unlock(&vq->used_lock);
+	return notify;
+}
 
 /* Whether the avail ring holds entries not yet popped. */
 bool vq_dev_avail_pending(struct vq_dev *vq);

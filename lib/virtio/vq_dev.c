@@ -264,13 +264,12 @@ bad:
 	return ret;
 }
 
-bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written)
+bool vq_dev_push_locked(struct vq_dev *vq, uint16_t head, uint32_t written)
 {
 	struct vring_used_elem *ue;
 	uint16_t old, new, event;
-	bool notify;
+	bool valid;
 
-	vaccel_lock(&vq->used_lock);
 	ue = &vq->used->ring[vq->used_idx & (vq->num - 1)];
 	vq_store32(&ue->id, htole32(head));
 	vq_store32(&ue->len, htole32(written));
@@ -281,19 +280,14 @@ bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written)
 
 	/* Store (used idx) then load (used_event / flags): needs a full fence. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (vq->event_idx) {
-		bool valid = vq->signalled_used_valid;
-
-		old = vq->signalled_used;
-		vq->signalled_used = new;
-		vq->signalled_used_valid = true;
-		event = le16toh(vq_load16(vq_used_event(vq)));
-		notify = !valid || vring_need_event(event, new, old);
-	} else {
-		notify = !(le16toh(vq_load16(&vq->avail->flags)) & VRING_AVAIL_F_NO_INTERRUPT);
-	}
-	vaccel_unlock(&vq->used_lock);
-	return notify;
+	if (!vq->event_idx)
+		return !(le16toh(vq_load16(&vq->avail->flags)) & VRING_AVAIL_F_NO_INTERRUPT);
+	valid = vq->signalled_used_valid;
+	old = vq->signalled_used;
+	vq->signalled_used = new;
+	vq->signalled_used_valid = true;
+	event = le16toh(vq_load16(vq_used_event(vq)));
+	return !valid || vring_need_event(event, new, old);
 }
 
 bool vq_dev_avail_pending(struct vq_dev *vq)
