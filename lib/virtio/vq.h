@@ -74,6 +74,7 @@ struct vq_dev {
 	bool event_idx;
 	bool broken; /* ring corrupt: stop serving it */
 	struct vq_limits limits;
+	unsigned chain_max; /* buffers a direct chain may have: min(num, max_segments) */
 	vq_map_fn map;
 	vq_window_fn window; /* optional */
 	void *map_opaque;

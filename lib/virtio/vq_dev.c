@@ -45,6 +45,7 @@ int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *
 		vq->limits.max_segments = VQ_MAX_INDIRECT;
 	if (vq->limits.max_bytes == 0)
 		vq->limits.max_bytes = UINT32_MAX;
+	vq->chain_max = vq->limits.max_segments < num ? vq->limits.max_segments : num;
 	vq->map = map;
 	vq->map_opaque = map_opaque;
 	vaccel_lock_init(&vq->used_lock);
@@ -197,41 +198,28 @@ static int walk_indirect(struct vq_dev *vq, struct walk *w, struct vq_elem *elem
 }
 
 /*
- * Pop the chain at the avail ring's next entry (one is published: avail_idx
- * ran ahead of last_avail by 1..num, vq_dev_pop() in vq.h checked). Apart
- * from vq_dev_pop(): its frame (callee-saved registers for the walk) is not
- * paid by the pops that find the ring empty, every other one of a notified
- * queue.
+ * The general walk of the chain whose first npre (1 or 2) descriptors, from
+ * the head on, were read already (pre): each descriptor is read once.
  */
-int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap)
+__attribute__((noinline)) static int walk_chain(struct vq_dev *vq, struct vq_elem *elem,
+						const struct vring_desc *pre, unsigned npre,
+						struct iovec *iov, unsigned iov_cap)
 {
 	struct walk w = {0};
 	struct vring_desc d;
-	uint16_t head, i;
+	uint16_t i = elem->head;
 	unsigned walked = 0;
 	int ret;
 
-	memset(elem, 0, sizeof(*elem));
-	elem->iov = iov;
-
-	head = le16toh(vq_load16(&vq->avail->ring[vq->last_avail & (vq->num - 1)]));
-	if (head >= vq->num) {
-		vq->broken = true;
-		return -EPROTO;
-	}
-	vq->last_avail++;
-	elem->head = head;
-	/* Ask for a kick when the driver adds past what we have consumed. */
-	if (vq->event_idx)
-		vq_store16(vq_avail_event(vq), htole16(vq->last_avail));
-
-	i = head;
 	for (;;) {
 		if (++walked > vq->num) {
 			ret = -EBADMSG; /* loop */
 			goto bad;
 		}
-		read_desc(&d, &vq->desc[i]);
+		if (walked <= npre)
+			d = pre[walked - 1];
+		else
+			read_desc(&d, &vq->desc[i]);
 		if (d.flags & VRING_DESC_F_INDIRECT) {
 			/* Only a chain's single, first descriptor may be indirect (the first one
 			 * walked is the head: i starts there and moves only after a walked
@@ -262,6 +250,64 @@ bad:
 	elem->nr_read = elem->nr_write = 0;
 	elem->read_bytes = elem->write_bytes = 0;
 	return ret;
+}
+
+#define VQ_DESC_KIND (VRING_DESC_F_NEXT | VRING_DESC_F_WRITE | VRING_DESC_F_INDIRECT)
+
+/*
+ * Pop the chain at the avail ring's next entry (one is published: avail_idx
+ * ran ahead of last_avail by 1..num, vq_dev_pop() in vq.h checked). Apart
+ * from vq_dev_pop(): its frame is not paid by the pops that find the ring
+ * empty, every other one of a notified queue.
+ *
+ * A request's usual chain, one readable buffer then one writable one, is
+ * walked here: the checks walk_chain() would make of those two descriptors,
+ * at once (two descriptors allowed, two iov slots, lengths non-zero and
+ * within max_bytes together), then each buffer mapped in chain order. Any
+ * other chain, or one that fails those checks, goes to walk_chain() with
+ * the descriptors read so far: same result, same map() calls.
+ */
+int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap)
+{
+	struct vring_desc d[2];
+	uint16_t head;
+	void *p0, *p1;
+
+	elem->iov = iov;
+	elem->nr_read = elem->nr_write = 0;
+	elem->read_bytes = elem->write_bytes = 0;
+	head = le16toh(vq_load16(&vq->avail->ring[vq->last_avail & (vq->num - 1)]));
+	elem->head = head;
+	if (head >= vq->num) {
+		vq->broken = true;
+		return -EPROTO;
+	}
+	vq->last_avail++;
+	/* Ask for a kick when the driver adds past what we have consumed. */
+	if (vq->event_idx)
+		vq_store16(vq_avail_event(vq), htole16(vq->last_avail));
+
+	read_desc(&d[0], &vq->desc[head]);
+	if ((d[0].flags & VQ_DESC_KIND) != VRING_DESC_F_NEXT || d[0].next >= vq->num)
+		return walk_chain(vq, elem, d, 1, iov, iov_cap);
+	read_desc(&d[1], &vq->desc[d[0].next]);
+	if ((d[1].flags & VQ_DESC_KIND) != VRING_DESC_F_WRITE || vq->chain_max < 2 || iov_cap < 2 ||
+	    !d[0].len || !d[1].len || (uint64_t)d[0].len + d[1].len > vq->limits.max_bytes)
+		return walk_chain(vq, elem, d, 2, iov, iov_cap);
+	p0 = map_buf(vq, d[0].addr, d[0].len);
+	if (!p0)
+		return -EBADMSG;
+	p1 = map_buf(vq, d[1].addr, d[1].len);
+	if (!p1)
+		return -EBADMSG;
+	iov[0].iov_base = p0;
+	iov[0].iov_len = d[0].len;
+	iov[1].iov_base = p1;
+	iov[1].iov_len = d[1].len;
+	elem->nr_read = elem->nr_write = 1;
+	elem->read_bytes = d[0].len;
+	elem->write_bytes = d[1].len;
+	return 1;
 }
 
 bool vq_dev_push_locked(struct vq_dev *vq, uint16_t head, uint32_t written)
