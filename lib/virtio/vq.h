@@ -68,6 +68,7 @@ struct vq_dev {
 	struct vring_avail *avail;
 	struct vring_used *used;
 	uint16_t last_avail;	 /* next avail entry to pop */
+	uint16_t avail_seen;	 /* avail->idx as the last pop read it */
 	uint16_t used_idx;	 /* next used entry to fill */
 	uint16_t signalled_used; /* used_idx at our last notification */
 	bool signalled_used_valid;
@@ -152,6 +153,7 @@ static inline int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iov
 		vq->broken = true;
 		return -EPROTO;
 	}
+	vq->avail_seen = avail_idx;
 	/* Nothing new (every other pop of a notified queue): elem is not filled. */
 	if (avail_idx == vq->last_avail)
 		return 0;
@@ -181,6 +183,16 @@ static inline bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t writte
 bool vq_dev_avail_pending(struct vq_dev *vq);
 
 /*
+ * Whether the last vq_dev_pop() saw entries published beyond the one it
+ * popped: a hint that costs no access to the ring (the driver may have added
+ * more since; vq_dev_avail_pending() reads the ring again).
+ */
+static inline bool vq_dev_seen_more(const struct vq_dev *vq)
+{
+	return vq->avail_seen != vq->last_avail;
+}
+
+/*
  * Ask for (true) or suppress (false) kicks. After enabling, callers re-check
  * vq_dev_avail_pending() to close the race with a driver that just added.
  * Under EVENT_IDX, pop() keeps avail_event at the next entry (so the driver
@@ -188,6 +200,13 @@ bool vq_dev_avail_pending(struct vq_dev *vq);
  * has nothing more to do. Called by the thread that pops.
  */
 void vq_dev_set_notify(struct vq_dev *vq, bool enable);
+
+/*
+ * Before sleeping on an empty ring: vq_dev_set_notify(vq, true), then the
+ * re-check. True when entries were published meanwhile (pop again, no kick
+ * may come for them). Called by the thread that pops.
+ */
+bool vq_dev_arm(struct vq_dev *vq);
 
 /* The ring position to report in GET_VRING_BASE. */
 uint16_t vq_dev_last_avail(const struct vq_dev *vq);

@@ -29,7 +29,7 @@ int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *
 	vq->desc = desc;
 	vq->avail = avail;
 	vq->used = used;
-	vq->last_avail = last_avail;
+	vq->last_avail = vq->avail_seen = last_avail;
 	/* The used index lives in the driver's memory: resume from it. */
 	vq->used_idx = le16toh(vq_load16(&vq->used->idx));
 	vq->signalled_used = vq->used_idx;
@@ -366,6 +366,12 @@ void vq_dev_set_notify(struct vq_dev *vq, bool enable)
 	/* The caller's re-check of avail->idx must come after this store. */
 	if (enable)
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+bool vq_dev_arm(struct vq_dev *vq)
+{
+	vq_dev_set_notify(vq, true);
+	return vq_dev_avail_pending(vq);
 }
 
 uint16_t vq_dev_last_avail(const struct vq_dev *vq)
