@@ -197,6 +197,14 @@ static int walk_indirect(struct vq_dev *vq, struct walk *w, struct vq_elem *elem
 	}
 }
 
+/* A chain refused (ret): no buffers, the head for the caller to complete. */
+static int elem_none(struct vq_elem *elem, int ret)
+{
+	elem->nr_read = elem->nr_write = 0;
+	elem->read_bytes = elem->write_bytes = 0;
+	return ret;
+}
+
 /*
  * The general walk of the chain whose first npre (1 or 2) descriptors, from
  * the head on, were read already (pre): each descriptor is read once.
@@ -211,6 +219,8 @@ __attribute__((noinline)) static int walk_chain(struct vq_dev *vq, struct vq_ele
 	unsigned walked = 0;
 	int ret;
 
+	elem->nr_read = elem->nr_write = 0;
+	elem->read_bytes = elem->write_bytes = 0;
 	for (;;) {
 		if (++walked > vq->num) {
 			ret = -EBADMSG; /* loop */
@@ -247,9 +257,7 @@ __attribute__((noinline)) static int walk_chain(struct vq_dev *vq, struct vq_ele
 	return 1;
 
 bad:
-	elem->nr_read = elem->nr_write = 0;
-	elem->read_bytes = elem->write_bytes = 0;
-	return ret;
+	return elem_none(elem, ret);
 }
 
 #define VQ_DESC_KIND (VRING_DESC_F_NEXT | VRING_DESC_F_WRITE | VRING_DESC_F_INDIRECT)
@@ -274,13 +282,11 @@ int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov,
 	void *p0, *p1;
 
 	elem->iov = iov;
-	elem->nr_read = elem->nr_write = 0;
-	elem->read_bytes = elem->write_bytes = 0;
 	head = le16toh(vq_load16(&vq->avail->ring[vq->last_avail & (vq->num - 1)]));
 	elem->head = head;
 	if (head >= vq->num) {
 		vq->broken = true;
-		return -EPROTO;
+		return elem_none(elem, -EPROTO);
 	}
 	vq->last_avail++;
 	/* Ask for a kick when the driver adds past what we have consumed. */
@@ -296,10 +302,10 @@ int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov,
 		return walk_chain(vq, elem, d, 2, iov, iov_cap);
 	p0 = map_buf(vq, d[0].addr, d[0].len);
 	if (!p0)
-		return -EBADMSG;
+		return elem_none(elem, -EBADMSG);
 	p1 = map_buf(vq, d[1].addr, d[1].len);
 	if (!p1)
-		return -EBADMSG;
+		return elem_none(elem, -EBADMSG);
 	iov[0].iov_base = p0;
 	iov[0].iov_len = d[0].len;
 	iov[1].iov_base = p1;
