@@ -138,7 +138,7 @@ int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov,
  *
  * Inline: the device's worker pops twice per request in notification mode,
  * and the second pop finds the ring empty; that one costs a load and two
- * compares, without a call.
+ * compares, without a call (the range check is for an index that moved).
  */
 static inline int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov,
 			     unsigned iov_cap)
@@ -149,14 +149,14 @@ static inline int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iov
 		return -EPROTO;
 	/* Acquire: the ring entry and descriptors are read after the index. */
 	avail_idx = le16toh(__atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE));
-	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {
-		vq->broken = true;
-		return -EPROTO;
-	}
 	vq->avail_seen = avail_idx;
 	/* Nothing new (every other pop of a notified queue): elem is not filled. */
 	if (avail_idx == vq->last_avail)
 		return 0;
+	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {
+		vq->broken = true;
+		return -EPROTO;
+	}
 	return vq_dev_pop_chain(vq, elem, iov, iov_cap);
 }
 
