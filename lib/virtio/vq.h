@@ -160,14 +160,41 @@ static inline int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iov
 	return vq_dev_pop_chain(vq, elem, iov, iov_cap);
 }
 
-/* vq_dev_push() with used_lock held: a call without a frame. */
-bool vq_dev_push_locked(struct vq_dev *vq, uint16_t head, uint32_t written);
+/* used_event lives after the avail ring, avail_event after the used ring. */
+#define vq_used_event(vq) ((void *)&(vq)->avail->ring[(vq)->num])
+#define vq_avail_event(vq) ((void *)((uint8_t *)(vq)->used->ring + 8 * (size_t)(vq)->num))
+
+/* vq_dev_push()'s work, used_lock held: whether to notify. */
+static inline bool vq_dev_push_locked(struct vq_dev *vq, uint16_t head, uint32_t written)
+{
+	struct vring_used_elem *ue = &vq->used->ring[vq->used_idx & (vq->num - 1)];
+	uint16_t old, new, event;
+	bool valid;
+
+	__atomic_store_n(&ue->id, htole32(head), __ATOMIC_RELAXED);
+	__atomic_store_n(&ue->len, htole32(written), __ATOMIC_RELAXED);
+	new = ++vq->used_idx;
+	/* Release: the element is visible before the index that publishes it. */
+	__atomic_store_n(&vq->used->idx, htole16(new), __ATOMIC_RELEASE);
+
+	/* Store (used idx) then load (used_event / flags): needs a full fence. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!vq->event_idx)
+		return !(le16toh(__atomic_load_n(&vq->avail->flags, __ATOMIC_RELAXED)) &
+			 VRING_AVAIL_F_NO_INTERRUPT);
+	valid = vq->signalled_used_valid;
+	old = vq->signalled_used;
+	vq->signalled_used = new;
+	vq->signalled_used_valid = true;
+	event = le16toh(__atomic_load_n((uint16_t *)vq_used_event(vq), __ATOMIC_RELAXED));
+	return !valid || vring_need_event(event, new, old);
+}
 
 /*
  * Return a chain to the driver with `written` bytes written. Thread-safe.
  * Returns true when the driver must be notified (EVENT_IDX / NO_INTERRUPT).
- * Inline: the lock's slow paths (calls) would otherwise cost the whole push
- * a frame, paid on every request.
+ * Inline: every request ends here, and out of line the lock's slow paths
+ * (calls) cost it a frame.
  */
 static inline bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written)
 {

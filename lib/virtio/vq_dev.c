@@ -316,32 +316,6 @@ int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov,
 	return 1;
 }
 
-bool vq_dev_push_locked(struct vq_dev *vq, uint16_t head, uint32_t written)
-{
-	struct vring_used_elem *ue;
-	uint16_t old, new, event;
-	bool valid;
-
-	ue = &vq->used->ring[vq->used_idx & (vq->num - 1)];
-	vq_store32(&ue->id, htole32(head));
-	vq_store32(&ue->len, htole32(written));
-	old = vq->used_idx;
-	new = ++vq->used_idx;
-	/* Release: the element is visible before the index that publishes it. */
-	vq_store16_release(&vq->used->idx, htole16(new));
-
-	/* Store (used idx) then load (used_event / flags): needs a full fence. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!vq->event_idx)
-		return !(le16toh(vq_load16(&vq->avail->flags)) & VRING_AVAIL_F_NO_INTERRUPT);
-	valid = vq->signalled_used_valid;
-	old = vq->signalled_used;
-	vq->signalled_used = new;
-	vq->signalled_used_valid = true;
-	event = le16toh(vq_load16(vq_used_event(vq)));
-	return !valid || vring_need_event(event, new, old);
-}
-
 bool vq_dev_avail_pending(struct vq_dev *vq)
 {
 	if (vq->broken)
