@@ -323,7 +323,8 @@ bool vq_dev_avail_pending(struct vq_dev *vq)
 	return le16toh(vq_load16_acquire(&vq->avail->idx)) != vq->last_avail;
 }
 
-void vq_dev_set_notify(struct vq_dev *vq, bool enable)
+/* set_notify's work, inline in vq_dev_arm(): every wait of a notified queue arms. */
+static inline void set_notify(struct vq_dev *vq, bool enable)
 {
 	if (vq->event_idx) {
 		/*
@@ -348,9 +349,14 @@ void vq_dev_set_notify(struct vq_dev *vq, bool enable)
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
+void vq_dev_set_notify(struct vq_dev *vq, bool enable)
+{
+	set_notify(vq, enable);
+}
+
 bool vq_dev_arm(struct vq_dev *vq)
 {
-	vq_dev_set_notify(vq, true);
+	set_notify(vq, true);
 	return vq_dev_avail_pending(vq);
 }
 
