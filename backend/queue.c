@@ -19,7 +19,7 @@
  * never read: edge-triggered epoll reports every write to it, and its
  * counter cannot overflow in practice (2^64 - 2 kicks).
  *
- * Lost wake-ups: a worker about to sleep re-arms kicks (vq_dev_set_notify)
+ * Lost wake-ups: a worker about to sleep re-arms kicks (vq_dev_arm)
  * and re-checks the ring under the pop lock; a kick that comes between
  * the re-check and epoll_wait() stays on the epoll ready list.
  *
@@ -86,6 +86,7 @@ struct daemon_queue {
 	int stop_fd;
 	int wake_fd;		     /* peer wake-up: more requests pending */
 	struct vaccel_lock pop_lock; /* vq_dev_pop / set_notify / the broken warning */
+	unsigned poll_us;	     /* --poll-us */
 	bool spinning;		     /* a worker busy-polls (atomic) */
 	struct vaccel_spin spin;     /* adaptive window: only the worker that set `spinning` */
 	bool stopping;		     /* atomic */
@@ -122,34 +123,33 @@ static void poke(int fd)
 /*
  * Pop one request (pop lock held). Returns 1 (elem filled), 0 (ring empty,
  * kicks re-armed and nothing raced in) or -1 (ring broken or queue
- * stopping: wait for stop).
+ * stopping: wait for stop). A broken ring is vq_dev_pop()'s to report.
  */
 static int pop_locked(struct daemon_queue *q, struct worker_ctx *w, struct vq_elem *elem)
 {
 	for (;;) {
 		int r;
 
-		if (q->vq->broken || stopping(q))
+		if (stopping(q))
 			return -1;
 		r = vq_dev_pop(q->vq, elem, w->iov, w->iov_cap);
 		if (r == 1)
 			return 1;
+		if (r == 0) {
+			/* Re-arm, then re-check: the driver may have added meanwhile. */
+			if (!vq_dev_arm(q->vq))
+				return 0;
+			continue;
+		}
 		if (r == -EBADMSG) {
 			vaccel_debug("queue %u: malformed chain %u", q->index, elem->head);
 			complete(q, elem->head, 0);
 			continue;
 		}
-		if (r == -EPROTO) {
-			if (!q->warned)
-				vaccel_warn("queue %u: ring is corrupt, not serving it any more",
-					    q->index);
-			q->warned = true;
-			return -1;
-		}
-		/* Re-arm, then re-check: the driver may have added meanwhile. */
-		vq_dev_set_notify(q->vq, true);
-		if (!vq_dev_avail_pending(q->vq))
-			return 0;
+		if (!q->warned)
+			vaccel_warn("queue %u: ring is corrupt, not serving it any more", q->index);
+		q->warned = true;
+		return -1;
 	}
 }
 
@@ -184,47 +184,46 @@ static void spin(struct daemon_queue *q)
 	/* The next pop_locked() re-arms kicks before anyone sleeps. */
 }
 
-/* Wait for and pop one request. Returns 1 with elem filled, 0 when the queue stops. */
+/*
+ * Wait for and pop one request. Returns 1 with elem filled, 0 when the queue
+ * stops. The stop flag is set before stop_fd is written: the pop that follows
+ * every wake-up sees it, the wake-up's events need no look.
+ */
 static int take(struct daemon_queue *q, int ep, struct worker_ctx *w, struct vq_elem *elem)
 {
-	unsigned poll_us = q->d->opts->poll_us;
 	bool spun = false;
 
+	vaccel_lock(&q->pop_lock);
 	for (;;) {
 		struct epoll_event ev[3];
-		bool more = false;
-		int r, n;
+		int r = pop_locked(q, w, elem);
 
-		if (stopping(q))
-			return 0;
-		vaccel_lock(&q->pop_lock);
-		r = pop_locked(q, w, elem);
-		if (r == 1)
-			more = vq_dev_avail_pending(q->vq);
-		vaccel_unlock(&q->pop_lock);
 		if (r == 1) {
 			/* A sleeping peer takes the next one while we run this. */
+			bool more = vq_dev_seen_more(q->vq);
+
+			vaccel_unlock(&q->pop_lock);
 			if (more)
 				poke(q->wake_fd);
 			return 1;
 		}
-		if (r == 0 && poll_us && !spun &&
+		vaccel_unlock(&q->pop_lock);
+		if (r < 0 && stopping(q))
+			return 0;
+		if (r == 0 && q->poll_us && !spun &&
 		    !__atomic_exchange_n(&q->spinning, true, __ATOMIC_ACQ_REL)) {
 			spin(q);
 			__atomic_store_n(&q->spinning, false, __ATOMIC_RELEASE);
 			spun = true;
-			continue;
-		}
-		/* Direct: no cancellation wrapper (vaccel_sys.h), once per request. */
-		n = (int)vaccel_sys_epoll_wait(ep, ev, 3, -1);
-		if (n < 0 && errno != EINTR) {
-			vaccel_error("queue %u: epoll_wait: %s", q->index, strerror(errno));
-			return 0;
-		}
-		for (int i = 0; i < n; i++)
-			if (ev[i].data.fd == q->stop_fd)
+		} else {
+			/* Direct: no cancellation wrapper (vaccel_sys.h), once per request. */
+			if (vaccel_sys_epoll_wait(ep, ev, 3, -1) < 0 && errno != EINTR) {
+				vaccel_error("queue %u: epoll_wait: %s", q->index, strerror(errno));
 				return 0;
-		spun = false;
+			}
+			spun = false;
+		}
+		vaccel_lock(&q->pop_lock);
 	}
 }
 
@@ -405,6 +404,7 @@ int queue_start(struct vhu_dev *dev, unsigned index, struct vq_dev *vq, int kick
 	q->kick_fd = kick_fd;
 	q->stopping = false;
 	q->spinning = false;
+	q->poll_us = d->opts->poll_us;
 	vaccel_spin_init(&q->spin, (uint64_t)d->opts->poll_us * 1000);
 	q->warned = false;
 	q->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -230,6 +230,15 @@ void vhu_dev_reset(struct vhu_dev *dev, bool disconnect)
 	dev->status = 0;
 }
 
+/* The interrupt again after a failed write: EINTR retries, EAGAIN means the
+ * counter is saturated (the driver will wake anyway). Apart: the usual
+ * interrupt, one write that succeeds, is not a loop. */
+__attribute__((noinline)) static void notify_again(int fd)
+{
+	while (errno == EINTR && vaccel_sys_eventfd_signal(fd) < 0)
+		;
+}
+
 void vhu_dev_notify(struct vhu_dev *dev, unsigned index)
 {
 	struct vhu_queue *q;
@@ -238,11 +247,8 @@ void vhu_dev_notify(struct vhu_dev *dev, unsigned index)
 		return;
 	q = &dev->queues[index];
 	vaccel_lock(&q->call_lock);
-	if (q->call_fd >= 0) {
-		/* EAGAIN means the counter is saturated: the driver will wake anyway. */
-		while (vaccel_sys_eventfd_signal(q->call_fd) < 0 && errno == EINTR)
-			;
-	}
+	if (q->call_fd >= 0 && vaccel_sys_eventfd_signal(q->call_fd) < 0)
+		notify_again(q->call_fd);
 	vaccel_unlock(&q->call_lock);
 }
 

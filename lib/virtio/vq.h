@@ -68,12 +68,14 @@ struct vq_dev {
 	struct vring_avail *avail;
 	struct vring_used *used;
 	uint16_t last_avail;	 /* next avail entry to pop */
+	uint16_t avail_seen;	 /* avail->idx as the last pop read it */
 	uint16_t used_idx;	 /* next used entry to fill */
 	uint16_t signalled_used; /* used_idx at our last notification */
 	bool signalled_used_valid;
 	bool event_idx;
 	bool broken; /* ring corrupt: stop serving it */
 	struct vq_limits limits;
+	unsigned chain_max; /* buffers a direct chain may have: min(num, max_segments) */
 	vq_map_fn map;
 	vq_window_fn window; /* optional */
 	void *map_opaque;
@@ -136,7 +138,7 @@ int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov,
  *
  * Inline: the device's worker pops twice per request in notification mode,
  * and the second pop finds the ring empty; that one costs a load and two
- * compares, without a call.
+ * compares, without a call (the range check is for an index that moved).
  */
 static inline int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov,
 			     unsigned iov_cap)
@@ -147,24 +149,75 @@ static inline int vq_dev_pop(struct vq_dev *vq, struct vq_elem *elem, struct iov
 		return -EPROTO;
 	/* Acquire: the ring entry and descriptors are read after the index. */
 	avail_idx = le16toh(__atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE));
+	vq->avail_seen = avail_idx;
+	/* Nothing new (every other pop of a notified queue): elem is not filled. */
+	if (avail_idx == vq->last_avail)
+		return 0;
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {
 		vq->broken = true;
 		return -EPROTO;
 	}
-	/* Nothing new (every other pop of a notified queue): elem is not filled. */
-	if (avail_idx == vq->last_avail)
-		return 0;
 	return vq_dev_pop_chain(vq, elem, iov, iov_cap);
+}
+
+/* used_event lives after the avail ring, avail_event after the used ring. */
+#define vq_used_event(vq) ((void *)&(vq)->avail->ring[(vq)->num])
+#define vq_avail_event(vq) ((void *)((uint8_t *)(vq)->used->ring + 8 * (size_t)(vq)->num))
+
+/* vq_dev_push()'s work, used_lock held: whether to notify. */
+static inline bool vq_dev_push_locked(struct vq_dev *vq, uint16_t head, uint32_t written)
+{
+	struct vring_used_elem *ue = &vq->used->ring[vq->used_idx & (vq->num - 1)];
+	uint16_t old, new, event;
+	bool valid;
+
+	__atomic_store_n(&ue->id, htole32(head), __ATOMIC_RELAXED);
+	__atomic_store_n(&ue->len, htole32(written), __ATOMIC_RELAXED);
+	new = ++vq->used_idx;
+	/* Release: the element is visible before the index that publishes it. */
+	__atomic_store_n(&vq->used->idx, htole16(new), __ATOMIC_RELEASE);
+
+	/* Store (used idx) then load (used_event / flags): needs a full fence. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!vq->event_idx)
+		return !(le16toh(__atomic_load_n(&vq->avail->flags, __ATOMIC_RELAXED)) &
+			 VRING_AVAIL_F_NO_INTERRUPT);
+	valid = vq->signalled_used_valid;
+	old = vq->signalled_used;
+	vq->signalled_used = new;
+	vq->signalled_used_valid = true;
+	event = le16toh(__atomic_load_n((uint16_t *)vq_used_event(vq), __ATOMIC_RELAXED));
+	return !valid || vring_need_event(event, new, old);
 }
 
 /*
  * Return a chain to the driver with `written` bytes written. Thread-safe.
  * Returns true when the driver must be notified (EVENT_IDX / NO_INTERRUPT).
+ * Inline: every request ends here, and out of line the lock's slow paths
+ * (calls) cost it a frame.
  */
-bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written);
+static inline bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written)
+{
+	bool notify;
+
+	vaccel_lock(&vq->used_lock);
+	notify = vq_dev_push_locked(vq, head, written);
+	vaccel_unlock(&vq->used_lock);
+	return notify;
+}
 
 /* Whether the avail ring holds entries not yet popped. */
 bool vq_dev_avail_pending(struct vq_dev *vq);
+
+/*
+ * Whether the last vq_dev_pop() saw entries published beyond the one it
+ * popped: a hint that costs no access to the ring (the driver may have added
+ * more since; vq_dev_avail_pending() reads the ring again).
+ */
+static inline bool vq_dev_seen_more(const struct vq_dev *vq)
+{
+	return vq->avail_seen != vq->last_avail;
+}
 
 /*
  * Ask for (true) or suppress (false) kicks. After enabling, callers re-check
@@ -174,6 +227,13 @@ bool vq_dev_avail_pending(struct vq_dev *vq);
  * has nothing more to do. Called by the thread that pops.
  */
 void vq_dev_set_notify(struct vq_dev *vq, bool enable);
+
+/*
+ * Before sleeping on an empty ring: vq_dev_set_notify(vq, true), then the
+ * re-check. True when entries were published meanwhile (pop again, no kick
+ * may come for them). Called by the thread that pops.
+ */
+bool vq_dev_arm(struct vq_dev *vq);
 
 /* The ring position to report in GET_VRING_BASE. */
 uint16_t vq_dev_last_avail(const struct vq_dev *vq);

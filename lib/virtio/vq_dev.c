@@ -29,7 +29,7 @@ int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *
 	vq->desc = desc;
 	vq->avail = avail;
 	vq->used = used;
-	vq->last_avail = last_avail;
+	vq->last_avail = vq->avail_seen = last_avail;
 	/* The used index lives in the driver's memory: resume from it. */
 	vq->used_idx = le16toh(vq_load16(&vq->used->idx));
 	vq->signalled_used = vq->used_idx;
@@ -45,6 +45,7 @@ int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *
 		vq->limits.max_segments = VQ_MAX_INDIRECT;
 	if (vq->limits.max_bytes == 0)
 		vq->limits.max_bytes = UINT32_MAX;
+	vq->chain_max = vq->limits.max_segments < num ? vq->limits.max_segments : num;
 	vq->map = map;
 	vq->map_opaque = map_opaque;
 	vaccel_lock_init(&vq->used_lock);
@@ -196,42 +197,39 @@ static int walk_indirect(struct vq_dev *vq, struct walk *w, struct vq_elem *elem
 	}
 }
 
+/* A chain refused (ret): no buffers, the head for the caller to complete. */
+static int elem_none(struct vq_elem *elem, int ret)
+{
+	elem->nr_read = elem->nr_write = 0;
+	elem->read_bytes = elem->write_bytes = 0;
+	return ret;
+}
+
 /*
- * Pop the chain at the avail ring's next entry (one is published: avail_idx
- * ran ahead of last_avail by 1..num, vq_dev_pop() in vq.h checked). Apart
- * from vq_dev_pop(): its frame (callee-saved registers for the walk) is not
- * paid by the pops that find the ring empty, every other one of a notified
- * queue.
+ * The general walk of the chain whose first npre (1 or 2) descriptors, from
+ * the head on, were read already (pre): each descriptor is read once.
  */
-int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap)
+__attribute__((noinline)) static int walk_chain(struct vq_dev *vq, struct vq_elem *elem,
+						const struct vring_desc *pre, unsigned npre,
+						struct iovec *iov, unsigned iov_cap)
 {
 	struct walk w = {0};
 	struct vring_desc d;
-	uint16_t head, i;
+	uint16_t i = elem->head;
 	unsigned walked = 0;
 	int ret;
 
-	memset(elem, 0, sizeof(*elem));
-	elem->iov = iov;
-
-	head = le16toh(vq_load16(&vq->avail->ring[vq->last_avail & (vq->num - 1)]));
-	if (head >= vq->num) {
-		vq->broken = true;
-		return -EPROTO;
-	}
-	vq->last_avail++;
-	elem->head = head;
-	/* Ask for a kick when the driver adds past what we have consumed. */
-	if (vq->event_idx)
-		vq_store16(vq_avail_event(vq), htole16(vq->last_avail));
-
-	i = head;
+	elem->nr_read = elem->nr_write = 0;
+	elem->read_bytes = elem->write_bytes = 0;
 	for (;;) {
 		if (++walked > vq->num) {
 			ret = -EBADMSG; /* loop */
 			goto bad;
 		}
-		read_desc(&d, &vq->desc[i]);
+		if (walked <= npre)
+			d = pre[walked - 1];
+		else
+			read_desc(&d, &vq->desc[i]);
 		if (d.flags & VRING_DESC_F_INDIRECT) {
 			/* Only a chain's single, first descriptor may be indirect (the first one
 			 * walked is the head: i starts there and moves only after a walked
@@ -259,41 +257,63 @@ int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov,
 	return 1;
 
 bad:
-	elem->nr_read = elem->nr_write = 0;
-	elem->read_bytes = elem->write_bytes = 0;
-	return ret;
+	return elem_none(elem, ret);
 }
 
-bool vq_dev_push(struct vq_dev *vq, uint16_t head, uint32_t written)
+#define VQ_DESC_KIND (VRING_DESC_F_NEXT | VRING_DESC_F_WRITE | VRING_DESC_F_INDIRECT)
+
+/*
+ * Pop the chain at the avail ring's next entry (one is published: avail_idx
+ * ran ahead of last_avail by 1..num, vq_dev_pop() in vq.h checked). Apart
+ * from vq_dev_pop(): its frame is not paid by the pops that find the ring
+ * empty, every other one of a notified queue.
+ *
+ * A request's usual chain, one readable buffer then one writable one, is
+ * walked here: the checks walk_chain() would make of those two descriptors,
+ * at once (two descriptors allowed, two iov slots, lengths non-zero and
+ * within max_bytes together), then each buffer mapped in chain order. Any
+ * other chain, or one that fails those checks, goes to walk_chain() with
+ * the descriptors read so far: same result, same map() calls.
+ */
+int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov, unsigned iov_cap)
 {
-	struct vring_used_elem *ue;
-	uint16_t old, new, event;
-	bool notify;
+	struct vring_desc d[2];
+	uint16_t head;
+	void *p0, *p1;
 
-	vaccel_lock(&vq->used_lock);
-	ue = &vq->used->ring[vq->used_idx & (vq->num - 1)];
-	vq_store32(&ue->id, htole32(head));
-	vq_store32(&ue->len, htole32(written));
-	old = vq->used_idx;
-	new = ++vq->used_idx;
-	/* Release: the element is visible before the index that publishes it. */
-	vq_store16_release(&vq->used->idx, htole16(new));
-
-	/* Store (used idx) then load (used_event / flags): needs a full fence. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (vq->event_idx) {
-		bool valid = vq->signalled_used_valid;
-
-		old = vq->signalled_used;
-		vq->signalled_used = new;
-		vq->signalled_used_valid = true;
-		event = le16toh(vq_load16(vq_used_event(vq)));
-		notify = !valid || vring_need_event(event, new, old);
-	} else {
-		notify = !(le16toh(vq_load16(&vq->avail->flags)) & VRING_AVAIL_F_NO_INTERRUPT);
+	elem->iov = iov;
+	head = le16toh(vq_load16(&vq->avail->ring[vq->last_avail & (vq->num - 1)]));
+	elem->head = head;
+	if (head >= vq->num) {
+		vq->broken = true;
+		return elem_none(elem, -EPROTO);
 	}
-	vaccel_unlock(&vq->used_lock);
-	return notify;
+	vq->last_avail++;
+	/* Ask for a kick when the driver adds past what we have consumed. */
+	if (vq->event_idx)
+		vq_store16(vq_avail_event(vq), htole16(vq->last_avail));
+
+	read_desc(&d[0], &vq->desc[head]);
+	if ((d[0].flags & VQ_DESC_KIND) != VRING_DESC_F_NEXT || d[0].next >= vq->num)
+		return walk_chain(vq, elem, d, 1, iov, iov_cap);
+	read_desc(&d[1], &vq->desc[d[0].next]);
+	if ((d[1].flags & VQ_DESC_KIND) != VRING_DESC_F_WRITE || vq->chain_max < 2 || iov_cap < 2 ||
+	    !d[0].len || !d[1].len || (uint64_t)d[0].len + d[1].len > vq->limits.max_bytes)
+		return walk_chain(vq, elem, d, 2, iov, iov_cap);
+	p0 = map_buf(vq, d[0].addr, d[0].len);
+	if (!p0)
+		return elem_none(elem, -EBADMSG);
+	p1 = map_buf(vq, d[1].addr, d[1].len);
+	if (!p1)
+		return elem_none(elem, -EBADMSG);
+	iov[0].iov_base = p0;
+	iov[0].iov_len = d[0].len;
+	iov[1].iov_base = p1;
+	iov[1].iov_len = d[1].len;
+	elem->nr_read = elem->nr_write = 1;
+	elem->read_bytes = d[0].len;
+	elem->write_bytes = d[1].len;
+	return 1;
 }
 
 bool vq_dev_avail_pending(struct vq_dev *vq)
@@ -303,7 +323,8 @@ bool vq_dev_avail_pending(struct vq_dev *vq)
 	return le16toh(vq_load16_acquire(&vq->avail->idx)) != vq->last_avail;
 }
 
-void vq_dev_set_notify(struct vq_dev *vq, bool enable)
+/* set_notify's work, inline in vq_dev_arm(): every wait of a notified queue arms. */
+static inline void set_notify(struct vq_dev *vq, bool enable)
 {
 	if (vq->event_idx) {
 		/*
@@ -326,6 +347,17 @@ void vq_dev_set_notify(struct vq_dev *vq, bool enable)
 	/* The caller's re-check of avail->idx must come after this store. */
 	if (enable)
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void vq_dev_set_notify(struct vq_dev *vq, bool enable)
+{
+	set_notify(vq, enable);
+}
+
+bool vq_dev_arm(struct vq_dev *vq)
+{
+	set_notify(vq, true);
+	return vq_dev_avail_pending(vq);
 }
 
 uint16_t vq_dev_last_avail(const struct vq_dev *vq)

@@ -11,10 +11,6 @@
 
 #include "vq.h"
 
-/* used_event lives after the avail ring, avail_event after the used ring. */
-#define vq_used_event(vq) ((void *)&(vq)->avail->ring[(vq)->num])
-#define vq_avail_event(vq) ((void *)((uint8_t *)(vq)->used->ring + 8 * (size_t)(vq)->num))
-
 /*
  * Hard cap on descriptors per chain, whatever the limits say. Large
  * arguments from pinned guest pages need one descriptor per physically
@@ -52,11 +48,6 @@ static inline void vq_store16(void *p, uint16_t v)
 static inline void vq_store16_release(void *p, uint16_t v)
 {
 	__atomic_store_n((uint16_t *)p, v, __ATOMIC_RELEASE);
-}
-
-static inline void vq_store32(void *p, uint32_t v)
-{
-	__atomic_store_n((uint32_t *)p, v, __ATOMIC_RELAXED);
 }
 
 /* Offsets of the three parts inside one ring allocation (driver side). */

@@ -111,8 +111,37 @@ size_t wire_iov_write(const struct iovec *iov, unsigned n, struct wire_pos pos, 
  */
 void *wire_arg_ptr(const struct wire_req *req, unsigned i);
 
-/* Copy read-or-write arg i's whole data (len bytes) into dst. */
-void wire_arg_gather(const struct wire_req *req, unsigned i, void *dst);
+/* The len bytes at pos when they all lie in pos's iovec, else NULL. */
+static inline char *wire_iov_span(const struct iovec *iov, unsigned n, struct wire_pos pos,
+				  size_t len)
+{
+	if (pos.idx < n && len <= iov[pos.idx].iov_len - pos.off)
+		return (char *)iov[pos.idx].iov_base + pos.off;
+	return NULL;
+}
+
+/* wire_arg_gather() for every arg but a 1- or 4-byte one in one iovec. */
+void wire_arg_gather_any(const struct wire_req *req, unsigned i, void *dst);
+
+/*
+ * Copy read-or-write arg i's whole data (len bytes) into dst. Inline for
+ * an op type (1 or 4 bytes) in one iovec: every request has one. Each byte
+ * is read once, without a call.
+ */
+static inline void wire_arg_gather(const struct wire_req *req, unsigned i, void *dst)
+{
+	const struct wire_arg *a = &req->args[i];
+	const struct iovec *iov = i < req->nr_read ? req->riov : req->wiov;
+	unsigned n = i < req->nr_read ? req->nr_riov : req->nr_wiov;
+	const char *src = wire_iov_span(iov, n, a->pos, a->len);
+
+	if (src && a->len == 1)
+		memcpy(dst, src, 1);
+	else if (src && a->len == 4)
+		memcpy(dst, src, 4);
+	else
+		wire_arg_gather_any(req, i, dst);
+}
 
 /* Write len bytes (clamped to the capacity) of src into write arg i. Returns bytes written. */
 size_t wire_arg_scatter(const struct wire_req *req, unsigned i, const void *src, size_t len);

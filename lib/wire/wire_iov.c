@@ -113,7 +113,7 @@ void *wire_arg_ptr(const struct wire_req *req, unsigned i)
 	return start;
 }
 
-void wire_arg_gather(const struct wire_req *req, unsigned i, void *dst)
+void wire_arg_gather_any(const struct wire_req *req, unsigned i, void *dst)
 {
 	const struct wire_arg *a = &req->args[i];
 	const struct iovec *iov;
@@ -127,10 +127,8 @@ void wire_arg_gather(const struct wire_req *req, unsigned i, void *dst)
 		wire_iov_read(iov, n, a->pos, dst, a->len);
 		return;
 	}
-	/* An op type or a scalar: each byte read once, no call to memcpy(). */
-	if (a->len == 4)
-		memcpy(d, src, 4);
-	else if (a->len == 8)
+	/* A scalar or another small arg: each byte read once, no call to memcpy(). */
+	if (a->len == 8)
 		memcpy(d, src, 8);
 	else if (a->len < 8)
 		for (size_t k = 0; k < a->len; k++)

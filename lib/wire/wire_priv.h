@@ -36,15 +36,6 @@ static inline struct wire_pos wire_pos_step(const struct iovec *iov, unsigned n,
 	return wire_pos_advance(iov, n, pos, len);
 }
 
-/* The len bytes at pos when they all lie in pos's iovec, else NULL. */
-static inline char *wire_iov_span(const struct iovec *iov, unsigned n, struct wire_pos pos,
-				  size_t len)
-{
-	if (pos.idx < n && len <= iov[pos.idx].iov_len - pos.off)
-		return (char *)iov[pos.idx].iov_base + pos.off;
-	return NULL;
-}
-
 static inline size_t wire_iov_read_fast(const struct iovec *iov, unsigned n, struct wire_pos pos,
 					void *dst, size_t len)
 {

@@ -24,20 +24,48 @@ __attribute__((noinline)) static void write_lengths(const struct wire_req *req, 
 	}
 }
 
-uint32_t wire_respond(const struct wire_req *req, uint8_t status, int32_t vaccel_ret, uint64_t id,
-		      const uint64_t *out_len)
+/* The response header as the driver reads it. */
+static struct virtio_accel_resp_hdr resp_hdr(uint8_t status, int32_t vaccel_ret, uint64_t id)
 {
 	struct virtio_accel_resp_hdr h;
 
-	if (!req->resp_ok || req->write_bytes > UINT32_MAX)
-		return 0;
 	memset(&h, 0, sizeof(h));
 	h.status = status;
 	h.vaccel_ret = htole32((uint32_t)vaccel_ret);
 	h.id = htole64(id);
+	return h;
+}
+
+/* wire_respond() of a header split over iovecs, or with out lengths. */
+__attribute__((noinline)) static uint32_t respond_any(const struct wire_req *req, uint8_t status,
+						      int32_t vaccel_ret, uint64_t id,
+						      const uint64_t *out_len)
+{
+	struct virtio_accel_resp_hdr h = resp_hdr(status, vaccel_ret, id);
+
 	wire_iov_write_fast(req->wiov, req->nr_wiov, req->resp_pos, &h, sizeof(h));
 	if (req->resp_nr_out)
 		write_lengths(req, req->resp_pos, out_len);
+	return (uint32_t)req->write_bytes;
+}
+
+/*
+ * The usual response, a header in one iovec and no out lengths, without a
+ * frame: everything else is respond_any()'s.
+ */
+uint32_t wire_respond(const struct wire_req *req, uint8_t status, int32_t vaccel_ret, uint64_t id,
+		      const uint64_t *out_len)
+{
+	struct virtio_accel_resp_hdr h;
+	char *dst;
+
+	if (!req->resp_ok || req->write_bytes > UINT32_MAX)
+		return 0;
+	dst = wire_iov_span(req->wiov, req->nr_wiov, req->resp_pos, sizeof(h));
+	if (!dst || req->resp_nr_out)
+		return respond_any(req, status, vaccel_ret, id, out_len);
+	h = resp_hdr(status, vaccel_ret, id);
+	memcpy(dst, &h, sizeof(h));
 	/* The response ends the writable part: the used length is all of it. */
 	return (uint32_t)req->write_bytes;
 }

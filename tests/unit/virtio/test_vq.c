@@ -334,6 +334,43 @@ static void test_event_idx(void **state)
 	env_free(e);
 }
 
+/*
+ * vq_dev_arm() before sleeping, with and without EVENT_IDX: kicks asked for
+ * again (a kick comes for the next add), false on a drained ring, true when
+ * entries were published meanwhile (no kick comes for those). vq_dev_seen_more()
+ * says whether a pop saw entries past its own.
+ */
+static void test_arm(void **state)
+{
+	(void)state;
+	for (int ev = 0; ev < 2; ev++) {
+		struct env *e = env_new(8, ev, 16, 1 << 20);
+		struct iovec iov[2];
+		struct vq_elem elem;
+		int t;
+
+		vq_dev_set_notify(&e->dev, false); /* a spinner suppressed kicks */
+		assert_false(vq_dev_seen_more(&e->dev));
+		add_small(e, &t);
+		add_small(e, &t);
+		vq_drv_kick_prepare(&e->drv);
+		assert_true(vq_dev_arm(&e->dev)); /* published meanwhile: pop again */
+		pop_small(e);
+		assert_true(vq_dev_seen_more(&e->dev));
+		pop_small(e);
+		assert_false(vq_dev_seen_more(&e->dev));
+		assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 0);
+		vq_dev_set_notify(&e->dev, false);
+		assert_false(vq_dev_arm(&e->dev)); /* drained: sleep */
+		add_small(e, &t);
+		assert_true(vq_drv_kick_prepare(&e->drv)); /* and the next add kicks */
+		assert_true(vq_dev_arm(&e->dev));
+		pop_small(e);
+		assert_false(vq_dev_seen_more(&e->dev));
+		env_free(e);
+	}
+}
+
 /* ------------------------------------------------- hand-built descriptors */
 
 static void set_desc(struct vring_desc *d, uint64_t addr, uint32_t len, uint16_t flags,
@@ -683,6 +720,167 @@ static void test_malformed_chains(void **state)
 	env_free(e);
 }
 
+/*
+ * The chain rules of vq.h, walked plainly over the descriptors in memory (direct
+ * chains only): vq_dev_pop()'s result, elem and iov, and how often map() is called.
+ */
+struct model {
+	int ret;
+	struct vq_elem elem;
+	struct iovec iov[4];
+	unsigned maps;
+};
+
+static void model_pop(struct env *e, uint16_t head, unsigned cap, struct model *m)
+{
+	const struct vring_desc *desc = e->drv.desc;
+	unsigned walked = 0, niov = 0;
+	uint64_t bytes = 0;
+	bool writing = false;
+	uint16_t i = head;
+
+	memset(m, 0, sizeof(*m));
+	m->elem.head = head;
+	for (;;) {
+		const struct vring_desc d = desc[i];
+		bool wr = d.flags & VRING_DESC_F_WRITE;
+		void *p;
+
+		assert_false(d.flags & VRING_DESC_F_INDIRECT && walked == 0); /* not modelled */
+		if (++walked > e->num || walked > e->limits.max_segments ||
+		    d.flags & VRING_DESC_F_INDIRECT || (writing && !wr) ||
+		    d.len > e->limits.max_bytes - bytes)
+			goto bad;
+		writing = wr;
+		bytes += d.len;
+		if (d.len) {
+			if (niov >= cap)
+				goto bad;
+			m->maps++;
+			if (!(p = map(&(struct env){0}, d.addr, d.len)))
+				goto bad;
+			p = e->mem + (d.addr - GPA_BASE);
+			m->iov[niov++] = (struct iovec){p, d.len};
+			if (wr) {
+				m->elem.nr_write++;
+				m->elem.write_bytes += d.len;
+			} else {
+				m->elem.nr_read++;
+				m->elem.read_bytes += d.len;
+			}
+		}
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			break;
+		if (d.next >= e->num)
+			goto bad;
+		i = d.next;
+	}
+	m->ret = 1;
+	return;
+bad:
+	memset(m, 0, offsetof(struct model, maps));
+	m->elem.head = head;
+	m->ret = -EBADMSG;
+}
+
+/* One chain: d0 at the head (0), linked to d1 (1), linked to a writable d2 (2) on rings of 8. */
+struct pair {
+	uint64_t addr[2];
+	uint32_t len[2];
+	uint16_t flags[2], next0;
+	unsigned cap;
+};
+
+/* vq_dev_pop() of p against the model; returns whether the pop took one readable and one
+ * writable buffer and nothing more. */
+static bool pair_case(struct env *e, const struct pair *p)
+{
+	struct vring_desc *d = e->drv.desc;
+	struct iovec iov[4];
+	struct vq_elem elem;
+	struct model m;
+	unsigned maps;
+	int r;
+
+	memset(d, 0, e->num * sizeof(*d));
+	set_desc(&d[0], p->addr[0], p->len[0], p->flags[0], p->next0);
+	set_desc(&d[1], p->addr[1], p->len[1], p->flags[1], e->num > 2 ? 2 : 1);
+	if (e->num > 2)
+		set_desc(&d[2], gpa(DATA_OFF + 2000), 30, VRING_DESC_F_WRITE, 0);
+	model_pop(e, 0, p->cap, &m);
+	publish(e, 0);
+	memset(iov, 0, sizeof(iov));
+	maps = e->map_calls;
+	r = pop_one(e, &elem, iov, p->cap);
+	assert_int_equal(r, m.ret);
+	assert_int_equal(e->map_calls - maps, m.maps);
+	assert_int_equal(elem.head, 0);
+	assert_int_equal(elem.nr_read, m.elem.nr_read);
+	assert_int_equal(elem.nr_write, m.elem.nr_write);
+	assert_int_equal(elem.read_bytes, m.elem.read_bytes);
+	assert_int_equal(elem.write_bytes, m.elem.write_bytes);
+	if (r != 1)
+		return false;
+	assert_ptr_equal(elem.iov, iov);
+	for (unsigned k = 0; k < elem.nr_read + elem.nr_write; k++) {
+		assert_ptr_equal(iov[k].iov_base, m.iov[k].iov_base);
+		assert_int_equal(iov[k].iov_len, m.iov[k].iov_len);
+	}
+	return elem.nr_read == 1 && elem.nr_write == 1 && !(d[1].flags & VRING_DESC_F_NEXT);
+}
+
+/*
+ * Every chain of up to three descriptors the pop's two-buffer case could take
+ * for its own (one readable, one writable) and every near miss: flags (unknown
+ * bits too), lengths, addresses, links, limits (ring size, segments, bytes) and
+ * iov room. vq_dev_pop() gives what the plain rules give, map() called as often.
+ */
+static void test_pair_model(void **state)
+{
+	static const uint16_t f0s[] = {0, VRING_DESC_F_NEXT, VRING_DESC_F_WRITE,
+				       VRING_DESC_F_WRITE | VRING_DESC_F_NEXT,
+				       0x10 | VRING_DESC_F_NEXT};
+	static const uint16_t f1s[] = {0,
+				       VRING_DESC_F_WRITE,
+				       VRING_DESC_F_NEXT,
+				       VRING_DESC_F_WRITE | VRING_DESC_F_NEXT,
+				       VRING_DESC_F_INDIRECT,
+				       VRING_DESC_F_WRITE | VRING_DESC_F_INDIRECT,
+				       VRING_DESC_F_WRITE | 0x8000};
+	static const uint32_t lens[] = {0, 10, 600};
+	static const uint64_t addrs[] = {GPA_BASE + DATA_OFF, 0x10};
+	static const uint16_t nums[] = {2, 8};
+	static const unsigned segs[] = {1, 2, 16};
+	static const uint64_t maxb[] = {1 << 20, 700};
+	unsigned cases = 0, pairs = 0;
+
+	(void)state;
+	for (unsigned env = 0; env < 2 * 3 * 2; env++) {
+		struct env *e = env_new(nums[env % 2], false, segs[env / 2 % 3], maxb[env / 6]);
+
+		for (unsigned k = 0; k < 5 * 3 * 2 * 3 * 7 * 3 * 2 * 3; k++) {
+			unsigned x = k, n0;
+			struct pair p;
+
+			p.flags[0] = f0s[x % 5], x /= 5;
+			p.len[0] = lens[x % 3], x /= 3;
+			p.addr[0] = addrs[x % 2], x /= 2;
+			n0 = x % 3, x /= 3;
+			p.flags[1] = f1s[x % 7], x /= 7;
+			p.len[1] = lens[x % 3], x /= 3;
+			p.addr[1] = addrs[x % 2] + 1000, x /= 2;
+			p.cap = 1 + x % 3;
+			/* To d1, to the head itself (a loop), past the ring. */
+			p.next0 = n0 == 0 ? 1 : n0 == 1 ? 0 : e->num;
+			pairs += pair_case(e, &p);
+			cases++;
+		}
+		env_free(e);
+	}
+	assert_int_equal(cases, 12 * 5 * 3 * 2 * 3 * 7 * 3 * 2 * 3);
+	assert_true(pairs > 0);
+}
+
 static void test_avail_jump(void **state)
 {
 	struct env *e = env_new(8, false, 16, 1 << 20);
@@ -819,4 +1017,4 @@ static void test_concurrent(void **state)
 VT_MAIN(NULL, NULL, test_roundtrip, test_full_and_invalid, test_init_invalid, test_wraparound,
 	test_resume_base, test_notify_flags, test_event_idx, test_indirect, test_zero_length,
 	test_malformed_chains, test_avail_jump, test_head_out_of_range, test_bogus_used,
-	test_concurrent, test_long_indirect_chain, test_window)
+	test_concurrent, test_long_indirect_chain, test_window, test_pair_model, test_arm)

@@ -183,6 +183,68 @@ static void test_noncontiguous(void **state)
 	free(f);
 }
 
+/*
+ * wire_arg_gather() of every small length (0..12 bytes: the inline 1- and 4-byte
+ * cases and the others), read and write args, at every split: the arg's bytes and
+ * nothing past them, as wire_iov_read() gives them.
+ */
+static void test_gather_small(void **state)
+{
+	static const struct wire_limits many = {.max_args = 16, .max_request_bytes = 1 << 20};
+	struct flat *f = malloc(sizeof(*f));
+	enum { NR = 13, NW = 3 };
+	static const uint64_t wlen[NW] = {1, 4, 8};
+
+	(void)state;
+	assert_non_null(f);
+	for (size_t step = 0; step <= 24; step++) {
+		struct virtio_accel_req_hdr h = mkhdr(VIRTIO_ACCEL_C_GENOP, NR, NW);
+		uint64_t wsum = 0;
+
+		memset(f, 0, sizeof(*f));
+		put(f, &h, sizeof(h));
+		for (unsigned i = 0; i < NR; i++) {
+			struct virtio_accel_arg_hdr a = mkarg(i, 0, 0);
+
+			put(f, &a, sizeof(a));
+		}
+		for (unsigned i = 0; i < NW; i++) {
+			struct virtio_accel_arg_hdr a = mkarg(wlen[i], 0, 1);
+
+			put(f, &a, sizeof(a));
+		}
+		for (unsigned i = 0; i < NR; i++)
+			for (unsigned k = 0; k < i; k++)
+				f->rd[f->rlen++] = (uint8_t)(16 * i + k + 1);
+		for (unsigned i = 0; i < NW; i++)
+			for (unsigned k = 0; k < wlen[i]; k++)
+				f->wr[wsum++] = (uint8_t)(0x80 + 16 * i + k);
+		f->wlen = wsum + 16 + 8 * NW;
+		if (!split(f, step))
+			continue;
+		assert_int_equal(
+		    wire_decode(&f->req, f->riov, f->nr, f->wiov, f->nw, &many, f->args, MAXA),
+		    VIRTIO_ACCEL_S_OK);
+		for (unsigned i = 0; i < NR + NW; i++) {
+			const struct wire_arg *a = &f->args[i];
+			bool rd = i < NR;
+			uint8_t got[16], want[16];
+
+			memset(got, 0xee, sizeof(got));
+			memset(want, 0xee, sizeof(want));
+			assert_int_equal(wire_iov_read(rd ? f->riov : f->wiov, rd ? f->nr : f->nw,
+						       a->pos, want, a->len),
+					 a->len);
+			wire_arg_gather(&f->req, i, got);
+			assert_memory_equal(got, want, sizeof(got));
+			for (unsigned k = 0; k < a->len; k++)
+				assert_int_equal(got[k],
+						 rd ? 16 * i + k + 1 : 0x80 + 16 * (i - NR) + k);
+		}
+	}
+	free(f);
+}
+
 static void test_scatter_and_respond(void **state)
 {
 	struct flat *f = malloc(sizeof(*f));
@@ -459,6 +521,51 @@ static void test_no_args(void **state)
 	assert_null(wire_arg_ptr(&f.req, 1));
 }
 
+/*
+ * The response without out lengths (wire_respond's frameless case when its header lies
+ * in one iovec) at every split, with room before it or not: the same bytes each time.
+ */
+static void test_respond_every_split(void **state)
+{
+	struct flat *f = malloc(sizeof(*f));
+
+	(void)state;
+	assert_non_null(f);
+	for (size_t pad = 0; pad <= 8; pad += 8)
+		for (size_t step = 0; step <= 20; step++) {
+			struct virtio_accel_req_hdr h = mkhdr(VIRTIO_ACCEL_C_GENOP, 0, 0);
+			struct virtio_accel_resp_hdr want;
+			uint8_t status = 0;
+			int32_t ret = 0;
+			uint64_t id = 0;
+
+			memset(f, 0, sizeof(*f));
+			put(f, &h, sizeof(h));
+			f->wlen = 16 + pad; /* a bare header at the end when it does not decode */
+			memset(f->wr, 0x5a, sizeof(f->wr));
+			if (!split(f, step))
+				continue;
+			assert_int_equal(decode(f),
+					 pad ? VIRTIO_ACCEL_S_BADMSG : VIRTIO_ACCEL_S_OK);
+			assert_int_equal(wire_respond(&f->req, 3, -7, 0x1122334455667788ull, NULL),
+					 16 + pad);
+			memset(&want, 0, sizeof(want));
+			want.status = 3;
+			want.vaccel_ret = htole32((uint32_t)-7);
+			want.id = htole64(0x1122334455667788ull);
+			assert_memory_equal(f->wr + pad, &want, sizeof(want));
+			for (size_t k = 0; k < pad; k++)
+				assert_int_equal(f->wr[k], 0x5a);
+			assert_int_equal(f->wr[16 + pad], 0x5a);
+			assert_int_equal(
+			    wire_decode_resp(f->wr + pad, 16, 0, &status, &ret, &id, NULL), 0);
+			assert_int_equal(status, 3);
+			assert_int_equal(ret, -7);
+			assert_int_equal(id, 0x1122334455667788ull);
+		}
+	free(f);
+}
+
 static void test_encode_roundtrip(void **state)
 {
 	struct flat *f = malloc(sizeof(*f));
@@ -489,5 +596,6 @@ static void test_encode_roundtrip(void **state)
 	free(f);
 }
 
-VT_MAIN(NULL, NULL, test_valid_every_split, test_noncontiguous, test_scatter_and_respond,
-	test_malformed, test_total_limit, test_no_args, test_encode_roundtrip)
+VT_MAIN(NULL, NULL, test_valid_every_split, test_noncontiguous, test_gather_small,
+	test_scatter_and_respond, test_malformed, test_total_limit, test_no_args,
+	test_respond_every_split, test_encode_roundtrip)
