@@ -121,11 +121,11 @@ static void poke(int fd)
 }
 
 /*
- * Pop one request (pop lock held). Returns 1 (elem filled), 0 (ring empty,
- * kicks re-armed and nothing raced in) or -1 (ring broken or queue
+ * Pop one request (pop lock held). Returns 1 (elem filled), 0 (ring empty;
+ * with `arm`, kicks re-armed and nothing raced in) or -1 (ring broken or queue
  * stopping: wait for stop). A broken ring is vq_dev_pop()'s to report.
  */
-static int pop_locked(struct daemon_queue *q, struct worker_ctx *w, struct vq_elem *elem)
+static int pop_locked(struct daemon_queue *q, struct worker_ctx *w, struct vq_elem *elem, bool arm)
 {
 	for (;;) {
 		int r;
@@ -137,7 +137,7 @@ static int pop_locked(struct daemon_queue *q, struct worker_ctx *w, struct vq_el
 			return 1;
 		if (r == 0) {
 			/* Re-arm, then re-check: the driver may have added meanwhile. */
-			if (!vq_dev_arm(q->vq))
+			if (!arm || !vq_dev_arm(q->vq))
 				return 0;
 			continue;
 		}
@@ -196,7 +196,9 @@ static int take(struct daemon_queue *q, int ep, struct worker_ctx *w, struct vq_
 	vaccel_lock(&q->pop_lock);
 	for (;;) {
 		struct epoll_event ev[3];
-		int r = pop_locked(q, w, elem);
+		/* Spinning next: kicks stay off (spin() keeps them so); only a sleep arms them. */
+		bool may_spin = q->poll_us && !spun;
+		int r = pop_locked(q, w, elem, !may_spin);
 
 		if (r == 1) {
 			/* A sleeping peer takes the next one while we run this. */
@@ -210,10 +212,12 @@ static int take(struct daemon_queue *q, int ep, struct worker_ctx *w, struct vq_
 		vaccel_unlock(&q->pop_lock);
 		if (r < 0 && stopping(q))
 			return 0;
-		if (r == 0 && q->poll_us && !spun &&
-		    !__atomic_exchange_n(&q->spinning, true, __ATOMIC_ACQ_REL)) {
-			spin(q);
-			__atomic_store_n(&q->spinning, false, __ATOMIC_RELEASE);
+		if (r == 0 && may_spin) {
+			if (!__atomic_exchange_n(&q->spinning, true, __ATOMIC_ACQ_REL)) {
+				spin(q);
+				__atomic_store_n(&q->spinning, false, __ATOMIC_RELEASE);
+			}
+			/* Spun, or another worker spins: the next round arms before a sleep. */
 			spun = true;
 		} else {
 			/* Direct: no cancellation wrapper (vaccel_sys.h), once per request. */

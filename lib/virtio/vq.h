@@ -73,7 +73,8 @@ struct vq_dev {
 	uint16_t signalled_used; /* used_idx at our last notification */
 	bool signalled_used_valid;
 	bool event_idx;
-	bool broken; /* ring corrupt: stop serving it */
+	bool event_on; /* EVENT_IDX and kicks wanted: pop keeps avail_event at the next entry */
+	bool broken;   /* ring corrupt: stop serving it */
 	struct vq_limits limits;
 	unsigned chain_max; /* buffers a direct chain may have: min(num, max_segments) */
 	vq_map_fn map;
@@ -222,9 +223,12 @@ static inline bool vq_dev_seen_more(const struct vq_dev *vq)
 /*
  * Ask for (true) or suppress (false) kicks. After enabling, callers re-check
  * vq_dev_avail_pending() to close the race with a driver that just added.
- * Under EVENT_IDX, pop() keeps avail_event at the next entry (so the driver
- * kicks only when it adds to a ring it believes drained) and "suppress"
- * has nothing more to do. Called by the thread that pops.
+ * Under EVENT_IDX, pop() keeps avail_event at the next entry while kicks are
+ * wanted (so the driver kicks only when it adds to a ring it believes
+ * drained); suppressing puts avail_event behind what the driver has
+ * published, where no add reaches it, and pop() leaves it there: a device
+ * that polls gets no kick per request (the driver's system call, and a
+ * wake-up for every idle worker). Called by the thread that pops.
  */
 void vq_dev_set_notify(struct vq_dev *vq, bool enable);
 

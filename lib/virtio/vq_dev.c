@@ -34,7 +34,7 @@ int vq_dev_init(struct vq_dev *vq, uint16_t num, void *desc, void *avail, void *
 	vq->used_idx = le16toh(vq_load16(&vq->used->idx));
 	vq->signalled_used = vq->used_idx;
 	vq->signalled_used_valid = false;
-	vq->event_idx = event_idx;
+	vq->event_idx = vq->event_on = event_idx;
 	vq->broken = false;
 	if (limits)
 		vq->limits = *limits;
@@ -290,7 +290,7 @@ int vq_dev_pop_chain(struct vq_dev *vq, struct vq_elem *elem, struct iovec *iov,
 	}
 	vq->last_avail++;
 	/* Ask for a kick when the driver adds past what we have consumed. */
-	if (vq->event_idx)
+	if (vq->event_on)
 		vq_store16(vq_avail_event(vq), htole16(vq->last_avail));
 
 	read_desc(&d[0], &vq->desc[head]);
@@ -328,13 +328,19 @@ static inline void set_notify(struct vq_dev *vq, bool enable)
 {
 	if (vq->event_idx) {
 		/*
-		 * With EVENT_IDX the driver ignores used->flags; pop() keeps
-		 * avail_event at last_avail, so "disable" has nothing to do.
-		 * Enable asks for a kick on the next entry after those
-		 * already published.
+		 * With EVENT_IDX the driver ignores used->flags. Enable asks for
+		 * a kick on the next entry after those already published.
+		 * Disable puts avail_event one behind what we have popped: the
+		 * driver has published at least that far, so it kicks again
+		 * only after 2^16 more entries (one spurious kick, harmless).
+		 * Once behind it stays there: a store would only take the line
+		 * from the driver, which reads it on every add.
 		 */
 		if (enable)
 			vq_store16(vq_avail_event(vq), vq_load16(&vq->avail->idx));
+		else if (vq->event_on)
+			vq_store16(vq_avail_event(vq), htole16((uint16_t)(vq->last_avail - 1)));
+		vq->event_on = enable;
 	} else {
 		uint16_t flags = le16toh(vq_load16(&vq->used->flags));
 

@@ -371,6 +371,41 @@ static void test_arm(void **state)
 	}
 }
 
+/*
+ * A polling device (kicks suppressed) gets no kick per request, whatever the ring
+ * position, and under EVENT_IDX pops leave avail_event alone (the driver reads that line
+ * on every add); arming brings the kicks back.
+ */
+static void test_no_kicks_while_polling(void **state)
+{
+	(void)state;
+	for (int ev = 0; ev < 2; ev++) {
+		struct env *e = env_new(8, ev, 16, 1 << 20);
+		uint16_t *avail_event = (uint16_t *)vq_avail_event(&e->dev);
+		uint16_t event_before;
+		uint32_t len;
+		int t;
+
+		vq_dev_set_notify(&e->dev, false);
+		event_before = *avail_event;
+		/* Several times round the ring (8 entries), one request at a time. */
+		for (int i = 0; i < 300; i++) {
+			add_small(e, &t);
+			if (vq_drv_kick_prepare(&e->drv))
+				fail_msg("event_idx %d: request %d kicked a polling device", ev, i);
+			vq_dev_push(&e->dev, pop_small(e), 0);
+			assert_ptr_equal(vq_drv_get_used(&e->drv, &len), &t);
+			vq_dev_set_notify(&e->dev, false); /* each spin starts so */
+		}
+		if (ev)
+			assert_int_equal(*avail_event, event_before);
+		assert_false(vq_dev_arm(&e->dev)); /* drained: sleep */
+		add_small(e, &t);
+		assert_true(vq_drv_kick_prepare(&e->drv));
+		env_free(e);
+	}
+}
+
 /* ------------------------------------------------- hand-built descriptors */
 
 static void set_desc(struct vring_desc *d, uint64_t addr, uint32_t len, uint16_t flags,
@@ -1017,4 +1052,5 @@ static void test_concurrent(void **state)
 VT_MAIN(NULL, NULL, test_roundtrip, test_full_and_invalid, test_init_invalid, test_wraparound,
 	test_resume_base, test_notify_flags, test_event_idx, test_indirect, test_zero_length,
 	test_malformed_chains, test_avail_jump, test_head_out_of_range, test_bogus_used,
-	test_concurrent, test_long_indirect_chain, test_window, test_pair_model, test_arm)
+	test_concurrent, test_long_indirect_chain, test_window, test_pair_model, test_arm,
+	test_no_kicks_while_polling)
