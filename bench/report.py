@@ -25,7 +25,7 @@ def p50(name):
 lines = []
 lines.append("| measurement | p50 µs | p99 µs |")
 lines.append("|---|---:|---:|")
-for n in ["eventfd", "eventfd_cpu0", "unix", "unix_cpu0", "spin", "local_noop",
+for n in ["eventfd", "eventfd_cpu0", "unix", "unix_cpu0", "spin", "ring", "local_noop",
           "notify_noop", "notify_cpu0_noop", "poll_noop", "poll_split_noop", "poll_cpu0_noop"]:
     if n in by:
         lines.append(f"| {n} | {by[n]['p50_us']:.2f} | {by[n]['p99_us']:.2f} |")
@@ -132,6 +132,12 @@ lines.append("Ratios: notify/eventfd %.2f, notify_cpu0/eventfd_cpu0 %.2f, notify
     p50("notify_noop") / p50("eventfd"), p50("notify_cpu0_noop") / p50("eventfd_cpu0"),
     p50("notify_noop") / p50("unix"), p50("poll_noop") / p50("unix"),
     p50("poll_noop") / p50("spin"), p50("notify_noop") / p50("local_noop")))
+# The split ring's own floor (bench-floor ring): what any split-ring transport pays in
+# polling mode before its own work; no target, the context of the spin-floor one.
+if "ring" in by:
+    lines.append("Ring floor: ring/spin %.2f, poll_split/ring %.2f, poll/ring %.2f" % (
+        p50("ring") / p50("spin"), p50("poll_split_noop") / p50("ring"),
+        p50("poll_noop") / p50("ring")))
 
 report = "\n".join(lines) + "\n"
 open(os.path.join(out, "report.md"), "w").write(report)

@@ -51,6 +51,7 @@ run_as eventfd_cpu0 $pin "$floor" eventfd "$iter"
 run "$floor" unix "$iter"
 run_as unix_cpu0 $pin "$floor" unix "$iter"
 run "$floor" spin "$iter"
+run "$floor" ring "$iter"
 for s in $sizes; do run "$floor" memcpy "$s" "$bulk_iter"; done
 
 # In-process: the local noop plugin.
