@@ -272,6 +272,7 @@ static void bench_ring(unsigned iters)
 	waitpid(pid, NULL, 0);
 	bench_report("ring", rtt, iters);
 	free(rtt);
+	vq_drv_destroy(&drv);
 	munmap(mem, RING_MEM);
 }
 
