@@ -417,6 +417,12 @@ static __attribute__((noinline)) int conn_renew_locked(struct vio_user *u)
 	return 0;
 }
 
+/* Whether u's connection is there and not broken; u->lock held. */
+static inline bool conn_live_locked(const struct vio_user *u)
+{
+	return u->conn && !atomic_load_explicit(&u->conn->broken, memory_order_relaxed);
+}
+
 /* conn_get() the long way: waiting for the lock, or renewing the connection. */
 static __attribute__((noinline)) int conn_get_slow(struct vio_user *u, struct vio_conn **cp)
 {
@@ -424,13 +430,12 @@ static __attribute__((noinline)) int conn_get_slow(struct vio_user *u, struct vi
 	int ret = 0;
 
 	vaccel_lock(&u->lock);
-	c = u->conn;
-	if (!c || atomic_load_explicit(&c->broken, memory_order_relaxed)) {
+	if (!conn_live_locked(u)) {
 		ret = conn_renew_locked(u);
 		if (ret)
 			goto out;
-		c = u->conn;
 	}
+	c = u->conn;
 	atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
 	*cp = c;
 out:
@@ -447,7 +452,7 @@ static inline int conn_get(struct vio_user *u, struct vio_conn **cp)
 	if (vaccel_trylock(&u->lock)) {
 		struct vio_conn *c = u->conn;
 
-		if (c && !atomic_load_explicit(&c->broken, memory_order_relaxed)) {
+		if (conn_live_locked(u)) {
 			atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
 			vaccel_unlock(&u->lock);
 			*cp = c;
