@@ -8,7 +8,9 @@
 #ifndef VACCEL_COMMON_H
 #define VACCEL_COMMON_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 /* Element count of an array. Given a pointer instead, the bit-field width is
@@ -41,6 +43,25 @@ static inline void vaccel_cpu_relax(void)
 #else
 	__asm__ __volatile__("" ::: "memory");
 #endif
+}
+
+/*
+ * Copy n bytes into memory the other side of a ring reads (descriptors, ring
+ * entries, request and response blocks), storing only the 8-byte words that
+ * differ. A store takes the cache line away from the reader, who then misses
+ * on it even when the bytes are the same; a call repeated with the same
+ * header, a descriptor reused with the same buffer, leave the reader's copy
+ * valid this way, and a polled round trip moves fewer lines between the two
+ * CPUs. The compare reads a line both sides share: no transfer.
+ * Only for bytes the caller owns at that point of the protocol (the peer
+ * does not write them); a peer that scribbles on them anyway only garbles
+ * what it will itself read.
+ */
+static inline void vaccel_put_changed(void *dst, const void *src, size_t n)
+{
+	/* With n a constant the compare is inline, a few words and one branch. */
+	if (memcmp(dst, src, n))
+		memcpy(dst, src, n);
 }
 
 #endif /* VACCEL_COMMON_H */

@@ -172,8 +172,15 @@ static inline bool vq_dev_push_locked(struct vq_dev *vq, uint16_t head, uint32_t
 	uint16_t old, new, event;
 	bool valid;
 
-	__atomic_store_n(&ue->id, htole32(head), __ATOMIC_RELAXED);
-	__atomic_store_n(&ue->len, htole32(written), __ATOMIC_RELAXED);
+	/*
+	 * A driver that reuses its descriptors gets the same head and length
+	 * back at the same slot after a wrap: rewriting them would take the
+	 * line from the driver for nothing (vaccel_put_changed()).
+	 */
+	if (__atomic_load_n(&ue->id, __ATOMIC_RELAXED) != htole32(head))
+		__atomic_store_n(&ue->id, htole32(head), __ATOMIC_RELAXED);
+	if (__atomic_load_n(&ue->len, __ATOMIC_RELAXED) != htole32(written))
+		__atomic_store_n(&ue->len, htole32(written), __ATOMIC_RELAXED);
 	new = ++vq->used_idx;
 	/* Release: the element is visible before the index that publishes it. */
 	__atomic_store_n(&vq->used->idx, htole16(new), __ATOMIC_RELEASE);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vaccel_common.h"
 #include "vq.h"
 #include "vq_priv.h"
 
@@ -78,7 +79,7 @@ int vq_drv_add(struct vq_drv *vq, const struct vq_buf *bufs, unsigned nr_read, u
 	       void *token)
 {
 	unsigned total = nr_read + nr_write, i;
-	uint16_t head, idx;
+	uint16_t head, idx, *slot;
 
 	/* total < nr_read: the sum wrapped. */
 	if (!bufs || !token || total == 0 || total < nr_read || total > vq->num)
@@ -87,25 +88,29 @@ int vq_drv_add(struct vq_drv *vq, const struct vq_buf *bufs, unsigned nr_read, u
 		return -ENOSPC;
 
 	head = idx = vq->free_head;
-	for (i = 0;; i++) {
+	for (i = 0; i < total; i++) {
 		struct vring_desc *d = &vq->desc[idx];
-		uint16_t flags = i < nr_read ? 0 : VRING_DESC_F_WRITE;
+		struct vring_desc nd = {
+		    .addr = htole64(bufs[i].addr),
+		    .len = htole32(bufs[i].len),
+		    .flags = htole16((i < nr_read ? 0 : VRING_DESC_F_WRITE) |
+				     (i + 1 < total ? VRING_DESC_F_NEXT : 0)),
+		    .next = d->next, /* the free list continues the chain */
+		};
 
-		d->addr = htole64(bufs[i].addr);
-		d->len = htole32(bufs[i].len);
-		idx = le16toh(d->next); /* the free list continues the chain */
-		if (i + 1 == total) {
-			d->flags = htole16(flags);
-			break;
-		}
-		d->flags = htole16(flags | VRING_DESC_F_NEXT);
+		idx = le16toh(nd.next);
+		/* A reused descriptor usually gets its old buffer back. */
+		vaccel_put_changed(d, &nd, sizeof(nd));
 	}
 	vq->free_head = idx;
 	vq->num_free -= total;
 	vq->tokens[head] = token;
 	vq->chain_len[head] = total;
 
-	vq_store16(&vq->avail->ring[vq->avail_idx & (vq->num - 1)], htole16(head));
+	/* The same head comes back at the same slot after a wrap: store only a change. */
+	slot = &vq->avail->ring[vq->avail_idx & (vq->num - 1)];
+	if (vq_load16(slot) != htole16(head))
+		vq_store16(slot, htole16(head));
 	vq->avail_idx++;
 	/* Release: descriptors and ring entry are visible before the index. */
 	vq_store16_release(&vq->avail->idx, htole16(vq->avail_idx));
@@ -133,7 +138,8 @@ static void free_chain(struct vq_drv *vq, uint16_t head)
 
 	for (i = 1; i < n; i++)
 		idx = le16toh(vq->desc[idx].next);
-	vq->desc[idx].next = htole16(vq->free_head);
+	if (vq->desc[idx].next != htole16(vq->free_head))
+		vq->desc[idx].next = htole16(vq->free_head);
 	vq->free_head = head;
 	vq->num_free += n;
 	vq->tokens[head] = NULL;

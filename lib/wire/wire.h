@@ -24,6 +24,8 @@
 
 #include <linux/virtio_accel.h>
 
+#include "vaccel_common.h"
+
 /* Wire sizes and the arg type bound: VIRTIO_ACCEL_*_SIZE, VIRTIO_ACCEL_ARG_TYPE_MAX (uapi). */
 
 struct wire_limits {
@@ -173,7 +175,7 @@ static inline void wire_put_arg_hdr(uint8_t *p, uint64_t len, uint32_t type,
 	h.type = htole32(type);
 	h.custom_type_id = htole32(custom_type_id);
 	h.dir = dir;
-	memcpy(p, &h, sizeof(h));
+	vaccel_put_changed(p, &h, sizeof(h)); /* p is shared with the device */
 }
 
 /* Bytes of the header block for nr args. */

@@ -65,7 +65,8 @@ uint32_t wire_respond(const struct wire_req *req, uint8_t status, int32_t vaccel
 	if (!dst || req->resp_nr_out)
 		return respond_any(req, status, vaccel_ret, id, out_len);
 	h = resp_hdr(status, vaccel_ret, id);
-	memcpy(dst, &h, sizeof(h));
+	/* Mostly the same as the last one in this buffer: leave the driver's copy valid. */
+	vaccel_put_changed(dst, &h, sizeof(h));
 	/* The response ends the writable part: the used length is all of it. */
 	return (uint32_t)req->write_bytes;
 }

@@ -72,6 +72,8 @@ int vio_req_check(const struct vio_req *req, const struct vio_limits *lim, unsig
 }
 
 #define VIO_ALIGN 64u
+/* Up to this size a read arg is compared with what the buffer holds before it is stored. */
+#define VIO_SMALL_ARG 256u
 
 static uint64_t align_up(uint64_t v)
 {
@@ -132,7 +134,8 @@ static int plan_args(struct vio_layout *l, const struct vio_arg *args, unsigned 
 	return 0;
 }
 
-static void encode_hdr(const struct vio_req *req, uint8_t *base)
+static inline __attribute__((always_inline)) void encode_hdr(const struct vio_req *req,
+							     uint8_t *base)
 {
 	struct virtio_accel_req_hdr hdr = {0};
 
@@ -142,28 +145,36 @@ static void encode_hdr(const struct vio_req *req, uint8_t *base)
 	hdr.flags = htole32(req->flags);
 	hdr.session_id = htole64(req->session_id);
 	hdr.object_id = htole64(req->object_id);
-	memcpy(base, &hdr, sizeof(hdr));
+	vaccel_put_changed(base, &hdr, sizeof(hdr)); /* usually as the last call's */
 }
 
-/* Most small args are scalars (op types, counts, ids): their copy is a move, not a call. */
+/*
+ * Most small args are scalars (op types, counts, ids): their copy is a move, not a call. And
+ * mostly the same as the last call's in this buffer: stored only when they differ, so the
+ * device's copy of the line stays valid (vaccel_put_changed()); a larger arg is copied.
+ */
 static inline void copy_arg(uint8_t *dst, const void *src, uint64_t len)
 {
 	switch (len) {
 	case 1:
-		memcpy(dst, src, 1);
+		vaccel_put_changed(dst, src, 1);
 		break;
 	case 4:
-		memcpy(dst, src, 4);
+		vaccel_put_changed(dst, src, 4);
 		break;
 	case 8:
-		memcpy(dst, src, 8);
+		vaccel_put_changed(dst, src, 8);
 		break;
 	default:
-		memcpy(dst, src, len);
+		if (len <= VIO_SMALL_ARG)
+			vaccel_put_changed(dst, src, len);
+		else
+			memcpy(dst, src, len);
 	}
 }
 
-static void encode_arg(uint8_t *p, const struct vio_arg *a, uint8_t dir)
+static inline __attribute__((always_inline)) void encode_arg(uint8_t *p, const struct vio_arg *a,
+							     uint8_t dir)
 {
 	wire_put_arg_hdr(p, a->len, a->type, a->custom_id, dir);
 }

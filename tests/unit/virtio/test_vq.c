@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <cmocka.h>
 
@@ -404,6 +405,47 @@ static void test_no_kicks_while_polling(void **state)
 		assert_true(vq_drv_kick_prepare(&e->drv));
 		env_free(e);
 	}
+}
+
+/*
+ * A driver that reuses its buffers (the userspace driver's per-queue chunk) must not store
+ * into the descriptor table again: each store would take the line from the polling device.
+ * With the table read-only (it fills page 0 at 256 entries), a repeated request would fault.
+ * A different buffer is stored as before.
+ */
+static void round_trip_pair(struct env *e, const struct vq_buf *bufs, uint32_t want_len)
+{
+	struct iovec iov[2];
+	struct vq_elem elem;
+	uint32_t len;
+	int t;
+
+	assert_int_equal(vq_drv_add(&e->drv, bufs, 1, 1, &t), 0);
+	assert_int_equal(vq_dev_pop(&e->dev, &elem, iov, 2), 1);
+	assert_ptr_equal(iov[0].iov_base, e->mem + (bufs[0].addr - GPA_BASE));
+	assert_int_equal(iov[0].iov_len, bufs[0].len);
+	assert_int_equal(iov[1].iov_len, bufs[1].len);
+	vq_dev_push(&e->dev, elem.head, want_len);
+	assert_ptr_equal(vq_drv_get_used(&e->drv, &len), &t);
+	assert_int_equal(len, want_len);
+}
+
+static void test_reused_descriptors_not_stored(void **state)
+{
+	struct env *e = env_new(256, true, 16, 1 << 20);
+	struct vq_buf bufs[2] = {{gpa(DATA_OFF), 57}, {gpa(DATA_OFF + 64), 16}};
+
+	(void)state;
+	assert_int_equal(256 * sizeof(struct vring_desc), 4096); /* the table is page 0 */
+	round_trip_pair(e, bufs, 16);
+	assert_int_equal(mprotect(e->mem, 4096, PROT_READ), 0);
+	for (int i = 0; i < 600; i++) /* round the ring, and again */
+		round_trip_pair(e, bufs, 16);
+	assert_int_equal(mprotect(e->mem, 4096, PROT_READ | PROT_WRITE), 0);
+	bufs[0].len = 40; /* a change is stored, and seen */
+	round_trip_pair(e, bufs, 8);
+	assert_int_equal(le32toh(e->drv.desc[0].len), 40);
+	env_free(e);
 }
 
 /* ------------------------------------------------- hand-built descriptors */
@@ -1053,4 +1095,4 @@ VT_MAIN(NULL, NULL, test_roundtrip, test_full_and_invalid, test_init_invalid, te
 	test_resume_base, test_notify_flags, test_event_idx, test_indirect, test_zero_length,
 	test_malformed_chains, test_avail_jump, test_head_out_of_range, test_bogus_used,
 	test_concurrent, test_long_indirect_chain, test_window, test_pair_model, test_arm,
-	test_no_kicks_while_polling)
+	test_no_kicks_while_polling, test_reused_descriptors_not_stored)
