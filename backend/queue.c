@@ -167,18 +167,25 @@ static void spin(struct daemon_queue *q)
 	vaccel_lock(&q->pop_lock);
 	vq_dev_set_notify(q->vq, false);
 	vaccel_unlock(&q->pop_lock);
-	while (!stopping(q) && (now = vaccel_clock_ns(CLOCK_MONOTONIC)) - start < window) {
+	for (;;) {
+		const uint16_t *avail;
+		uint16_t seen;
 		bool pending;
 
 		/* Under the lock: another worker may pop meanwhile. */
 		vaccel_lock(&q->pop_lock);
 		pending = vq_dev_avail_pending(q->vq);
+		avail = vq_dev_watch(q->vq, &seen);
 		vaccel_unlock(&q->pop_lock);
 		if (pending) {
 			vaccel_spin_hit(&q->spin, now - start);
 			return;
 		}
-		vaccel_spin_pause(&q->spin, now - start);
+		if (stopping(q) || (now = vaccel_clock_ns(CLOCK_MONOTONIC)) - start >= window)
+			break;
+		/* Back to the lock as soon as the index moves: no clock read in between. */
+		if (!vaccel_spin_watch(avail, seen))
+			vaccel_spin_pause(&q->spin, now - start);
 	}
 	vaccel_spin_miss(&q->spin);
 	/* The next pop_locked() re-arms kicks before anyone sleeps. */

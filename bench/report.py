@@ -78,9 +78,22 @@ if pin_rounds:
     verdict(f"notification noop p50 / eventfd p50 (CPU 0), median of {len(pin_rounds)} interleaved rounds",
             median, "<=", 1.3)
 verdict("polling noop p50 / unix-socket p50", p50("poll_noop") / p50("unix"), "<=", 0.1)
-for n in ["poll_noop", "poll_split_noop"]:
-    if n in by:
-        verdict(f"{n} p50 / spin floor p50", p50(n) / p50("spin"), "<=", 2.0)
+if "poll_noop" in by:
+    verdict("poll_noop p50 / spin floor p50 (unpinned, one run each)", p50("poll_noop") / p50("spin"),
+            "<=", 2.0)
+# Polling rounds: spin floor, ring floor and transport alternating on CPUs 0 and 1.
+poll_rounds = rounds("spin", "poll_split_noop", "p50_us")
+if poll_rounds:
+    median = rounds_table("| round | spin p50 µs | poll_split p50 µs | ratio |", poll_rounds,
+                          lambda f, t: t / f)
+    verdict(f"poll_split noop p50 / spin floor p50, median of {len(poll_rounds)} interleaved rounds",
+            median, "<=", 2.0)
+    ring_rounds = rounds("spin", "ring", "p50_us")
+    if ring_rounds:
+        rounds_table("| round | spin p50 µs | ring floor p50 µs | ring / spin |", ring_rounds,
+                     lambda f, t: t / f)
+elif "poll_split_noop" in by:
+    verdict("poll_split_noop p50 / spin floor p50", p50("poll_split_noop") / p50("spin"), "<=", 2.0)
 big = max(sizes) if sizes else 0
 # Interleaved rounds of the largest size (memcpy_<big>_r<n>, notify_arraycopy_<big>_r<n>).
 round_ratios = rounds(f"memcpy_{big}", f"notify_arraycopy_{big}", "gib_per_s")

@@ -28,16 +28,20 @@
 #define VACCEL_SPIN_H
 
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vaccel_common.h"
 
-#define VACCEL_SPIN_ROUNDS 4	   /* window = this many typical answers */
-#define VACCEL_SPIN_MIN_NS 2000u   /* never less while spinning pays (clock granularity, jitter) */
-#define VACCEL_SPIN_GIVE_UP 3	   /* windows in a row without an answer: stop spinning */
-#define VACCEL_SPIN_PROBE 64	   /* then try a full window once every this many waits */
-#define VACCEL_SPIN_YIELD_NS 2000u /* a probe spins purely up to here, then yields between looks   \
-				    */
+#define VACCEL_SPIN_ROUNDS 4	 /* window = this many typical answers */
+#define VACCEL_SPIN_MIN_NS 2000u /* never less while spinning pays (clock granularity, jitter) */
+#define VACCEL_SPIN_GIVE_UP 3	 /* windows in a row without an answer: stop spinning */
+#define VACCEL_SPIN_PROBE 64	 /* then try a full window once every this many waits */
+#define VACCEL_SPIN_YIELD_NS                                                                       \
+	2000u /* a probe spins purely up to here, then yields between looks                        \
+	       */
+
+#define VACCEL_SPIN_LOOKS 64 /* looks at the watched word between two clock reads */
 
 struct vaccel_spin {
 	uint64_t max_ns; /* the configured window; 0: never spin */
@@ -76,6 +80,23 @@ static inline void vaccel_spin_pause(const struct vaccel_spin *s, uint64_t spun_
 		sched_yield(); /* a probe */
 	else
 		vaccel_cpu_relax();
+}
+
+/*
+ * Look at a word the other side moves (a ring index: vq_dev_watch(),
+ * vq_drv_watch()) until it is no longer `seen`, at most VACCEL_SPIN_LOOKS
+ * times. True when it moved. One load a look, no lock and no clock read: the
+ * answer is noticed within a look, not within a lock, a clock read and a
+ * pause (~100 ns here), and the line moves only when the other side writes.
+ */
+static inline bool vaccel_spin_watch(const uint16_t *word, uint16_t seen)
+{
+	for (unsigned i = 0; i < VACCEL_SPIN_LOOKS; i++) {
+		if (__atomic_load_n(word, __ATOMIC_RELAXED) != seen)
+			return true;
+		vaccel_cpu_relax();
+	}
+	return false;
 }
 
 /* The wait was answered while spinning, after waited_ns. */

@@ -249,6 +249,18 @@ bool vq_dev_arm(struct vq_dev *vq);
 /* The ring position to report in GET_VRING_BASE. */
 uint16_t vq_dev_last_avail(const struct vq_dev *vq);
 
+/*
+ * Polling without the caller's lock: the index the driver moves (avail->idx),
+ * and in *seen its value when nothing is left to pop. Take both under the
+ * lock that serialises pops, then watch the word without it
+ * (vaccel_spin_watch()); a change is only a hint: pop under the lock.
+ */
+static inline const uint16_t *vq_dev_watch(const struct vq_dev *vq, uint16_t *seen)
+{
+	*seen = htole16(vq->last_avail);
+	return &vq->avail->idx;
+}
+
 /* ---------------------------------------------------------------- driver */
 
 /* One buffer of a chain, by address on the device's side. */
@@ -303,6 +315,17 @@ bool vq_drv_kick_prepare(struct vq_drv *vq);
  * device's claim: bound it by the writable bytes you offered before use.
  */
 void *vq_drv_get_used(struct vq_drv *vq, uint32_t *len);
+
+/*
+ * vq_dev_watch()'s driver side: the index the device moves (used->idx), and
+ * in *seen its value when nothing is left to reap. Under the lock that
+ * serialises driver calls; watch without it, reap under it.
+ */
+static inline const uint16_t *vq_drv_watch(const struct vq_drv *vq, uint16_t *seen)
+{
+	*seen = htole16(vq->last_used);
+	return &vq->used->idx;
+}
 
 /* Stop / re-arm used-buffer notifications. enable returns false if used
  * entries are already pending (the caller then polls again). */

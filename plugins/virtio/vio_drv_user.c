@@ -522,8 +522,12 @@ static int wait_locked(struct vio_conn *c, struct vio_queue *q, struct vio_token
 		if (atomic_load(&c->broken))
 			return -EIO;
 		if (spinning && (now = vaccel_clock_ns(CLOCK_MONOTONIC)) - start < window) {
+			uint16_t seen;
+			const uint16_t *used = vq_drv_watch(&q->vq, &seen);
+
 			vaccel_unlock(&q->lock);
-			vaccel_spin_pause(&q->spin, now - start);
+			if (!vaccel_spin_watch(used, seen))
+				vaccel_spin_pause(&q->spin, now - start);
 			vaccel_lock(&q->lock);
 			continue;
 		}

@@ -4,6 +4,7 @@
  * the daemon share: it follows the answers, stops spinning when they do not
  * come while spinning, probes now and then, and comes back when they do.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,5 +81,30 @@ static void test_gives_up_then_probes_then_recovers(void **state)
 		assert_true(vaccel_spin_window(&s) > 0);
 }
 
+/* The word another thread moves: vaccel_spin_watch() sees the change, and only a change. */
+static uint16_t watched;
+
+static void *move_watched(void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&watched, (uint16_t)8, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void test_watch_sees_a_move(void **state)
+{
+	pthread_t th;
+
+	(void)state;
+	watched = 7;
+	assert_false(vaccel_spin_watch(&watched, 7)); /* the looks run out */
+	assert_true(vaccel_spin_watch(&watched, 6));  /* already elsewhere */
+	assert_int_equal(pthread_create(&th, NULL, move_watched, NULL), 0);
+	while (!vaccel_spin_watch(&watched, 7))
+		;
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(__atomic_load_n(&watched, __ATOMIC_ACQUIRE), 8);
+}
+
 VT_MAIN(NULL, NULL, test_never_spins_without_a_window, test_window_follows_the_answers,
-	test_gives_up_then_probes_then_recovers)
+	test_gives_up_then_probes_then_recovers, test_watch_sees_a_move)
