@@ -47,12 +47,13 @@ static inline void vaccel_cpu_relax(void)
 
 /*
  * Copy n bytes into memory the other side of a ring reads (descriptors, ring
- * entries, request and response blocks), storing only the 8-byte words that
- * differ. A store takes the cache line away from the reader, who then misses
- * on it even when the bytes are the same; a call repeated with the same
- * header, a descriptor reused with the same buffer, leave the reader's copy
- * valid this way, and a polled round trip moves fewer lines between the two
- * CPUs. The compare reads a line both sides share: no transfer.
+ * entries, request and response blocks), storing them only when they differ
+ * from what is there. A store takes the cache line away from the reader, who
+ * then misses on it even when the bytes are the same; a call repeated with
+ * the same header, a descriptor reused with the same buffer, leave the
+ * reader's copy valid this way, and a polled round trip moves fewer lines
+ * between the two CPUs. The compare reads a line both sides share: no
+ * transfer.
  * Only for bytes the caller owns at that point of the protocol (the peer
  * does not write them); a peer that scribbles on them anyway only garbles
  * what it will itself read.
