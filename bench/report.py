@@ -70,39 +70,39 @@ def rounds_table(header, rs, ratio):
     return r[len(r) // 2]
 
 
+def rounds_verdict(base, transport, key, header, ratio, label=None, op=None, limit=None):
+    """The interleaved rounds <base>_r<n> / <transport>_r<n>: their table and, given a label,
+    the verdict on the median of their ratios. False when the run has no such rounds."""
+    rs = rounds(base, transport, key)
+    if not rs:
+        return False
+    median = rounds_table(header, rs, ratio)
+    if label:
+        verdict(f"{label}, median of {len(rs)} interleaved rounds", median, op, limit)
+    return True
+
+
 # Pinned notification rounds: floor and transport alternating, same daemon.
-pin_rounds = rounds("eventfd_cpu0", "notify_cpu0_noop", "p50_us")
-if pin_rounds:
-    median = rounds_table("| round | eventfd_cpu0 p50 µs | notify_cpu0 p50 µs | ratio |", pin_rounds,
-                          lambda f, t: t / f)
-    verdict(f"notification noop p50 / eventfd p50 (CPU 0), median of {len(pin_rounds)} interleaved rounds",
-            median, "<=", 1.3)
+rounds_verdict("eventfd_cpu0", "notify_cpu0_noop", "p50_us",
+               "| round | eventfd_cpu0 p50 µs | notify_cpu0 p50 µs | ratio |", lambda f, t: t / f,
+               "notification noop p50 / eventfd p50 (CPU 0)", "<=", 1.3)
 verdict("polling noop p50 / unix-socket p50", p50("poll_noop") / p50("unix"), "<=", 0.1)
 if "poll_noop" in by:
     verdict("poll_noop p50 / spin floor p50 (unpinned, one run each)", p50("poll_noop") / p50("spin"),
             "<=", 2.0)
 # Polling rounds: spin floor, ring floor and transport alternating on CPUs 0 and 1.
-poll_rounds = rounds("spin", "poll_split_noop", "p50_us")
-if poll_rounds:
-    median = rounds_table("| round | spin p50 µs | poll_split p50 µs | ratio |", poll_rounds,
-                          lambda f, t: t / f)
-    verdict(f"poll_split noop p50 / spin floor p50, median of {len(poll_rounds)} interleaved rounds",
-            median, "<=", 2.0)
-    ring_rounds = rounds("spin", "ring", "p50_us")
-    if ring_rounds:
-        rounds_table("| round | spin p50 µs | ring floor p50 µs | ring / spin |", ring_rounds,
-                     lambda f, t: t / f)
+if rounds_verdict("spin", "poll_split_noop", "p50_us",
+                  "| round | spin p50 µs | poll_split p50 µs | ratio |", lambda f, t: t / f,
+                  "poll_split noop p50 / spin floor p50", "<=", 2.0):
+    rounds_verdict("spin", "ring", "p50_us", "| round | spin p50 µs | ring floor p50 µs | ring / spin |",
+                   lambda f, t: t / f)
 elif "poll_split_noop" in by:
     verdict("poll_split_noop p50 / spin floor p50", p50("poll_split_noop") / p50("spin"), "<=", 2.0)
 big = max(sizes) if sizes else 0
 # Interleaved rounds of the largest size (memcpy_<big>_r<n>, notify_arraycopy_<big>_r<n>).
-round_ratios = rounds(f"memcpy_{big}", f"notify_arraycopy_{big}", "gib_per_s")
-if round_ratios:
-    median = rounds_table(f"| round | memcpy {big} B GiB/s | transport GiB/s | transport / memcpy |",
-                          round_ratios, lambda m, t: t / m)
-    verdict(f"arraycopy {big} B GiB/s / memcpy GiB/s, median of {len(round_ratios)} interleaved rounds",
-            median, ">=", 0.5)
-elif big:
+if not rounds_verdict(f"memcpy_{big}", f"notify_arraycopy_{big}", "gib_per_s",
+                      f"| round | memcpy {big} B GiB/s | transport GiB/s | transport / memcpy |",
+                      lambda m, t: t / m, f"arraycopy {big} B GiB/s / memcpy GiB/s", ">=", 0.5) and big:
     verdict(f"arraycopy {big} B GiB/s / memcpy GiB/s",
             by[f"notify_arraycopy_{big}"]["gib_per_s"] / by[f"memcpy_{big}"]["gib_per_s"], ">=", 0.5)
 if "poll_daemon_idle_cpu" in by:
