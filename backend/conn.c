@@ -63,6 +63,12 @@ static bool busy_locked(const struct conn_entry *e)
 	return __atomic_load_n(&e->pins, __ATOMIC_ACQUIRE) != 0;
 }
 
+/* A request uses it (not merely a conn_put on its way to release it). Locked. */
+static bool pinned_locked(const struct conn_entry *e)
+{
+	return __atomic_load_n(&e->pins, __ATOMIC_ACQUIRE) >= CONN_PIN;
+}
+
 static bool dying_locked(const struct conn_entry *e)
 {
 	return __atomic_load_n(&e->pins, __ATOMIC_RELAXED) & CONN_DYING;
@@ -537,14 +543,17 @@ static void take_unpinned_locked(struct conn *c, struct conn_entry **sv, unsigne
 void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
 {
 	struct conn_entry **sv = NULL, **rv = NULL;
-	bool pinned = false;
+	bool busy = false, pinned = false;
 	unsigned ns = 0, nr = 0;
 
 	vaccel_lock(&c->lock);
-	for (int k = 0; k < CONN_KINDS; k++)
-		for (unsigned i = 0; i < c->tab[k].nr; i++)
-			pinned = pinned || busy_locked(c->tab[k].v[i]);
-	if (!pinned) {
+	for (int k = 0; k < CONN_KINDS; k++) {
+		for (unsigned i = 0; i < c->tab[k].nr; i++) {
+			busy = busy || busy_locked(c->tab[k].v[i]);
+			pinned = pinned || pinned_locked(c->tab[k].v[i]);
+		}
+	}
+	if (!busy) {
 		sv = take_all_locked(c, CONN_SESS, &ns);
 		rv = take_all_locked(c, CONN_RES, &nr);
 	} else {
@@ -552,13 +561,15 @@ void conn_release_all(struct conn *c, unsigned *nr_sess, unsigned *nr_res)
 		rv = calloc(c->tab[CONN_RES].nr + 1, sizeof(*rv));
 		if (sv && rv)
 			take_unpinned_locked(c, sv, &ns, rv, &nr);
+	}
+	/* An entry a conn_put is releasing right now is left to it, and is no op left running. */
+	if (pinned)
 		vaccel_warn("connection state still in use by an op that did not return: "
 			    "released when it does");
-	}
 	vaccel_unlock(&c->lock);
 	/* Out of every table now: nobody else can reach these. */
 	for (unsigned i = 0; i < ns; i++) {
-		for (unsigned j = 0; !pinned && j < nr; j++)
+		for (unsigned j = 0; !busy && j < nr; j++)
 			if (vaccel_session_has_resource(sv[i]->sess, rv[j]->res))
 				vaccel_resource_unregister(rv[j]->res, sv[i]->sess);
 		free_entry(c, sv[i]);

@@ -95,7 +95,9 @@ static void vhu_log_bridge(int level, const char *msg)
 static void on_disconnect(struct vhu_dev *dev, void *opaque)
 {
 	struct daemon *d = opaque;
+	struct conn_usage u;
 	unsigned ns, nr;
+	bool stop = stopping();
 
 	(void)dev;
 	/*
@@ -103,13 +105,17 @@ static void on_disconnect(struct vhu_dev *dev, void *opaque)
 	 * state. Otherwise the driver reset the device or the frontend left:
 	 * its ids are over, and so are their records.
 	 */
-	if (stopping())
+	if (stop)
 		state_close(d->conn.st, true);
 	else
 		state_clear(d->conn.st);
+	/* What the guest left behind, by id: says which of its programs did. */
+	conn_usage(&d->conn, &u);
+	if (u.count[CONN_SESS] || u.count[CONN_RES])
+		conn_list(&d->conn);
 	conn_release_all(&d->conn, &ns, &nr);
-	vaccel_info("frontend disconnected: released %u sessions, %u resources (connection %u)", ns,
-		    nr, d->id);
+	vaccel_info("frontend disconnected: released %u sessions, %u resources (connection %u)%s",
+		    ns, nr, d->id, stop ? "; stopping: its journal is kept" : "");
 }
 
 static void sleep_ms(long ms)

@@ -152,6 +152,56 @@ static void destroy_waits_for_pin(void **state)
 	conn_destroy(&c);
 }
 
+/*
+ * The disconnect comes while a conn_put releases a session the guest just
+ * destroyed: its pin is dropped (the word is exactly "dying") and it is on
+ * its way to the lock. Deterministic: the test makes that conn_put's first
+ * step itself, runs the disconnect in the window, then lets the conn_put
+ * finish. The disconnect must leave the entry to that conn_put (no double
+ * release), count only what it released itself (the VM tests' "released 0
+ * sessions" check), and hide nothing else.
+ */
+static void disconnect_during_release(void **state)
+{
+	struct conn_entry *e;
+	struct conn_usage u;
+	struct conn c;
+	unsigned ns, nr, pin, dying;
+	uint64_t gone, idle;
+
+	(void)state;
+	assert_int_equal(conn_init(&c, &lim), 0);
+	gone = new_sess(&c);
+	idle = new_sess(&c);
+	e = conn_get(&c, CONN_SESS, gone); /* the request whose conn_put will release it */
+	assert_non_null(e);
+	pin = __atomic_load_n(&e->pins, __ATOMIC_RELAXED);
+	assert_true(conn_destroy_sess(&c, gone)); /* the guest's DESTROY_SESSION: answered */
+	dying = __atomic_load_n(&e->pins, __ATOMIC_RELAXED) - pin;
+	assert_true(dying != 0 && (dying & pin) == 0);
+	/* conn_put's first step: the last pin goes; it now heads for the lock. */
+	__atomic_fetch_sub(&e->pins, pin, __ATOMIC_ACQ_REL);
+
+	conn_release_all(&c, &ns, &nr);
+	assert_int_equal(ns, 1); /* the idle session only */
+	assert_int_equal(nr, 0);
+	assert_null(conn_get(&c, CONN_SESS, gone));
+	assert_null(conn_get(&c, CONN_SESS, idle));
+	conn_usage(&c, &u);
+	assert_int_equal(u.count[CONN_SESS], 1); /* still the conn_put's to release */
+	assert_non_null(e->sess);
+
+	/* The rest of that conn_put (the same word it saw: it releases). */
+	__atomic_fetch_add(&e->pins, pin, __ATOMIC_ACQ_REL);
+	conn_put(&c, e);
+	assert_empty(&c);
+	/* Nothing left for a second disconnect. */
+	conn_release_all(&c, &ns, &nr);
+	assert_int_equal(ns, 0);
+	assert_int_equal(nr, 0);
+	conn_destroy(&c);
+}
+
 struct racer {
 	struct conn *c;
 	uint64_t sid, rid;
@@ -255,4 +305,5 @@ static void race_disconnect(void **state)
 	race_against(end_disconnect);
 }
 
-VT_MAIN(NULL, NULL, lookup_sizes, destroy_waits_for_pin, race_destroy, race_disconnect)
+VT_MAIN(NULL, NULL, lookup_sizes, destroy_waits_for_pin, disconnect_during_release, race_destroy,
+	race_disconnect)
