@@ -224,15 +224,13 @@ static void ring_device(uint8_t *mem, unsigned iters)
 		die("vq_dev_init");
 	vq_dev_set_notify(&dev, false);
 	for (unsigned i = 0; i < iters; i++) {
-		uint8_t req[RING_REQ_LEN];
+		uint8_t req[RING_REQ_LEN], resp[RING_RESP_LEN];
 
 		while (!vq_dev_avail_pending(&dev))
 			;
 		if (vq_dev_pop(&dev, &elem, iov, 2) != 1 || iov[0].iov_len != RING_REQ_LEN ||
 		    iov[1].iov_len != RING_RESP_LEN)
 			die("ring: unexpected chain");
-		uint8_t resp[RING_RESP_LEN];
-
 		memcpy(req, iov[0].iov_base, sizeof(req));
 		memset(resp, req[RING_REQ_LEN - 1], sizeof(resp));
 		vaccel_put_changed(iov[1].iov_base, resp, sizeof(resp));
@@ -264,12 +262,10 @@ static void bench_ring(unsigned iters)
 	}
 	for (unsigned i = 0; i < iters; i++) {
 		double t0 = bench_now_us();
+		uint8_t req[RING_REQ_LEN], want = (uint8_t)(i / RING_REPEAT);
 		uint32_t len;
 
-		uint8_t req[RING_REQ_LEN], want = (uint8_t)(i / RING_REPEAT);
-
-		/* A call repeated RING_REPEAT times, then another, written as the transport does.
-		 */
+		/* A call repeated RING_REPEAT times, then another, stored as the transport does. */
 		memset(req, want, sizeof(req));
 		vaccel_put_changed(mem + RING_REQ, req, sizeof(req));
 		if (vq_drv_add(&drv, bufs, 1, 1, &token))

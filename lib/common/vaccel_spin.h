@@ -33,15 +33,18 @@
 
 #include "vaccel_common.h"
 
-#define VACCEL_SPIN_ROUNDS 4	 /* window = this many typical answers */
-#define VACCEL_SPIN_MIN_NS 2000u /* never less while spinning pays (clock granularity, jitter) */
-#define VACCEL_SPIN_GIVE_UP 3	 /* windows in a row without an answer: stop spinning */
-#define VACCEL_SPIN_PROBE 64	 /* then try a full window once every this many waits */
-#define VACCEL_SPIN_YIELD_NS                                                                       \
-	2000u /* a probe spins purely up to here, then yields between looks                        \
-	       */
-
-#define VACCEL_SPIN_LOOKS 64 /* looks at the watched word between two clock reads */
+/* window = this many typical answers */
+#define VACCEL_SPIN_ROUNDS 4
+/* never less while spinning pays (clock granularity, jitter) */
+#define VACCEL_SPIN_MIN_NS 2000u
+/* windows in a row without an answer: stop spinning */
+#define VACCEL_SPIN_GIVE_UP 3
+/* then try a full window once every this many waits */
+#define VACCEL_SPIN_PROBE 64
+/* a probe spins purely up to here, then yields between looks */
+#define VACCEL_SPIN_YIELD_NS 2000u
+/* looks at the watched word between two clock reads */
+#define VACCEL_SPIN_LOOKS 64
 
 struct vaccel_spin {
 	uint64_t max_ns; /* the configured window; 0: never spin */
